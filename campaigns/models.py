@@ -1,0 +1,347 @@
+"""Organisations, units, campaigns, rounds, award forms, stages: the campaigns as data.
+
+Every rule-bearing row carries `source`, the clause of the document it comes from.
+"""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Level(models.TextChoices):
+    TINH = "tinh", "Cấp tỉnh"
+    HUYEN = "huyen", "Cấp huyện"
+    XA = "xa", "Cấp xã"
+
+
+class NomineeKind(models.TextChoices):
+    COLLECTIVE = "collective", "Tập thể"
+    INDIVIDUAL = "individual", "Cá nhân"
+
+
+class UnitCategory(models.Model):
+    """A participant category (khối): sở/ban/ngành, UBND cấp huyện, doanh nghiệp..."""
+
+    code = models.SlugField("mã", max_length=50, unique=True)
+    name = models.CharField("tên khối", max_length=200)
+    description = models.TextField("mô tả", blank=True)
+    order = models.PositiveIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = "khối / loại đơn vị"
+        verbose_name_plural = "khối / loại đơn vị"
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """An organisation or unit. Mergers and renamings close it and name a successor."""
+
+    code = models.SlugField("mã", max_length=80, unique=True)
+    name = models.CharField("tên", max_length=255)
+    short_name = models.CharField(
+        "viết tắt", max_length=40, blank=True, help_text="Dùng trong số văn bản, ví dụ STTTT, SNV, UBND."
+    )
+    category = models.ForeignKey(UnitCategory, on_delete=models.PROTECT, related_name="units", verbose_name="khối")
+    level = models.CharField("cấp", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="đơn vị cấp trên"
+    )
+    path = models.CharField(max_length=500, editable=False, db_index=True, default="")
+    place_name = models.CharField("địa danh", max_length=100, blank=True, help_text="Ví dụ: Sơn La (trong dòng ngày tháng).")
+    email = models.EmailField("thư điện tử", blank=True)
+    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
+    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors", verbose_name="đơn vị kế thừa"
+    )
+    history_note = models.CharField("ghi chú lịch sử", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["path", "name"]
+        verbose_name = "đơn vị / cơ quan"
+        verbose_name_plural = "đơn vị / cơ quan"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_range",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "Đơn vị cấp trên không được là chính đơn vị này hoặc đơn vị cấp dưới của nó."})
+            ancestor = ancestor.parent
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        super().save(*args, **kwargs)
+        new_path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        if new_path != old_path:
+            Unit.objects.filter(pk=self.pk).update(path=new_path)
+            self.path = new_path
+            if old_path:
+                for child in self.children.all():
+                    child.save()
+
+    def is_valid_on(self, day):
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    def current_successor(self, day):
+        """Follow the successor chain to the unit valid on `day` (or the last one)."""
+        unit, seen = self, set()
+        while not unit.is_valid_on(day) and unit.successor_id and unit.pk not in seen:
+            seen.add(unit.pk)
+            unit = unit.successor
+        return unit
+
+
+class LegalBasis(models.Model):
+    """The decree whose forms a round's dossiers use (Nghị định 98/2023, 152/2025...)."""
+
+    code = models.SlugField("mã", max_length=50, unique=True)
+    name = models.CharField("tên", max_length=255)
+    number = models.CharField("số hiệu", max_length=50)
+    date = models.DateField("ngày ban hành", null=True, blank=True)
+    effective_from = models.DateField("hiệu lực từ")
+    effective_to = models.DateField("hiệu lực đến", null=True, blank=True)
+    template_set = models.SlugField("bộ mẫu văn bản", max_length=50, help_text="Thư mục mẫu trong templates/dossiers/.")
+    forms = models.JSONField("các mẫu", default=dict, blank=True, help_text="Loại văn bản → số mẫu, ví dụ to_trinh: Mẫu số 01.")
+
+    class Meta:
+        ordering = ["effective_from"]
+        verbose_name = "căn cứ pháp lý về mẫu hồ sơ"
+        verbose_name_plural = "căn cứ pháp lý về mẫu hồ sơ"
+
+    def __str__(self):
+        return f"Nghị định {self.number}"
+
+
+class VoteRule(models.Model):
+    """A council's quorum and the share of *all members* whose 'đồng ý' a proposal needs."""
+
+    code = models.SlugField("mã", max_length=50, unique=True)
+    name = models.CharField("tên", max_length=255)
+    quorum_numerator = models.PositiveIntegerField("túc số (tử số)", default=2)
+    quorum_denominator = models.PositiveIntegerField("túc số (mẫu số)", default=3)
+    approval_numerator = models.PositiveIntegerField("tỷ lệ đồng ý (tử số)", default=1)
+    approval_denominator = models.PositiveIntegerField("tỷ lệ đồng ý (mẫu số)", default=2)
+    approval_strict = models.BooleanField(
+        "phải vượt quá tỷ lệ", default=True, help_text="Bật: 'quá' (trên) tỷ lệ, như đa số; tắt: 'từ ... trở lên'."
+    )
+    source = models.CharField("nguồn (điều, khoản)", max_length=500)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "quy tắc biểu quyết của Hội đồng"
+        verbose_name_plural = "quy tắc biểu quyết của Hội đồng"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quorum_denominator__gt=0) & models.Q(approval_denominator__gt=0), name="vote_rule_positive"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Campaign(models.Model):
+    code = models.SlugField("mã", max_length=80, unique=True)
+    name = models.CharField("tên phong trào", max_length=500)
+    theme = models.CharField("chủ đề", max_length=500, blank=True)
+    issuer = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="campaigns", verbose_name="cơ quan phát động")
+    issuer_title = models.CharField("người/cơ quan phát động", max_length=255)
+    period_start = models.DateField("bắt đầu")
+    period_end = models.DateField("kết thúc")
+    summary = models.TextField("tóm tắt", blank=True)
+    data_file = models.CharField("tệp dữ liệu", max_length=255, blank=True)
+    seed_document = models.CharField("văn bản gốc", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "phong trào thi đua"
+        verbose_name_plural = "phong trào thi đua"
+
+    def __str__(self):
+        return self.name
+
+
+class CampaignDocument(models.Model):
+    """A legal document the campaign rests on: Chỉ thị, Quyết định, Kế hoạch, Hướng dẫn."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="documents", verbose_name="phong trào")
+    number = models.CharField("số hiệu", max_length=80)
+    date = models.DateField("ngày ban hành")
+    issuer = models.CharField("cơ quan ban hành", max_length=255)
+    title = models.CharField("trích yếu", max_length=500)
+    kind = models.CharField("loại văn bản", max_length=50, blank=True)
+    order = models.PositiveIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["campaign", "order"]
+        verbose_name = "văn bản căn cứ"
+        verbose_name_plural = "văn bản căn cứ"
+        constraints = [models.UniqueConstraint(fields=["campaign", "number"], name="campaign_document_unique")]
+
+    def __str__(self):
+        return f"{self.number} ngày {self.date:%d/%m/%Y}"
+
+
+class RoundKind(models.TextChoices):
+    ANNUAL = "annual", "Hằng năm"
+    INTERIM = "interim", "Sơ kết"
+    FINAL = "final", "Tổng kết"
+    SINGLE = "single", "Theo đợt"
+
+
+class Round(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="rounds", verbose_name="phong trào")
+    code = models.SlugField("mã", max_length=80)
+    name = models.CharField("tên đợt", max_length=255)
+    kind = models.CharField("loại đợt", max_length=20, choices=RoundKind.choices)
+    year = models.PositiveIntegerField("năm")
+    legal_basis = models.ForeignKey(LegalBasis, on_delete=models.PROTECT, related_name="rounds", verbose_name="căn cứ mẫu hồ sơ")
+    registration_required = models.BooleanField("bắt buộc đăng ký thi đua", default=False)
+    registration_deadline = models.DateField("hạn đăng ký", null=True, blank=True)
+    registration_source = models.CharField("nguồn (đăng ký)", max_length=500, blank=True)
+    pledge_label = models.CharField("nội dung đăng ký", max_length=500, blank=True)
+    source = models.CharField("nguồn (điều, khoản)", max_length=500, blank=True)
+    notes = models.TextField("ghi chú", blank=True)
+    cloned_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="clones", verbose_name="sao chép từ"
+    )
+
+    class Meta:
+        ordering = ["campaign", "year", "code"]
+        verbose_name = "đợt xét khen thưởng"
+        verbose_name_plural = "đợt xét khen thưởng"
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="round_code_unique")]
+
+    def __str__(self):
+        return f"{self.campaign.name} — {self.name}"
+
+
+class AwardOutcome(models.TextChoices):
+    AWARD = "award", "Quyết định khen thưởng tại bước cuối"
+    PROPOSE = "propose", "Đề nghị cấp trên khen thưởng"
+    UNIT = "unit", "Thủ trưởng đơn vị khen theo thẩm quyền"
+
+
+class RoundAwardForm(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="award_forms", verbose_name="đợt")
+    code = models.SlugField("mã", max_length=80)
+    name = models.CharField("hình thức khen thưởng", max_length=255)
+    granted_by = models.CharField("thẩm quyền khen thưởng", max_length=255)
+    for_collectives = models.BooleanField("tặng tập thể", default=True)
+    for_individuals = models.BooleanField("tặng cá nhân", default=True)
+    dossier_copies = models.PositiveIntegerField("số bộ hồ sơ", default=1)
+    copies_source = models.CharField("nguồn (số bộ hồ sơ)", max_length=500, blank=True)
+    vote_rule = models.ForeignKey(VoteRule, on_delete=models.PROTECT, related_name="+", verbose_name="quy tắc biểu quyết")
+    outcome = models.CharField("kết quả tại bước cuối", max_length=20, choices=AwardOutcome.choices, default=AwardOutcome.AWARD)
+    source = models.CharField("nguồn (điều, khoản)", max_length=500)
+    order = models.PositiveIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["round", "order"]
+        verbose_name = "hình thức khen thưởng của đợt"
+        verbose_name_plural = "hình thức khen thưởng của đợt"
+        constraints = [models.UniqueConstraint(fields=["round", "code"], name="award_form_code_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class StageAction(models.TextChoices):
+    UNIT_COUNCIL = "unit_council", "Đơn vị họp Hội đồng, đề nghị"
+    REVIEW = "review", "Xét, tổng hợp"
+    APPRAISAL = "appraisal", "Thẩm định"
+    DECISION = "decision", "Quyết định khen thưởng"
+
+
+class Stage(models.Model):
+    """One step of a round's route, with the date by which its organisation must act."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="stages", verbose_name="đợt")
+    order = models.PositiveIntegerField("thứ tự")
+    name = models.CharField("tên bước", max_length=255)
+    organisation = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stages",
+        verbose_name="cơ quan thực hiện",
+        help_text="Để trống: chính đơn vị đề nghị.",
+    )
+    action = models.CharField("việc thực hiện", max_length=20, choices=StageAction.choices)
+    deadline = models.DateField("hạn chót")
+    deadline_stated = models.BooleanField(
+        "hạn nêu trong văn bản", default=True, help_text="Tắt: hạn được suy ra, xem nguồn."
+    )
+    holds_council = models.BooleanField("họp Hội đồng TĐKT", default=False)
+    source = models.CharField("nguồn (điều, khoản)", max_length=500)
+
+    class Meta:
+        ordering = ["round", "order"]
+        verbose_name = "bước xét"
+        verbose_name_plural = "bước xét"
+        constraints = [models.UniqueConstraint(fields=["round", "order"], name="stage_order_unique")]
+
+    def __str__(self):
+        return f"{self.order}. {self.name}"
+
+
+class EligibilityKind(models.TextChoices):
+    DECLARATION = "declaration", "Cam kết của đơn vị"
+    ONE_AWARD = "one_award_per_achievement", "Một thành tích một hình thức"
+
+
+class EligibilityCondition(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="eligibility_conditions", verbose_name="đợt")
+    code = models.SlugField("mã", max_length=80)
+    label = models.CharField("điều kiện", max_length=1000)
+    kind = models.CharField("loại", max_length=40, choices=EligibilityKind.choices)
+    source = models.CharField("nguồn (điều, khoản)", max_length=500)
+    order = models.PositiveIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["round", "order"]
+        verbose_name = "điều kiện đề nghị khen thưởng"
+        verbose_name_plural = "điều kiện đề nghị khen thưởng"
+        constraints = [models.UniqueConstraint(fields=["round", "code"], name="eligibility_code_unique")]
+
+    def __str__(self):
+        return self.label
+
+
+class Role(models.TextChoices):
+    UNIT_OFFICER = "unit_officer", "Cán bộ đơn vị"
+    COUNCIL_SECRETARY = "council_secretary", "Thư ký Hội đồng đơn vị"
+    REVIEWER = "reviewer", "Cán bộ xét duyệt"
+    APPRAISER = "appraiser", "Cán bộ thẩm định"
+    CHAIRMAN_OFFICE = "chairman_office", "Văn phòng Chủ tịch"
+    ADMINISTRATOR = "administrator", "Quản trị"
+
+
+class Membership(models.Model):
+    """An account's place: which unit or organisation it acts for, in which role."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name="tài khoản")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name="đơn vị")
+    role = models.CharField("vai trò", max_length=30, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "vai trò của tài khoản"
+        verbose_name_plural = "vai trò của tài khoản"
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.unit}"

@@ -1,0 +1,153 @@
+"""Read-only queries over campaigns and their rules."""
+from django.db.models import Prefetch
+
+from campaigns.models import Campaign, Round, Stage
+from criteria.models import Criterion
+from quotas.models import QuotaRule
+
+
+def _iso(day):
+    return day.isoformat() if day else None
+
+
+def _number(value):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def campaign_rules(campaign: Campaign) -> dict:
+    """One campaign's complete rules, in the audit shape `campaign_rules --json` prints."""
+    rounds = (
+        Round.objects.filter(campaign=campaign)
+        .select_related("legal_basis")
+        .prefetch_related(
+            "award_forms__vote_rule",
+            Prefetch("stages", queryset=Stage.objects.select_related("organisation")),
+            "eligibility_conditions",
+            Prefetch(
+                "quota_rules",
+                queryset=QuotaRule.objects.select_related("award_form").prefetch_related("categories", "exceptions__unit"),
+            ),
+            Prefetch("criteria", queryset=Criterion.objects.prefetch_related("categories", "award_forms")),
+        )
+        .order_by("year", "code")
+    )
+    return {
+        "code": campaign.code,
+        "name": campaign.name,
+        "theme": campaign.theme,
+        "issuer": campaign.issuer_title,
+        "issuer_unit": campaign.issuer.code,
+        "period": {"start": _iso(campaign.period_start), "end": _iso(campaign.period_end)},
+        "data_file": campaign.data_file,
+        "seed_document": campaign.seed_document,
+        "legal_basis": [
+            {"number": d.number, "date": _iso(d.date), "title": d.title, "issuer": d.issuer, "kind": d.kind}
+            for d in campaign.documents.all()
+        ],
+        "rounds": [_round_rules(r) for r in rounds],
+    }
+
+
+def _round_rules(round_: Round) -> dict:
+    return {
+        "code": round_.code,
+        "name": round_.name,
+        "kind": round_.kind,
+        "year": round_.year,
+        "source": round_.source,
+        "dossier_legal_basis": {
+            "code": round_.legal_basis.code,
+            "number": round_.legal_basis.number,
+            "template_set": round_.legal_basis.template_set,
+        },
+        "registration": {
+            "required": round_.registration_required,
+            "deadline": _iso(round_.registration_deadline),
+            "pledge_label": round_.pledge_label,
+            "source": round_.registration_source,
+        },
+        "award_forms": [
+            {
+                "code": f.code,
+                "name": f.name,
+                "granted_by": f.granted_by,
+                "nominee_kinds": [k for k, on in (("collective", f.for_collectives), ("individual", f.for_individuals)) if on],
+                "dossier_copies": f.dossier_copies,
+                "copies_source": f.copies_source,
+                "outcome": f.outcome,
+                "vote_rule": {
+                    "code": f.vote_rule.code,
+                    "quorum": f"{f.vote_rule.quorum_numerator}/{f.vote_rule.quorum_denominator}",
+                    "approval": f"{f.vote_rule.approval_numerator}/{f.vote_rule.approval_denominator}",
+                    "approval_strict": f.vote_rule.approval_strict,
+                    "of": "all_members",
+                    "source": f.vote_rule.source,
+                },
+                "source": f.source,
+            }
+            for f in round_.award_forms.all()
+        ],
+        "stages": [
+            {
+                "order": s.order,
+                "name": s.name,
+                "organisation": s.organisation.code if s.organisation else None,
+                "organisation_name": s.organisation.name if s.organisation else "Đơn vị đề nghị",
+                "action": s.action,
+                "deadline": _iso(s.deadline),
+                "deadline_stated": s.deadline_stated,
+                "holds_council": s.holds_council,
+                "source": s.source,
+            }
+            for s in round_.stages.all()
+        ],
+        "eligibility": [
+            {"code": c.code, "kind": c.kind, "label": c.label, "source": c.source} for c in round_.eligibility_conditions.all()
+        ],
+        "quotas": [row for rule in round_.quota_rules.all() for row in _quota_rows(rule)],
+        "criteria": [row for criterion in round_.criteria.all() for row in _criterion_rows(criterion)],
+    }
+
+
+def _quota_rows(rule: QuotaRule):
+    categories = [c.code for c in rule.categories.all()]
+    row = {
+        "code": rule.code,
+        "label": rule.label,
+        "award_form": rule.award_form.code,
+        "nominee_kind": rule.nominee_kind,
+        "scope": rule.scope,
+        "category": categories[0] if len(categories) == 1 else (categories or None),
+        "categories": categories,
+        "unit": None,
+        "limit": rule.limit,
+        "source": rule.source,
+    }
+    yield row
+    for exception in rule.exceptions.all():
+        yield {**row, "unit": exception.unit.code, "limit": exception.limit, "source": exception.source, "exception_of": rule.code}
+
+
+def _criterion_rows(criterion: Criterion):
+    """One row per participant category (a criterion shared by several categories is listed for each)."""
+    categories = [c.code for c in criterion.categories.all()] or [None]
+    for category in categories:
+        yield {
+            "code": criterion.code,
+            "nominee_kind": criterion.nominee_kind,
+            "category": category,
+            "award_forms": [f.code for f in criterion.award_forms.all()],
+            "group": criterion.group,
+            "label": criterion.label,
+            "kind": criterion.kind,
+            "operator": criterion.operator or None,
+            "threshold": _number(criterion.threshold),
+            "accepted_values": criterion.accepted_values,
+            "mandatory": criterion.mandatory,
+            "needs_evidence": criterion.needs_evidence,
+            "alternative_group": criterion.alternative_group or None,
+            "priority": criterion.priority,
+            "source": criterion.source,
+        }

@@ -1,0 +1,639 @@
+"""Load the campaigns' rules from their versioned data files (campaigns/data/*.yaml).
+
+All files are read and validated first; only when every file is right are they written, in one
+transaction. A wrong file is refused with the file, the entry and the problem named, and nothing
+is half-loaded. Loading the same files twice changes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django.db.models import ProtectedError
+
+from campaigns.models import (
+    AwardOutcome,
+    Campaign,
+    CampaignDocument,
+    EligibilityCondition,
+    EligibilityKind,
+    LegalBasis,
+    Level,
+    NomineeKind,
+    Round,
+    RoundAwardForm,
+    RoundKind,
+    Stage,
+    StageAction,
+    Unit,
+    UnitCategory,
+    VoteRule,
+)
+from criteria.models import Criterion, CriterionKind, Operator
+from quotas.models import QuotaException, QuotaNomineeKind, QuotaRule, QuotaScope
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+REFERENCE_FILE = "reference.yaml"
+
+
+class CampaignDataError(Exception):
+    """One or more data files are wrong; `problems` lists each with file, entry and reason."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    campaigns: list = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return self.created + self.updated + self.deleted
+
+    def __str__(self):
+        return (
+            f"{len(self.campaigns)} phong trào ({', '.join(self.campaigns)}): "
+            f"{self.created} tạo mới, {self.updated} cập nhật, {self.deleted} xóa, {self.unchanged} không đổi"
+        )
+
+
+def default_files():
+    return [DATA_DIR / REFERENCE_FILE] + sorted(p for p in DATA_DIR.glob("*.yaml") if p.name != REFERENCE_FILE)
+
+
+def load_campaign_files(paths=None) -> LoadReport:
+    """Validate then load the reference file and the campaign files (all of campaigns/data by default)."""
+    paths = [Path(p) for p in (paths or default_files())]
+    documents = [(path, _read_yaml(path)) for path in paths]
+    reference = [(p, d) for p, d in documents if "rounds" not in d]
+    campaigns = [(p, d) for p, d in documents if "rounds" in d]
+    _Validator(reference, campaigns).validate()
+    report = LoadReport()
+    with transaction.atomic():
+        writer = _Writer(report)
+        for path, data in reference:
+            writer.write_reference(data)
+        writer.write_units([u for _, d in campaigns for u in d.get("organisations", [])])
+        for path, data in campaigns:
+            writer.write_campaign(path, data)
+            report.campaigns.append(data["code"])
+    return report
+
+
+def _read_yaml(path: Path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise CampaignDataError([f"{path}: không tìm thấy tệp"])
+    except yaml.YAMLError as error:
+        raise CampaignDataError([f"{path.name}: tệp YAML không đọc được: {error}"])
+    if not isinstance(data, dict):
+        raise CampaignDataError([f"{path.name}: tệp phải chứa một bảng (mapping) ở mức trên cùng"])
+    return data
+
+
+def parse_fraction(text) -> Fraction:
+    if isinstance(text, (int, float)):
+        return Fraction(str(text))
+    return Fraction(str(text).strip())
+
+
+# ---------------------------------------------------------------- validation
+
+
+class _Validator:
+    def __init__(self, reference, campaigns):
+        self.reference = reference
+        self.campaigns = campaigns
+        self.problems = []
+        self.categories = set(UnitCategory.objects.values_list("code", flat=True))
+        self.vote_rules = set(VoteRule.objects.values_list("code", flat=True))
+        self.legal_bases = set(LegalBasis.objects.values_list("code", flat=True))
+        self.units = set(Unit.objects.values_list("code", flat=True))
+
+    def problem(self, path, where, message):
+        self.problems.append(f"{Path(path).name}: {where}: {message}")
+
+    def validate(self):
+        for path, data in self.reference:
+            self.validate_reference(path, data)
+        for path, data in self.campaigns:
+            for i, unit in enumerate(data.get("organisations") or []):
+                if isinstance(unit, dict) and unit.get("code"):
+                    self.units.add(unit["code"])
+        seen_codes = {}
+        for path, data in self.campaigns:
+            code = data.get("code")
+            if code in seen_codes:
+                self.problem(path, "code", f"mã phong trào '{code}' trùng với tệp {seen_codes[code]}")
+            seen_codes[code] = Path(path).name
+            self.validate_campaign(path, data)
+        if self.problems:
+            raise CampaignDataError(self.problems)
+
+    def require(self, path, where, entry, keys):
+        ok = True
+        for key in keys:
+            if entry.get(key) in (None, ""):
+                self.problem(path, where, f"thiếu '{key}'")
+                ok = False
+        return ok
+
+    def check_date(self, path, where, value, key, *, required=True):
+        if value is None:
+            if required:
+                self.problem(path, where, f"thiếu '{key}'")
+            return
+        if not isinstance(value, dt.date):
+            self.problem(path, where, f"'{key}' phải là ngày dạng YYYY-MM-DD (nhận được '{value}')")
+
+    def check_choice(self, path, where, value, key, choices):
+        if value not in choices:
+            self.problem(path, where, f"'{key}' không hợp lệ: '{value}' (chọn một trong: {', '.join(sorted(choices))})")
+
+    def check_categories(self, path, where, codes):
+        if codes is None:
+            return
+        if not isinstance(codes, list):
+            self.problem(path, where, "'categories' phải là danh sách mã khối")
+            return
+        for code in codes:
+            if code not in self.categories:
+                self.problem(path, where, f"khối không tồn tại: '{code}'")
+
+    def check_count(self, path, where, value, key):
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(path, where, f"'{key}' phải là số nguyên (nhận được '{value}')")
+        elif value < 0:
+            self.problem(path, where, f"'{key}' không được âm ({value})")
+
+    def validate_reference(self, path, data):
+        for i, category in enumerate(data.get("categories") or []):
+            where = f"categories[{i}]"
+            if self.require(path, where, category, ["code", "name"]):
+                self.categories.add(category["code"])
+        for i, rule in enumerate(data.get("vote_rules") or []):
+            where = f"vote_rules[{i}] ({rule.get('code')})"
+            if not self.require(path, where, rule, ["code", "name", "quorum", "approval", "source"]):
+                continue
+            for key in ("quorum", "approval"):
+                try:
+                    value = parse_fraction(rule[key])
+                except (ValueError, ZeroDivisionError):
+                    self.problem(path, where, f"'{key}' phải là phân số như 2/3 (nhận được '{rule[key]}')")
+                    continue
+                if not 0 < value <= 1:
+                    self.problem(path, where, f"'{key}' phải trong khoảng (0, 1] (nhận được {rule[key]})")
+            self.vote_rules.add(rule["code"])
+        for i, basis in enumerate(data.get("legal_bases") or []):
+            where = f"legal_bases[{i}] ({basis.get('code')})"
+            if not self.require(path, where, basis, ["code", "name", "number", "template_set"]):
+                continue
+            self.check_date(path, where, basis.get("date"), "date", required=False)
+            self.check_date(path, where, basis.get("effective_from"), "effective_from")
+            self.check_date(path, where, basis.get("effective_to"), "effective_to", required=False)
+            self.legal_bases.add(basis["code"])
+
+    def validate_campaign(self, path, data):
+        self.require(path, "phong trào", data, ["code", "name", "issuer", "issuer_title", "period", "rounds"])
+        if data.get("issuer") and data["issuer"] not in self.units:
+            self.problem(path, "issuer", f"đơn vị không tồn tại: '{data['issuer']}'")
+        period = data.get("period") or {}
+        self.check_date(path, "period", period.get("start"), "start")
+        self.check_date(path, "period", period.get("end"), "end")
+        for i, document in enumerate(data.get("documents") or []):
+            where = f"documents[{i}] ({document.get('number')})"
+            self.require(path, where, document, ["number", "issuer", "title"])
+            self.check_date(path, where, document.get("date"), "date")
+        for i, unit in enumerate(data.get("organisations") or []):
+            self.validate_unit(path, f"organisations[{i}] ({unit.get('code')})", unit)
+        round_codes = set()
+        for i, round_data in enumerate(data.get("rounds") or []):
+            where = f"rounds[{i}] ({round_data.get('code')})"
+            if round_data.get("code") in round_codes:
+                self.problem(path, where, "mã đợt trùng lặp")
+            round_codes.add(round_data.get("code"))
+            self.validate_round(path, where, round_data)
+
+    def validate_unit(self, path, where, unit):
+        self.require(path, where, unit, ["code", "name", "category", "level"])
+        if unit.get("category") is not None and unit["category"] not in self.categories:
+            self.problem(path, where, f"khối không tồn tại: '{unit['category']}'")
+        if unit.get("level") is not None:
+            self.check_choice(path, where, unit["level"], "level", Level.values)
+        for key in ("parent", "successor"):
+            if unit.get(key) and unit[key] not in self.units:
+                self.problem(path, where, f"'{key}' trỏ tới đơn vị không tồn tại: '{unit[key]}'")
+        self.check_date(path, where, unit.get("valid_from"), "valid_from", required=False)
+        self.check_date(path, where, unit.get("valid_to"), "valid_to", required=False)
+
+    def validate_round(self, path, where, data):
+        self.require(path, where, data, ["code", "name", "kind", "year", "legal_basis", "award_forms", "stages"])
+        if data.get("kind") is not None:
+            self.check_choice(path, where, data["kind"], "kind", RoundKind.values)
+        if data.get("legal_basis") and data["legal_basis"] not in self.legal_bases:
+            self.problem(path, where, f"căn cứ pháp lý không tồn tại: '{data['legal_basis']}'")
+        registration = data.get("registration") or {}
+        self.check_date(path, f"{where}.registration", registration.get("deadline"), "deadline", required=False)
+
+        forms = set()
+        for i, form in enumerate(data.get("award_forms") or []):
+            w = f"{where}.award_forms[{i}] ({form.get('code')})"
+            if form.get("code") in forms:
+                self.problem(path, w, "mã hình thức trùng lặp")
+            forms.add(form.get("code"))
+            self.require(path, w, form, ["code", "name", "granted_by", "vote_rule", "source"])
+            self.check_count(path, w, form.get("dossier_copies", 1), "dossier_copies")
+            if form.get("dossier_copies") == 0:
+                self.problem(path, w, "'dossier_copies' phải từ 1 trở lên")
+            if form.get("vote_rule") and form["vote_rule"] not in self.vote_rules:
+                self.problem(path, w, f"quy tắc biểu quyết không tồn tại: '{form['vote_rule']}'")
+            self.check_choice(path, w, form.get("outcome", "award"), "outcome", AwardOutcome.values)
+            kinds = form.get("nominee_kinds", NomineeKind.values)
+            if not kinds or any(k not in NomineeKind.values for k in kinds):
+                self.problem(path, w, f"'nominee_kinds' không hợp lệ: {kinds}")
+
+        orders = set()
+        stages = data.get("stages") or []
+        if not stages:
+            self.problem(path, where, "đợt phải có ít nhất một bước xét")
+        for i, stage in enumerate(stages):
+            w = f"{where}.stages[{i}] ({stage.get('name')})"
+            self.require(path, w, stage, ["order", "name", "action", "source"])
+            if stage.get("order") in orders:
+                self.problem(path, w, f"thứ tự bước trùng lặp: {stage.get('order')}")
+            orders.add(stage.get("order"))
+            if stage.get("action") is not None:
+                self.check_choice(path, w, stage["action"], "action", StageAction.values)
+            if stage.get("deadline") is None:
+                self.problem(path, w, "bước xét không có hạn chót ('deadline')")
+            else:
+                self.check_date(path, w, stage.get("deadline"), "deadline")
+            organisation = stage.get("organisation")
+            if organisation and organisation not in self.units:
+                self.problem(path, w, f"cơ quan thực hiện không tồn tại: '{organisation}'")
+            if not organisation and stage.get("action") != StageAction.UNIT_COUNCIL:
+                self.problem(path, w, "chỉ bước 'unit_council' được để trống cơ quan thực hiện")
+        if stages and stages[0].get("action") != StageAction.UNIT_COUNCIL:
+            self.problem(path, where, "bước đầu tiên phải là 'unit_council' (đơn vị đề nghị)")
+
+        for i, condition in enumerate(data.get("eligibility") or []):
+            w = f"{where}.eligibility[{i}] ({condition.get('code')})"
+            self.require(path, w, condition, ["code", "label", "kind", "source"])
+            self.check_choice(path, w, condition.get("kind"), "kind", EligibilityKind.values)
+
+        quota_codes = set()
+        for i, quota in enumerate(data.get("quotas") or []):
+            w = f"{where}.quotas[{i}] ({quota.get('code')})"
+            if quota.get("code") in quota_codes:
+                self.problem(path, w, "mã quy định số lượng trùng lặp")
+            quota_codes.add(quota.get("code"))
+            self.require(path, w, quota, ["code", "award_form", "nominee_kind", "scope", "source"])
+            if "limit" not in quota:
+                self.problem(path, w, "thiếu 'limit'")
+            else:
+                self.check_count(path, w, quota["limit"], "limit")
+            if quota.get("award_form") and quota["award_form"] not in forms:
+                self.problem(path, w, f"hình thức khen thưởng không có trong đợt: '{quota['award_form']}'")
+            self.check_choice(path, w, quota.get("nominee_kind"), "nominee_kind", QuotaNomineeKind.values)
+            self.check_choice(path, w, quota.get("scope"), "scope", QuotaScope.values)
+            self.check_categories(path, w, quota.get("categories"))
+            if quota.get("scope") == QuotaScope.CATEGORY and not quota.get("categories"):
+                self.problem(path, w, "phạm vi 'category' cần danh sách 'categories'")
+            for j, exception in enumerate(quota.get("exceptions") or []):
+                we = f"{w}.exceptions[{j}]"
+                self.require(path, we, exception, ["unit", "source"])
+                if exception.get("unit") and exception["unit"] not in self.units:
+                    self.problem(path, we, f"đơn vị không tồn tại: '{exception['unit']}'")
+                if "limit" not in exception:
+                    self.problem(path, we, "thiếu 'limit'")
+                else:
+                    self.check_count(path, we, exception["limit"], "limit")
+
+        criterion_codes = set()
+        for i, criterion in enumerate(data.get("criteria") or []):
+            w = f"{where}.criteria[{i}] ({criterion.get('code')})"
+            if criterion.get("code") in criterion_codes:
+                self.problem(path, w, "mã tiêu chí trùng lặp")
+            criterion_codes.add(criterion.get("code"))
+            self.require(path, w, criterion, ["code", "label", "nominee_kind", "kind", "source"])
+            self.check_choice(path, w, criterion.get("nominee_kind"), "nominee_kind", NomineeKind.values)
+            self.check_choice(path, w, criterion.get("kind"), "kind", CriterionKind.values)
+            self.check_categories(path, w, criterion.get("categories"))
+            for form in criterion.get("award_forms") or []:
+                if form not in forms:
+                    self.problem(path, w, f"hình thức khen thưởng không có trong đợt: '{form}'")
+            if criterion.get("kind") == CriterionKind.PERCENTAGE:
+                self.check_choice(path, w, criterion.get("operator"), "operator", [Operator.GTE, Operator.GT, Operator.EQ, Operator.LTE])
+                threshold = criterion.get("threshold")
+                try:
+                    value = Decimal(str(threshold))
+                except (InvalidOperation, ValueError):
+                    self.problem(path, w, f"ngưỡng phải là số (nhận được '{threshold}')")
+                    continue
+                if threshold is None or not value.is_finite():
+                    self.problem(path, w, "tiêu chí tỷ lệ cần 'threshold'")
+                elif value < 0 or value > 100:
+                    self.problem(path, w, f"ngưỡng tỷ lệ phải từ 0 đến 100% (nhận được {threshold})")
+            if criterion.get("kind") == CriterionKind.RANKING:
+                if not criterion.get("accepted_values"):
+                    self.problem(path, w, "tiêu chí xếp hạng cần 'accepted_values'")
+                choices = criterion.get("choices") or []
+                for value in criterion.get("accepted_values") or []:
+                    if choices and value not in choices:
+                        self.problem(path, w, f"mức đạt '{value}' không có trong 'choices'")
+
+
+# ---------------------------------------------------------------- writing
+
+
+class _Writer:
+    def __init__(self, report: LoadReport):
+        self.report = report
+
+    def track(self, model, lookup, values, m2m=None):
+        """Create or update one row by its natural key; count what happened."""
+        obj = model.objects.filter(**lookup).first()
+        created = obj is None
+        changed = False
+        if created:
+            obj = model(**lookup, **values)
+        else:
+            for key, value in values.items():
+                if getattr(obj, key) != value:
+                    setattr(obj, key, value)
+                    changed = True
+        if created or changed:
+            obj.full_clean(validate_unique=False, validate_constraints=False)
+            obj.save()
+        for name, targets in (m2m or {}).items():
+            manager = getattr(obj, name)
+            wanted = {t.pk for t in targets}
+            if set(manager.values_list("pk", flat=True)) != wanted:
+                manager.set(targets)
+                changed = True
+        if created:
+            self.report.created += 1
+        elif changed:
+            self.report.updated += 1
+        else:
+            self.report.unchanged += 1
+        return obj
+
+    def prune(self, queryset, keep_pks, what):
+        stale = queryset.exclude(pk__in=keep_pks)
+        count = stale.count()
+        if count:
+            try:
+                stale.delete()
+            except ProtectedError as error:
+                names = ", ".join(str(o) for o in list(error.protected_objects)[:5])
+                raise CampaignDataError(
+                    [f"Không thể xóa {what} đã bỏ khỏi tệp vì đang được hồ sơ sử dụng: {names}"]
+                ) from error
+            self.report.deleted += count
+
+    def write_reference(self, data):
+        for order, category in enumerate(data.get("categories") or []):
+            self.track(
+                UnitCategory,
+                {"code": category["code"]},
+                {"name": category["name"], "description": category.get("description", ""), "order": order},
+            )
+        for rule in data.get("vote_rules") or []:
+            quorum, approval = parse_fraction(rule["quorum"]), parse_fraction(rule["approval"])
+            self.track(
+                VoteRule,
+                {"code": rule["code"]},
+                {
+                    "name": rule["name"],
+                    "quorum_numerator": quorum.numerator,
+                    "quorum_denominator": quorum.denominator,
+                    "approval_numerator": approval.numerator,
+                    "approval_denominator": approval.denominator,
+                    "approval_strict": bool(rule.get("approval_strict", False)),
+                    "source": rule["source"],
+                },
+            )
+        for basis in data.get("legal_bases") or []:
+            self.track(
+                LegalBasis,
+                {"code": basis["code"]},
+                {
+                    "name": basis["name"],
+                    "number": basis["number"],
+                    "date": basis.get("date"),
+                    "effective_from": basis["effective_from"],
+                    "effective_to": basis.get("effective_to"),
+                    "template_set": basis["template_set"],
+                    "forms": basis.get("forms") or {},
+                },
+            )
+
+    def write_units(self, units):
+        categories = {c.code: c for c in UnitCategory.objects.all()}
+        # Two passes: the units themselves, then the links between them (parents, successors).
+        by_code = {}
+        for unit in units:
+            values = {
+                "name": unit["name"],
+                "short_name": unit.get("short_name", ""),
+                "category": categories[unit["category"]],
+                "level": unit["level"],
+                "place_name": unit.get("place_name", ""),
+                "email": unit.get("email", ""),
+                "valid_from": unit.get("valid_from"),
+                "valid_to": unit.get("valid_to"),
+                "history_note": unit.get("history_note", ""),
+            }
+            by_code[unit["code"]] = self.track(Unit, {"code": unit["code"]}, values)
+        for unit in units:
+            obj = by_code[unit["code"]]
+            parent = Unit.objects.get(code=unit["parent"]) if unit.get("parent") else None
+            successor = Unit.objects.get(code=unit["successor"]) if unit.get("successor") else None
+            if obj.parent_id != (parent.pk if parent else None) or obj.successor_id != (successor.pk if successor else None):
+                obj.parent, obj.successor = parent, successor
+                obj.full_clean(validate_unique=False, validate_constraints=False)
+                obj.save()
+                self.report.updated += 1
+
+    def write_campaign(self, path, data):
+        campaign = self.track(
+            Campaign,
+            {"code": data["code"]},
+            {
+                "name": data["name"],
+                "theme": data.get("theme", ""),
+                "issuer": Unit.objects.get(code=data["issuer"]),
+                "issuer_title": data["issuer_title"],
+                "period_start": data["period"]["start"],
+                "period_end": data["period"]["end"],
+                "summary": (data.get("summary") or "").strip(),
+                "data_file": Path(path).name,
+                "seed_document": data.get("seed_document", ""),
+            },
+        )
+        keep = []
+        for order, document in enumerate(data.get("documents") or []):
+            keep.append(
+                self.track(
+                    CampaignDocument,
+                    {"campaign": campaign, "number": document["number"]},
+                    {
+                        "date": document["date"],
+                        "issuer": document["issuer"],
+                        "title": document["title"],
+                        "kind": document.get("kind", ""),
+                        "order": order,
+                    },
+                ).pk
+            )
+        self.prune(campaign.documents.all(), keep, "văn bản căn cứ")
+        keep = [self.write_round(campaign, r).pk for r in data["rounds"]]
+        self.prune(campaign.rounds.filter(cloned_from__isnull=True), keep, "đợt")
+
+    def write_round(self, campaign, data):
+        registration = data.get("registration") or {}
+        round_ = self.track(
+            Round,
+            {"campaign": campaign, "code": data["code"]},
+            {
+                "name": data["name"],
+                "kind": data["kind"],
+                "year": data["year"],
+                "legal_basis": LegalBasis.objects.get(code=data["legal_basis"]),
+                "registration_required": bool(registration.get("required", False)),
+                "registration_deadline": registration.get("deadline"),
+                "registration_source": registration.get("source", ""),
+                "pledge_label": registration.get("pledge_label", ""),
+                "source": data.get("source", ""),
+                "notes": (data.get("notes") or "").strip(),
+            },
+        )
+        vote_rules = {v.code: v for v in VoteRule.objects.all()}
+        categories = {c.code: c for c in UnitCategory.objects.all()}
+        forms, keep = {}, []
+        for order, form in enumerate(data["award_forms"]):
+            kinds = form.get("nominee_kinds", NomineeKind.values)
+            forms[form["code"]] = self.track(
+                RoundAwardForm,
+                {"round": round_, "code": form["code"]},
+                {
+                    "name": form["name"],
+                    "granted_by": form["granted_by"],
+                    "for_collectives": NomineeKind.COLLECTIVE in kinds,
+                    "for_individuals": NomineeKind.INDIVIDUAL in kinds,
+                    "dossier_copies": form.get("dossier_copies", 1),
+                    "copies_source": form.get("copies_source", ""),
+                    "vote_rule": vote_rules[form["vote_rule"]],
+                    "outcome": form.get("outcome", AwardOutcome.AWARD),
+                    "source": form["source"],
+                    "order": order,
+                },
+            )
+            keep.append(forms[form["code"]].pk)
+
+        stage_keep = []
+        for stage in data["stages"]:
+            stage_keep.append(
+                self.track(
+                    Stage,
+                    {"round": round_, "order": stage["order"]},
+                    {
+                        "name": stage["name"],
+                        "organisation": Unit.objects.get(code=stage["organisation"]) if stage.get("organisation") else None,
+                        "action": stage["action"],
+                        "deadline": stage["deadline"],
+                        "deadline_stated": bool(stage.get("deadline_stated", True)),
+                        "holds_council": bool(stage.get("holds_council", stage["action"] == StageAction.UNIT_COUNCIL)),
+                        "source": stage["source"],
+                    },
+                ).pk
+            )
+        self.prune(round_.stages.all(), stage_keep, "bước xét")
+
+        condition_keep = []
+        for order, condition in enumerate(data.get("eligibility") or []):
+            condition_keep.append(
+                self.track(
+                    EligibilityCondition,
+                    {"round": round_, "code": condition["code"]},
+                    {"label": condition["label"], "kind": condition["kind"], "source": condition["source"], "order": order},
+                ).pk
+            )
+        self.prune(round_.eligibility_conditions.all(), condition_keep, "điều kiện")
+
+        quota_keep = []
+        for order, quota in enumerate(data.get("quotas") or []):
+            rule = self.track(
+                QuotaRule,
+                {"round": round_, "code": quota["code"]},
+                {
+                    "label": quota.get("label", ""),
+                    "award_form": forms[quota["award_form"]],
+                    "nominee_kind": quota["nominee_kind"],
+                    "scope": quota["scope"],
+                    "limit": quota["limit"],
+                    "source": quota["source"],
+                    "order": order,
+                },
+                m2m={"categories": [categories[c] for c in quota.get("categories") or []]},
+            )
+            quota_keep.append(rule.pk)
+            exception_keep = []
+            for exception in quota.get("exceptions") or []:
+                exception_keep.append(
+                    self.track(
+                        QuotaException,
+                        {"rule": rule, "unit": Unit.objects.get(code=exception["unit"])},
+                        {"limit": exception["limit"], "source": exception["source"]},
+                    ).pk
+                )
+            self.prune(rule.exceptions.all(), exception_keep, "ngoại lệ số lượng")
+        self.prune(round_.quota_rules.all(), quota_keep, "quy định số lượng")
+
+        criterion_keep = []
+        for order, criterion in enumerate(data.get("criteria") or []):
+            threshold = criterion.get("threshold")
+            criterion_keep.append(
+                self.track(
+                    Criterion,
+                    {"round": round_, "code": criterion["code"]},
+                    {
+                        "label": criterion["label"],
+                        "group": criterion.get("group", ""),
+                        "nominee_kind": criterion["nominee_kind"],
+                        "kind": criterion["kind"],
+                        "operator": criterion.get("operator") or (Operator.IN if criterion["kind"] == CriterionKind.RANKING else ""),
+                        "threshold": Decimal(str(threshold)).quantize(Decimal("0.01")) if threshold is not None else None,
+                        "choices": criterion.get("choices") or [],
+                        "accepted_values": criterion.get("accepted_values") or [],
+                        "mandatory": bool(criterion.get("mandatory", not criterion.get("priority", False))),
+                        "needs_evidence": bool(criterion.get("needs_evidence", False)),
+                        "alternative_group": criterion.get("alternative_group", ""),
+                        "priority": bool(criterion.get("priority", False)),
+                        "source": criterion["source"],
+                        "order": order,
+                    },
+                    m2m={
+                        "categories": [categories[c] for c in criterion.get("categories") or []],
+                        "award_forms": [forms[f] for f in criterion.get("award_forms") or []],
+                    },
+                ).pk
+            )
+        self.prune(round_.criteria.all(), criterion_keep, "tiêu chí")
+        # Award forms last: criteria and quotas that pointed at a removed form are gone by now.
+        self.prune(round_.award_forms.all(), keep, "hình thức khen thưởng")
+        return round_

@@ -1,0 +1,59 @@
+"""Quota rules: the most awards that may be proposed or given, per round and award form."""
+from django.db import models
+
+from campaigns.models import Round, RoundAwardForm, Unit, UnitCategory
+
+
+class QuotaNomineeKind(models.TextChoices):
+    COLLECTIVE = "collective", "Tập thể"
+    INDIVIDUAL = "individual", "Cá nhân"
+    EITHER = "either", "Tập thể hoặc cá nhân (tính chung)"
+
+
+class QuotaScope(models.TextChoices):
+    ROUND = "round", "Toàn đợt"
+    CATEGORY = "category", "Theo khối"
+    UNIT = "unit", "Mỗi đơn vị đề nghị"
+    PARENT_UNIT = "parent_unit", "Mỗi đơn vị cấp trên (cho các đơn vị trực thuộc)"
+
+
+class QuotaRule(models.Model):
+    """A limit. `categories` filters the nominees counted (by the nominee's unit category);
+    `scope` says how they are grouped: all together, per proposing unit, or per parent unit."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="quota_rules", verbose_name="đợt")
+    code = models.SlugField("mã", max_length=80)
+    label = models.CharField("nội dung", max_length=500, blank=True)
+    award_form = models.ForeignKey(RoundAwardForm, on_delete=models.CASCADE, related_name="quota_rules", verbose_name="hình thức")
+    nominee_kind = models.CharField("đối tượng", max_length=20, choices=QuotaNomineeKind.choices)
+    scope = models.CharField("phạm vi", max_length=20, choices=QuotaScope.choices)
+    categories = models.ManyToManyField(UnitCategory, blank=True, related_name="quota_rules", verbose_name="khối")
+    limit = models.PositiveIntegerField("số lượng tối đa")
+    source = models.CharField("nguồn (điều, khoản)", max_length=500)
+    order = models.PositiveIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["round", "order"]
+        verbose_name = "quy định số lượng"
+        verbose_name_plural = "quy định số lượng"
+        constraints = [models.UniqueConstraint(fields=["round", "code"], name="quota_rule_code_unique")]
+
+    def __str__(self):
+        return self.label or f"{self.award_form} — {self.get_nominee_kind_display()} — {self.limit}"
+
+
+class QuotaException(models.Model):
+    """A named unit with its own limit under a rule (Thanh Hóa: Sở TT&TT and VP UBND tỉnh: 2)."""
+
+    rule = models.ForeignKey(QuotaRule, on_delete=models.CASCADE, related_name="exceptions", verbose_name="quy định")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="quota_exceptions", verbose_name="đơn vị")
+    limit = models.PositiveIntegerField("số lượng tối đa")
+    source = models.CharField("nguồn (điều, khoản)", max_length=500)
+
+    class Meta:
+        verbose_name = "ngoại lệ số lượng"
+        verbose_name_plural = "ngoại lệ số lượng"
+        constraints = [models.UniqueConstraint(fields=["rule", "unit"], name="quota_exception_unique")]
+
+    def __str__(self):
+        return f"{self.unit}: {self.limit}"
