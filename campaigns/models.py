@@ -213,6 +213,11 @@ class Round(models.Model):
     registration_deadline = models.DateField("hạn đăng ký", null=True, blank=True)
     registration_source = models.CharField("nguồn (đăng ký)", max_length=500, blank=True)
     pledge_label = models.CharField("nội dung đăng ký", max_length=500, blank=True)
+    units_propose_for_children = models.BooleanField(
+        "đơn vị đề nghị cho đơn vị trực thuộc",
+        default=False,
+        help_text="Bật: đơn vị cấp trên lập hồ sơ đề nghị cho tập thể trực thuộc (ví dụ huyện chọn xã).",
+    )
     source = models.CharField("nguồn (điều, khoản)", max_length=500, blank=True)
     notes = models.TextField("ghi chú", blank=True)
     cloned_from = models.ForeignKey(

@@ -64,6 +64,7 @@ def _round_rules(round_: Round) -> dict:
         },
         "registration": {
             "required": round_.registration_required,
+            "units_propose_for_children": round_.units_propose_for_children,
             "deadline": _iso(round_.registration_deadline),
             "pledge_label": round_.pledge_label,
             "source": round_.registration_source,
@@ -123,6 +124,7 @@ def _quota_rows(rule: QuotaRule):
         "categories": categories,
         "unit": None,
         "limit": rule.limit,
+        "binds_at": rule.binds_at,
         "source": rule.source,
     }
     yield row

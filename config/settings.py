@@ -161,7 +161,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "deadline-reminders": {"task": "nominations.tasks.task_send_deadline_reminders", "schedule": 3600.0},
+}
 
 # Cache: Redis when configured, local memory otherwise.
 REDIS_URL = env("REDIS_URL", "")
@@ -190,3 +192,6 @@ LOGGING = {
 
 # The portal's clock can be set (simulations, demos): see campaigns.clock.
 PORTAL_NOW = env("PORTAL_NOW", "")
+
+# Absolute address of the portal, for links in e-mails and QR codes.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,0 +1,309 @@
+"""Registrations, nominations, criterion values, evidence, councils, decisions and history.
+
+A nomination's `stage` and `status` change only through nominations.workflow.advance().
+"""
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from campaigns.models import NomineeKind, Round, RoundAwardForm, Stage, Unit
+from criteria.models import Criterion
+
+
+class Registration(models.Model):
+    """A unit's đăng ký thi đua for a round, with its pledge."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="registrations", verbose_name="đợt")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="registrations", verbose_name="đơn vị")
+    pledge = models.TextField("nội dung đăng ký (chỉ tiêu, sản phẩm)", blank=True)
+    registered_at = models.DateTimeField("thời điểm đăng ký")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người đăng ký")
+
+    class Meta:
+        verbose_name = "đăng ký thi đua"
+        verbose_name_plural = "đăng ký thi đua"
+        constraints = [models.UniqueConstraint(fields=["round", "unit"], name="registration_unique")]
+
+    def __str__(self):
+        return f"{self.unit} — {self.round}"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Nháp"
+    IN_REVIEW = "in_review", "Đang xét"
+    RETURNED = "returned", "Trả lại để bổ sung"
+    REJECTED = "rejected", "Không chấp thuận"
+    AWARDED = "awarded", "Được khen thưởng"
+    PROPOSED = "proposed", "Đã đề nghị cấp trên khen thưởng"
+    NOT_AWARDED = "not_awarded", "Không được khen thưởng"
+
+
+ACTIVE_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.RETURNED)
+FINAL_STATUSES = (Status.REJECTED, Status.AWARDED, Status.PROPOSED, Status.NOT_AWARDED)
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Nữ"
+    MALE = "male", "Nam"
+
+
+class CriteriaStatus(models.TextChoices):
+    MET = "met", "Đạt"
+    NOT_MET = "not_met", "Chưa đạt"
+    PENDING = "pending", "Chờ Hội đồng đánh giá"
+
+
+class Nomination(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="nominations", verbose_name="đợt")
+    proposing_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="proposed_nominations", verbose_name="đơn vị đề nghị")
+    kind = models.CharField("đối tượng", max_length=20, choices=NomineeKind.choices)
+    nominee_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+        verbose_name="tập thể / đơn vị công tác",
+        help_text="Tập thể: đơn vị được đề nghị. Cá nhân: đơn vị công tác của cá nhân.",
+    )
+    full_name = models.CharField("họ và tên", max_length=200, blank=True)
+    gender = models.CharField("giới tính", max_length=10, choices=Gender.choices, blank=True)
+    birth_year = models.PositiveIntegerField("năm sinh", null=True, blank=True)
+    position = models.CharField("chức vụ", max_length=255, blank=True)
+    person_identifier = models.CharField(
+        "số định danh cá nhân", max_length=32, blank=True, db_index=True, help_text="Số CCCD/định danh, để phát hiện một người được đề nghị hai lần."
+    )
+    award_form = models.ForeignKey(RoundAwardForm, on_delete=models.PROTECT, related_name="nominations", verbose_name="hình thức đề nghị")
+    achievement_summary = models.TextField("tóm tắt thành tích")
+    eligibility_declared = models.BooleanField(
+        "đơn vị cam kết đủ điều kiện", default=False, help_text="Không đang bị xem xét kỷ luật, điều tra, thanh tra, kiểm tra, khiếu nại, tố cáo."
+    )
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="nominations", verbose_name="bước hiện tại")
+    furthest_stage_order = models.PositiveIntegerField("bước xa nhất đã tới", default=1)
+    status = models.CharField("trạng thái", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    criteria_status = models.CharField("kết quả tiêu chí", max_length=10, choices=CriteriaStatus.choices, default=CriteriaStatus.PENDING)
+    criteria_met = models.PositiveIntegerField("số tiêu chí đạt", default=0)
+    criteria_total = models.PositiveIntegerField("tổng số tiêu chí", default=0)
+    outcome_reason = models.TextField("lý do (trả lại, không chấp thuận, không được khen)", blank=True)
+    decision = models.ForeignKey(
+        "AwardDecision", on_delete=models.PROTECT, null=True, blank=True, related_name="nominations", verbose_name="quyết định khen thưởng"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người lập")
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("sửa lúc", auto_now=True)
+    submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "stage__order", "proposing_unit__name", "id"]
+        verbose_name = "hồ sơ đề nghị khen thưởng"
+        verbose_name_plural = "hồ sơ đề nghị khen thưởng"
+        indexes = [
+            models.Index(fields=["round", "status"]),
+            models.Index(fields=["round", "proposing_unit"]),
+            models.Index(fields=["round", "stage"]),
+        ]
+        constraints = [
+            # One nominee, one award form per round (one achievement, one award).
+            models.UniqueConstraint(
+                fields=["round", "nominee_unit"],
+                condition=models.Q(kind="collective") & ~models.Q(status="rejected"),
+                name="nomination_one_collective_per_round",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "proposing_unit", "person_identifier"],
+                condition=models.Q(kind="individual") & ~models.Q(status="rejected") & ~models.Q(person_identifier=""),
+                name="nomination_one_person_per_unit_round",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="collective") | ~models.Q(full_name=""), name="nomination_individual_has_name"
+            ),
+        ]
+
+    def __str__(self):
+        return self.nominee_name
+
+    @property
+    def nominee_name(self):
+        return self.full_name if self.kind == NomineeKind.INDIVIDUAL else self.nominee_unit.name
+
+    @property
+    def is_editable_by_unit(self):
+        return self.status in (Status.DRAFT, Status.RETURNED)
+
+
+class CriterionValue(models.Model):
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="criterion_values", verbose_name="hồ sơ")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="values", verbose_name="tiêu chí")
+    number = models.DecimalField("số liệu (%)", max_digits=7, decimal_places=2, null=True, blank=True)
+    flag = models.BooleanField("có/không", null=True, blank=True)
+    text = models.TextField("mức / thuyết minh", blank=True)
+    judgement = models.CharField(
+        "đánh giá của Hội đồng", max_length=10, choices=[("met", "Đạt"), ("not_met", "Không đạt")], blank=True
+    )
+    judged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    judged_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField("kết quả", max_length=10, choices=CriteriaStatus.choices, default=CriteriaStatus.PENDING)
+
+    class Meta:
+        verbose_name = "số liệu tiêu chí"
+        verbose_name_plural = "số liệu tiêu chí"
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "criterion"], name="criterion_value_unique"),
+            models.CheckConstraint(
+                condition=models.Q(number__isnull=True) | (models.Q(number__gte=0) & models.Q(number__lte=100)),
+                name="criterion_value_percentage_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.status}"
+
+
+def evidence_path(instance, filename):
+    return f"private/evidence/{instance.nomination.round_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="evidence", verbose_name="hồ sơ")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="tiêu chí")
+    file = models.FileField("tệp", upload_to=evidence_path, max_length=300)
+    original_name = models.CharField("tên tệp gốc", max_length=255)
+    content_type = models.CharField("loại tệp", max_length=100)
+    size = models.PositiveIntegerField("dung lượng (byte)")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tệp minh chứng"
+        verbose_name_plural = "tệp minh chứng"
+
+    def __str__(self):
+        return self.original_name
+
+
+class CouncilMeeting(models.Model):
+    """A Hội đồng Thi đua - Khen thưởng meeting of a unit (or of a reviewing organisation) for a round."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="council_meetings", verbose_name="đợt")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="council_meetings", verbose_name="bước")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="council_meetings", verbose_name="cơ quan, đơn vị")
+    date = models.DateField("ngày họp")
+    start_time = models.TimeField("bắt đầu")
+    end_time = models.TimeField("kết thúc")
+    place = models.CharField("địa điểm", max_length=255)
+    chair = models.CharField("chủ trì", max_length=200)
+    secretary = models.CharField("thư ký", max_length=200)
+    members_total = models.PositiveIntegerField("số thành viên Hội đồng")
+    members_present = models.PositiveIntegerField("số thành viên có mặt")
+    written_opinions = models.PositiveIntegerField("số ý kiến bằng văn bản của thành viên vắng mặt", default=0)
+    notes = models.TextField("diễn biến, ý kiến", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "cuộc họp Hội đồng Thi đua - Khen thưởng"
+        verbose_name_plural = "cuộc họp Hội đồng Thi đua - Khen thưởng"
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "unit"], name="council_meeting_unique"),
+            models.CheckConstraint(condition=models.Q(members_present__lte=models.F("members_total")), name="council_present_le_total"),
+            models.CheckConstraint(
+                condition=models.Q(written_opinions__lte=models.F("members_total") - models.F("members_present")),
+                name="council_written_le_absent",
+            ),
+            models.CheckConstraint(condition=models.Q(members_total__gt=0), name="council_has_members"),
+        ]
+
+    def __str__(self):
+        return f"Họp Hội đồng {self.unit} ngày {self.date:%d/%m/%Y}"
+
+
+class CouncilVote(models.Model):
+    meeting = models.ForeignKey(CouncilMeeting, on_delete=models.CASCADE, related_name="votes", verbose_name="cuộc họp")
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="council_votes", verbose_name="hồ sơ")
+    votes_for = models.PositiveIntegerField("số phiếu đồng ý")
+
+    class Meta:
+        verbose_name = "kết quả biểu quyết"
+        verbose_name_plural = "kết quả biểu quyết"
+        constraints = [models.UniqueConstraint(fields=["meeting", "nomination"], name="council_vote_unique")]
+
+
+class DeadlineExtension(models.Model):
+    """A stage's organisation lets one unit act after the stage deadline, with a logged reason."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="extensions", verbose_name="bước")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="deadline_extensions", verbose_name="đơn vị")
+    new_deadline = models.DateField("hạn mới")
+    reason = models.TextField("lý do")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người gia hạn")
+    granted_at = models.DateTimeField("gia hạn lúc")
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = "gia hạn"
+        verbose_name_plural = "gia hạn"
+
+    def __str__(self):
+        return f"{self.unit}: đến {self.new_deadline:%d/%m/%Y}"
+
+
+class AwardDecision(models.Model):
+    """The Quyết định khen thưởng recorded at the final stage."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="decisions", verbose_name="đợt")
+    number = models.CharField("số quyết định", max_length=50)
+    date = models.DateField("ngày ký")
+    signer = models.CharField("người ký", max_length=200)
+    signer_title = models.CharField("chức vụ người ký", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = "quyết định khen thưởng"
+        verbose_name_plural = "quyết định khen thưởng"
+        constraints = [models.UniqueConstraint(fields=["round", "number"], name="decision_number_unique")]
+
+    def __str__(self):
+        return f"Quyết định số {self.number} ngày {self.date:%d/%m/%Y}"
+
+
+class NominationEvent(models.Model):
+    """Append-only history: every stage change and every edit after submission."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="events", verbose_name="hồ sơ")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="người thực hiện")
+    at = models.DateTimeField("thời điểm")
+    action = models.CharField("hành động", max_length=30)
+    from_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, null=True, related_name="+")
+    to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, null=True, related_name="+")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    comment = models.TextField("ghi chú", blank=True)
+    changes = models.JSONField("thay đổi", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "lịch sử hồ sơ"
+        verbose_name_plural = "lịch sử hồ sơ"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Lịch sử hồ sơ chỉ được ghi thêm, không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Lịch sử hồ sơ không được xóa.")
+
+
+class ReminderSent(models.Model):
+    """A deadline reminder already sent: the periodic task never sends the same one twice."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveIntegerField()
+    deadline = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stage", "unit", "days_before", "deadline"], name="reminder_once")]

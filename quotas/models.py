@@ -17,6 +17,11 @@ class QuotaScope(models.TextChoices):
     PARENT_UNIT = "parent_unit", "Mỗi đơn vị cấp trên (cho các đơn vị trực thuộc)"
 
 
+class QuotaStep(models.TextChoices):
+    SUBMISSION = "submission", "Khi đơn vị đề nghị (gửi hồ sơ)"
+    REVIEW = "review", "Khi cấp xét chọn, chuyển tiếp"
+
+
 class QuotaRule(models.Model):
     """A limit. `categories` filters the nominees counted (by the nominee's unit category);
     `scope` says how they are grouped: all together, per proposing unit, or per parent unit."""
@@ -29,6 +34,13 @@ class QuotaRule(models.Model):
     scope = models.CharField("phạm vi", max_length=20, choices=QuotaScope.choices)
     categories = models.ManyToManyField(UnitCategory, blank=True, related_name="quota_rules", verbose_name="khối")
     limit = models.PositiveIntegerField("số lượng tối đa")
+    binds_at = models.CharField(
+        "áp dụng từ",
+        max_length=20,
+        choices=QuotaStep.choices,
+        default=QuotaStep.REVIEW,
+        help_text="'Khi đơn vị đề nghị': giới hạn số hồ sơ một đơn vị được gửi; 'khi cấp xét chọn': giới hạn số được chọn chuyển tiếp.",
+    )
     source = models.CharField("nguồn (điều, khoản)", max_length=500)
     order = models.PositiveIntegerField("thứ tự", default=0)
 

@@ -35,7 +35,7 @@ from campaigns.models import (
     VoteRule,
 )
 from criteria.models import Criterion, CriterionKind, Operator
-from quotas.models import QuotaException, QuotaNomineeKind, QuotaRule, QuotaScope
+from quotas.models import QuotaException, QuotaNomineeKind, QuotaRule, QuotaScope, QuotaStep
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 REFERENCE_FILE = "reference.yaml"
@@ -309,6 +309,7 @@ class _Validator:
                 self.problem(path, w, f"hình thức khen thưởng không có trong đợt: '{quota['award_form']}'")
             self.check_choice(path, w, quota.get("nominee_kind"), "nominee_kind", QuotaNomineeKind.values)
             self.check_choice(path, w, quota.get("scope"), "scope", QuotaScope.values)
+            self.check_choice(path, w, quota.get("binds_at", QuotaStep.REVIEW), "binds_at", QuotaStep.values)
             self.check_categories(path, w, quota.get("categories"))
             if quota.get("scope") == QuotaScope.CATEGORY and not quota.get("categories"):
                 self.problem(path, w, "phạm vi 'category' cần danh sách 'categories'")
@@ -518,6 +519,7 @@ class _Writer:
                 "registration_deadline": registration.get("deadline"),
                 "registration_source": registration.get("source", ""),
                 "pledge_label": registration.get("pledge_label", ""),
+                "units_propose_for_children": bool(data.get("units_propose_for_children", False)),
                 "source": data.get("source", ""),
                 "notes": (data.get("notes") or "").strip(),
             },
@@ -586,6 +588,7 @@ class _Writer:
                     "nominee_kind": quota["nominee_kind"],
                     "scope": quota["scope"],
                     "limit": quota["limit"],
+                    "binds_at": quota.get("binds_at", QuotaStep.REVIEW),
                     "source": quota["source"],
                     "order": order,
                 },

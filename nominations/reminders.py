@@ -1,0 +1,62 @@
+"""Deadline reminders to units that have not submitted: 7, 3 and 1 days before, each sent once."""
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+
+from campaigns import clock
+from campaigns.models import Membership, Role, Round, Unit
+from nominations.models import DeadlineExtension, Nomination, Registration, ReminderSent
+from nominations.notifications import unit_recipients
+from nominations.workflow import first_stage
+
+REMINDER_DAYS = (7, 3, 1)
+
+
+def units_expected(round_) -> list[Unit]:
+    """Units of the campaign's territory with officers (registered ones where registration is required)."""
+    issuer = round_.campaign.issuer
+    units = Unit.objects.filter(
+        path__startswith=issuer.path,
+        memberships__role=Role.UNIT_OFFICER,
+    ).distinct()
+    if round_.registration_required:
+        units = units.filter(pk__in=Registration.objects.filter(round=round_).values("unit_id"))
+    return list(units)
+
+
+def send_deadline_reminders(today: dt.date | None = None) -> int:
+    today = today or clock.today()
+    horizon = today + dt.timedelta(days=max(REMINDER_DAYS))
+    sent = 0
+    rounds = Round.objects.filter(stages__deadline__gte=today - dt.timedelta(days=60), stages__deadline__lte=horizon + dt.timedelta(days=60)).distinct()
+    for round_ in rounds.select_related("campaign__issuer"):
+        stage = first_stage(round_)
+        extensions = {}
+        for extension in DeadlineExtension.objects.filter(stage=stage):
+            extensions[extension.unit_id] = max(extensions.get(extension.unit_id, stage.deadline), extension.new_deadline)
+        submitted = set(
+            Nomination.objects.filter(round=round_, submitted_at__isnull=False).values_list("proposing_unit_id", flat=True)
+        )
+        for unit in units_expected(round_):
+            if unit.pk in submitted:
+                continue
+            deadline = extensions.get(unit.pk, stage.deadline)
+            days = (deadline - today).days
+            if days not in REMINDER_DAYS:
+                continue
+            try:
+                with transaction.atomic():
+                    ReminderSent.objects.create(stage=stage, unit=unit, days_before=days, deadline=deadline)
+            except IntegrityError:
+                continue  # already sent
+            recipients = unit_recipients(unit.pk)
+            if not recipients:
+                continue
+            context = {"unit": unit, "round": round_, "stage": stage, "deadline": deadline, "days": days, "site_url": settings.SITE_URL}
+            subject = render_to_string("emails/reminder_subject.txt", context).strip()
+            body = render_to_string("emails/reminder.txt", context)
+            sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    return sent

@@ -1,0 +1,336 @@
+"""Writes on nominations other than stage changes (those go through workflow.advance)."""
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from campaigns import clock
+from campaigns.models import NomineeKind, Round, RoundAwardForm, Stage, Unit
+from criteria import evaluation
+from criteria.models import CriterionKind
+from criteria.selectors import criteria_for
+from nominations.models import (
+    AwardDecision,
+    CouncilMeeting,
+    CouncilVote,
+    CriterionValue,
+    DeadlineExtension,
+    Evidence,
+    Nomination,
+    NominationEvent,
+    Registration,
+    Status,
+)
+from nominations.permissions import can_act_at_stage, council_unit_ids, officer_unit_ids
+from nominations.workflow import Action, TransitionError, advance, first_stage, stages_of
+
+TRACKED_FIELDS = (
+    "kind",
+    "nominee_unit_id",
+    "full_name",
+    "gender",
+    "birth_year",
+    "position",
+    "person_identifier",
+    "award_form_id",
+    "achievement_summary",
+    "eligibility_declared",
+)
+
+
+class ServiceError(Exception):
+    """A refused write, with a Vietnamese message for the user."""
+
+
+def register_unit(*, round_: Round, unit: Unit, actor, pledge: str = "") -> Registration:
+    if unit.pk not in officer_unit_ids(actor):
+        raise ServiceError("Chỉ cán bộ của đơn vị được đăng ký thi đua cho đơn vị.")
+    if round_.registration_deadline and clock.is_past(round_.registration_deadline):
+        raise ServiceError(f"Đã hết hạn đăng ký thi đua (hạn đến hết ngày {round_.registration_deadline:%d/%m/%Y}).")
+    with transaction.atomic():
+        registration, created = Registration.objects.get_or_create(
+            round=round_, unit=unit, defaults={"pledge": pledge, "registered_at": clock.now(), "registered_by": actor}
+        )
+        if not created and registration.pledge != pledge:
+            registration.pledge = pledge
+            registration.save(update_fields=["pledge"])
+    return registration
+
+
+def nominee_units_for(*, round_: Round, proposing_unit: Unit):
+    """The units a proposing unit may nominate as a collective: itself, and its children where the round says so."""
+    units = Unit.objects.filter(pk=proposing_unit.pk)
+    if round_.units_propose_for_children:
+        units = units | Unit.objects.filter(parent=proposing_unit)
+    return units.select_related("category")
+
+
+def save_nomination(
+    *,
+    actor,
+    round_: Round,
+    proposing_unit: Unit,
+    data: dict,
+    values: dict,
+    nomination: Nomination | None = None,
+) -> Nomination:
+    """Create or update a draft (or returned) nomination and its criterion values, in one transaction.
+
+    `data` holds the nomination's fields; `values` maps criterion id → {"number", "flag", "text"}.
+    Edits made after the first submission are logged in the nomination's history."""
+    if proposing_unit.pk not in officer_unit_ids(actor):
+        raise ServiceError("Chỉ cán bộ của đơn vị đề nghị được sửa hồ sơ.")
+    if nomination is not None and not nomination.is_editable_by_unit:
+        raise ServiceError("Hồ sơ đã gửi, không sửa được. Chỉ sửa khi hồ sơ còn nháp hoặc bị trả lại.")
+    award_form = data["award_form"]
+    if award_form.round_id != round_.pk:
+        raise ServiceError("Hình thức khen thưởng không thuộc đợt này.")
+    kind = data["kind"]
+    if kind == NomineeKind.COLLECTIVE and not award_form.for_collectives:
+        raise ServiceError(f"{award_form.name} không tặng cho tập thể trong đợt này.")
+    if kind == NomineeKind.INDIVIDUAL and not award_form.for_individuals:
+        raise ServiceError(f"{award_form.name} không tặng cho cá nhân trong đợt này.")
+    nominee_unit = data["nominee_unit"]
+    allowed_units = nominee_units_for(round_=round_, proposing_unit=proposing_unit)
+    if kind == NomineeKind.COLLECTIVE and not allowed_units.filter(pk=nominee_unit.pk).exists():
+        raise ServiceError("Đơn vị được đề nghị không thuộc phạm vi đơn vị được lập hồ sơ.")
+    if kind == NomineeKind.INDIVIDUAL and nominee_unit.pk != proposing_unit.pk and not nominee_unit.path.startswith(proposing_unit.path):
+        raise ServiceError("Cá nhân phải công tác tại đơn vị đề nghị hoặc đơn vị trực thuộc.")
+
+    with transaction.atomic():
+        if nomination is None:
+            nomination = Nomination(round=round_, proposing_unit=proposing_unit, created_by=actor, stage=first_stage(round_))
+            before = None
+        else:
+            nomination = Nomination.objects.select_for_update(of=("self",)).get(pk=nomination.pk)
+            if not nomination.is_editable_by_unit:
+                raise ServiceError("Hồ sơ đã gửi, không sửa được.")
+            before = {f: getattr(nomination, f) for f in TRACKED_FIELDS}
+        for key in ("kind", "nominee_unit", "full_name", "gender", "birth_year", "position", "person_identifier", "award_form", "achievement_summary", "eligibility_declared"):
+            if key in data:
+                setattr(nomination, key, data[key])
+        if nomination.kind == NomineeKind.COLLECTIVE:
+            nomination.full_name = nomination.gender = nomination.position = nomination.person_identifier = ""
+            nomination.birth_year = None
+        nomination.person_identifier = "".join(nomination.person_identifier.split()).upper()
+        try:
+            nomination.full_clean(validate_constraints=False)
+        except ValidationError as error:
+            raise ServiceError("; ".join(m for ms in error.message_dict.values() for m in ms)) from error
+        _refuse_duplicates(nomination)
+        try:
+            with transaction.atomic():
+                nomination.save()
+        except IntegrityError as error:
+            raise ServiceError("Người/tập thể này đã có hồ sơ khác trong đợt (một thành tích chỉ đề nghị một hình thức).") from error
+        _save_values(nomination, values)
+        if before is not None and nomination.submitted_at is not None:
+            after = {f: getattr(nomination, f) for f in TRACKED_FIELDS}
+            changes = {f: [_plain(before[f]), _plain(after[f])] for f in TRACKED_FIELDS if before[f] != after[f]}
+            if changes:
+                NominationEvent.objects.create(
+                    nomination=nomination, actor=actor, at=clock.now(), action="edit",
+                    from_stage=nomination.stage, to_stage=nomination.stage,
+                    from_status=nomination.status, to_status=nomination.status, changes=changes,
+                )
+    return nomination
+
+
+def _plain(value):
+    return value if isinstance(value, (str, int, bool, type(None))) else str(value)
+
+
+def _refuse_duplicates(nomination):
+    others = Nomination.objects.filter(round_id=nomination.round_id).exclude(status=Status.REJECTED).exclude(pk=nomination.pk)
+    if nomination.kind == NomineeKind.COLLECTIVE:
+        clash = others.filter(kind=NomineeKind.COLLECTIVE, nominee_unit=nomination.nominee_unit).first()
+        if clash:
+            raise ServiceError(
+                f"{nomination.nominee_unit} đã được đề nghị {clash.award_form.name} trong đợt này: "
+                "không đề nghị nhiều hình thức khen thưởng cho một thành tích."
+            )
+    elif nomination.person_identifier:
+        clash = others.filter(
+            kind=NomineeKind.INDIVIDUAL, proposing_unit=nomination.proposing_unit, person_identifier=nomination.person_identifier
+        ).first()
+        if clash:
+            raise ServiceError(
+                f"Cá nhân có số định danh {nomination.person_identifier} đã được đề nghị {clash.award_form.name} trong đợt này: "
+                "không đề nghị nhiều hình thức khen thưởng cho một thành tích."
+            )
+
+
+def applicable_criteria(nomination):
+    return criteria_for(
+        round_=nomination.round,
+        nominee_kind=nomination.kind,
+        category=nomination.nominee_unit.category,
+        award_form=nomination.award_form,
+    )
+
+
+def _save_values(nomination, values):
+    criteria = list(applicable_criteria(nomination))
+    existing = {v.criterion_id: v for v in nomination.criterion_values.all()}
+    with_evidence = set(nomination.evidence.exclude(criterion=None).values_list("criterion_id", flat=True))
+    results = []
+    keep = []
+    for criterion in criteria:
+        given = values.get(criterion.pk, {})
+        value = existing.get(criterion.pk) or CriterionValue(nomination=nomination, criterion=criterion)
+        if criterion.pk in values:
+            value.number = given.get("number") if criterion.kind == CriterionKind.PERCENTAGE else None
+            value.flag = given.get("flag") if criterion.kind == CriterionKind.BOOLEAN else None
+            value.text = given.get("text") or ""
+        if value.number is not None and not (Decimal(0) <= Decimal(value.number) <= Decimal(100)):
+            raise ServiceError(f"Tỷ lệ của tiêu chí \"{criterion.label}\" phải từ 0 đến 100%.")
+        value.status = evaluation.evaluate(
+            criterion, number=value.number, flag=value.flag, text=value.text,
+            judgement=value.judgement, has_evidence=criterion.pk in with_evidence,
+        )
+        value.save()
+        keep.append(value.pk)
+        results.append((criterion, value.status))
+    nomination.criterion_values.exclude(pk__in=keep).delete()
+    refresh_criteria_summary(nomination, results)
+
+
+def refresh_criteria_summary(nomination, results=None):
+    if results is None:
+        values = nomination.criterion_values.select_related("criterion")
+        results = [(v.criterion, v.status) for v in values]
+    overall, met, total = evaluation.summarise(results)
+    Nomination.objects.filter(pk=nomination.pk).update(criteria_status=overall, criteria_met=met, criteria_total=total)
+    nomination.criteria_status, nomination.criteria_met, nomination.criteria_total = overall, met, total
+
+
+def judge_criterion(*, nomination, criterion_value: CriterionValue, judgement: str, actor, comment: str = "") -> CriterionValue:
+    """A reviewer at the nomination's current stage records the council's judgement of a criterion."""
+    if judgement not in (evaluation.MET, evaluation.NOT_MET, ""):
+        raise ServiceError("Đánh giá không hợp lệ.")
+    if nomination.status != Status.IN_REVIEW or not can_act_at_stage(actor, nomination.stage):
+        raise ServiceError("Chỉ cơ quan đang xét hồ sơ được đánh giá tiêu chí.")
+    with transaction.atomic():
+        previous = criterion_value.judgement
+        criterion_value.judgement = judgement
+        criterion_value.judged_by = actor
+        criterion_value.judged_at = clock.now()
+        criterion_value.status = evaluation.evaluate(
+            criterion_value.criterion, number=criterion_value.number, flag=criterion_value.flag,
+            text=criterion_value.text, judgement=judgement,
+            has_evidence=nomination.evidence.filter(criterion=criterion_value.criterion).exists(),
+        )
+        criterion_value.save()
+        refresh_criteria_summary(nomination)
+        NominationEvent.objects.create(
+            nomination=nomination, actor=actor, at=clock.now(), action="judge",
+            from_stage=nomination.stage, to_stage=nomination.stage, from_status=nomination.status,
+            to_status=nomination.status, comment=comment,
+            changes={criterion_value.criterion.code: [previous, judgement]},
+        )
+    return criterion_value
+
+
+def add_evidence(*, nomination, criterion, uploaded_file, actor, content_type: str) -> Evidence:
+    """Store an evidence file (already checked by content in the form) under a generated name."""
+    if nomination.proposing_unit_id not in officer_unit_ids(actor) or not nomination.is_editable_by_unit:
+        raise ServiceError("Chỉ thêm minh chứng khi hồ sơ còn nháp hoặc bị trả lại, bởi cán bộ đơn vị đề nghị.")
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    with transaction.atomic():
+        evidence = Evidence(
+            nomination=nomination, criterion=criterion, original_name=uploaded_file.name[:255],
+            content_type=content_type, size=uploaded_file.size, sha256=digest.hexdigest(), uploaded_by=actor,
+        )
+        evidence.file.save(uploaded_file.name, uploaded_file, save=False)
+        evidence.save()
+        _save_values(nomination, {})
+    return evidence
+
+
+def record_council_meeting(*, actor, stage: Stage, unit: Unit, data: dict, votes: dict[int, int]) -> CouncilMeeting:
+    """Record (or correct) a council meeting and each nominee's 'đồng ý' votes.
+
+    The unit's officers/secretary record the unit council; a stage organisation's people record theirs."""
+    first = first_stage(stage.round)
+    if stage.pk == first.pk:
+        if unit.pk not in council_unit_ids(actor):
+            raise ServiceError("Chỉ cán bộ, thư ký Hội đồng của đơn vị được ghi kết quả họp.")
+    elif not (stage.organisation_id == unit.pk and can_act_at_stage(actor, stage)):
+        raise ServiceError("Chỉ cơ quan xét ở bước này được ghi kết quả họp Hội đồng của mình.")
+    total, present, written = data["members_total"], data["members_present"], data.get("written_opinions", 0)
+    if total <= 0:
+        raise ServiceError("Số thành viên Hội đồng phải lớn hơn 0.")
+    if present > total:
+        raise ServiceError("Số thành viên có mặt không được lớn hơn số thành viên Hội đồng.")
+    if written > total - present:
+        raise ServiceError("Số ý kiến bằng văn bản không được lớn hơn số thành viên vắng mặt.")
+    if data["end_time"] <= data["start_time"]:
+        raise ServiceError("Giờ kết thúc phải sau giờ bắt đầu.")
+    nominations = {n.pk: n for n in Nomination.objects.filter(pk__in=votes.keys())}
+    for nomination_id, votes_for in votes.items():
+        nomination = nominations.get(nomination_id)
+        if nomination is None or nomination.round_id != stage.round_id:
+            raise ServiceError("Hồ sơ không thuộc đợt này.")
+        if stage.pk == first.pk and nomination.proposing_unit_id != unit.pk:
+            raise ServiceError("Hồ sơ không thuộc đơn vị.")
+        if votes_for < 0 or votes_for > present + written:
+            raise ServiceError(
+                f"Số phiếu đồng ý cho {nomination.nominee_name} ({votes_for}) vượt số thành viên có mặt và ý kiến bằng văn bản ({present + written})."
+            )
+    with transaction.atomic():
+        meeting, _ = CouncilMeeting.objects.update_or_create(
+            stage=stage, unit=unit, defaults={**data, "round": stage.round, "recorded_by": actor}
+        )
+        for nomination_id, votes_for in votes.items():
+            CouncilVote.objects.update_or_create(meeting=meeting, nomination_id=nomination_id, defaults={"votes_for": votes_for})
+    return meeting
+
+
+def grant_extension(*, actor, stage: Stage, unit: Unit, new_deadline, reason: str) -> DeadlineExtension:
+    """The organisation receiving a stage's dossiers extends its deadline for one unit, with a reason."""
+    stages = stages_of(stage.round)
+    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
+    receiver = stages[index + 1] if index + 1 < len(stages) else None
+    if receiver is None or not can_act_at_stage(actor, receiver):
+        raise ServiceError("Chỉ cơ quan nhận hồ sơ của bước này được gia hạn.")
+    if not reason.strip():
+        raise ServiceError("Cần ghi rõ lý do gia hạn.")
+    if new_deadline <= stage.deadline:
+        raise ServiceError(f"Hạn mới phải sau hạn chót {stage.deadline:%d/%m/%Y}.")
+    with transaction.atomic():
+        return DeadlineExtension.objects.create(
+            stage=stage, unit=unit, new_deadline=new_deadline, reason=reason.strip(), granted_by=actor, granted_at=clock.now()
+        )
+
+
+def record_decision(*, actor, round_: Round, number: str, date, signer: str, signer_title: str = "", nominations, not_awarded=None) -> AwardDecision:
+    """The chairman's office records the Quyết định and moves each listed nomination to its outcome;
+    `not_awarded` maps nomination ids to the reason they were not awarded. All or nothing."""
+    stages = stages_of(round_)
+    final = stages[-1]
+    if not can_act_at_stage(actor, final):
+        raise ServiceError("Chỉ Văn phòng Chủ tịch ở bước quyết định được ghi quyết định khen thưởng.")
+    if not number.strip() or not signer.strip():
+        raise ServiceError("Cần số quyết định và người ký.")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                decision = AwardDecision.objects.create(
+                    round=round_, number=number.strip(), date=date, signer=signer.strip(), signer_title=signer_title, recorded_by=actor
+                )
+        except IntegrityError as error:
+            raise ServiceError(f"Quyết định số {number} đã được ghi trong đợt này.") from error
+        try:
+            for nomination in nominations:
+                advance(nomination, Action.APPROVE, actor=actor, comment=f"Quyết định số {decision.number}", decision=decision)
+            for nomination_id, reason in (not_awarded or {}).items():
+                advance(Nomination.objects.get(pk=nomination_id), Action.REJECT, actor=actor, comment=reason)
+        except TransitionError as error:
+            raise ServiceError(str(error)) from error
+    return decision

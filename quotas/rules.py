@@ -1,0 +1,146 @@
+"""Quota rules: which rules bind a nomination, how many places are used, and the check that
+runs inside an approval's transaction under a row lock on the rules."""
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from quotas.models import QuotaNomineeKind, QuotaRule, QuotaScope, QuotaStep
+
+# A nomination holds a place once it has moved past a stage and is still alive.
+COUNTED_STATUSES = ("in_review", "awarded", "proposed")
+
+
+class QuotaExceeded(Exception):
+    def __init__(self, rule, used, limit, group_name=""):
+        self.rule, self.used, self.limit, self.group_name = rule, used, limit, group_name
+        where = f" ({group_name})" if group_name else ""
+        super().__init__(
+            f"Vượt số lượng khen thưởng: {rule.label or rule}{where} — đã dùng {used}/{limit}. Nguồn: {rule.source}."
+        )
+
+
+def passed_stage_q(stage_order: int) -> Q:
+    """Nominations that have moved past the stage with this order."""
+    return Q(stage__order__gt=stage_order, status="in_review") | Q(status__in=("awarded", "proposed"))
+
+
+def rule_matches(rule: QuotaRule, nomination) -> bool:
+    if rule.award_form_id != nomination.award_form_id:
+        return False
+    if rule.nominee_kind != QuotaNomineeKind.EITHER and rule.nominee_kind != nomination.kind:
+        return False
+    category_ids = {c.pk for c in rule.categories.all()}
+    return not category_ids or nomination.nominee_unit.category_id in category_ids
+
+
+def rules_binding(nomination, *, moving_past, first_stage_order) -> list[QuotaRule]:
+    """The round's rules that limit moving `nomination` past the stage of order `moving_past`."""
+    rules = QuotaRule.objects.filter(round_id=nomination.round_id).prefetch_related("categories", "exceptions")
+    binding = []
+    for rule in rules:
+        if rule.binds_at == QuotaStep.REVIEW and moving_past == first_stage_order:
+            continue
+        if rule_matches(rule, nomination):
+            binding.append(rule)
+    return binding
+
+
+def rule_filter(rule: QuotaRule) -> Q:
+    q = Q(round_id=rule.round_id, award_form_id=rule.award_form_id)
+    if rule.nominee_kind != QuotaNomineeKind.EITHER:
+        q &= Q(kind=rule.nominee_kind)
+    category_ids = [c.pk for c in rule.categories.all()]
+    if category_ids:
+        q &= Q(nominee_unit__category_id__in=category_ids)
+    return q
+
+
+def group_of(rule: QuotaRule, nomination):
+    """(filter, unit) of the group the rule counts `nomination` in: everyone, its proposing unit, or its parent."""
+    if rule.scope == QuotaScope.UNIT:
+        return Q(proposing_unit_id=nomination.proposing_unit_id), nomination.proposing_unit
+    if rule.scope == QuotaScope.PARENT_UNIT:
+        parent = nomination.nominee_unit.parent
+        return Q(nominee_unit__parent_id=nomination.nominee_unit.parent_id), parent
+    return Q(), None
+
+
+def limit_for(rule: QuotaRule, unit) -> int:
+    if unit is not None:
+        for exception in rule.exceptions.all():
+            if exception.unit_id == unit.pk:
+                return exception.limit
+    return rule.limit
+
+
+def check_quotas(nomination, *, moving_past, first_stage_order):
+    """Raise QuotaExceeded if moving `nomination` past stage `moving_past` would break a rule.
+
+    Call inside the transition's transaction: the rules' rows are locked (SELECT ... FOR UPDATE),
+    so two reviewers taking the last place at once are serialised and the second is refused."""
+    from nominations.models import Nomination
+
+    rules = rules_binding(nomination, moving_past=moving_past, first_stage_order=first_stage_order)
+    if not rules:
+        return
+    list(QuotaRule.objects.select_for_update().filter(pk__in=[r.pk for r in rules]).order_by("pk").values_list("pk"))
+    for rule in rules:
+        group_q, unit = group_of(rule, nomination)
+        limit = limit_for(rule, unit)
+        used = (
+            Nomination.objects.filter(rule_filter(rule) & group_q & passed_stage_q(moving_past))
+            .exclude(pk=nomination.pk)
+            .count()
+        )
+        if used + 1 > limit:
+            raise QuotaExceeded(rule, used, limit, unit.name if unit else "")
+
+
+@dataclass
+class QuotaUsage:
+    rule: QuotaRule
+    used: int
+    limit: int
+    unit_name: str = ""
+
+    @property
+    def left(self):
+        return self.limit - self.used
+
+    @property
+    def percent(self):
+        return min(100, round(100 * self.used / self.limit)) if self.limit else 100
+
+    @property
+    def over(self):
+        return self.used > self.limit
+
+
+def quota_usage(round_, *, past_stage_order: int) -> list[QuotaUsage]:
+    """Every rule of the round with used/limit among nominations past the given stage.
+    Rules counted per unit give one row per unit that uses places (and the default limit row).
+    One aggregate query per rule, whatever the number of nominations."""
+    from nominations.models import Nomination
+
+    rows = []
+    rules = QuotaRule.objects.filter(round=round_).select_related("award_form").prefetch_related("categories", "exceptions__unit")
+    for rule in rules:
+        base = Nomination.objects.filter(rule_filter(rule) & passed_stage_q(past_stage_order))
+        if rule.scope in (QuotaScope.ROUND, QuotaScope.CATEGORY):
+            rows.append(QuotaUsage(rule, base.count(), rule.limit))
+            continue
+        field = "proposing_unit" if rule.scope == QuotaScope.UNIT else "nominee_unit__parent"
+        groups = base.values(f"{field}_id" if rule.scope == QuotaScope.UNIT else field, f"{field}__name").annotate(n=Count("id"))
+        exceptions = {e.unit_id: e for e in rule.exceptions.all()}
+        seen = set()
+        for group in groups.order_by(f"{field}__name"):
+            unit_id = group.get(f"{field}_id", group.get(field))
+            seen.add(unit_id)
+            limit = exceptions[unit_id].limit if unit_id in exceptions else rule.limit
+            rows.append(QuotaUsage(rule, group["n"], limit, group[f"{field}__name"] or ""))
+        for unit_id, exception in exceptions.items():
+            if unit_id not in seen:
+                rows.append(QuotaUsage(rule, 0, exception.limit, exception.unit.name))
+        if not groups:
+            rows.append(QuotaUsage(rule, 0, rule.limit, "mỗi đơn vị"))
+    return rows

@@ -1,0 +1,168 @@
+"""Fixtures for the workflow: the real seed rules, units under the campaign's issuer, one account per role."""
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from campaigns import clock
+from campaigns.models import Campaign, Membership, Role, Round, Unit, UnitCategory
+from campaigns.services.loading import DATA_DIR, load_campaign_files
+from nominations.models import Nomination, Registration
+from nominations.services import record_council_meeting, save_nomination
+from nominations.workflow import first_stage, stages_of
+
+VIETNAM = clock.VIETNAM
+
+
+@dataclass
+class World:
+    round: Round
+    stages: list
+    users: dict = field(default_factory=dict)
+    units: dict = field(default_factory=dict)
+
+    def at_stage(self, order, *, days_before=1):
+        """A moment inside the window of the stage with this order."""
+        stage = next(s for s in self.stages if s.order == order)
+        return dt.datetime.combine(stage.deadline - dt.timedelta(days=days_before), dt.time(10), tzinfo=VIETNAM)
+
+
+def make_user(username, unit, role, email=None):
+    user = get_user_model().objects.create_user(username=username, password="x-Unused-9", email=email or f"{username}@example.vn")
+    Membership.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+def make_unit(code, name, category, parent, level="tinh"):
+    return Unit.objects.create(code=code, name=name, category=UnitCategory.objects.get(code=category), level=level, parent=parent)
+
+
+def load(*names):
+    load_campaign_files([DATA_DIR / "reference.yaml"] + [DATA_DIR / n for n in names])
+
+
+def build_world(campaign_code, round_code, participants):
+    campaign = Campaign.objects.get(code=campaign_code)
+    round_ = Round.objects.get(campaign=campaign, code=round_code)
+    stages = stages_of(round_)
+    world = World(round=round_, stages=stages)
+    for code, name, category, parent_code, level in participants:
+        parent = Unit.objects.get(code=parent_code) if parent_code else campaign.issuer
+        unit = make_unit(code, name, category, parent, level)
+        world.units[code] = unit
+        world.users[f"officer:{code}"] = make_user(f"officer-{code}", unit, Role.UNIT_OFFICER)
+        if round_.registration_required:
+            Registration.objects.create(round=round_, unit=unit, pledge="Sản phẩm: số hóa hồ sơ", registered_at=clock.now(), registered_by=world.users[f"officer:{code}"])
+    for stage in stages[1:]:
+        role = {"review": Role.REVIEWER, "appraisal": Role.APPRAISER, "decision": Role.CHAIRMAN_OFFICE}[stage.action]
+        key = f"{role}:{stage.organisation.code}"
+        if key not in world.users:
+            world.users[key] = make_user(f"{role}-{stage.organisation.code}-{stage.order}", stage.organisation, role)
+        world.users[f"stage:{stage.order}"] = world.users[key]
+    return world
+
+
+def fill_criteria(nomination, *, number=Decimal("100"), flag=True, text=""):
+    """Values meeting every criterion (percentages at 100 %, yes/no 'có', rankings at their first accepted level)."""
+    from criteria.models import CriterionKind
+    from nominations.services import applicable_criteria
+
+    values = {}
+    for criterion in applicable_criteria(nomination):
+        if criterion.kind == CriterionKind.PERCENTAGE:
+            values[criterion.pk] = {"number": number}
+        elif criterion.kind == CriterionKind.BOOLEAN:
+            values[criterion.pk] = {"flag": flag}
+        elif criterion.kind == CriterionKind.RANKING:
+            values[criterion.pk] = {"text": text or criterion.accepted_values[0]}
+        else:
+            values[criterion.pk] = {"text": "Thuyết minh thành tích"}
+    return values
+
+
+def new_nomination(world, unit_code, *, kind="collective", award_form=None, full_name="", person_identifier="", nominee_unit=None, declared=True):
+    unit = world.units[unit_code]
+    officer = world.users[f"officer:{unit_code}"]
+    award_form = award_form or world.round.award_forms.first()
+    data = {
+        "kind": kind,
+        "nominee_unit": nominee_unit or unit,
+        "full_name": full_name,
+        "gender": "female" if kind == "individual" else "",
+        "birth_year": 1985 if kind == "individual" else None,
+        "position": "Chuyên viên" if kind == "individual" else "",
+        "person_identifier": person_identifier,
+        "award_form": award_form,
+        "achievement_summary": "Hoàn thành xuất sắc các chỉ tiêu chuyển đổi số.",
+        "eligibility_declared": declared,
+    }
+    nomination = save_nomination(actor=officer, round_=world.round, proposing_unit=unit, data=data, values={})
+    nomination = save_nomination(
+        actor=officer, round_=world.round, proposing_unit=unit, data=data, values=fill_criteria(nomination), nomination=nomination
+    )
+    return nomination
+
+
+def hold_unit_council(world, unit_code, nominations, *, members=9, present=9, votes=None):
+    unit = world.units[unit_code]
+    stage = first_stage(world.round)
+    return record_council_meeting(
+        actor=world.users[f"officer:{unit_code}"],
+        stage=stage,
+        unit=unit,
+        data={
+            "date": stage.deadline - dt.timedelta(days=3),
+            "start_time": dt.time(8),
+            "end_time": dt.time(10),
+            "place": f"Hội trường {unit.name}",
+            "chair": "Nguyễn Văn An",
+            "secretary": "Trần Thị Bình",
+            "members_total": members,
+            "members_present": present,
+            "written_opinions": 0,
+        },
+        votes={n.pk: (votes if votes is not None else present) for n in nominations},
+    )
+
+
+def hold_stage_council(world, stage, nominations, *, members=7, votes=7):
+    return record_council_meeting(
+        actor=world.users[f"stage:{stage.order}"],
+        stage=stage,
+        unit=stage.organisation,
+        data={
+            "date": stage.deadline - dt.timedelta(days=2),
+            "start_time": dt.time(14),
+            "end_time": dt.time(16),
+            "place": f"Phòng họp {stage.organisation.name}",
+            "chair": "Lê Văn Cường",
+            "secretary": "Phạm Thị Dung",
+            "members_total": members,
+            "members_present": members,
+            "written_opinions": 0,
+        },
+        votes={n.pk: votes for n in nominations},
+    )
+
+
+def refresh(nomination):
+    return Nomination.objects.select_related("stage", "round").get(pk=nomination.pk)
+
+
+NT_PARTICIPANTS = [
+    ("so-tai-chinh-nt", "Sở Tài chính tỉnh Ninh Thuận", "so_ban_nganh", None, "tinh"),
+    ("so-y-te-nt", "Sở Y tế tỉnh Ninh Thuận", "so_ban_nganh", None, "tinh"),
+    ("so-gddt-nt", "Sở Giáo dục và Đào tạo tỉnh Ninh Thuận", "so_ban_nganh", None, "tinh"),
+    ("so-xd-nt", "Sở Xây dựng tỉnh Ninh Thuận", "so_ban_nganh", None, "tinh"),
+    ("so-ct-nt", "Sở Công Thương tỉnh Ninh Thuận", "so_ban_nganh", None, "tinh"),
+    ("so-nn-nt", "Sở Nông nghiệp tỉnh Ninh Thuận", "so_ban_nganh", None, "tinh"),
+    ("ubnd-phan-rang", "UBND thành phố Phan Rang - Tháp Chàm", "ubnd_huyen", None, "huyen"),
+]
+
+
+@pytest.fixture
+def nt_world(db):
+    load("ninh-thuan-2024.yaml")
+    return build_world("ninh-thuan-2024", "nam-2024", NT_PARTICIPANTS)
