@@ -1,0 +1,65 @@
+# Cổng thi đua chuyển đổi số: two commands, `make demo` and `make test`.
+#
+#   make demo          embedded SQLite under var/, Celery eager; http://127.0.0.1:8000/
+#   make test          the whole suite (honours DATABASE_URL, CELERY_BROKER_URL, REDIS_URL)
+#   make test PYTEST_ARGS="-k quota -x"
+#   make bench         tests/benchmarks (kept out of the normal suite)
+#   make clean         caches, var/ (demo database, media); `make distclean` also .venv
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+DEMO_ADDR ?= 127.0.0.1:8000
+
+.PHONY: help venv install sysdeps sysdeps-test demo test bench clean distclean
+
+help:
+	@echo "make demo   - cài đặt, nạp dữ liệu mẫu, chạy http://$(DEMO_ADDR)/  (install, load demo data, run)"
+	@echo "make test   - chạy toàn bộ kiểm thử / run the whole test suite  (PYTEST_ARGS=...)"
+	@echo "make bench  - chạy benchmark / run the benchmarks"
+	@echo "make clean  - xoá tệp sinh ra / remove generated files"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml is newer than the stamp, so re-runs are fast.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+venv install: $(STAMP)
+
+sysdeps:
+	@bash config/check_system.sh
+
+sysdeps-test:
+	@bash config/check_system.sh --test
+
+demo: $(STAMP) sysdeps
+	@mkdir -p "$${VAR_DIR:-var}"
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_campaigns
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver $(DEMO_ADDR)
+
+test: $(STAMP) sysdeps-test
+	@mkdir -p "$${VAR_DIR:-var}"
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# pytest exits 5 when it collects nothing: no benchmark yet is not a failure.
+bench: $(STAMP) sysdeps
+	@mkdir -p "$${VAR_DIR:-var}"
+	@rc=0; $(PY) -m pytest tests/benchmarks -s -p no:cacheprovider --override-ini addopts= $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "Chưa có benchmark nào / no benchmarks yet"; rc=0; fi; exit $$rc
+
+clean:
+	rm -rf var/ .pytest_cache/ .hypothesis/ tests/artifacts/
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Kiểm tra thư viện hệ thống mà cổng cần / Check the system libraries the portal needs.
+#
+#   bash config/check_system.sh [--test] [--python PATH]
+#
+# Always:  Pango (WeasyPrint renders the state documents with it) and the Liberation fonts
+#          (Liberation Serif is metric-compatible with Times New Roman, the font of state
+#          documents, and covers Vietnamese diacritics).
+# --test:  also poppler-utils (pdftoppm, pdftotext), which the tests use to read PDFs back.
+#          Best effort: a warning, not an error, when it cannot be installed.
+# --python PATH: finally check that WeasyPrint imports with that interpreter.
+#
+# What is missing is installed with apt-get when we are root and apt-get exists; otherwise the
+# script stops with a message naming the packages. It never prints a traceback.
+set -u
+
+REQUIRED_PKGS="libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation"
+TEST_PKGS="poppler-utils"
+
+want_test=0
+python_bin=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --test) want_test=1 ;;
+        --python) shift; python_bin="${1:-}" ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        *) echo "check_system.sh: tham số không hợp lệ / unknown argument: $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+say() { printf '[sysdeps] %s\n' "$*"; }
+
+have_lib() {
+    # $1: soname, e.g. libpango-1.0.so.0
+    local ldconfig_bin
+    for ldconfig_bin in ldconfig /sbin/ldconfig /usr/sbin/ldconfig; do
+        if command -v "$ldconfig_bin" >/dev/null 2>&1; then
+            "$ldconfig_bin" -p 2>/dev/null | grep -q "$1" && return 0
+            break
+        fi
+    done
+    # Fallback (no ldconfig, e.g. macOS/Homebrew): look in the usual directories.
+    local dir
+    for dir in /usr/lib /usr/lib64 /usr/local/lib /opt/homebrew/lib /usr/lib/x86_64-linux-gnu /usr/lib/aarch64-linux-gnu; do
+        ls "$dir"/"${1%%.so*}"* >/dev/null 2>&1 && return 0
+    done
+    return 1
+}
+
+have_pango() { have_lib 'libpango-1.0.so.0' && have_lib 'libpangoft2-1.0.so.0'; }
+
+have_liberation() {
+    if command -v fc-list >/dev/null 2>&1; then
+        fc-list 'Liberation Serif' 2>/dev/null | grep -q . && return 0
+    fi
+    local dir
+    for dir in /usr/share/fonts /usr/local/share/fonts "${HOME:-/nonexistent}/.fonts" \
+               "${HOME:-/nonexistent}/.local/share/fonts" /Library/Fonts "${HOME:-/nonexistent}/Library/Fonts"; do
+        [ -d "$dir" ] || continue
+        find "$dir" -name 'LiberationSerif-Regular.ttf' 2>/dev/null | grep -q . && return 0
+    done
+    return 1
+}
+
+have_poppler() { command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; }
+
+can_apt() { [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; }
+
+apt_lists_present() { ls /var/lib/apt/lists/ 2>/dev/null | grep -q '_Packages'; }
+
+apt_install() {
+    # Install the packages given; update the package lists first when there are none, and
+    # once more (then retry) when the install fails on stale lists.
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt_lists_present; then
+        say "apt-get update"
+        apt-get update -q >/dev/null 2>&1 || say "apt-get update thất bại / failed (tiếp tục / continuing)"
+    fi
+    say "apt-get install -y --no-install-recommends $*"
+    if apt-get install -y -q --no-install-recommends "$@" >/tmp/check_system.apt.log 2>&1; then
+        return 0
+    fi
+    say "apt-get update (thử lại / retrying)"
+    apt-get update -q >/dev/null 2>&1 || true
+    apt-get install -y -q --no-install-recommends "$@" >/tmp/check_system.apt.log 2>&1 && return 0
+    tail -n 5 /tmp/check_system.apt.log | sed 's/^/[sysdeps]   apt: /'
+    return 1
+}
+
+missing=""
+have_pango || missing="$missing libpango-1.0-0 libpangoft2-1.0-0"
+have_liberation || missing="$missing fonts-liberation"
+
+if [ -n "$missing" ]; then
+    if can_apt; then
+        # shellcheck disable=SC2086
+        apt_install $missing || true
+        command -v fc-cache >/dev/null 2>&1 && fc-cache -f >/dev/null 2>&1
+    fi
+    still=""
+    have_pango || still="$still libpango-1.0-0 libpangoft2-1.0-0"
+    have_liberation || still="$still fonts-liberation"
+    if [ -n "$still" ]; then
+        cat >&2 <<EOF
+
+  LỖI: thiếu thư viện hệ thống:${still}
+       WeasyPrint cần Pango để tạo văn bản PDF; phông Liberation Serif (tương đương
+       Times New Roman, đủ dấu tiếng Việt) cần cho văn bản hành chính.
+       Cài đặt (Debian/Ubuntu, với quyền root):
+         apt-get install -y --no-install-recommends ${REQUIRED_PKGS}
+
+  ERROR: missing system packages:${still}
+       WeasyPrint needs Pango to render PDF documents; the Liberation Serif font
+       (metric-compatible with Times New Roman, with Vietnamese diacritics) is required
+       for state documents. Install them (Debian/Ubuntu, as root):
+         apt-get install -y --no-install-recommends ${REQUIRED_PKGS}
+       (other systems: install Pango and the Liberation fonts with your package manager,
+        e.g. 'brew install pango' and the Liberation fonts on macOS)
+
+EOF
+        exit 1
+    fi
+fi
+say "Pango + Liberation Serif: OK"
+
+if [ "$want_test" = "1" ]; then
+    if ! have_poppler && can_apt; then
+        apt_install $TEST_PKGS || true
+    fi
+    if have_poppler; then
+        say "poppler-utils (pdftoppm, pdftotext): OK"
+    else
+        say "CẢNH BÁO: thiếu poppler-utils (pdftoppm, pdftotext); các kiểm thử đọc PDF sẽ bị bỏ qua."
+        say "WARNING: poppler-utils (pdftoppm, pdftotext) missing; tests that read PDFs back will be skipped."
+        say "  apt-get install -y --no-install-recommends ${TEST_PKGS}"
+    fi
+fi
+
+if [ -n "$python_bin" ]; then
+    if ! err=$("$python_bin" -c 'import weasyprint' 2>&1); then
+        cat >&2 <<EOF
+
+  LỖI: WeasyPrint không nạp được thư viện hệ thống / ERROR: WeasyPrint cannot load its system libraries.
+       $(printf '%s\n' "$err" | grep -v '^ ' | tail -n 1)
+       Cài đặt / Install: apt-get install -y --no-install-recommends ${REQUIRED_PKGS}
+
+EOF
+        exit 1
+    fi
+    say "WeasyPrint: OK"
+fi
+exit 0
