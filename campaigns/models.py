@@ -178,21 +178,23 @@ class CampaignDocument(models.Model):
     """A legal document the campaign rests on: Chỉ thị, Quyết định, Kế hoạch, Hướng dẫn."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="documents", verbose_name="phong trào")
-    number = models.CharField("số hiệu", max_length=80)
-    date = models.DateField("ngày ban hành")
+    number = models.CharField("số hiệu", max_length=80, blank=True, help_text="Để trống khi văn bản nguồn không ghi số.")
+    date = models.DateField("ngày ban hành", null=True, blank=True, help_text="Để trống khi văn bản nguồn không ghi ngày.")
     issuer = models.CharField("cơ quan ban hành", max_length=255)
     title = models.CharField("trích yếu", max_length=500)
     kind = models.CharField("loại văn bản", max_length=50, blank=True)
+    note = models.CharField("ghi chú", max_length=500, blank=True)
     order = models.PositiveIntegerField("thứ tự", default=0)
 
     class Meta:
         ordering = ["campaign", "order"]
         verbose_name = "văn bản căn cứ"
         verbose_name_plural = "văn bản căn cứ"
-        constraints = [models.UniqueConstraint(fields=["campaign", "number"], name="campaign_document_unique")]
+        constraints = [models.UniqueConstraint(fields=["campaign", "number", "title"], name="campaign_document_unique")]
 
     def __str__(self):
-        return f"{self.number} ngày {self.date:%d/%m/%Y}"
+        number = self.number or "(không ghi số)"
+        return f"{number} ngày {self.date:%d/%m/%Y}" if self.date else number
 
 
 class RoundKind(models.TextChoices):

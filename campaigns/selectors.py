@@ -43,7 +43,7 @@ def campaign_rules(campaign: Campaign) -> dict:
         "data_file": campaign.data_file,
         "seed_document": campaign.seed_document,
         "legal_basis": [
-            {"number": d.number, "date": _iso(d.date), "title": d.title, "issuer": d.issuer, "kind": d.kind}
+            {"number": d.number or None, "date": _iso(d.date), "title": d.title, "issuer": d.issuer, "kind": d.kind, "note": d.note}
             for d in campaign.documents.all()
         ],
         "rounds": [_round_rules(r) for r in rounds],
@@ -153,3 +153,42 @@ def _criterion_rows(criterion: Criterion):
             "priority": criterion.priority,
             "source": criterion.source,
         }
+
+
+# ---------------------------------------------------------------- territory
+
+TERRITORIAL_CATEGORIES = ("ubnd_tinh", "ubnd_huyen", "ubnd_xa")
+
+
+def territory_root(campaign: Campaign):
+    """The People's Committee whose territory the campaign covers: the issuer itself when it is a
+    UBND (Sơn La, Ninh Thuận, Rạch Giá), else its nearest UBND ancestor (Thanh Hóa's guidance is
+    issued by Sở TT&TT, but the whole province takes part)."""
+    unit = campaign.issuer
+    while unit is not None:
+        if unit.category.code in TERRITORIAL_CATEGORIES:
+            return unit
+        unit = unit.parent
+    return campaign.issuer
+
+
+def territory_units(campaign: Campaign, day):
+    """Units of the campaign's territory valid on `day`: under the territory's UBND, or under its
+    successor valid on `day` (Ninh Thuận → Khánh Hòa from 01/7/2025). The UBND itself is excluded."""
+    from django.db.models import Q
+
+    from campaigns.models import Unit
+
+    root = territory_root(campaign)
+    roots = {root.pk: root}
+    successor = root.current_successor(day)
+    roots[successor.pk] = successor
+    under = Q()
+    for unit in roots.values():
+        under |= Q(path__startswith=unit.path)
+    return (
+        Unit.objects.filter(under)
+        .exclude(pk__in=roots.keys())
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    )

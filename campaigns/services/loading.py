@@ -215,8 +215,10 @@ class _Validator:
         self.check_date(path, "period", period.get("end"), "end")
         for i, document in enumerate(data.get("documents") or []):
             where = f"documents[{i}] ({document.get('number')})"
-            self.require(path, where, document, ["number", "issuer", "title"])
-            self.check_date(path, where, document.get("date"), "date")
+            self.require(path, where, document, ["issuer", "title"])
+            if not document.get("number") and not document.get("note"):
+                self.problem(path, where, "văn bản không có số phải có 'note' giải thích")
+            self.check_date(path, where, document.get("date"), "date", required=not document.get("note"))
         for i, unit in enumerate(data.get("organisations") or []):
             self.validate_unit(path, f"organisations[{i}] ({unit.get('code')})", unit)
         round_codes = set()
@@ -491,12 +493,12 @@ class _Writer:
             keep.append(
                 self.track(
                     CampaignDocument,
-                    {"campaign": campaign, "number": document["number"]},
+                    {"campaign": campaign, "number": document.get("number") or "", "title": document["title"]},
                     {
-                        "date": document["date"],
+                        "date": document.get("date"),
                         "issuer": document["issuer"],
-                        "title": document["title"],
                         "kind": document.get("kind", ""),
+                        "note": document.get("note", ""),
                         "order": order,
                     },
                 ).pk
