@@ -42,6 +42,7 @@ def campaign_rules(campaign: Campaign) -> dict:
         "period": {"start": _iso(campaign.period_start), "end": _iso(campaign.period_end)},
         "data_file": campaign.data_file,
         "seed_document": campaign.seed_document,
+        "summary": campaign.summary,
         "legal_basis": [
             {"number": d.number or None, "date": _iso(d.date), "title": d.title, "issuer": d.issuer, "kind": d.kind, "note": d.note}
             for d in campaign.documents.all()
@@ -57,6 +58,7 @@ def _round_rules(round_: Round) -> dict:
         "kind": round_.kind,
         "year": round_.year,
         "source": round_.source,
+        "notes": round_.notes,
         "dossier_legal_basis": {
             "code": round_.legal_basis.code,
             "number": round_.legal_basis.number,

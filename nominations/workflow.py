@@ -113,8 +113,10 @@ def blockers(nomination, action, *, actor) -> list[Blocker]:
         if blocker:
             return [blocker]
         round_ = nomination.round
-        if round_.registration_required and not Registration.objects.filter(round=round_, unit=nomination.proposing_unit).exists():
-            found.append(Blocker("Đơn vị chưa đăng ký thi đua cho đợt này."))
+        # A movement's registration (đăng ký thi đua) holds for all its rounds.
+        registered = Registration.objects.filter(round__campaign_id=round_.campaign_id, unit=nomination.proposing_unit).exists()
+        if round_.registration_required and not registered:
+            found.append(Blocker("Đơn vị chưa đăng ký thi đua cho phong trào này."))
         needs_declaration = round_.eligibility_conditions.filter(kind=EligibilityKind.DECLARATION).exists()
         if needs_declaration and not nomination.eligibility_declared:
             found.append(Blocker("Đơn vị chưa cam kết người/tập thể được đề nghị không đang bị xem xét kỷ luật, điều tra, thanh tra, kiểm tra, khiếu nại, tố cáo."))
