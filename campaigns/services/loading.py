@@ -39,6 +39,8 @@ from quotas.models import QuotaException, QuotaNomineeKind, QuotaRule, QuotaScop
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 REFERENCE_FILE = "reference.yaml"
+# libyaml's C parser when PyYAML has it (8x faster), the pure-Python one otherwise.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CampaignDataError(Exception):
@@ -94,7 +96,7 @@ def load_campaign_files(paths=None) -> LoadReport:
 def _read_yaml(path: Path):
     try:
         with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+            data = yaml.load(handle, Loader=_YAML_LOADER)
     except FileNotFoundError:
         raise CampaignDataError([f"{path}: không tìm thấy tệp"])
     except yaml.YAMLError as error:
@@ -365,28 +367,43 @@ class _Validator:
 class _Writer:
     def __init__(self, report: LoadReport):
         self.report = report
+        self._units = None
+        self._reference = None
 
-    def track(self, model, lookup, values, m2m=None):
-        """Create or update one row by its natural key; count what happened."""
-        obj = model.objects.filter(**lookup).first()
+    def unit(self, code):
+        if self._units is None:
+            self._units = {u.code: u for u in Unit.objects.all()}
+        return self._units[code]
+
+    def track(self, model, lookup, values, m2m=None, *, existing=None, key=None):
+        """Create or update one row by its natural key; count what happened.
+
+        `existing` maps `key` to the rows already loaded (one query per kind of row, not per row)."""
+        if existing is not None:
+            obj = existing.get(key)
+        else:
+            obj = model.objects.filter(**lookup).first()
         created = obj is None
         changed = False
         if created:
             obj = model(**lookup, **values)
         else:
-            for key, value in values.items():
-                if getattr(obj, key) != value:
-                    setattr(obj, key, value)
+            for name, value in values.items():
+                if getattr(obj, name) != value:
+                    setattr(obj, name, value)
                     changed = True
         if created or changed:
-            obj.full_clean(validate_unique=False, validate_constraints=False)
+            # Foreign keys here are rows this loader just resolved: no need to query them again.
+            related = [f.name for f in model._meta.concrete_fields if f.is_relation]
+            obj.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
             obj.save()
         for name, targets in (m2m or {}).items():
             manager = getattr(obj, name)
             wanted = {t.pk for t in targets}
-            if set(manager.values_list("pk", flat=True)) != wanted:
-                manager.set(targets)
-                changed = True
+            if created or {o.pk for o in manager.all()} != wanted:
+                if not (created and not wanted):
+                    manager.set(targets)
+                    changed = changed or not created
         if created:
             self.report.created += 1
         elif changed:
@@ -449,6 +466,7 @@ class _Writer:
         categories = {c.code: c for c in UnitCategory.objects.all()}
         # Two passes: the units themselves, then the links between them (parents, successors).
         by_code = {}
+        existing_units = {u.code: u for u in Unit.objects.all()}
         for unit in units:
             values = {
                 "name": unit["name"],
@@ -461,14 +479,17 @@ class _Writer:
                 "valid_to": unit.get("valid_to"),
                 "history_note": unit.get("history_note", ""),
             }
-            by_code[unit["code"]] = self.track(Unit, {"code": unit["code"]}, values)
+            by_code[unit["code"]] = self.track(
+                Unit, {"code": unit["code"]}, values, existing=existing_units, key=unit["code"]
+            )
+        self._units = None
         for unit in units:
             obj = by_code[unit["code"]]
-            parent = Unit.objects.get(code=unit["parent"]) if unit.get("parent") else None
-            successor = Unit.objects.get(code=unit["successor"]) if unit.get("successor") else None
+            parent = self.unit(unit["parent"]) if unit.get("parent") else None
+            successor = self.unit(unit["successor"]) if unit.get("successor") else None
             if obj.parent_id != (parent.pk if parent else None) or obj.successor_id != (successor.pk if successor else None):
                 obj.parent, obj.successor = parent, successor
-                obj.full_clean(validate_unique=False, validate_constraints=False)
+                obj.clean()
                 obj.save()
                 self.report.updated += 1
 
@@ -479,7 +500,7 @@ class _Writer:
             {
                 "name": data["name"],
                 "theme": data.get("theme", ""),
-                "issuer": Unit.objects.get(code=data["issuer"]),
+                "issuer": self.unit(data["issuer"]),
                 "issuer_title": data["issuer_title"],
                 "period_start": data["period"]["start"],
                 "period_end": data["period"]["end"],
@@ -489,6 +510,7 @@ class _Writer:
             },
         )
         keep = []
+        documents = {(d.number, d.title): d for d in campaign.documents.all()} if campaign.pk else {}
         for order, document in enumerate(data.get("documents") or []):
             keep.append(
                 self.track(
@@ -501,14 +523,24 @@ class _Writer:
                         "note": document.get("note", ""),
                         "order": order,
                     },
+                    existing=documents,
+                    key=(document.get("number") or "", document["title"]),
                 ).pk
             )
         self.prune(campaign.documents.all(), keep, "văn bản căn cứ")
-        keep = [self.write_round(campaign, r).pk for r in data["rounds"]]
+        rounds = {r.code: r for r in campaign.rounds.all()}
+        keep = [self.write_round(campaign, r, rounds.get(r["code"])).pk for r in data["rounds"]]
         self.prune(campaign.rounds.filter(cloned_from__isnull=True), keep, "đợt")
 
-    def write_round(self, campaign, data):
+    def write_round(self, campaign, data, existing_round):
         registration = data.get("registration") or {}
+        if self._reference is None:
+            self._reference = (
+                {v.code: v for v in VoteRule.objects.all()},
+                {c.code: c for c in UnitCategory.objects.all()},
+                {b.code: b for b in LegalBasis.objects.all()},
+            )
+        vote_rules, categories, legal_bases = self._reference
         round_ = self.track(
             Round,
             {"campaign": campaign, "code": data["code"]},
@@ -516,7 +548,7 @@ class _Writer:
                 "name": data["name"],
                 "kind": data["kind"],
                 "year": data["year"],
-                "legal_basis": LegalBasis.objects.get(code=data["legal_basis"]),
+                "legal_basis": legal_bases[data["legal_basis"]],
                 "registration_required": bool(registration.get("required", False)),
                 "registration_deadline": registration.get("deadline"),
                 "registration_source": registration.get("source", ""),
@@ -525,9 +557,15 @@ class _Writer:
                 "source": data.get("source", ""),
                 "notes": (data.get("notes") or "").strip(),
             },
+            existing={data["code"]: existing_round} if existing_round else {},
+            key=data["code"],
         )
-        vote_rules = {v.code: v for v in VoteRule.objects.all()}
-        categories = {c.code: c for c in UnitCategory.objects.all()}
+        new = existing_round is None
+        old_forms = {} if new else {f.code: f for f in round_.award_forms.all()}
+        old_stages = {} if new else {st.order: st for st in round_.stages.all()}
+        old_conditions = {} if new else {c.code: c for c in round_.eligibility_conditions.all()}
+        old_quotas = {} if new else {q.code: q for q in round_.quota_rules.prefetch_related("categories", "exceptions")}
+        old_criteria = {} if new else {c.code: c for c in round_.criteria.prefetch_related("categories", "award_forms")}
         forms, keep = {}, []
         for order, form in enumerate(data["award_forms"]):
             kinds = form.get("nominee_kinds", NomineeKind.values)
@@ -546,6 +584,8 @@ class _Writer:
                     "source": form["source"],
                     "order": order,
                 },
+                existing=old_forms,
+                key=form["code"],
             )
             keep.append(forms[form["code"]].pk)
 
@@ -557,13 +597,15 @@ class _Writer:
                     {"round": round_, "order": stage["order"]},
                     {
                         "name": stage["name"],
-                        "organisation": Unit.objects.get(code=stage["organisation"]) if stage.get("organisation") else None,
+                        "organisation": self.unit(stage["organisation"]) if stage.get("organisation") else None,
                         "action": stage["action"],
                         "deadline": stage["deadline"],
                         "deadline_stated": bool(stage.get("deadline_stated", True)),
                         "holds_council": bool(stage.get("holds_council", stage["action"] == StageAction.UNIT_COUNCIL)),
                         "source": stage["source"],
                     },
+                    existing=old_stages,
+                    key=stage["order"],
                 ).pk
             )
         self.prune(round_.stages.all(), stage_keep, "bước xét")
@@ -575,6 +617,8 @@ class _Writer:
                     EligibilityCondition,
                     {"round": round_, "code": condition["code"]},
                     {"label": condition["label"], "kind": condition["kind"], "source": condition["source"], "order": order},
+                    existing=old_conditions,
+                    key=condition["code"],
                 ).pk
             )
         self.prune(round_.eligibility_conditions.all(), condition_keep, "điều kiện")
@@ -595,6 +639,8 @@ class _Writer:
                     "order": order,
                 },
                 m2m={"categories": [categories[c] for c in quota.get("categories") or []]},
+                existing=old_quotas,
+                key=quota["code"],
             )
             quota_keep.append(rule.pk)
             exception_keep = []
@@ -602,8 +648,10 @@ class _Writer:
                 exception_keep.append(
                     self.track(
                         QuotaException,
-                        {"rule": rule, "unit": Unit.objects.get(code=exception["unit"])},
+                        {"rule": rule, "unit": self.unit(exception["unit"])},
                         {"limit": exception["limit"], "source": exception["source"]},
+                        existing={e.unit_id: e for e in rule.exceptions.all()} if quota["code"] in old_quotas else {},
+                        key=self.unit(exception["unit"]).pk,
                     ).pk
                 )
             self.prune(rule.exceptions.all(), exception_keep, "ngoại lệ số lượng")
@@ -636,6 +684,8 @@ class _Writer:
                         "categories": [categories[c] for c in criterion.get("categories") or []],
                         "award_forms": [forms[f] for f in criterion.get("award_forms") or []],
                     },
+                    existing=old_criteria,
+                    key=criterion["code"],
                 ).pk
             )
         self.prune(round_.criteria.all(), criterion_keep, "tiêu chí")
