@@ -1,7 +1,7 @@
 """Admin of criteria. Rules come from campaigns/data/*.yaml; every row shows its `source`."""
 from django.contrib import admin
 
-from campaigns.admin import CompleteFieldsetsMixin
+from campaigns.admin import CompleteFieldsetsMixin, RoundListFilter
 from campaigns.models import RoundAwardForm
 from criteria.models import Criterion
 
@@ -9,7 +9,7 @@ from criteria.models import Criterion
 @admin.register(Criterion)
 class CriterionAdmin(CompleteFieldsetsMixin, admin.ModelAdmin):
     list_display = ["label", "round", "nominee_kind", "kind", "operator", "threshold", "source"]
-    list_filter = ["round__campaign", "round", "nominee_kind", "kind", "categories"]
+    list_filter = ["round__campaign", ("round", RoundListFilter), "nominee_kind", "kind", "categories"]
     list_select_related = ["round__campaign"]
     search_fields = ["label", "code", "group", "source"]
     autocomplete_fields = ["round"]

@@ -1,6 +1,7 @@
 """Admin of quota rules and their named exceptions. Every row shows its `source`."""
 from django.contrib import admin
 
+from campaigns.admin import RoundListFilter
 from campaigns.models import RoundAwardForm
 from quotas.models import QuotaException, QuotaRule
 
@@ -15,7 +16,7 @@ class QuotaExceptionInline(admin.TabularInline):
 @admin.register(QuotaRule)
 class QuotaRuleAdmin(admin.ModelAdmin):
     list_display = ["__str__", "round", "award_form", "nominee_kind", "scope", "limit", "exception_count", "source"]
-    list_filter = ["round__campaign", "round", "nominee_kind", "scope", "categories"]
+    list_filter = ["round__campaign", ("round", RoundListFilter), "nominee_kind", "scope", "categories"]
     list_select_related = ["round__campaign", "award_form"]
     search_fields = ["code", "label", "source"]
     autocomplete_fields = ["round"]
@@ -45,7 +46,7 @@ class QuotaRuleAdmin(admin.ModelAdmin):
 @admin.register(QuotaException)
 class QuotaExceptionAdmin(admin.ModelAdmin):
     list_display = ["unit", "rule", "limit", "source"]
-    list_filter = ["rule__round__campaign", "rule__round"]
+    list_filter = ["rule__round__campaign", ("rule__round", RoundListFilter)]
     list_select_related = ["unit", "rule__award_form"]
     search_fields = ["unit__name", "unit__code", "rule__code", "source"]
     autocomplete_fields = ["unit"]
