@@ -18,6 +18,7 @@ from campaigns.forms import UnitImportForm
 from campaigns.models import (
     Campaign,
     CampaignDocument,
+    CampaignTarget,
     EligibilityCondition,
     LegalBasis,
     Membership,
@@ -191,10 +192,16 @@ class LegalBasisAdmin(admin.ModelAdmin):
 # ---------------------------------------------------------------- campaigns and rounds
 
 
+class CampaignTargetInline(admin.TabularInline):
+    model = CampaignTarget
+    extra = 0
+    fields = ("code", "year", "group", "label", "operator", "threshold", "source", "order")
+
+
 class CampaignDocumentInline(admin.TabularInline):
     model = CampaignDocument
     extra = 0
-    fields = ["order", "number", "date", "kind", "issuer", "title"]
+    fields = ["order", "number", "date", "kind", "issuer", "title", "note"]
 
 
 @admin.register(Campaign)
@@ -204,7 +211,7 @@ class CampaignAdmin(CompleteFieldsetsMixin, admin.ModelAdmin):
     search_fields = ["name", "code", "theme"]
     autocomplete_fields = ["issuer"]
     readonly_fields = ["rounds_link"]
-    inlines = [CampaignDocumentInline]
+    inlines = [CampaignDocumentInline, CampaignTargetInline]
     fieldsets = [
         (None, {"fields": ["code", "name", "theme", "issuer", "issuer_title", "period_start", "period_end", "summary"]}),
         ("Nguồn dữ liệu", {"fields": ["data_file", "seed_document", "rounds_link"]}),

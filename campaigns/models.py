@@ -197,6 +197,30 @@ class CampaignDocument(models.Model):
         return f"{number} ngày {self.date:%d/%m/%Y}" if self.date else number
 
 
+class CampaignTarget(models.Model):
+    """A target the movement sets (mục tiêu, chỉ tiêu), e.g. 'tối thiểu 60% hồ sơ TTHC xử lý trực tuyến đến 2023'.
+    Criteria may reuse its figure; the target itself is kept for audit and reports."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets", verbose_name="phong trào")
+    code = models.SlugField("mã", max_length=80)
+    year = models.PositiveIntegerField("năm đạt", null=True, blank=True)
+    group = models.CharField("nhóm", max_length=200, blank=True)
+    label = models.CharField("mục tiêu", max_length=1000)
+    operator = models.CharField("phép so sánh", max_length=10, blank=True)
+    threshold = models.DecimalField("giá trị (%)", max_digits=7, decimal_places=2, null=True, blank=True)
+    source = models.CharField("nguồn (điều, khoản)", max_length=500)
+    order = models.PositiveIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["campaign", "order"]
+        verbose_name = "mục tiêu của phong trào"
+        verbose_name_plural = "mục tiêu của phong trào"
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="campaign_target_unique")]
+
+    def __str__(self):
+        return self.label
+
+
 class RoundKind(models.TextChoices):
     ANNUAL = "annual", "Hằng năm"
     INTERIM = "interim", "Sơ kết"

@@ -47,6 +47,18 @@ def campaign_rules(campaign: Campaign) -> dict:
             {"number": d.number or None, "date": _iso(d.date), "title": d.title, "issuer": d.issuer, "kind": d.kind, "note": d.note}
             for d in campaign.documents.all()
         ],
+        "targets": [
+            {
+                "code": t.code,
+                "year": t.year,
+                "group": t.group,
+                "label": t.label,
+                "operator": t.operator or None,
+                "threshold": _number(t.threshold),
+                "source": t.source,
+            }
+            for t in campaign.targets.all()
+        ],
         "rounds": [_round_rules(r) for r in rounds],
     }
 

@@ -20,6 +20,7 @@ from campaigns.models import (
     AwardOutcome,
     Campaign,
     CampaignDocument,
+    CampaignTarget,
     EligibilityCondition,
     EligibilityKind,
     LegalBasis,
@@ -223,6 +224,20 @@ class _Validator:
             self.check_date(path, where, document.get("date"), "date", required=not document.get("note"))
         for i, unit in enumerate(data.get("organisations") or []):
             self.validate_unit(path, f"organisations[{i}] ({unit.get('code')})", unit)
+        target_codes = set()
+        for i, target in enumerate(data.get("targets") or []):
+            where = f"targets[{i}] ({target.get('code')})"
+            if target.get("code") in target_codes:
+                self.problem(path, where, "mã mục tiêu trùng lặp")
+            target_codes.add(target.get("code"))
+            self.require(path, where, target, ["code", "label", "source"])
+            if target.get("operator"):
+                self.check_choice(path, where, target["operator"], "operator", [Operator.GTE, Operator.GT, Operator.EQ, Operator.LTE])
+            if target.get("threshold") is not None:
+                try:
+                    Decimal(str(target["threshold"]))
+                except (InvalidOperation, ValueError):
+                    self.problem(path, where, f"giá trị phải là số (nhận được '{target['threshold']}')")
         round_codes = set()
         for i, round_data in enumerate(data.get("rounds") or []):
             where = f"rounds[{i}] ({round_data.get('code')})"
@@ -528,6 +543,28 @@ class _Writer:
                 ).pk
             )
         self.prune(campaign.documents.all(), keep, "văn bản căn cứ")
+        targets = {t.code: t for t in campaign.targets.all()}
+        keep = []
+        for order, target in enumerate(data.get("targets") or []):
+            threshold = target.get("threshold")
+            keep.append(
+                self.track(
+                    CampaignTarget,
+                    {"campaign": campaign, "code": target["code"]},
+                    {
+                        "year": target.get("year"),
+                        "group": target.get("group", ""),
+                        "label": target["label"],
+                        "operator": target.get("operator") or "",
+                        "threshold": Decimal(str(threshold)).quantize(Decimal("0.01")) if threshold is not None else None,
+                        "source": target["source"],
+                        "order": order,
+                    },
+                    existing=targets,
+                    key=target["code"],
+                ).pk
+            )
+        self.prune(campaign.targets.all(), keep, "mục tiêu")
         rounds = {r.code: r for r in campaign.rounds.all()}
         keep = [self.write_round(campaign, r, rounds.get(r["code"])).pk for r in data["rounds"]]
         self.prune(campaign.rounds.filter(cloned_from__isnull=True), keep, "đợt")

@@ -126,3 +126,18 @@ def test_campaign_rules_list_and_unknown_code(capsys):
     assert codes == ["ninh-thuan-2024", "rach-gia-2022-2025", "son-la-2021-2025", "thanh-hoa-2024"]
     with pytest.raises(CommandError, match="Không có phong trào mã 'xyz'"):
         call_command("campaign_rules", "xyz", "--json")
+
+
+def test_targets_of_the_documents_are_loaded(capsys):
+    import json
+
+    call_command("load_campaigns")
+    capsys.readouterr()
+    call_command("campaign_rules", "son-la-2021-2025", "--json")
+    son_la = {t["code"]: t for t in json.loads(capsys.readouterr().out)["targets"]}
+    assert (son_la["cap-quang-ho-gia-dinh"]["operator"], son_la["cap-quang-ho-gia-dinh"]["threshold"]) == ("gt", 80)
+    assert son_la["tai-khoan-thanh-toan-dien-tu"]["threshold"] == 50
+    call_command("campaign_rules", "rach-gia-2022-2025", "--json")
+    rach_gia = json.loads(capsys.readouterr().out)["targets"]
+    assert len(rach_gia) == 54
+    assert {(t["year"], t["threshold"]) for t in rach_gia if t["code"].startswith("cqs-ho-so-truc-tuyen")} == {(2023, 60), (2025, 80)}
