@@ -17,6 +17,12 @@ class VoteOutcome:
         return round(float(self.share) * 100, 1)
 
 
+def _percent(fraction: Fraction) -> str:
+    """'44,4 %' — Vietnamese decimal comma, no trailing ',0'."""
+    text = f"{float(fraction) * 100:.1f}".replace(".", ",")
+    return (text[:-2] if text.endswith(",0") else text) + " %"
+
+
 def quorum_met(meeting, rule) -> bool:
     return meeting.members_present * rule.quorum_denominator >= rule.quorum_numerator * meeting.members_total
 
@@ -36,7 +42,7 @@ def vote_outcome(meeting, votes_for: int, rule) -> VoteOutcome:
     elif not passed_share:
         word = "trên" if rule.approval_strict else "từ"
         reason = (
-            f"Số phiếu đồng ý {votes_for}/{meeting.members_total} ({float(share) * 100:.1f}%) chưa đạt: cần {word} "
-            f"{float(required) * 100:.0f}% tổng số thành viên Hội đồng ({rule.source})."
+            f"Số phiếu đồng ý {votes_for}/{meeting.members_total} ({_percent(share)}) chưa đạt: cần {word} "
+            f"{_percent(required)} tổng số thành viên Hội đồng ({rule.source})."
         )
     return VoteOutcome(has_quorum and passed_share, has_quorum, share, required, rule.approval_strict, reason)

@@ -1,4 +1,7 @@
 """E-mail about nominations: queued as Celery tasks after the transaction commits."""
+import contextlib
+import threading
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -8,11 +11,30 @@ from campaigns.models import Membership, Role
 from nominations.permissions import STAGE_ROLES
 
 UNIT_EVENTS = {"return", "reject", "approve", "submit"}
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def muted():
+    """No transition e-mail is queued inside this block: simulations and demo data act through the
+    real workflow but must never write to real officers (nor flood the console backend)."""
+    previous = getattr(_local, "muted", False)
+    _local.muted = True
+    try:
+        yield
+    finally:
+        _local.muted = previous
+
+
+def is_muted() -> bool:
+    return getattr(_local, "muted", False)
 
 
 def queue_transition_emails(nomination_id: int, *, action: str, to_status: str):
     from nominations.tasks import task_send_transition_emails
 
+    if is_muted():
+        return
     transaction.on_commit(lambda: task_send_transition_emails.delay(nomination_id, action, to_status))
 
 

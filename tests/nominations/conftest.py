@@ -166,3 +166,61 @@ NT_PARTICIPANTS = [
 def nt_world(db):
     load("ninh-thuan-2024.yaml")
     return build_world("ninh-thuan-2024", "nam-2024", NT_PARTICIPANTS)
+
+
+# --- Helpers for the review side (tests/nominations/test_views_review.py) ----------------------
+
+
+def submitted(world, unit_code, **kwargs):
+    """A nomination created, voted by its unit council and submitted inside the unit stage."""
+    from nominations.workflow import Action, advance
+
+    with clock.frozen_at(world.at_stage(1)):
+        nomination = new_nomination(world, unit_code, **kwargs)
+        hold_unit_council(world, unit_code, [nomination])
+        advance(nomination, Action.SUBMIT, actor=world.users[f"officer:{unit_code}"])
+    return refresh(nomination)
+
+
+def judge_pending(world, nomination, judgement="met"):
+    """The reviewer at the nomination's current stage judges every pending criterion."""
+    from nominations.services import judge_criterion
+
+    nomination = refresh(nomination)
+    with clock.frozen_at(world.at_stage(nomination.stage.order)):
+        for value in nomination.criterion_values.filter(status="pending").select_related("criterion"):
+            judge_criterion(nomination=nomination, criterion_value=value, judgement=judgement, actor=world.users[f"stage:{nomination.stage.order}"])
+    return refresh(nomination)
+
+
+def ready_at_stage(world, unit_code, order=2, **kwargs):
+    """A nomination waiting at the stage with this order, its pending criteria judged: ready to approve."""
+    from nominations.workflow import Action, advance
+
+    nomination = judge_pending(world, submitted(world, unit_code, **kwargs))
+    while nomination.stage.order < order:
+        with clock.frozen_at(world.at_stage(nomination.stage.order)):
+            advance(nomination, Action.APPROVE, actor=world.users[f"stage:{nomination.stage.order}"])
+        nomination = refresh(nomination)
+    return nomination
+
+
+# --- Simulation and e-mail (tests/nominations/test_simulation.py, test_notifications.py) -------
+
+
+@pytest.fixture
+def eager_celery():
+    """Celery tasks run in-process whatever CELERY_BROKER_URL says (CI also runs with a real broker)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def nt_round(db):
+    """The Ninh Thuận 2024 round from its data file, with no participants: a simulation makes its own."""
+    load("ninh-thuan-2024.yaml")
+    return Round.objects.get(campaign__code="ninh-thuan-2024", code="nam-2024")

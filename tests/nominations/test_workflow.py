@@ -152,7 +152,7 @@ def test_eighty_percent_rule_counts_all_members(nt_world):
     with clock.frozen_at(world.at_stage(1)):
         nomination = new_nomination(world, "so-tai-chinh-nt")
         hold_unit_council(world, "so-tai-chinh-nt", [nomination], members=10, present=8, votes=7)
-        with pytest.raises(TransitionError, match="80%"):
+        with pytest.raises(TransitionError, match="từ 80 % tổng số thành viên"):
             advance(nomination, Action.SUBMIT, actor=world.users["officer:so-tai-chinh-nt"])
         hold_unit_council(world, "so-tai-chinh-nt", [nomination], members=10, present=8, votes=8)
         advance(nomination, Action.SUBMIT, actor=world.users["officer:so-tai-chinh-nt"])

@@ -1,0 +1,116 @@
+"""Approving several nominations of one stage at once: a preview, then the real thing.
+
+The preview runs the workflow's checks and simulates the quotas over the whole selection in
+order (quotas.rules.simulate_batch). Applying calls workflow.advance() for each nomination in
+turn, each in its own transaction, so one refusal never undoes the others; the check under lock
+inside advance() is the authority, the preview only a forecast.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError
+
+from campaigns.models import AwardOutcome, Stage
+from nominations.models import Nomination
+from nominations.workflow import Action, TransitionError, advance, blockers, next_stage, stages_of
+from quotas.rules import simulate_batch
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PreviewRow:
+    nomination: Nomination
+    passes: bool
+    target: Stage | None = None
+    reasons: list[str] = field(default_factory=list)
+    places: list = field(default_factory=list)
+
+
+@dataclass
+class BatchPreview:
+    rows: list[PreviewRow]
+    effects: list
+
+    @property
+    def passing(self):
+        return [r for r in self.rows if r.passes]
+
+    @property
+    def refused(self):
+        return [r for r in self.rows if not r.passes]
+
+
+@dataclass
+class BatchResult:
+    nomination: Nomination
+    ok: bool
+    message: str = ""
+
+
+def _load(stage: Stage, nomination_ids):
+    """The nominations of the stage's round, in the order of `nomination_ids`, sharing the round
+    object (so its stages are read once)."""
+    found = {
+        n.pk: n
+        for n in Nomination.objects.filter(round_id=stage.round_id, pk__in=nomination_ids).select_related(
+            "stage__organisation", "award_form__vote_rule", "proposing_unit", "nominee_unit__parent", "nominee_unit__category"
+        )
+    }
+    nominations = []
+    for pk in dict.fromkeys(nomination_ids):
+        nomination = found.get(pk)
+        if nomination is not None:
+            nomination.round = stage.round
+            nominations.append(nomination)
+    return nominations
+
+
+def preview_batch(*, stage: Stage, nomination_ids, actor) -> BatchPreview:
+    """What approving the selection would do, nomination by nomination, in order."""
+    first = stages_of(stage.round)[0]
+    rows, clean = [], []
+    for nomination in _load(stage, nomination_ids):
+        reasons = [b.message for b in blockers(nomination, Action.APPROVE, actor=actor)]
+        target = next_stage(nomination)
+        if target is None and nomination.award_form.outcome == AwardOutcome.AWARD:
+            reasons.append("Bước cuối cần số, ngày và người ký quyết định khen thưởng: hãy ghi quyết định khen thưởng.")
+        if nomination.stage_id != stage.pk:
+            reasons = ["Hồ sơ không còn ở bước này."]
+        row = PreviewRow(nomination, not reasons, target, reasons)
+        rows.append(row)
+        if not reasons:
+            clean.append(nomination)
+    simulation = simulate_batch(clean, moving_past=stage.order, first_stage_order=first.order)
+    by_pk = {item.nomination.pk: item for item in simulation.items}
+    for row in rows:
+        item = by_pk.get(row.nomination.pk)
+        if item is None:
+            continue
+        row.places = item.places
+        if not item.passes:
+            row.passes = False
+            row.reasons = [item.message]
+    return BatchPreview(rows, simulation.effects)
+
+
+def approve_batch(*, stage: Stage, nomination_ids, actor, comment: str = "") -> list[BatchResult]:
+    """Approve each nomination in turn, each in its own transaction (call outside any atomic block).
+    Returns, in order, which moved and which were refused, with the reason."""
+    results = []
+    for nomination in _load(stage, nomination_ids):
+        if nomination.stage_id != stage.pk:
+            results.append(BatchResult(nomination, False, "Hồ sơ không còn ở bước này."))
+            continue
+        try:
+            moved = advance(nomination, Action.APPROVE, actor=actor, comment=comment)
+        except TransitionError as error:
+            results.append(BatchResult(nomination, False, str(error)))
+        except DatabaseError:
+            logger.exception("Bulk approval of nomination %s failed", nomination.pk)
+            results.append(BatchResult(nomination, False, "Lỗi cơ sở dữ liệu khi ghi, hãy thử lại."))
+        else:
+            results.append(BatchResult(moved, True, moved.stage.name))
+    return results

@@ -1,0 +1,94 @@
+"""How statuses and numbers look in the UI (Vietnamese): badge labels and colours, comma decimals.
+
+Pure helpers shared by views, the JSON evaluation endpoint and the template filters."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext_lazy as _
+
+from criteria import evaluation
+from criteria.models import CriterionKind
+from nominations.models import Status
+
+# Criterion status → (label, Bootstrap colour). "blank" and "evidence" refine "pending" so the
+# officer knows whether a figure is missing, a file is missing, or the council must judge.
+CRITERION_BADGES = {
+    evaluation.MET: (_("Đạt"), "success"),
+    evaluation.NOT_MET: (_("Chưa đạt"), "danger"),
+    evaluation.PENDING: (_("Chờ Hội đồng đánh giá"), "warning"),
+    "blank": (_("Chưa khai"), "secondary"),
+    "evidence": (_("Cần tệp minh chứng"), "warning"),
+    "invalid": (_("Số liệu không hợp lệ"), "danger"),
+}
+
+NOMINATION_STATUS_COLOURS = {
+    Status.DRAFT: "secondary",
+    Status.IN_REVIEW: "primary",
+    Status.RETURNED: "warning",
+    Status.REJECTED: "danger",
+    Status.AWARDED: "success",
+    Status.PROPOSED: "info",
+    Status.NOT_AWARDED: "dark",
+}
+
+EVENT_LABELS = {
+    "submit": _("Gửi hồ sơ"),
+    "approve": _("Chấp thuận, chuyển tiếp"),
+    "return": _("Trả lại để bổ sung"),
+    "reject": _("Không chấp thuận"),
+    "edit": _("Sửa hồ sơ sau khi gửi"),
+    "judge": _("Đánh giá tiêu chí"),
+}
+
+
+def criterion_badge_key(criterion, status: str, *, has_value: bool, has_evidence: bool, judgement: str = "") -> str:
+    """The badge to show: the evaluated status, refined when it is pending for a plain reason."""
+    if status != evaluation.PENDING or judgement:
+        return status
+    if criterion.kind != CriterionKind.EVIDENCE and not has_value:
+        return "blank"
+    if criterion.needs_evidence and not has_evidence and criterion.kind == CriterionKind.BOOLEAN:
+        return "evidence"
+    return evaluation.PENDING
+
+
+def badge(key: str) -> dict:
+    label, colour = CRITERION_BADGES.get(key, CRITERION_BADGES[evaluation.PENDING])
+    return {"key": key, "label": str(label), "colour": colour}
+
+
+def vn_number(value, places: int | None = None) -> str:
+    """92.50 → "92,5"; 2340000 → "2.340.000" (dot for thousands, comma for decimals)."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places))
+    text = f"{number.normalize():f}" if places is None else f"{number:f}"
+    whole, _sep, fraction = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = whole.lstrip("-")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    result = sign + ".".join(groups)
+    return f"{result},{fraction}" if fraction else result
+
+
+def vn_percent(value, places: int | None = None) -> str:
+    text = vn_number(value, places)
+    return f"{text} %" if text else ""
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{vn_number(round(size / (1024 * 1024), 1))} MB"
+    if size >= 1024:
+        return f"{vn_number(round(size / 1024, 1))} KB"
+    return f"{size} byte"

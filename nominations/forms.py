@@ -1,0 +1,572 @@
+"""Forms of the unit officer's side. Validation only: every save goes through nominations.services.
+
+Error messages are Vietnamese and set on each field, so they do not depend on the browser's language.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from campaigns import clock
+from campaigns.models import EligibilityKind, NomineeKind, RoundAwardForm, Unit
+from criteria import evaluation
+from criteria.models import Criterion, CriterionKind
+from criteria.selectors import criteria_for
+from nominations import display
+from nominations.models import Gender
+from nominations.services import nominee_units_for
+from nominations.validators import ALLOWED_LABEL, validate_evidence_file
+
+MIN_BIRTH_YEAR = 1930
+BOOLEAN_CHOICES = [("", _("— chưa khai —")), ("yes", _("Có")), ("no", _("Không"))]
+_FLAGS = {"yes": True, "no": False}
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _required(what):
+    return {"required": format_lazy(_("Vui lòng nhập {what}."), what=what)}
+
+
+MAX_LENGTH = {"max_length": _("Không quá %(limit_value)d ký tự (đã nhập %(show_value)d).")}
+
+
+# --- One field per criterion -----------------------------------------------------------------
+
+
+def criterion_field_name(criterion) -> str:
+    return f"tc_{criterion.pk}"
+
+
+def criterion_field(criterion: Criterion) -> forms.Field:
+    """The input for one criterion, by its kind; the source clause is the help text."""
+    help_text = _("Nguồn: %(source)s") % {"source": criterion.source}
+    if criterion.kind == CriterionKind.PERCENTAGE:
+        return forms.DecimalField(
+            label=f"{criterion.label} — {_('yêu cầu')}: {criterion.threshold_display()}",
+            help_text=help_text,
+            required=False,
+            min_value=0,
+            max_value=100,
+            decimal_places=2,
+            localize=True,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": _("ví dụ 92,5"), "autocomplete": "off"}),
+            error_messages={
+                "invalid": _("Hãy nhập một tỷ lệ phần trăm là số từ 0 đến 100, ví dụ 92,5."),
+                # Django fills these messages with params (limit_value...): a literal % is written %%.
+                "max_value": _("Tỷ lệ không được lớn hơn 100 %%."),
+                "min_value": _("Tỷ lệ không được nhỏ hơn 0 %%."),
+                "max_decimal_places": _("Chỉ nhập tối đa 2 chữ số sau dấu phẩy."),
+                "max_digits": _("Tỷ lệ không được lớn hơn 100 %%."),
+                "max_whole_digits": _("Tỷ lệ không được lớn hơn 100 %%."),
+            },
+        )
+    if criterion.kind == CriterionKind.BOOLEAN:
+        return forms.ChoiceField(
+            label=criterion.label,
+            help_text=help_text,
+            required=False,
+            choices=BOOLEAN_CHOICES,
+            error_messages={"invalid_choice": _("Hãy chọn Có hoặc Không.")},
+        )
+    if criterion.kind == CriterionKind.RANKING:
+        levels = criterion.choices or criterion.accepted_values
+        return forms.ChoiceField(
+            label=criterion.label,
+            help_text=help_text,
+            required=False,
+            choices=[("", _("— chưa chọn —"))] + [(level, level) for level in levels],
+            error_messages={"invalid_choice": _("Mức đã chọn không có trong danh sách. Hãy chọn lại.")},
+        )
+    return forms.CharField(
+        label=criterion.label,
+        help_text=_("%(help)s. Thuyết minh ngắn; tệp minh chứng tải lên ở trang Minh chứng.") % {"help": help_text},
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=MAX_LENGTH,
+    )
+
+
+def criterion_initial(criterion, value) -> object:
+    """The form value of a stored CriterionValue."""
+    if value is None:
+        return None
+    if criterion.kind == CriterionKind.PERCENTAGE:
+        return display.vn_number(value.number)  # "92,5", as an officer types it
+    if criterion.kind == CriterionKind.BOOLEAN:
+        return {True: "yes", False: "no"}.get(value.flag, "")
+    return value.text
+
+
+def evaluation_kwargs(criterion, typed) -> dict:
+    """A cleaned form value as the keyword arguments of criteria.evaluation.evaluate()."""
+    if criterion.kind == CriterionKind.PERCENTAGE:
+        return {"number": typed}
+    if criterion.kind == CriterionKind.BOOLEAN:
+        return {"flag": _FLAGS.get(typed)}
+    return {"text": typed or ""}
+
+
+def service_value(criterion, typed) -> dict:
+    """A cleaned form value in the shape nominations.services.save_nomination() takes."""
+    kwargs = evaluation_kwargs(criterion, typed)
+    return {"number": kwargs.get("number"), "flag": kwargs.get("flag"), "text": kwargs.get("text", "")}
+
+
+def judge_typed(criterion, field, raw, *, judgement="", has_evidence=False) -> dict:
+    """Evaluate a raw (typed) value: the status and the badge to show. Never raises."""
+    try:
+        typed = field.clean(raw)
+        invalid = False
+    except ValidationError as error:
+        typed, invalid = None, True
+        message = " ".join(error.messages)
+    else:
+        message = ""
+    has_value = typed not in (None, "")
+    status = evaluation.evaluate(criterion, judgement=judgement, has_evidence=has_evidence, **evaluation_kwargs(criterion, typed))
+    key = "invalid" if invalid and not judgement else display.criterion_badge_key(
+        criterion, status, has_value=has_value, has_evidence=has_evidence, judgement=judgement
+    )
+    return {"status": status, "badge": display.badge(key), "message": message, "typed": typed}
+
+
+# --- The nomination ------------------------------------------------------------------------------
+
+
+INDIVIDUAL_FIELDS = {
+    "full_name": _("họ và tên"),
+    "gender": _("giới tính"),
+    "birth_year": _("năm sinh"),
+    "position": _("chức vụ, chức danh"),
+    "person_identifier": _("số CMND/CCCD"),
+}
+
+
+def _fits(award_form, kind) -> bool:
+    return award_form.for_collectives if kind == NomineeKind.COLLECTIVE else award_form.for_individuals
+
+
+class NominationForm(forms.Form):
+    """A nomination and one field per criterion that applies to it.
+
+    The criteria depend on the kind, the nominee unit's category and the award form, so the form
+    builds them from what was posted (or the stored nomination) every time it is made. Posting
+    with `refresh` re-renders the form for a changed choice without saving (see `refreshed()`)."""
+
+    kind = forms.ChoiceField(
+        label=_("Đối tượng đề nghị"),
+        choices=NomineeKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Hãy chọn tập thể hoặc cá nhân."), "invalid_choice": _("Đối tượng đề nghị không hợp lệ.")},
+    )
+    nominee_unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        label=_("Tập thể được đề nghị"),
+        empty_label=None,
+        error_messages={
+            "required": _("Hãy chọn đơn vị."),
+            "invalid_choice": _("Đơn vị đã chọn không phù hợp với đối tượng đề nghị. Hãy chọn lại."),
+        },
+    )
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=200, required=False, error_messages=MAX_LENGTH)
+    gender = forms.ChoiceField(
+        label=_("Giới tính"),
+        choices=[("", _("— chọn —")), *Gender.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Hãy chọn Nam hoặc Nữ.")},
+    )
+    birth_year = forms.IntegerField(
+        label=_("Năm sinh"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": MIN_BIRTH_YEAR}),
+        error_messages={"invalid": _("Năm sinh phải là một số có 4 chữ số, ví dụ 1985.")},
+    )
+    position = forms.CharField(label=_("Chức vụ, chức danh"), max_length=255, required=False, error_messages=MAX_LENGTH)
+    person_identifier = forms.CharField(
+        label=_("Số CMND/CCCD"),
+        max_length=32,
+        required=False,
+        help_text=_("9 chữ số (CMND) hoặc 12 chữ số (CCCD), để phát hiện một người được đề nghị hai lần."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages=MAX_LENGTH,
+    )
+    award_form = forms.ModelChoiceField(
+        queryset=RoundAwardForm.objects.none(),
+        label=_("Hình thức khen thưởng đề nghị"),
+        empty_label=None,
+        error_messages={
+            "required": _("Hãy chọn hình thức khen thưởng."),
+            "invalid_choice": _("Hình thức khen thưởng đã chọn không áp dụng cho đối tượng này trong đợt. Hãy chọn lại."),
+        },
+    )
+    achievement_summary = forms.CharField(
+        label=_("Tóm tắt thành tích"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
+        error_messages={**_required(_("tóm tắt thành tích")), **MAX_LENGTH},
+    )
+    eligibility_declared = forms.BooleanField(
+        label=_("Đơn vị cam kết tập thể, cá nhân được đề nghị không đang bị xem xét kỷ luật, điều tra, thanh tra, kiểm tra, khiếu nại, tố cáo"),
+        required=False,
+    )
+
+    def __init__(self, data=None, *, round_, proposing_unit, nomination=None, values=None, evidence_criteria=(), initial=None, **kwargs):
+        self.round = round_
+        self.proposing_unit = proposing_unit
+        self.nomination = nomination
+        self.existing_values = values or {}
+        self.evidence_criteria = set(evidence_criteria)
+        base = self._initial_from(nomination) if nomination else {"kind": NomineeKind.COLLECTIVE, "nominee_unit": proposing_unit.pk}
+        super().__init__(data, initial={**base, **(initial or {})}, **kwargs)
+        self._build_selection()
+        self._build_criteria()
+        self._label_fields()
+        for name in ("kind", "nominee_unit", "award_form"):
+            # criteria.js re-renders the form (the refresh button) when one of these changes.
+            self.fields[name].widget.attrs["data-refresh-on-change"] = "1"
+
+    # The choices the criteria depend on, read from the posted data or the initial values.
+    def _raw(self, name):
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name))
+        value = self.initial.get(name)
+        return getattr(value, "pk", value)
+
+    def _initial_from(self, nomination):
+        initial = {
+            "kind": nomination.kind,
+            "nominee_unit": nomination.nominee_unit_id,
+            "full_name": nomination.full_name,
+            "gender": nomination.gender,
+            "birth_year": nomination.birth_year,
+            "position": nomination.position,
+            "person_identifier": nomination.person_identifier,
+            "award_form": nomination.award_form_id,
+            "achievement_summary": nomination.achievement_summary,
+            "eligibility_declared": nomination.eligibility_declared,
+        }
+        for value in self.existing_values.values():
+            initial[f"tc_{value.criterion_id}"] = criterion_initial(value.criterion, value)
+        return initial
+
+    def _build_selection(self):
+        award_forms = list(self.round.award_forms.order_by("order"))
+        kinds = [k for k, _label in NomineeKind.choices if any(_fits(f, k) for f in award_forms)] or [NomineeKind.COLLECTIVE]
+        self.fields["kind"].choices = [(k, label) for k, label in NomineeKind.choices if k in kinds]
+        raw_kind = self._raw("kind")
+        kind = raw_kind if raw_kind in kinds else kinds[0]
+
+        fitting = [f for f in award_forms if _fits(f, kind)]
+        self.fields["award_form"].queryset = RoundAwardForm.objects.filter(pk__in=[f.pk for f in fitting]).order_by("order")
+        raw_form = str(self._raw("award_form") or "")
+        award_form = next((f for f in fitting if str(f.pk) == raw_form), fitting[0] if fitting else None)
+
+        if kind == NomineeKind.COLLECTIVE:
+            units = nominee_units_for(round_=self.round, proposing_unit=self.proposing_unit)
+        else:
+            units = Unit.objects.filter(path__startswith=self.proposing_unit.path).select_related("category")
+        units = units.order_by("path", "name")
+        self.fields["nominee_unit"].queryset = units
+        unit_list = list(units)
+        raw_unit = str(self._raw("nominee_unit") or "")
+        nominee_unit = next(
+            (u for u in unit_list if str(u.pk) == raw_unit),
+            next((u for u in unit_list if u.pk == self.proposing_unit.pk), unit_list[0] if unit_list else self.proposing_unit),
+        )
+        self.selected_kind, self.selected_unit, self.selected_award_form = kind, nominee_unit, award_form
+
+    def _build_criteria(self):
+        if self.selected_award_form is None:
+            self.criteria = []
+            return
+        self.criteria = list(
+            criteria_for(
+                round_=self.round,
+                nominee_kind=self.selected_kind,
+                category=self.selected_unit.category,
+                award_form=self.selected_award_form,
+            )
+        )
+        missing = {}
+        for criterion in self.criteria:
+            name = criterion_field_name(criterion)
+            self.fields[name] = criterion_field(criterion)
+            # A criterion that was not on the page the officer posted (the choices changed) keeps
+            # its stored value: put it in the data, so it is shown and saved unchanged.
+            if self.is_bound and self.add_prefix(name) not in self.data and self.initial.get(name) not in (None, ""):
+                missing[self.add_prefix(name)] = self.initial[name]
+        if missing:
+            self.data = self.data.copy()
+            for key, value in missing.items():
+                self.data[key] = value
+
+    def _label_fields(self):
+        if self.selected_kind == NomineeKind.INDIVIDUAL:
+            self.fields["nominee_unit"].label = _("Đơn vị công tác của cá nhân")
+        declaration = next(
+            (c for c in self.round.eligibility_conditions.all() if c.kind == EligibilityKind.DECLARATION), None
+        )
+        if declaration is not None:
+            self.fields["eligibility_declared"].label = _("Đơn vị cam kết: %(label)s") % {"label": declaration.label}
+            self.fields["eligibility_declared"].help_text = _("Nguồn: %(source)s. Chưa cam kết thì chỉ lưu nháp, chưa gửi được.") % {
+                "source": declaration.source
+            }
+        year = clock.today().year
+        self.fields["birth_year"].widget.attrs["max"] = year
+        self.fields["birth_year"].help_text = _("Từ %(low)d đến %(high)d.") % {"low": MIN_BIRTH_YEAR, "high": year}
+
+    # Validation.
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        high = clock.today().year
+        if year is not None and not (MIN_BIRTH_YEAR <= year <= high):
+            raise ValidationError(_("Năm sinh phải từ %(low)d đến %(high)d.") % {"low": MIN_BIRTH_YEAR, "high": high})
+        return year
+
+    def clean_person_identifier(self):
+        value = "".join((self.cleaned_data.get("person_identifier") or "").split())
+        if not value:
+            return value
+        if not _DIGITS.fullmatch(value):
+            raise ValidationError(_("Số CMND/CCCD chỉ gồm chữ số (không có chữ cái, dấu chấm hay dấu gạch)."))
+        if len(value) not in (9, 12):
+            raise ValidationError(
+                _("Số CMND/CCCD phải có 9 chữ số (CMND) hoặc 12 chữ số (CCCD); đã nhập %(n)d chữ số.") % {"n": len(value)}
+            )
+        return value
+
+    def clean_full_name(self):
+        return " ".join((self.cleaned_data.get("full_name") or "").split())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == NomineeKind.INDIVIDUAL:
+            for name, what in INDIVIDUAL_FIELDS.items():
+                if name not in self.errors and cleaned.get(name) in (None, ""):
+                    self.add_error(name, _("Vui lòng nhập %(what)s (bắt buộc với cá nhân).") % {"what": what})
+        return cleaned
+
+    # What the view hands to the service.
+    def nomination_data(self) -> dict:
+        names = ("kind", "nominee_unit", "full_name", "gender", "birth_year", "position", "person_identifier",
+                 "award_form", "achievement_summary", "eligibility_declared")
+        return {name: self.cleaned_data.get(name) for name in names} | {
+            "full_name": self.cleaned_data.get("full_name") or "",
+            "gender": self.cleaned_data.get("gender") or "",
+            "position": self.cleaned_data.get("position") or "",
+            "person_identifier": self.cleaned_data.get("person_identifier") or "",
+        }
+
+    def criterion_values(self) -> dict[int, dict]:
+        return {c.pk: service_value(c, self.cleaned_data.get(criterion_field_name(c))) for c in self.criteria}
+
+    def refreshed(self) -> "NominationForm":
+        """The same form, unbound, showing what was typed, with the criteria of the new choices."""
+        typed = {name: self[name].data for name in self.base_fields}
+        typed.update({key: self.data.get(key) for key in self.data if key.startswith("tc_")})
+        return NominationForm(
+            round_=self.round,
+            proposing_unit=self.proposing_unit,
+            nomination=self.nomination,
+            values=self.existing_values,
+            evidence_criteria=self.evidence_criteria,
+            initial=typed,
+        )
+
+    def criterion_rows(self) -> list[dict]:
+        """Each criterion with its field and its status, evaluated now (criteria.evaluation)."""
+        rows = []
+        for criterion in self.criteria:
+            name = criterion_field_name(criterion)
+            bound = self[name]
+            raw = bound.data if self.is_bound else bound.initial
+            existing = self.existing_values.get(criterion.pk)
+            judgement = existing.judgement if existing else ""
+            has_evidence = criterion.pk in self.evidence_criteria
+            result = judge_typed(criterion, self.fields[name], raw, judgement=judgement, has_evidence=has_evidence)
+            rows.append(
+                {
+                    "criterion": criterion,
+                    "field": bound,
+                    "status": result["status"],
+                    "badge": result["badge"],
+                    "judgement": judgement,
+                    "has_evidence": has_evidence,
+                    "accepted_json": json.dumps(criterion.accepted_values, ensure_ascii=False),
+                    "threshold_plain": "" if criterion.threshold is None else f"{criterion.threshold.normalize():f}",
+                }
+            )
+        return rows
+
+
+# --- Evidence ------------------------------------------------------------------------------------
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp minh chứng"),
+        help_text=format_lazy(_("Chấp nhận {allowed}, tối đa 10 MB. Cổng kiểm tra nội dung tệp."), allowed=ALLOWED_LABEL),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
+        error_messages={
+            "required": _("Hãy chọn tệp minh chứng."),
+            "empty": _("Tệp rỗng (0 byte). Hãy chọn lại tệp minh chứng."),
+            "invalid": _("Không đọc được tệp đã gửi. Hãy chọn lại."),
+            "missing": _("Không nhận được tệp. Hãy chọn lại."),
+            "max_length": _("Tên tệp quá dài (tối đa %(max)d ký tự)."),
+        },
+        max_length=255,
+    )
+    criterion = forms.ModelChoiceField(
+        queryset=Criterion.objects.none(),
+        required=False,
+        label=_("Minh chứng cho tiêu chí"),
+        empty_label=_("— Minh chứng chung của hồ sơ —"),
+        error_messages={"invalid_choice": _("Tiêu chí đã chọn không áp dụng cho hồ sơ này.")},
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].queryset = criteria
+        self.fields["criterion"].label_from_instance = lambda c: c.label if len(c.label) <= 120 else c.label[:117] + "…"
+        self.content_type = None
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        self.content_type = validate_evidence_file(uploaded)
+        return uploaded
+
+
+# --- The unit's council meeting ----------------------------------------------------------------------
+
+
+class CouncilMeetingForm(forms.Form):
+    date = forms.DateField(
+        label=_("Ngày họp"),
+        input_formats=["%d/%m/%Y"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={**_required(_("ngày họp")), "invalid": _("Ngày họp phải theo dạng dd/mm/yyyy, ví dụ 05/12/2024.")},
+    )
+    start_time = forms.TimeField(
+        label=_("Bắt đầu lúc"),
+        input_formats=["%H:%M", "%H:%M:%S", "%Hh%M"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+        error_messages={**_required(_("giờ bắt đầu")), "invalid": _("Giờ phải theo dạng HH:MM, ví dụ 08:00.")},
+    )
+    end_time = forms.TimeField(
+        label=_("Kết thúc lúc"),
+        input_formats=["%H:%M", "%H:%M:%S", "%Hh%M"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+        error_messages={**_required(_("giờ kết thúc")), "invalid": _("Giờ phải theo dạng HH:MM, ví dụ 10:30.")},
+    )
+    place = forms.CharField(label=_("Địa điểm"), max_length=255, error_messages={**_required(_("địa điểm")), **MAX_LENGTH})
+    chair = forms.CharField(label=_("Chủ trì"), max_length=200, error_messages={**_required(_("người chủ trì")), **MAX_LENGTH})
+    secretary = forms.CharField(label=_("Thư ký"), max_length=200, error_messages={**_required(_("thư ký")), **MAX_LENGTH})
+    members_total = forms.IntegerField(
+        label=_("Số thành viên Hội đồng (đương nhiệm)"),
+        min_value=1,
+        error_messages={
+            **_required(_("số thành viên Hội đồng")),
+            "invalid": _("Hãy nhập một số nguyên."),
+            "min_value": _("Hội đồng phải có ít nhất 1 thành viên."),
+        },
+    )
+    members_present = forms.IntegerField(
+        label=_("Số thành viên có mặt"),
+        min_value=0,
+        error_messages={
+            **_required(_("số thành viên có mặt")),
+            "invalid": _("Hãy nhập một số nguyên."),
+            "min_value": _("Số thành viên có mặt không được âm."),
+        },
+    )
+    written_opinions = forms.IntegerField(
+        label=_("Số ý kiến bằng văn bản của thành viên vắng mặt"),
+        min_value=0,
+        initial=0,
+        error_messages={
+            **_required(_("số ý kiến bằng văn bản (0 nếu không có)")),
+            "invalid": _("Hãy nhập một số nguyên."),
+            "min_value": _("Số ý kiến bằng văn bản không được âm."),
+        },
+    )
+    notes = forms.CharField(label=_("Diễn biến, ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    MEETING_FIELDS = ("date", "start_time", "end_time", "place", "chair", "secretary", "members_total",
+                      "members_present", "written_opinions", "notes")
+
+    def __init__(self, *args, nominations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nominations = list(nominations)
+        for nomination in self.nominations:
+            self.fields[f"phieu_{nomination.pk}"] = forms.IntegerField(
+                label=_("Số phiếu đồng ý: %(name)s") % {"name": nomination.nominee_name},
+                required=False,
+                min_value=0,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+                error_messages={"invalid": _("Hãy nhập một số nguyên."), "min_value": _("Số phiếu không được âm.")},
+            )
+
+    def vote_field(self, nomination):
+        return self[f"phieu_{nomination.pk}"]
+
+    def clean(self):
+        cleaned = super().clean()
+        total, present, written = cleaned.get("members_total"), cleaned.get("members_present"), cleaned.get("written_opinions")
+        if total is not None and present is not None and present > total:
+            self.add_error("members_present", _("Số thành viên có mặt không được lớn hơn số thành viên Hội đồng (%(n)d).") % {"n": total})
+            present = None
+        if None not in (total, present, written) and written > total - present:
+            self.add_error(
+                "written_opinions",
+                _("Số ý kiến bằng văn bản không được lớn hơn số thành viên vắng mặt (%(n)d).") % {"n": total - present},
+            )
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("Giờ kết thúc phải sau giờ bắt đầu."))
+        if present is not None and written is not None:
+            for nomination in self.nominations:
+                votes = cleaned.get(f"phieu_{nomination.pk}")
+                if votes is not None and votes > present + written:
+                    self.add_error(
+                        f"phieu_{nomination.pk}",
+                        _("Số phiếu đồng ý không được lớn hơn số thành viên có mặt cộng ý kiến bằng văn bản (%(n)d).")
+                        % {"n": present + written},
+                    )
+        return cleaned
+
+    def meeting_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.MEETING_FIELDS}
+
+    def votes(self) -> dict[int, int]:
+        result = {}
+        for nomination in self.nominations:
+            votes = self.cleaned_data.get(f"phieu_{nomination.pk}")
+            if votes is not None:
+                result[nomination.pk] = votes
+        return result
+
+
+# --- Registration -----------------------------------------------------------------------------------
+
+
+class RegistrationForm(forms.Form):
+    pledge = forms.CharField(
+        label=_("Chỉ tiêu đăng ký"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages=MAX_LENGTH,
+    )
+
+    def __init__(self, *args, round_, **kwargs):
+        super().__init__(*args, **kwargs)
+        if round_.pledge_label:
+            self.fields["pledge"].label = round_.pledge_label
+        if round_.registration_source:
+            self.fields["pledge"].help_text = _("Nguồn: %(source)s") % {"source": round_.registration_source}

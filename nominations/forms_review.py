@@ -1,0 +1,280 @@
+"""Forms of the review side. Validation only: every write goes through a service or advance()."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django import forms
+from django.core.validators import RegexValidator
+
+from nominations.models import CriteriaStatus
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y"]
+DECISION_NUMBER_RE = re.compile(r"^\d+/QĐ-[A-ZĐ0-9-]+$")
+
+
+def vn_date_field(label, **kwargs):
+    return forms.DateField(
+        label=label,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+        error_messages={"invalid": "Ngày phải theo dạng dd/mm/yyyy, ví dụ 05/12/2024.", "required": "Cần nhập ngày."},
+        help_text="Dạng dd/mm/yyyy.",
+        **kwargs,
+    )
+
+
+def vn_time_field(label):
+    return forms.TimeField(
+        label=label,
+        input_formats=["%H:%M", "%Hh%M", "%H giờ %M"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm"}),
+        error_messages={"invalid": "Giờ phải theo dạng hh:mm, ví dụ 08:30.", "required": "Cần nhập giờ."},
+    )
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's GET filters. Choices come from the selector (queue_filter_choices)."""
+
+    category = forms.ModelChoiceField(queryset=None, required=False, label="Khối", empty_label="Tất cả các khối")
+    award_form = forms.ModelChoiceField(queryset=None, required=False, label="Hình thức", empty_label="Tất cả hình thức")
+    criteria_status = forms.ChoiceField(
+        choices=[("", "Mọi kết quả tiêu chí")] + list(CriteriaStatus.choices), required=False, label="Tiêu chí"
+    )
+    proposing_unit = forms.ModelChoiceField(queryset=None, required=False, label="Đơn vị đề nghị", empty_label="Tất cả đơn vị")
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = choices["categories"]
+        self.fields["award_form"].queryset = choices["award_forms"]
+        self.fields["proposing_unit"].queryset = choices["proposing_units"]
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = "Lựa chọn không hợp lệ."
+
+    def filters(self) -> dict:
+        """The valid filters (an invalid one is ignored rather than failing the whole page)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data[name] for name in self.fields if data.get(name)}
+
+
+class ApproveForm(forms.Form):
+    comment = forms.CharField(
+        label="Ý kiến (không bắt buộc)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do trả lại, nội dung cần bổ sung",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Cần ghi rõ lý do trả lại hồ sơ và nội dung đơn vị cần bổ sung."},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(self.fields["reason"].error_messages["required"])
+        return reason
+
+
+class RejectForm(ReturnForm):
+    reason = forms.CharField(
+        label="Lý do không chấp thuận",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Cần ghi rõ lý do không chấp thuận hồ sơ."},
+    )
+
+
+class JudgementForm(forms.Form):
+    judgement = forms.ChoiceField(
+        label="Đánh giá",
+        choices=[("met", "Đạt"), ("not_met", "Không đạt")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Chọn Đạt hoặc Không đạt.", "invalid_choice": "Chọn Đạt hoặc Không đạt."},
+    )
+    comment = forms.CharField(label="Nhận xét", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BulkSelectionForm(forms.Form):
+    """The nominations ticked in the queue, kept in the order they were sent."""
+
+    n = forms.TypedMultipleChoiceField(
+        coerce=int,
+        choices=(),
+        error_messages={
+            "required": "Chọn ít nhất một hồ sơ.",
+            "invalid_choice": "Hồ sơ %(value)s không còn ở bước này.",
+        },
+    )
+    comment = forms.CharField(label="Ý kiến chung (không bắt buộc)", required=False, max_length=2000)
+
+    def __init__(self, *args, queue_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["n"].choices = [(str(pk), str(pk)) for pk in queue_ids]
+
+
+class BulkConfirmForm(forms.Form):
+    """The confirmed selection: any id of the round; advance() decides for each one."""
+
+    n = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={"required": "Chọn ít nhất một hồ sơ."})
+    comment = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        values = self.data.getlist("n") if hasattr(self.data, "getlist") else []
+        self.fields["n"].choices = [(v, v) for v in values if str(v).isdigit()]
+        self.fields["n"].error_messages["invalid_choice"] = "Mã hồ sơ không hợp lệ."
+
+
+class CouncilMeetingForm(forms.Form):
+    """The stage organisation's council meeting, with the 'đồng ý' votes for each nomination."""
+
+    date = vn_date_field("Ngày họp")
+    start_time = vn_time_field("Bắt đầu")
+    end_time = vn_time_field("Kết thúc")
+    place = forms.CharField(label="Địa điểm", max_length=255)
+    chair = forms.CharField(label="Chủ trì", max_length=200)
+    secretary = forms.CharField(label="Thư ký", max_length=200)
+    members_total = forms.IntegerField(label="Số thành viên Hội đồng", min_value=1)
+    members_present = forms.IntegerField(label="Số thành viên có mặt", min_value=0)
+    written_opinions = forms.IntegerField(label="Số ý kiến bằng văn bản của thành viên vắng mặt", min_value=0, initial=0)
+    notes = forms.CharField(label="Diễn biến, ý kiến", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    MEETING_FIELDS = (
+        "date", "start_time", "end_time", "place", "chair", "secretary",
+        "members_total", "members_present", "written_opinions", "notes",
+    )
+
+    def __init__(self, *args, nominations, meeting=None, **kwargs):
+        self.nominations = list(nominations)
+        votes = {}
+        if meeting is not None:
+            kwargs.setdefault("initial", {f: getattr(meeting, f) for f in self.MEETING_FIELDS})
+            votes = {v.nomination_id: v.votes_for for v in meeting.votes.all()}
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = "Cần nhập thông tin này."
+            if isinstance(field, forms.IntegerField):
+                field.error_messages["invalid"] = "Cần nhập một số nguyên."
+                field.error_messages["min_value"] = "Không được nhỏ hơn %(limit_value)s."
+        for nomination in self.nominations:
+            self.fields[f"vote_{nomination.pk}"] = forms.IntegerField(
+                label=f"Số phiếu đồng ý: {nomination.nominee_name}",
+                min_value=0,
+                required=False,
+                initial=votes.get(nomination.pk),
+                error_messages={"invalid": "Cần nhập một số nguyên.", "min_value": "Không được âm."},
+            )
+
+    def vote_fields(self):
+        return [(n, self[f"vote_{n.pk}"]) for n in self.nominations]
+
+    def meeting_fields(self):
+        return [self[name] for name in self.MEETING_FIELDS]
+
+    def clean(self):
+        data = super().clean()
+        total, present, written = data.get("members_total"), data.get("members_present"), data.get("written_opinions") or 0
+        if total is not None and present is not None:
+            if present > total:
+                self.add_error("members_present", "Số thành viên có mặt không được lớn hơn số thành viên Hội đồng.")
+            elif written > total - present:
+                self.add_error("written_opinions", "Số ý kiến bằng văn bản không được lớn hơn số thành viên vắng mặt.")
+        if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
+            self.add_error("end_time", "Giờ kết thúc phải sau giờ bắt đầu.")
+        return data
+
+    def meeting_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.MEETING_FIELDS}
+
+    def votes(self) -> dict[int, int]:
+        return {
+            n.pk: self.cleaned_data[f"vote_{n.pk}"] for n in self.nominations if self.cleaned_data.get(f"vote_{n.pk}") is not None
+        }
+
+
+class ExtensionForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        queryset=None, label="Đơn vị được gia hạn", empty_label="— Chọn đơn vị —",
+        error_messages={"required": "Chọn đơn vị được gia hạn.", "invalid_choice": "Đơn vị không hợp lệ."},
+    )
+    new_deadline = vn_date_field("Hạn mới")
+    reason = forms.CharField(
+        label="Lý do gia hạn", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Cần ghi rõ lý do gia hạn."},
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+def _normalise_number(value: str) -> str:
+    """NFC, no spaces, capitals: "123/qđ-ubnd " → "123/QĐ-UBND"."""
+    return unicodedata.normalize("NFC", "".join(value.split())).upper()
+
+
+decision_number_validator = RegexValidator(
+    DECISION_NUMBER_RE,
+    message="Số quyết định không đúng định dạng: số thứ tự, \"/QĐ-\", rồi chữ viết tắt của cơ quan ban hành, ví dụ 123/QĐ-UBND.",
+)
+
+
+class DecisionForm(forms.Form):
+    """The Quyết định khen thưởng and, for each nomination at the final stage, awarded or not (with a reason)."""
+
+    number = forms.CharField(
+        label="Số quyết định",
+        max_length=50,
+        help_text="Ví dụ: 123/QĐ-UBND.",
+        error_messages={"required": "Cần nhập số quyết định."},
+    )
+    date = vn_date_field("Ngày ký")
+    signer = forms.CharField(label="Người ký", max_length=200, error_messages={"required": "Cần nhập họ tên người ký."})
+    signer_title = forms.CharField(label="Chức vụ người ký", max_length=200, required=False, help_text="Ví dụ: KT. CHỦ TỊCH, PHÓ CHỦ TỊCH.")
+
+    def __init__(self, *args, nominations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nominations = list(nominations)
+        for nomination in self.nominations:
+            self.fields[f"award_{nomination.pk}"] = forms.BooleanField(
+                label=f"Khen thưởng {nomination.nominee_name}", required=False, initial=True
+            )
+            self.fields[f"reason_{nomination.pk}"] = forms.CharField(
+                label=f"Lý do không khen thưởng {nomination.nominee_name}", required=False, max_length=2000
+            )
+
+    def clean_number(self):
+        number = _normalise_number(self.cleaned_data["number"])
+        decision_number_validator(number)
+        return number
+
+    def clean(self):
+        data = super().clean()
+        if not self.nominations:
+            raise forms.ValidationError("Không có hồ sơ nào ở bước quyết định.")
+        awarded = [n for n in self.nominations if data.get(f"award_{n.pk}")]
+        if not awarded:
+            raise forms.ValidationError("Chọn ít nhất một hồ sơ được khen thưởng.")
+        for nomination in self.nominations:
+            if not data.get(f"award_{nomination.pk}") and not (data.get(f"reason_{nomination.pk}") or "").strip():
+                self.add_error(f"reason_{nomination.pk}", f"Cần ghi lý do không khen thưởng {nomination.nominee_name}.")
+        return data
+
+    def rows(self):
+        return [(n, self[f"award_{n.pk}"], self[f"reason_{n.pk}"]) for n in self.nominations]
+
+    def awarded(self):
+        return [n for n in self.nominations if self.cleaned_data.get(f"award_{n.pk}")]
+
+    def not_awarded(self) -> dict[int, str]:
+        return {
+            n.pk: self.cleaned_data[f"reason_{n.pk}"].strip()
+            for n in self.nominations
+            if not self.cleaned_data.get(f"award_{n.pk}")
+        }

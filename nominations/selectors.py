@@ -1,0 +1,411 @@
+"""Read-only queries over nominations: what a user may see, with select_related/prefetch done here,
+once, so that no page issues more queries as the number of nominations grows."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Prefetch, Q
+from django.urls import NoReverseMatch, reverse
+
+from campaigns import clock
+from campaigns.models import Membership, Round, Stage, Unit
+from criteria.models import Criterion
+from nominations.models import (
+    CouncilMeeting,
+    CouncilVote,
+    CriterionValue,
+    DeadlineExtension,
+    Evidence,
+    Nomination,
+    Registration,
+    Status,
+)
+from nominations.permissions import (
+    STAGE_ROLES,
+    council_unit_ids,
+    is_administrator,
+    officer_unit_ids,
+    stage_organisation_ids,
+    visible_nominations_q,
+)
+
+NOMINATION_RELATED = (
+    "round",
+    "round__campaign",
+    "stage",
+    "stage__organisation",
+    "award_form",
+    "award_form__vote_rule",
+    "proposing_unit",
+    "nominee_unit",
+    "nominee_unit__category",
+)
+
+
+# --- Nominations ---------------------------------------------------------------------------
+
+
+def nominations_for_user(user, round_=None):
+    """Every nomination `user` may see (permissions.visible_nominations_q), ready to list."""
+    queryset = Nomination.objects.filter(visible_nominations_q(user)).select_related(*NOMINATION_RELATED)
+    if round_ is not None:
+        queryset = queryset.filter(round=round_)
+    return queryset
+
+
+def nominations_of_units(unit_ids, *, rounds=None):
+    """The nominations the given units propose (a unit officer's own), ready to list."""
+    queryset = Nomination.objects.filter(proposing_unit_id__in=unit_ids).select_related(*NOMINATION_RELATED)
+    if rounds is not None:
+        queryset = queryset.filter(round__in=rounds)
+    return queryset.order_by("round_id", "stage__order", "status", "id")
+
+
+def nomination_for_user(user, pk):
+    """One nomination with everything the detail page shows about it (None: not visible)."""
+    return (
+        nominations_for_user(user)
+        .select_related("decision", "created_by", "round__legal_basis", "round__campaign__issuer")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def criterion_values(nomination) -> dict[int, CriterionValue]:
+    return {v.criterion_id: v for v in nomination.criterion_values.select_related("criterion", "judged_by")}
+
+
+def evidence_of(nomination):
+    return list(nomination.evidence.select_related("criterion", "uploaded_by").order_by("uploaded_at", "id"))
+
+
+def evidence_criterion_ids(nomination) -> set[int]:
+    return set(nomination.evidence.exclude(criterion=None).values_list("criterion_id", flat=True))
+
+
+def evidence_for_user(user, pk):
+    """An evidence file whose nomination `user` may see (None otherwise)."""
+    visible = Nomination.objects.filter(visible_nominations_q(user)).values("pk")
+    return Evidence.objects.filter(pk=pk, nomination__in=visible).first()
+
+
+def council_votes_of(nomination):
+    return list(
+        CouncilVote.objects.filter(nomination=nomination)
+        .select_related("meeting", "meeting__stage", "meeting__unit")
+        .order_by("meeting__stage__order", "meeting_id")
+    )
+
+
+def history_of(nomination):
+    return list(nomination.events.select_related("actor", "from_stage", "to_stage").order_by("at", "id"))
+
+
+def same_person_elsewhere(nomination):
+    """Other live nominations of the round with the same personal identifier (for reviewers)."""
+    if nomination.kind != "individual" or not nomination.person_identifier:
+        return []
+    return list(
+        Nomination.objects.filter(round_id=nomination.round_id, kind="individual", person_identifier=nomination.person_identifier)
+        .exclude(pk=nomination.pk)
+        .exclude(status=Status.REJECTED)
+        .select_related("proposing_unit", "award_form")
+    )
+
+
+# --- Units and the rounds they take part in ----------------------------------------------------
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """"/1/5/9/" → ["/1/", "/1/5/", "/1/5/9/"]: the paths of the unit and every unit above it."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def units_of(user, *, officer_only=False) -> list[Unit]:
+    ids = officer_unit_ids(user) if officer_only else council_unit_ids(user)
+    return list(Unit.objects.filter(pk__in=ids).select_related("category").order_by("name"))
+
+
+def _with_stages(queryset):
+    return queryset.select_related("campaign", "campaign__issuer", "legal_basis").prefetch_related(
+        Prefetch("stages", queryset=Stage.objects.select_related("organisation").order_by("order"))
+    )
+
+
+def _cache_stages(rounds):
+    """Hand the prefetched stages to workflow.stages_of(), which caches them on the round."""
+    for round_ in rounds:
+        round_._stages_cache = list(round_.stages.all())
+    return rounds
+
+
+def rounds_for_units(units) -> list[Round]:
+    """Rounds of the campaigns whose issuer's territory contains one of `units`."""
+    paths = {p for unit in units for p in ancestor_paths(unit.path)}
+    if not paths:
+        return []
+    rounds = _with_stages(Round.objects.filter(campaign__issuer__path__in=paths)).order_by("-year", "campaign__name", "code")
+    return _cache_stages(list(rounds))
+
+
+def round_with_stages(round_id):
+    round_ = _with_stages(Round.objects.filter(pk=round_id)).first()
+    return _cache_stages([round_])[0] if round_ else None
+
+
+def takes_part(unit, round_) -> bool:
+    return unit.path.startswith(round_.campaign.issuer.path)
+
+
+def visible_rounds(user):
+    """Rounds a user may know about: those of their units' territories, those their organisation
+    acts in, every round for administrators."""
+    if is_administrator(user):
+        return Round.objects.all()
+    paths = {p for unit in Unit.objects.filter(pk__in=council_unit_ids(user)) for p in ancestor_paths(unit.path)}
+    return Round.objects.filter(
+        Q(campaign__issuer__path__in=paths) | Q(stages__organisation_id__in=stage_organisation_ids(user))
+    ).distinct()
+
+
+def visible_criteria(user, ids):
+    return Criterion.objects.filter(pk__in=ids, round__in=visible_rounds(user))
+
+
+def registrations_for(rounds, units) -> dict[tuple[int, int], Registration]:
+    rows = Registration.objects.filter(round__in=rounds, unit__in=units)
+    return {(r.round_id, r.unit_id): r for r in rows}
+
+
+def unit_deadlines(stages, units) -> dict[tuple[int, int], dt.date]:
+    """(stage id, unit id) → that unit's deadline for the stage, moved by its latest extension.
+    The bulk form of workflow.unit_deadline(): one query for any number of stages and units."""
+    latest = (
+        DeadlineExtension.objects.filter(stage__in=stages, unit__in=units)
+        .values("stage_id", "unit_id")
+        .annotate(latest=Max("new_deadline"))
+    )
+    extended = {(row["stage_id"], row["unit_id"]): row["latest"] for row in latest}
+    result = {}
+    for stage in stages:
+        for unit in units:
+            day = extended.get((stage.pk, unit.pk))
+            result[(stage.pk, unit.pk)] = max(stage.deadline, day) if day else stage.deadline
+    return result
+
+
+def council_meeting_of(round_, stage, unit):
+    return CouncilMeeting.objects.filter(round=round_, stage=stage, unit=unit).first()
+
+
+def meeting_votes(meeting):
+    return list(
+        meeting.votes.select_related("nomination", "nomination__nominee_unit", "nomination__award_form__vote_rule")
+        .order_by("nomination__kind", "nomination_id")
+    )
+
+
+def votes_of_meeting(meeting) -> dict[int, int]:
+    if meeting is None:
+        return {}
+    return dict(meeting.votes.values_list("nomination_id", "votes_for"))
+
+
+# --- What the home page and a unit's round page show ---------------------------------------------
+
+
+@dataclass
+class Deadline:
+    label: str
+    day: dt.date
+    today: dt.date
+    extended: bool = False
+
+    @property
+    def days_left(self) -> int:
+        return (self.day - self.today).days
+
+    @property
+    def past(self) -> bool:
+        return self.days_left < 0
+
+
+@dataclass
+class NominationGroup:
+    key: tuple
+    label: str
+    status: str
+    nominations: list = field(default_factory=list)
+
+
+@dataclass
+class UnitRound:
+    """One round as one unit takes part in it."""
+
+    round: Round
+    unit: Unit
+    registration: Registration | None
+    deadlines: list[Deadline]
+    submit_deadline: Deadline
+    groups: list[NominationGroup]
+
+    @property
+    def next_deadline(self) -> Deadline | None:
+        return next((d for d in self.deadlines if not d.past), None)
+
+    @property
+    def is_live(self) -> bool:
+        return self.next_deadline is not None
+
+    @property
+    def registration_open(self) -> bool:
+        day = self.round.registration_deadline
+        return day is None or not clock.is_past(day)
+
+    @property
+    def nomination_count(self) -> int:
+        return sum(len(g.nominations) for g in self.groups)
+
+
+def group_nominations(nominations) -> list[NominationGroup]:
+    """Nominations by where they are: drafts and returns first, then each review stage, then outcomes."""
+    order = {Status.DRAFT: 0, Status.RETURNED: 1}
+    finals = {Status.AWARDED: 0, Status.PROPOSED: 1, Status.NOT_AWARDED: 2, Status.REJECTED: 3}
+    groups: dict[tuple, NominationGroup] = {}
+    labels = dict(Status.choices)
+    for nomination in nominations:
+        if nomination.status == Status.IN_REVIEW:
+            key = (1, nomination.stage.order)
+            label = f"Đang xét — {nomination.stage.name}"
+        elif nomination.status in order:
+            key = (0, order[nomination.status])
+            label = str(labels[nomination.status])
+        else:
+            key = (2, finals.get(nomination.status, 9))
+            label = str(labels.get(nomination.status, nomination.status))
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = NominationGroup(key, label, nomination.status)
+        group.nominations.append(nomination)
+    return [groups[k] for k in sorted(groups)]
+
+
+def unit_rounds(units, rounds=None) -> list[UnitRound]:
+    """For each unit, each round it takes part in: deadlines with days left, registration, and its
+    nominations grouped by stage and status. A fixed number of queries whatever the nominations."""
+    units = list(units)
+    rounds = rounds_for_units(units) if rounds is None else rounds
+    if not units or not rounds:
+        return []
+    today = clock.today()
+    all_stages = [s for r in rounds for s in r._stages_cache]
+    deadlines = unit_deadlines(all_stages, units)
+    registrations = registrations_for(rounds, units)
+    by_round_unit = defaultdict(list)
+    for nomination in nominations_of_units([u.pk for u in units], rounds=rounds):
+        by_round_unit[(nomination.round_id, nomination.proposing_unit_id)].append(nomination)
+    result = []
+    for round_ in rounds:
+        stages = round_._stages_cache
+        if not stages:
+            continue
+        for unit in units:
+            if not takes_part(unit, round_):
+                continue
+            registration = registrations.get((round_.pk, unit.pk))
+            rows = []
+            if round_.registration_deadline and registration is None:
+                rows.append(Deadline("Hạn đăng ký thi đua", round_.registration_deadline, today))
+            submit = None
+            for stage in stages:
+                day = deadlines[(stage.pk, unit.pk)]
+                label = f"Hạn gửi hồ sơ ({stage.name})" if stage is stages[0] else stage.name
+                row = Deadline(label, day, today, extended=day != stage.deadline)
+                submit = submit or row
+                rows.append(row)
+            rows.sort(key=lambda d: d.day)
+            groups = group_nominations(by_round_unit.get((round_.pk, unit.pk), []))
+            result.append(UnitRound(round_, unit, registration, rows, submit, groups))
+    result.sort(key=lambda ur: (not ur.is_live, -ur.round.year, ur.round.campaign.name, ur.unit.name))
+    return result
+
+
+# --- What a reviewer's home shows --------------------------------------------------------------
+
+
+@dataclass
+class ReviewStage:
+    stage: Stage
+    waiting: int
+    queue_url: str
+    is_live: bool
+    quotas: list = field(default_factory=list)
+
+
+def queue_url(round_id: int, order: int) -> str:
+    """The reviewer queue (another module's URL 'review_queue'); its plain path until it exists."""
+    try:
+        return reverse("review_queue", args=[round_id, order])
+    except NoReverseMatch:
+        return f"/xet/{round_id}/{order}/"
+
+
+def review_stages(user, *, with_quotas=True) -> list[ReviewStage]:
+    """The stages where `user`'s organisation acts, with the number of nominations waiting there
+    and, for rounds still running, the quota usage among those moved past the stage."""
+    memberships = Membership.objects.filter(user=user, role__in=[r for roles in STAGE_ROLES.values() for r in roles])
+    wanted = Q(pk__in=[])
+    for role_unit, role in memberships.values_list("unit_id", "role"):
+        actions = [action for action, roles in STAGE_ROLES.items() if role in roles]
+        wanted |= Q(organisation_id=role_unit, action__in=actions)
+    stages = list(
+        Stage.objects.filter(wanted)
+        .select_related("round", "round__campaign", "organisation")
+        .order_by("-round__year", "round__campaign__name", "order")
+    )
+    if not stages:
+        return []
+    waiting = dict(
+        Nomination.objects.filter(stage__in=stages, status=Status.IN_REVIEW)
+        .values("stage_id")
+        .annotate(n=Count("id"))
+        .values_list("stage_id", "n")
+    )
+    last_deadline = dict(
+        Stage.objects.filter(round_id__in={s.round_id for s in stages})
+        .values("round_id")
+        .annotate(last=Max("deadline"))
+        .values_list("round_id", "last")
+    )
+    today = clock.today()
+    result = []
+    for stage in stages:
+        live = last_deadline.get(stage.round_id, stage.deadline) >= today
+        row = ReviewStage(stage, waiting.get(stage.pk, 0), queue_url(stage.round_id, stage.order), live)
+        if with_quotas and live:
+            from quotas.rules import quota_usage
+
+            row.quotas = quota_usage(stage.round, past_stage_order=stage.order)
+        result.append(row)
+    result.sort(key=lambda r: (not r.is_live, -r.stage.round.year, r.stage.round.campaign.name, r.stage.order))
+    return result
+
+
+def event_names(events) -> dict[str, dict]:
+    """Names for the ids recorded in events' changes (units, award forms), in two queries at most."""
+    from campaigns.models import RoundAwardForm
+
+    unit_ids, form_ids = set(), set()
+    for event in events:
+        for key, pair in (event.changes or {}).items():
+            target = unit_ids if key == "nominee_unit_id" else form_ids if key == "award_form_id" else None
+            if target is not None:
+                target.update(v for v in pair if isinstance(v, int))
+    return {
+        "nominee_unit_id": dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")) if unit_ids else {},
+        "award_form_id": dict(RoundAwardForm.objects.filter(pk__in=form_ids).values_list("pk", "name")) if form_ids else {},
+    }
+

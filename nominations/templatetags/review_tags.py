@@ -1,0 +1,107 @@
+"""Template tags of the review side: {% load review_tags %}.
+
+`review_actions` builds the reviewer's panel on the shared nomination detail page (the partial
+templates/nominations/review/_actions.html calls it), so the detail view needs to pass nothing
+but `nomination`, `request` and `user`.
+"""
+from django import template
+
+from campaigns.models import AwardOutcome
+from nominations.display import vn_number
+from nominations.forms_review import ApproveForm, JudgementForm, RejectForm, ReturnForm
+from nominations.models import CriteriaStatus, Status
+from nominations.permissions import can_act_at_stage
+from nominations.workflow import Action, allowed_actions, blockers, next_stage, stages_of
+from quotas.rules import simulate_batch
+
+register = template.Library()
+
+
+@register.filter
+def ngay(value):
+    """A date as dd/mm/yyyy (tables and the UI)."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+@register.filter
+def ngay_gio(value):
+    """A datetime in Vietnam time as HH:MM dd/mm/yyyy."""
+    if not value:
+        return ""
+    from campaigns.clock import VIETNAM
+
+    return value.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
+
+
+@register.filter
+def quota_colour(row):
+    """Bootstrap colour of a quota progress bar: red when full or over, amber when nearly full."""
+    used = getattr(row, "used_after", None)
+    used = row.used if used is None else used
+    if row.limit == 0 or used >= row.limit:
+        return "danger"
+    if used * 5 >= row.limit * 4:
+        return "warning"
+    return "success"
+
+
+@register.filter
+def criteria_colour(status):
+    return {CriteriaStatus.MET: "success", CriteriaStatus.NOT_MET: "danger"}.get(status, "warning")
+
+
+@register.filter
+def phan_tram_so(value):
+    """92.5 → "92,5 %"."""
+    return f"{vn_number(value)} %" if value is not None else ""
+
+
+@register.inclusion_tag("nominations/review/_actions_panel.html", takes_context=True)
+def review_actions(context, nomination):
+    """What the reviewer at the nomination's current stage may do now: the allowed actions, why
+    approval is blocked (workflow blockers, and the quota forecast), and the pending criteria to
+    judge."""
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    stage = nomination.stage
+    can_act = user is not None and nomination.status == Status.IN_REVIEW and can_act_at_stage(user, stage)
+    panel = {"nomination": nomination, "can_act": can_act, "request": request, "stage": stage}
+    if not can_act:
+        return panel
+    target = next_stage(nomination)
+    decides = target is None and nomination.award_form.outcome == AwardOutcome.AWARD
+    actions = allowed_actions(nomination, actor=user)
+    approve_blockers = []
+    if Action.APPROVE in actions:
+        first = stages_of(nomination.round)[0]
+        forecast = simulate_batch([nomination], moving_past=stage.order, first_stage_order=first.order)
+        if not forecast.items[0].passes:
+            actions.remove(Action.APPROVE)
+            approve_blockers = [forecast.items[0].message]
+        quota_places = forecast.items[0].places
+    else:
+        quota_places = []
+        approve_blockers = [b.message for b in blockers(nomination, Action.APPROVE, actor=user)]
+    if decides and Action.APPROVE in actions:
+        actions.remove(Action.APPROVE)
+    pending = [
+        (value, JudgementForm(prefix=f"tc{value.pk}"))
+        for value in nomination.criterion_values.filter(status=CriteriaStatus.PENDING).select_related("criterion")
+    ]
+    panel.update(
+        {
+            "next": request.get_full_path() if request is not None else "",
+            "target": target,
+            "decides": decides,
+            "can_approve": Action.APPROVE in actions,
+            "can_return": Action.RETURN in actions,
+            "can_reject": Action.REJECT in actions,
+            "approve_blockers": approve_blockers,
+            "quota_places": quota_places,
+            "pending": pending,
+            "approve_form": ApproveForm(auto_id="duyet_%s"),
+            "return_form": ReturnForm(auto_id="tralai_%s"),
+            "reject_form": RejectForm(auto_id="tuchoi_%s"),
+        }
+    )
+    return panel

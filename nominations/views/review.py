@@ -1,0 +1,421 @@
+"""The review side: a stage's queue, actions on one nomination, bulk approval, the stage council,
+deadline extensions and the award decision.
+
+Thin views: they check who may see the page (404 for anybody else, as pretalx does), validate a
+form, call workflow.advance() or a service, and turn a refusal into a Vietnamese message.
+"""
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import DatabaseError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from campaigns.models import AwardOutcome, Round
+from nominations import selectors_review as selectors
+from nominations.batch import approve_batch, preview_batch
+from nominations.forms_review import (
+    ApproveForm,
+    BulkConfirmForm,
+    BulkSelectionForm,
+    CouncilMeetingForm,
+    DecisionForm,
+    ExtensionForm,
+    JudgementForm,
+    QueueFilterForm,
+    RejectForm,
+    ReturnForm,
+)
+from nominations.models import AwardDecision, CriterionValue, Nomination
+from nominations.permissions import can_act_at_stage, visible_nominations_q
+from nominations.services import ServiceError, grant_extension, judge_criterion, record_council_meeting, record_decision
+from nominations.workflow import Action, TransitionError, advance
+from quotas.rules import quota_usage
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 50
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _stage_or_404(user, round_id, order, *, act=False):
+    """(stage, access) for a user who may see the stage's review pages; 404 for anyone else.
+    With act=True, read-only access (administrators) is not enough either."""
+    stage = selectors.review_stage(round_id, order)
+    access = selectors.stage_access(user, stage)
+    if access is None or (act and access != selectors.ACT):
+        raise Http404("Không tìm thấy bước xét.")
+    return stage, access
+
+
+def _queue_url(stage):
+    return reverse("review_queue", args=(stage.round_id, stage.order))
+
+
+def nomination_detail_url(nomination) -> str | None:
+    """The shared detail page (built on the unit side); None if it has no URL."""
+    try:
+        return reverse("nomination_detail", args=(nomination.pk,))
+    except NoReverseMatch:
+        return None
+
+
+def _back(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _nomination_for_action(user, pk):
+    """The nomination a stage person acts on. 404 unless the user may see it and belongs to one of
+    its round's stage organisations (a unit officer, an administrator or a stranger learn nothing);
+    whether the action is allowed now is advance()'s to say."""
+    nomination = get_object_or_404(
+        Nomination.objects.filter(visible_nominations_q(user)).select_related(
+            "round", "stage__organisation", "proposing_unit", "nominee_unit", "award_form__vote_rule"
+        ),
+        pk=pk,
+    )
+    if not (can_act_at_stage(user, nomination.stage) or selectors.round_stage_person(user, nomination.round)):
+        raise Http404("Không tìm thấy hồ sơ.")
+    return nomination
+
+
+def _fallback_for(nomination, stage):
+    return nomination_detail_url(nomination) or (
+        _queue_url(stage) if stage.organisation_id else reverse("review_home")
+    )
+
+
+# --- Home: the stages a user reviews -----------------------------------------------------------
+
+
+@login_required
+@require_GET
+def review_home(request):
+    stages = selectors.review_stages_for(request.user)
+    if not stages:
+        raise Http404("Tài khoản không xét hồ sơ ở bước nào.")
+    return render(request, "nominations/review/home.html", {"stages": stages})
+
+
+# --- The queue ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def review_queue(request, round_id, order):
+    stage, access = _stage_or_404(request.user, round_id, order)
+    filter_form = QueueFilterForm(request.GET or None, choices=selectors.queue_filter_choices(stage))
+    nominations = selectors.queue_nominations(stage, request.user, **filter_form.filters())
+    page = Paginator(nominations, PAGE_SIZE).get_page(request.GET.get("trang"))
+    for nomination in page.object_list:
+        nomination.unit_vote = selectors.unit_vote_of(nomination)
+        nomination.detail_url = nomination_detail_url(nomination)
+    previous = selectors.previous_stage(stage)
+    query = request.GET.copy()
+    query.pop("trang", None)
+    returned = selectors.returned_from_stage(stage, request.user)
+    context = {
+        "stage": stage,
+        "round": stage.round,
+        "can_act": access == selectors.ACT,
+        "filter_form": filter_form,
+        "page": page,
+        "page_query": query.urlencode(),
+        "deadline": selectors.stage_deadline(stage),
+        "quotas": quota_usage(stage.round, past_stage_order=stage.order),
+        "returned": returned[:20],
+        "returned_count": returned.count(),
+        "is_final": selectors.is_final_stage(stage),
+        "next_stage": selectors.following_stage(stage),
+        "previous_stage": previous,
+    }
+    return render(request, "nominations/review/queue.html", context)
+
+
+# --- Actions on one nomination ------------------------------------------------------------------
+
+ACTION_VERBS = {Action.APPROVE: "chấp thuận", Action.RETURN: "trả lại", Action.REJECT: "không chấp thuận"}
+
+
+def _act(request, pk, action, form_class):
+    nomination = _nomination_for_action(request.user, pk)
+    stage = nomination.stage
+    fallback = _fallback_for(nomination, stage)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back(request, fallback)
+    comment = form.cleaned_data.get("reason") or form.cleaned_data.get("comment") or ""
+    name = nomination.nominee_name
+    try:
+        moved = advance(nomination, action, actor=request.user, comment=comment)
+    except TransitionError as error:
+        messages.error(request, f"Không thể {ACTION_VERBS[action]} hồ sơ {name}: {error}")
+        return _back(request, fallback)
+    except DatabaseError:
+        logger.exception("Review action %s on nomination %s failed", action, pk)
+        messages.error(request, f"Không ghi được thao tác trên hồ sơ {name}, hãy thử lại.")
+        return _back(request, fallback)
+    if action == Action.APPROVE:
+        if moved.status in ("awarded", "proposed"):
+            messages.success(request, f"Đã chấp thuận hồ sơ {name}: {moved.get_status_display().lower()}.")
+        else:
+            messages.success(request, f"Đã chấp thuận hồ sơ {name}, chuyển tới bước \"{moved.stage.name}\".")
+    elif action == Action.RETURN:
+        messages.success(request, f"Đã trả lại hồ sơ {name} cho {nomination.proposing_unit} để bổ sung.")
+    else:
+        messages.success(request, f"Đã ghi không chấp thuận hồ sơ {name}.")
+    return _back(request, fallback)
+
+
+@login_required
+@require_POST
+def review_approve(request, pk):
+    return _act(request, pk, Action.APPROVE, ApproveForm)
+
+
+@login_required
+@require_POST
+def review_return(request, pk):
+    return _act(request, pk, Action.RETURN, ReturnForm)
+
+
+@login_required
+@require_POST
+def review_reject(request, pk):
+    return _act(request, pk, Action.REJECT, RejectForm)
+
+
+@login_required
+@require_POST
+def review_judge(request, pk, value_id):
+    nomination = _nomination_for_action(request.user, pk)
+    value = get_object_or_404(CriterionValue.objects.select_related("criterion"), pk=value_id, nomination=nomination)
+    fallback = _fallback_for(nomination, nomination.stage)
+    form = JudgementForm(request.POST, prefix=f"tc{value.pk}")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back(request, fallback)
+    try:
+        judge_criterion(
+            nomination=nomination, criterion_value=value, judgement=form.cleaned_data["judgement"],
+            actor=request.user, comment=form.cleaned_data["comment"],
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        label = "Đạt" if form.cleaned_data["judgement"] == "met" else "Không đạt"
+        messages.success(request, f"Đã ghi đánh giá \"{label}\" cho tiêu chí: {value.criterion.label}")
+    return _back(request, fallback)
+
+
+# --- Bulk approval --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def review_bulk_preview(request, round_id, order):
+    stage, _access = _stage_or_404(request.user, round_id, order, act=True)
+    queue_ids = selectors.queue_nominations(stage, request.user).values_list("pk", flat=True)
+    form = BulkSelectionForm(request.GET, queue_ids=list(queue_ids))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_queue_url(stage))
+    preview = preview_batch(stage=stage, nomination_ids=form.cleaned_data["n"], actor=request.user)
+    return render(
+        request,
+        "nominations/review/bulk_preview.html",
+        {"stage": stage, "round": stage.round, "preview": preview, "comment": form.cleaned_data["comment"],
+         "deadline": selectors.stage_deadline(stage), "previous_stage": selectors.previous_stage(stage)},
+    )
+
+
+@login_required
+@require_POST
+def review_bulk_confirm(request, round_id, order):
+    stage, _access = _stage_or_404(request.user, round_id, order, act=True)
+    form = BulkConfirmForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_queue_url(stage))
+    results = approve_batch(
+        stage=stage, nomination_ids=form.cleaned_data["n"], actor=request.user, comment=form.cleaned_data["comment"]
+    )
+    moved = [r for r in results if r.ok]
+    if moved:
+        names = ", ".join(r.nomination.nominee_name for r in moved)
+        messages.success(request, f"Đã chấp thuận {len(moved)} hồ sơ: {names}.")
+    for result in results:
+        if not result.ok:
+            messages.warning(request, f"Không chấp thuận được hồ sơ {result.nomination.nominee_name}: {result.message}")
+    if not results:
+        messages.error(request, "Không có hồ sơ nào thuộc đợt này trong danh sách đã chọn.")
+    return redirect(_queue_url(stage))
+
+
+# --- The stage council ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_council(request, round_id, order):
+    stage, access = _stage_or_404(request.user, round_id, order)
+    if not stage.holds_council:
+        raise Http404("Bước này không họp Hội đồng.")
+    meeting = selectors.stage_meeting(stage)
+    nominations = list(selectors.stage_nominations(stage))
+    can_act = access == selectors.ACT
+    form = None
+    if can_act:
+        form = CouncilMeetingForm(request.POST or None, nominations=nominations, meeting=meeting)
+        if request.method == "POST" and form.is_valid():
+            try:
+                record_council_meeting(
+                    actor=request.user, stage=stage, unit=stage.organisation, data=form.meeting_data(), votes=form.votes()
+                )
+            except ServiceError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"Đã ghi kết quả họp Hội đồng Thi đua - Khen thưởng của {stage.organisation}.")
+                return redirect("review_council", round_id=stage.round_id, order=stage.order)
+    elif request.method == "POST":
+        raise Http404("Không tìm thấy trang.")
+    return render(
+        request,
+        "nominations/review/council.html",
+        {
+            "stage": stage, "round": stage.round, "can_act": can_act, "form": form, "meeting": meeting,
+            "rows": selectors.council_rows(stage, meeting, nominations),
+            "previous_stage": selectors.previous_stage(stage), "is_final": selectors.is_final_stage(stage),
+        },
+    )
+
+
+# --- Deadline extensions ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_extensions(request, round_id, order):
+    """The organisation receiving the previous stage's dossiers extends a unit's deadline there."""
+    stage, access = _stage_or_404(request.user, round_id, order)
+    previous = selectors.previous_stage(stage)
+    if previous is None:
+        raise Http404("Bước này không có bước trước.")
+    can_act = access == selectors.ACT
+    form = ExtensionForm(request.POST or None, units=selectors.extension_units(previous)) if can_act else None
+    if request.method == "POST":
+        if not can_act:
+            raise Http404("Không tìm thấy trang.")
+        if form.is_valid():
+            try:
+                extension = grant_extension(
+                    actor=request.user, stage=previous, unit=form.cleaned_data["unit"],
+                    new_deadline=form.cleaned_data["new_deadline"], reason=form.cleaned_data["reason"],
+                )
+            except ServiceError as error:
+                form.add_error(None, str(error))
+            else:
+                logger.info(
+                    "Deadline extension: stage %s, unit %s, to %s, by %s", previous.pk, extension.unit_id,
+                    extension.new_deadline, request.user.pk,
+                )
+                messages.success(
+                    request, f"Đã gia hạn cho {extension.unit} đến hết ngày {extension.new_deadline:%d/%m/%Y}."
+                )
+                return redirect("review_extensions", round_id=stage.round_id, order=stage.order)
+    return render(
+        request,
+        "nominations/review/extensions.html",
+        {
+            "stage": stage, "round": stage.round, "previous": previous, "previous_stage": previous, "can_act": can_act,
+            "form": form, "is_final": selectors.is_final_stage(stage),
+            "extensions": selectors.extensions_for(previous),
+        },
+    )
+
+
+# --- The award decision -------------------------------------------------------------------------
+
+
+def _final_stage_or_404(user, round_id):
+    round_ = get_object_or_404(Round.objects.select_related("campaign"), pk=round_id)
+    final = selectors.final_stage(round_)
+    access = selectors.stage_access(user, final)
+    if access is None:
+        raise Http404("Không tìm thấy trang.")
+    return round_, final, access
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_decision(request, round_id):
+    round_, final, access = _final_stage_or_404(request.user, round_id)
+    can_act = access == selectors.ACT
+    nominations = list(selectors.stage_nominations(final))
+    form = None
+    if can_act:
+        form = DecisionForm(request.POST or None, nominations=nominations)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                decision = record_decision(
+                    actor=request.user, round_=round_, number=data["number"], date=data["date"], signer=data["signer"],
+                    signer_title=data["signer_title"], nominations=form.awarded(), not_awarded=form.not_awarded(),
+                )
+            except ServiceError as error:
+                form.add_error(None, str(error))
+            except DatabaseError:
+                logger.exception("Recording decision for round %s failed", round_.pk)
+                form.add_error(None, "Không ghi được quyết định, hãy thử lại.")
+            else:
+                messages.success(request, f"Đã ghi {decision}: {len(form.awarded())} hồ sơ được khen thưởng.")
+                return redirect("review_decision_detail", round_id=round_.pk, decision_id=decision.pk)
+    elif request.method == "POST":
+        raise Http404("Không tìm thấy trang.")
+    return render(
+        request,
+        "nominations/review/decision_form.html",
+        {
+            "round": round_, "stage": final, "can_act": can_act, "form": form, "nominations": nominations,
+            "decisions": selectors.decisions_of(round_), "deadline": selectors.stage_deadline(final),
+            "has_propose": any(n.award_form.outcome == AwardOutcome.PROPOSE for n in nominations),
+            "previous_stage": selectors.previous_stage(final),
+        },
+    )
+
+
+@login_required
+@require_GET
+def review_decision_detail(request, round_id, decision_id):
+    round_, final, _access = _final_stage_or_404(request.user, round_id)
+    decision = get_object_or_404(AwardDecision.objects.select_related("recorded_by"), pk=decision_id, round=round_)
+    return render(
+        request,
+        "nominations/review/decision_detail.html",
+        {
+            "round": round_, "stage": final, "decision": decision, "awarded": selectors.decision_nominations(decision),
+            "previous_stage": selectors.previous_stage(final),
+        },
+    )
+
