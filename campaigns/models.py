@@ -159,6 +159,15 @@ class Campaign(models.Model):
     theme = models.CharField("chủ đề", max_length=500, blank=True)
     issuer = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="campaigns", verbose_name="cơ quan phát động")
     issuer_title = models.CharField("người/cơ quan phát động", max_length=255)
+    territory = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns_as_territory",
+        verbose_name="địa bàn",
+        help_text="UBND có địa bàn tham gia phong trào (các đơn vị trực thuộc). Để trống: cơ quan phát động.",
+    )
     period_start = models.DateField("bắt đầu")
     period_end = models.DateField("kết thúc")
     summary = models.TextField("tóm tắt", blank=True)
@@ -172,6 +181,10 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def territory_unit(self):
+        return self.territory or self.issuer
 
 
 class CampaignDocument(models.Model):

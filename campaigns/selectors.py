@@ -39,6 +39,7 @@ def campaign_rules(campaign: Campaign) -> dict:
         "theme": campaign.theme,
         "issuer": campaign.issuer_title,
         "issuer_unit": campaign.issuer.code,
+        "territory": campaign.territory_unit.code,
         "period": {"start": _iso(campaign.period_start), "end": _iso(campaign.period_end)},
         "data_file": campaign.data_file,
         "seed_document": campaign.seed_document,
@@ -171,19 +172,10 @@ def _criterion_rows(criterion: Criterion):
 
 # ---------------------------------------------------------------- territory
 
-TERRITORIAL_CATEGORIES = ("ubnd_tinh", "ubnd_huyen", "ubnd_xa")
-
-
 def territory_root(campaign: Campaign):
-    """The People's Committee whose territory the campaign covers: the issuer itself when it is a
-    UBND (Sơn La, Ninh Thuận, Rạch Giá), else its nearest UBND ancestor (Thanh Hóa's guidance is
-    issued by Sở TT&TT, but the whole province takes part)."""
-    unit = campaign.issuer
-    while unit is not None:
-        if unit.category.code in TERRITORIAL_CATEGORIES:
-            return unit
-        unit = unit.parent
-    return campaign.issuer
+    """The People's Committee whose territory takes part: the campaign's `territory` (data), else its
+    issuer (Thanh Hóa's guidance is issued by Sở TT&TT for the whole province: territory UBND tỉnh)."""
+    return campaign.territory_unit
 
 
 def territory_units(campaign: Campaign, day):

@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
 from campaigns import clock
-from campaigns.models import Membership, Role, Round, Unit
+from campaigns.models import Role, Round, Unit
+from campaigns.selectors import territory_units
 from nominations.models import DeadlineExtension, Nomination, Registration, ReminderSent
 from nominations.notifications import unit_recipients
 from nominations.workflow import first_stage
@@ -17,11 +18,7 @@ REMINDER_DAYS = (7, 3, 1)
 
 def units_expected(round_) -> list[Unit]:
     """Units of the campaign's territory with officers (registered ones where registration is required)."""
-    issuer = round_.campaign.issuer
-    units = Unit.objects.filter(
-        path__startswith=issuer.path,
-        memberships__role=Role.UNIT_OFFICER,
-    ).distinct()
+    units = territory_units(round_.campaign, first_stage(round_).deadline).filter(memberships__role=Role.UNIT_OFFICER).distinct()
     if round_.registration_required:
         units = units.filter(pk__in=Registration.objects.filter(round=round_).values("unit_id"))
     return list(units)
@@ -32,7 +29,7 @@ def send_deadline_reminders(today: dt.date | None = None) -> int:
     horizon = today + dt.timedelta(days=max(REMINDER_DAYS))
     sent = 0
     rounds = Round.objects.filter(stages__deadline__gte=today - dt.timedelta(days=60), stages__deadline__lte=horizon + dt.timedelta(days=60)).distinct()
-    for round_ in rounds.select_related("campaign__issuer"):
+    for round_ in rounds.select_related("campaign__issuer", "campaign__territory"):
         stage = first_stage(round_)
         extensions = {}
         for extension in DeadlineExtension.objects.filter(stage=stage):

@@ -130,7 +130,7 @@ def units_of(user, *, officer_only=False) -> list[Unit]:
 
 
 def _with_stages(queryset):
-    return queryset.select_related("campaign", "campaign__issuer", "legal_basis").prefetch_related(
+    return queryset.select_related("campaign", "campaign__issuer", "campaign__territory", "legal_basis").prefetch_related(
         Prefetch("stages", queryset=Stage.objects.select_related("organisation").order_by("order"))
     )
 
@@ -142,12 +142,17 @@ def _cache_stages(rounds):
     return rounds
 
 
+def in_territory_q(paths) -> Q:
+    """Rounds whose campaign's territory (or, without one, its issuer) is one of these unit paths."""
+    return Q(campaign__territory__path__in=paths) | Q(campaign__territory__isnull=True, campaign__issuer__path__in=paths)
+
+
 def rounds_for_units(units) -> list[Round]:
-    """Rounds of the campaigns whose issuer's territory contains one of `units`."""
+    """Rounds of the campaigns whose territory contains one of `units`."""
     paths = {p for unit in units for p in ancestor_paths(unit.path)}
     if not paths:
         return []
-    rounds = _with_stages(Round.objects.filter(campaign__issuer__path__in=paths)).order_by("-year", "campaign__name", "code")
+    rounds = _with_stages(Round.objects.filter(in_territory_q(paths))).order_by("-year", "campaign__name", "code")
     return _cache_stages(list(rounds))
 
 
@@ -157,7 +162,7 @@ def round_with_stages(round_id):
 
 
 def takes_part(unit, round_) -> bool:
-    return unit.path.startswith(round_.campaign.issuer.path)
+    return unit.path.startswith(round_.campaign.territory_unit.path)
 
 
 def visible_rounds(user):
@@ -167,7 +172,7 @@ def visible_rounds(user):
         return Round.objects.all()
     paths = {p for unit in Unit.objects.filter(pk__in=council_unit_ids(user)) for p in ancestor_paths(unit.path)}
     return Round.objects.filter(
-        Q(campaign__issuer__path__in=paths) | Q(stages__organisation_id__in=stage_organisation_ids(user))
+        in_territory_q(paths) | Q(stages__organisation_id__in=stage_organisation_ids(user))
     ).distinct()
 
 

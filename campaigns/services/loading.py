@@ -211,8 +211,9 @@ class _Validator:
 
     def validate_campaign(self, path, data):
         self.require(path, "phong trào", data, ["code", "name", "issuer", "issuer_title", "period", "rounds"])
-        if data.get("issuer") and data["issuer"] not in self.units:
-            self.problem(path, "issuer", f"đơn vị không tồn tại: '{data['issuer']}'")
+        for key in ("issuer", "territory"):
+            if data.get(key) and data[key] not in self.units:
+                self.problem(path, key, f"đơn vị không tồn tại: '{data[key]}'")
         period = data.get("period") or {}
         self.check_date(path, "period", period.get("start"), "start")
         self.check_date(path, "period", period.get("end"), "end")
@@ -516,6 +517,7 @@ class _Writer:
                 "name": data["name"],
                 "theme": data.get("theme", ""),
                 "issuer": self.unit(data["issuer"]),
+                "territory": self.unit(data["territory"]) if data.get("territory") else None,
                 "issuer_title": data["issuer_title"],
                 "period_start": data["period"]["start"],
                 "period_end": data["period"]["end"],

@@ -1,0 +1,276 @@
+"""Rounds: clone a round into a later (or earlier) year.
+
+A clone copies a round's rules (award forms, stages, eligibility conditions, criteria, quota rules
+with their categories and exceptions, registration settings) and moves every date by whole
+years. It does not copy the past: the legal basis becomes the one in force on the new first
+deadline (a 2026 clone cites Nghị định 152/2025, not 98/2023), and each organisation is replaced
+by its successor valid on the new date (Sở TT&TT → Sở KH&CN), so a new round uses today's
+organisations while the old round keeps the names valid at its time.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from campaigns.models import (
+    EligibilityCondition,
+    LegalBasis,
+    Round,
+    RoundAwardForm,
+    Stage,
+    Unit,
+)
+from criteria.models import Criterion
+from quotas.models import QuotaException, QuotaRule
+
+CODE_MAX_LENGTH = Round._meta.get_field("code").max_length
+
+
+class RoundCloneError(Exception):
+    """A refused clone, with a Vietnamese message for the user (like nominations.services.ServiceError)."""
+
+
+def shift_years(day: dt.date | None, years: int) -> dt.date | None:
+    """The same day and month `years` later; 29/02 becomes 28/02 in a year that has none."""
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def legal_basis_on(day: dt.date) -> LegalBasis | None:
+    """The legal basis in force on `day` (effective_from <= day <= effective_to, or open-ended)."""
+    return (
+        LegalBasis.objects.filter(effective_from__lte=day)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def default_code(round_: Round, year: int) -> str:
+    """`nam-2024` → `nam-2026`; a code without the round's year gets `-2026` appended."""
+    old = str(round_.year)
+    if re.search(rf"(?<!\d){old}(?!\d)", round_.code):
+        return re.sub(rf"(?<!\d){old}(?!\d)", str(year), round_.code)
+    return f"{round_.code}-{year}"
+
+
+def default_name(round_: Round, year: int) -> str:
+    old = str(round_.year)
+    if re.search(rf"(?<!\d){old}(?!\d)", round_.name):
+        return re.sub(rf"(?<!\d){old}(?!\d)", str(year), round_.name)
+    return f"{round_.name} ({year})"
+
+
+def _unique_code(campaign, base: str) -> str:
+    taken = set(Round.objects.filter(campaign=campaign, code__startswith=base).values_list("code", flat=True))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _without_place(name: str) -> str:
+    """'Sở Thông tin và Truyền thông tỉnh Sơn La' → 'Sở Thông tin và Truyền thông'."""
+    return re.split(r"\s+(?:tỉnh|thành phố|huyện|thị xã|quận|xã|phường|thị trấn|đặc khu)\s+", name, maxsplit=1)[0].strip()
+
+
+def _renamer(pairs):
+    """Replace the old organisations' names by their successors' in free text (stage names...)."""
+    replacements = []
+    for old, new in pairs:
+        if old.pk == new.pk:
+            continue
+        replacements.append((old.name, new.name))
+        short_old, short_new = _without_place(old.name), _without_place(new.name)
+        # Only a real renaming of the body ("Sở Thông tin và Truyền thông" → "Sở Khoa học và Công nghệ"),
+        # never a bare generic head such as "Ủy ban nhân dân" standing for any committee.
+        if short_old != old.name and short_new != new.name and short_old != short_new:
+            replacements.append((short_old, short_new))
+    replacements.sort(key=lambda pair: -len(pair[0]))  # full names before their shortened form
+
+    def rename(text: str) -> str:
+        for old, new in replacements:
+            if old in text:
+                text = text.replace(old, new)
+        return text
+
+    return rename
+
+
+def _successor(unit: Unit | None, day: dt.date) -> Unit | None:
+    return unit.current_successor(day) if unit is not None else None
+
+
+def clone_round(*, round_: Round, year: int, code: str | None = None, name: str | None = None) -> Round:
+    """Copy `round_` into `year` (see the module docstring); one transaction. Returns the new round.
+
+    Raises RoundCloneError (Vietnamese message) when the code is taken or invalid, or the year is
+    out of range."""
+    if not isinstance(year, int) or not 1900 <= year <= 2200:
+        raise RoundCloneError(f"Năm không hợp lệ: {year}.")
+    years = year - round_.year
+    explicit_code = bool(code and code.strip())
+    code = code.strip() if explicit_code else default_code(round_, year)
+    name = (name or "").strip() or default_name(round_, year)
+    if len(code) > CODE_MAX_LENGTH:
+        raise RoundCloneError(f"Mã đợt '{code}' dài quá {CODE_MAX_LENGTH} ký tự.")
+
+    old_stages = list(round_.stages.select_related("organisation").order_by("order"))
+    if not old_stages:
+        raise RoundCloneError(f"Đợt '{round_.code}' chưa có bước xét nào: không sao chép được.")
+    first_deadline = shift_years(old_stages[0].deadline, years)
+    legal_basis = legal_basis_on(first_deadline) or round_.legal_basis
+
+    # Organisations: each stage's organisation is replaced by its successor valid on the new deadline.
+    new_organisations = {s.pk: _successor(s.organisation, shift_years(s.deadline, years)) for s in old_stages}
+    moved = [(s.organisation, new_organisations[s.pk]) for s in old_stages if s.organisation is not None]
+    rename = _renamer(moved)
+    closed = [
+        (unit, shift_years(s.deadline, years))
+        for s in old_stages
+        if (unit := new_organisations[s.pk]) is not None and not unit.is_valid_on(shift_years(s.deadline, years))
+    ]
+
+    with transaction.atomic():
+        if explicit_code:
+            if Round.objects.filter(campaign_id=round_.campaign_id, code=code).exists():
+                raise RoundCloneError(
+                    f"Mã đợt '{code}' đã có trong phong trào '{round_.campaign.code}': hãy chọn mã khác."
+                )
+        else:
+            code = _unique_code(round_.campaign, code)
+
+        changes = [f"{old.name} → {new.name}" for old, new in dict.fromkeys(moved) if old.pk != new.pk]
+        note = (
+            f"Sao chép từ đợt '{round_.code}' (năm {round_.year}) sang năm {year}: hạn chót dời {years:+d} năm; "
+            f"căn cứ mẫu hồ sơ: Nghị định {legal_basis.number}"
+            + (f"; cơ quan thực hiện theo tổ chức hiện hành: {'; '.join(changes)}" if changes else "")
+            + "."
+            + "".join(
+                f" Lưu ý: {unit.name} không còn hoạt động vào ngày {day:%d/%m/%Y} và chưa có đơn vị kế thừa: "
+                "cần chỉ định lại cơ quan thực hiện bước này."
+                for unit, day in closed
+            )
+        )
+        new_round = Round(
+            campaign=round_.campaign,
+            code=code,
+            name=name,
+            kind=round_.kind,
+            year=year,
+            legal_basis=legal_basis,
+            registration_required=round_.registration_required,
+            registration_deadline=shift_years(round_.registration_deadline, years),
+            registration_source=round_.registration_source,
+            pledge_label=round_.pledge_label,
+            units_propose_for_children=round_.units_propose_for_children,
+            source=round_.source,
+            notes=(f"{round_.notes}\n\n{note}" if round_.notes else note),
+            cloned_from=round_,
+        )
+        try:
+            new_round.full_clean()
+            with transaction.atomic():
+                new_round.save()
+        except ValidationError as error:
+            raise RoundCloneError("; ".join(m for ms in error.message_dict.values() for m in ms)) from error
+        except IntegrityError as error:  # the same code taken meanwhile by another clone
+            raise RoundCloneError(f"Mã đợt '{code}' vừa được dùng cho một đợt khác: hãy thử lại.") from error
+
+        forms = {}
+        for form in round_.award_forms.all().order_by("order", "pk"):
+            forms[form.pk] = RoundAwardForm.objects.create(
+                round=new_round,
+                code=form.code,
+                name=form.name,
+                granted_by=rename(form.granted_by),
+                for_collectives=form.for_collectives,
+                for_individuals=form.for_individuals,
+                dossier_copies=form.dossier_copies,
+                copies_source=form.copies_source,
+                vote_rule_id=form.vote_rule_id,
+                outcome=form.outcome,
+                source=form.source,
+                order=form.order,
+            )
+
+        Stage.objects.bulk_create(
+            Stage(
+                round=new_round,
+                order=stage.order,
+                name=rename(stage.name),
+                organisation=new_organisations[stage.pk],
+                action=stage.action,
+                deadline=shift_years(stage.deadline, years),
+                deadline_stated=stage.deadline_stated,
+                holds_council=stage.holds_council,
+                source=stage.source,
+            )
+            for stage in old_stages
+        )
+
+        EligibilityCondition.objects.bulk_create(
+            EligibilityCondition(
+                round=new_round, code=c.code, label=c.label, kind=c.kind, source=c.source, order=c.order
+            )
+            for c in round_.eligibility_conditions.all()
+        )
+
+        for criterion in round_.criteria.all().prefetch_related("categories", "award_forms"):
+            copy = Criterion.objects.create(
+                round=new_round,
+                code=criterion.code,
+                label=criterion.label,
+                group=criterion.group,
+                nominee_kind=criterion.nominee_kind,
+                kind=criterion.kind,
+                operator=criterion.operator,
+                threshold=criterion.threshold,
+                choices=criterion.choices,
+                accepted_values=criterion.accepted_values,
+                mandatory=criterion.mandatory,
+                needs_evidence=criterion.needs_evidence,
+                alternative_group=criterion.alternative_group,
+                priority=criterion.priority,
+                source=criterion.source,
+                order=criterion.order,
+            )
+            copy.categories.set(criterion.categories.all())
+            copy.award_forms.set([forms[f.pk] for f in criterion.award_forms.all()])
+
+        exception_day = first_deadline
+        for rule in round_.quota_rules.all().prefetch_related("categories", "exceptions__unit"):
+            copy = QuotaRule.objects.create(
+                round=new_round,
+                code=rule.code,
+                label=rule.label,
+                award_form=forms[rule.award_form_id],
+                nominee_kind=rule.nominee_kind,
+                scope=rule.scope,
+                limit=rule.limit,
+                binds_at=rule.binds_at,
+                source=rule.source,
+                order=rule.order,
+            )
+            copy.categories.set(rule.categories.all())
+            # A named unit keeps its own limit under its successor's name; two merged into one keep the larger.
+            limits = {}
+            for exception in rule.exceptions.all():
+                unit = exception.unit.current_successor(exception_day)
+                if unit.pk not in limits or exception.limit > limits[unit.pk][0]:
+                    limits[unit.pk] = (exception.limit, exception.source)
+            QuotaException.objects.bulk_create(
+                QuotaException(rule=copy, unit_id=unit_id, limit=limit, source=source)
+                for unit_id, (limit, source) in sorted(limits.items())
+            )
+    return new_round
