@@ -135,6 +135,15 @@ if [ "$want_test" = "1" ]; then
         say "WARNING: poppler-utils (pdftoppm, pdftotext) missing; tests that read PDFs back will be skipped."
         say "  apt-get install -y --no-install-recommends ${TEST_PKGS}"
     fi
+    # The browser journeys (tests/e2e) drive Debian's Chromium; .ci/run installs it. Elsewhere they
+    # are skipped, saying so: a warning here, never an automatic install of a whole browser.
+    if [ -x /usr/bin/chromium ]; then
+        say "chromium (tests/e2e): OK"
+    else
+        say "CẢNH BÁO: thiếu /usr/bin/chromium; các kiểm thử trên trình duyệt (tests/e2e) sẽ bị bỏ qua."
+        say "WARNING: /usr/bin/chromium missing; the browser journeys (tests/e2e) will be skipped."
+        say "  apt-get install -y --no-install-recommends chromium"
+    fi
 fi
 
 if [ -n "$python_bin" ]; then

@@ -3,6 +3,7 @@
 Every value comes from the environment, with a safe development default, so that
 production differs from a developer's laptop only by environment values.
 """
+from datetime import timedelta
 from pathlib import Path
 import os
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",  # login throttling: see AXES_* below
     "campaigns",
     "criteria",
     "quotas",
@@ -59,6 +61,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy (Django 5.2 sets neither): config/middleware.py.
+    "config.middleware.SecurityHeadersMiddleware",
+    # PostgreSQL refusing connections: a Vietnamese 503 page instead of a crash (config/middleware.py).
+    "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,7 +98,11 @@ TEMPLATES = [
 # Database: DATABASE_URL (postgres://user@host:5432/name) or an embedded SQLite file under var/.
 DATABASE_URL = env("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")))}
+    # conn_health_checks: a kept connection is checked before reuse, so that the portal recovers by
+    # itself after PostgreSQL restarts instead of failing the first request on each web worker.
+    DATABASES = {"default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")), conn_health_checks=True,
+    )}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -103,6 +115,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+IP before any password is checked. It needs the request,
+    # which the login view passes (tests: see config/settings_test.py).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -117,6 +132,28 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Sessions in the database (shared by every web host), or in Redis ("cache", needs REDIS_URL), or
+# both ("cached_db"). Never in one host's memory.
+SESSION_STORE = env("SESSION_STORE", "db")
+_SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+}
+if SESSION_STORE not in _SESSION_ENGINES:
+    raise ImproperlyConfigured(f"SESSION_STORE phải là db, cache hoặc cached_db (got {SESSION_STORE!r}).")
+SESSION_ENGINE = _SESSION_ENGINES[SESSION_STORE]
+
+# Login throttling (django-axes): 5 failures for one username from one address lock that pair out
+# for 15 minutes; a successful login resets the count. Attempts are kept in the database, so every
+# web host sees them. Behind the reverse proxy the address is the proxy's (REMOTE_ADDR; a forged
+# X-Forwarded-For cannot dodge the lock), which makes the lock per username in practice.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_COOLOFF_MESSAGE = "Tài khoản tạm bị khoá do đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút."
 
 # Internationalisation: Vietnamese first, English second.
 LANGUAGE_CODE = "vi"
@@ -146,6 +183,25 @@ STORAGES = {
     # Static assets (Bootstrap, our JS) are served by the portal itself (WhiteNoise): no CDN.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Several web hosts and workers: STORAGE_BACKEND=s3 keeps uploads and generated documents in an
+# S3-compatible store (MinIO, a cloud bucket) instead of MEDIA_ROOT. Objects are private; the
+# portal's download views read them and check permissions, and any URL is signed and expires.
+STORAGE_BACKEND = env("STORAGE_BACKEND", "filesystem")
+if STORAGE_BACKEND == "s3":
+    AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", "")
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 cần AWS_STORAGE_BUCKET_NAME (the bucket is required).")
+    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", "") or None  # None: Amazon S3 itself
+    AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", "") or None
+    AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", "") or None  # None: boto3's own chain (instance role)
+    AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", "") or None
+    AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE", "") or None  # "path" for most MinIO setups
+    AWS_DEFAULT_ACL = "private"
+    AWS_QUERYSTRING_AUTH = True
+    AWS_S3_FILE_OVERWRITE = False
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+elif STORAGE_BACKEND != "filesystem":
+    raise ImproperlyConfigured(f"STORAGE_BACKEND phải là filesystem hoặc s3 (got {STORAGE_BACKEND!r}).")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -178,6 +234,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if SESSION_STORE == "cache" and not REDIS_URL:
+    # A local-memory cache is per process: sessions there would be lost between gunicorn workers.
+    raise ImproperlyConfigured("SESSION_STORE=cache cần REDIS_URL (sessions need a shared cache).")
 
 # Security: secure cookies and HSTS whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -189,6 +248,14 @@ SECURE_HSTS_SECONDS = 0 if DEBUG else int(env("SECURE_HSTS_SECONDS", "31536000")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"  # Django's default, stated here on purpose
+# Sent on every response by config.middleware.SecurityHeadersMiddleware. No inline <script> or
+# style="" attribute may be used in templates (Bootstrap 5.3 needs neither).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 LOGGING = {
     "version": 1,

@@ -4,3 +4,10 @@ from config.settings import *  # noqa: F401,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+
+# django-axes stays first and active; only its backend learns to accept Client.login()'s
+# request-less authenticate() call (tests/auth_backends.py).
+AUTHENTICATION_BACKENDS = [
+    "tests.auth_backends.ClientLoginAxesBackend" if backend == "axes.backends.AxesStandaloneBackend" else backend
+    for backend in AUTHENTICATION_BACKENDS  # noqa: F405
+]

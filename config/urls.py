@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.health import healthz
 
 # Accounts: Django's auth views with Vietnamese templates in templates/registration/.
 account_patterns = [
@@ -14,7 +15,16 @@ account_patterns = [
 ]
 
 urlpatterns = [
+    # Health of the database, Redis and workers: public, for the container check and the proxy.
+    path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("tai-khoan/", include(account_patterns)),
+    path("bao-cao/", include("nominations.urls_reports")),
+    path("du-lieu-mo/", include("nominations.urls_open_data")),
+    path("ho-so-van-ban/", include("dossiers.urls")),
+    path("xac-minh/", include("dossiers.urls_public")),
     path("", include("nominations.urls")),
 ]
+
+# A database that refuses connections answers the Vietnamese 503 page (see config/middleware.py).
+handler500 = "config.views.server_error"

@@ -1,5 +1,6 @@
 """E-mail about nominations: queued as Celery tasks after the transaction commits."""
 import contextlib
+import logging
 import threading
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.template.loader import render_to_string
 
 from campaigns.models import Membership, Role
 from nominations.permissions import STAGE_ROLES
+
+logger = logging.getLogger(__name__)
 
 UNIT_EVENTS = {"return", "reject", "approve", "submit"}
 _local = threading.local()
@@ -31,11 +34,28 @@ def is_muted() -> bool:
 
 
 def queue_transition_emails(nomination_id: int, *, action: str, to_status: str):
-    from nominations.tasks import task_send_transition_emails
-
     if is_muted():
         return
-    transaction.on_commit(lambda: task_send_transition_emails.delay(nomination_id, action, to_status))
+    transaction.on_commit(lambda: _publish(nomination_id, action, to_status))
+
+
+def _publish(nomination_id: int, action: str, to_status: str):
+    """Queue the e-mail task. This runs after the transition has committed: if the broker cannot
+    be reached (Redis restarting), the e-mail is sent here and now instead of being lost, and the
+    request still answers normally; an error is logged, never raised to the user."""
+    from nominations.tasks import task_send_transition_emails
+
+    try:
+        task_send_transition_emails.delay(nomination_id, action, to_status)
+        return
+    except Exception:  # noqa: BLE001 - kombu OperationalError, redis ConnectionError...: the broker is away
+        if task_send_transition_emails.app.conf.task_always_eager:
+            raise  # no broker: the task itself ran here and failed (as before)
+        logger.warning("Broker unreachable: sending the transition e-mail for nomination %s in the request", nomination_id, exc_info=True)
+    try:
+        task_send_transition_emails(nomination_id, action, to_status)
+    except Exception:  # noqa: BLE001 - the transition is saved; an e-mail failure must not undo the answer
+        logger.exception("Transition e-mail for nomination %s could not be sent", nomination_id)
 
 
 def unit_recipients(unit_id) -> list[str]:

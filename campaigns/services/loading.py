@@ -13,7 +13,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import yaml
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from campaigns.models import (
@@ -39,6 +40,9 @@ from criteria.models import Criterion, CriterionKind, Operator
 from quotas.models import QuotaException, QuotaNomineeKind, QuotaRule, QuotaScope, QuotaStep
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# What a value of the wrong shape raises in the checks below (a list where a code is expected, a
+# number where a table is): the file is refused with a problem naming it, never with a traceback.
+SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError, ArithmeticError)
 REFERENCE_FILE = "reference.yaml"
 # libyaml's C parser when PyYAML has it (8x faster), the pure-Python one otherwise.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -83,14 +87,22 @@ def load_campaign_files(paths=None) -> LoadReport:
     campaigns = [(p, d) for p, d in documents if "rounds" in d]
     _Validator(reference, campaigns).validate()
     report = LoadReport()
-    with transaction.atomic():
-        writer = _Writer(report)
-        for path, data in reference:
-            writer.write_reference(data)
-        writer.write_units([u for _, d in campaigns for u in d.get("organisations", [])])
-        for path, data in campaigns:
-            writer.write_campaign(path, data)
-            report.campaigns.append(data["code"])
+    try:
+        with transaction.atomic():
+            writer = _Writer(report)
+            for path, data in reference:
+                writer.write_reference(data)
+            writer.write_units([u for _, d in campaigns for u in d.get("organisations", [])])
+            for path, data in campaigns:
+                writer.write_campaign(path, data)
+                report.campaigns.append(data["code"])
+    except ValidationError as error:
+        # A value the checks above let through but a model refuses (a text too long...): the
+        # transaction is rolled back, nothing is half-loaded.
+        messages = [f"{field}: {m}" for field, ms in error.message_dict.items() for m in ms] if hasattr(error, "error_dict") else error.messages
+        raise CampaignDataError([f"dữ liệu không ghi được: {m}" for m in messages]) from error
+    except (IntegrityError, DataError, *SHAPE_ERRORS) as error:
+        raise CampaignDataError([f"dữ liệu không ghi được ({type(error).__name__}): {error}"]) from error
     return report
 
 
@@ -131,20 +143,32 @@ class _Validator:
 
     def validate(self):
         for path, data in self.reference:
-            self.validate_reference(path, data)
+            self.guarded(path, self.validate_reference, path, data)
         for path, data in self.campaigns:
-            for i, unit in enumerate(data.get("organisations") or []):
-                if isinstance(unit, dict) and unit.get("code"):
+            organisations = data.get("organisations") or []
+            for i, unit in enumerate(organisations if isinstance(organisations, list) else []):
+                if isinstance(unit, dict) and isinstance(unit.get("code"), str) and unit["code"]:
                     self.units.add(unit["code"])
         seen_codes = {}
         for path, data in self.campaigns:
             code = data.get("code")
-            if code in seen_codes:
+            if not isinstance(code, str):
+                self.problem(path, "code", f"mã phong trào phải là một chuỗi (nhận được '{code}')")
+            elif code in seen_codes:
                 self.problem(path, "code", f"mã phong trào '{code}' trùng với tệp {seen_codes[code]}")
-            seen_codes[code] = Path(path).name
-            self.validate_campaign(path, data)
+            else:
+                seen_codes[code] = Path(path).name
+            self.guarded(path, self.validate_campaign, path, data)
         if self.problems:
             raise CampaignDataError(self.problems)
+
+    def guarded(self, path, check, *args):
+        """Run a check; a value of the wrong shape that no specific check caught becomes a problem
+        naming the file (the specific checks name the entry)."""
+        try:
+            check(*args)
+        except SHAPE_ERRORS as error:
+            self.problem(path, "cấu trúc", f"có mục sai kiểu dữ liệu (bảng, danh sách hay giá trị đơn) — {type(error).__name__}: {error}")
 
     def require(self, path, where, entry, keys):
         ok = True

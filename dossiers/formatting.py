@@ -1,0 +1,128 @@
+"""Vietnamese formats of state documents (Nghị định 30/2020/NĐ-CP, Phụ lục I; shared/domain.md).
+
+- Dates in the text: "ngày 05 tháng 01 năm 2024": the day padded below 10, the month padded
+  for January and February only ("ngày 29 tháng 6 năm 2024").
+- Dates in tables: dd/mm/yyyy.
+- Numbers: "." for thousands, "," for decimals ("2.340.000", "92,5 %").
+- Counts in the text take a leading 0 below 10 ("05 tập thể"), as the seed plans write them.
+Pure functions: no database access.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+
+# A blank to fill in by hand ("Số:        /QĐ-UBND", "ngày      tháng"): no-break spaces, which
+# HTML does not collapse.
+BLANK = "\u00a0" * 8
+
+
+def vn_day(day: int) -> str:
+    return f"{day:02d}"
+
+
+def vn_month(month: int) -> str:
+    return f"{month:02d}" if month in (1, 2) else str(month)
+
+
+def vn_date(value: dt.date | None) -> str:
+    """'ngày 05 tháng 01 năm 2024'; without a date, the blanks an officer fills in by hand."""
+    if value is None:
+        return f"ngày{BLANK}tháng{BLANK}năm"
+    return f"ngày {vn_day(value.day)} tháng {vn_month(value.month)} năm {value.year}"
+
+
+def vn_place_date(place: str, value: dt.date | None) -> str:
+    return f"{place}, {vn_date(value)}" if place else vn_date(value)
+
+
+def short_date(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def vn_time(value: dt.time | None) -> str:
+    """'08 giờ 30 phút'."""
+    if value is None:
+        return "... giờ ... phút"
+    return f"{value.hour:02d} giờ {value.minute:02d} phút"
+
+
+def vn_number(value, places: int | None = None) -> str:
+    """2340000 -> '2.340.000'; 92.5 -> '92,5'; places fixes the decimals (rounded half up)."""
+    if value is None:
+        return ""
+    number = Decimal(str(value))
+    if places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    elif number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    else:
+        number = number.normalize()
+    sign = "-" if number < 0 else ""
+    text = f"{abs(number):f}"
+    whole, _, fraction = text.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    result = ".".join(groups)
+    return f"{sign}{result},{fraction}" if fraction else f"{sign}{result}"
+
+
+def vn_percent(value, places: int = 1) -> str:
+    """92.5 -> '92,5 %'; 100 -> '100 %' (trailing zero decimals dropped)."""
+    if value is None:
+        return ""
+    text = vn_number(value, places)
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return f"{text} %"
+
+
+def vn_count(value: int) -> str:
+    """5 -> '05' (counts in the text of a document)."""
+    return f"{value:02d}"
+
+
+def upper_vi(text: str) -> str:
+    """Capitals with the Vietnamese diacritics kept (str.upper handles them; NFC to be sure)."""
+    return unicodedata.normalize("NFC", text).upper()
+
+
+def ascii_slug(text: str, *, max_length: int = 60) -> str:
+    """A file-name-safe slug: 'Sở Tài chính' -> 'So-Tai-chinh'."""
+    text = unicodedata.normalize("NFKD", text.replace("Đ", "D").replace("đ", "d"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    cleaned = "".join(ch if ch.isalnum() else "-" for ch in text)
+    while "--" in cleaned:
+        cleaned = cleaned.replace("--", "-")
+    return cleaned.strip("-")[:max_length].strip("-") or "van-ban"
+
+
+STOP_WORDS = {"tỉnh", "thành", "huyện", "xã", "phường", "thị", "quận"}
+SKIPPED_WORDS = {"và", "-", "–"}
+
+
+def _initial(word: str) -> str:
+    first = unicodedata.normalize("NFD", word[0].upper())[0]
+    return "Đ" if word[0] in "Đđ" else first
+
+
+def body_abbreviation(name: str, short_name: str = "") -> str:
+    """The issuing body's abbreviation in a document number ('STTTT', 'SNV', 'UBND').
+
+    The unit's `short_name` when it has one; otherwise the initials of its name up to the place,
+    Đ kept ("Sở Tài chính tỉnh Ninh Thuận" -> "STC", "Sở Giáo dục và Đào tạo" -> "SGDĐT"),
+    a leading abbreviation kept ("UBND thành phố Phan Rang" -> "UBND")."""
+    if short_name.strip():
+        return short_name.strip()
+    initials = []
+    for word in name.split():
+        if word.lower() in STOP_WORDS:
+            break
+        if word.lower() in SKIPPED_WORDS or not word[0].isalpha():
+            continue
+        initials.append(word if word.isupper() and len(word) > 1 else _initial(word))
+    return "".join(initials) or "VP"

@@ -1,0 +1,76 @@
+"""Who may build and download generated documents (views answer 404 to everyone else).
+
+- Administrators and provincial staff (nominations.permissions.is_administrator): everything.
+- A báo cáo thành tích: whoever may see the nomination (visible_nominations_q: the proposing
+  unit's people, and the people of every stage the nomination has reached).
+- A stage document (tờ trình, biên bản, dự thảo quyết định, the stage dossier): the people of the
+  issuing organisation (its officers/secretary at the unit stage, its reviewers/appraisers/
+  chairman's office at a later stage), and the people of the organisations of the later stages
+  of the round, who receive the dossier.
+Building: the issuing organisation's people (and administrators).
+"""
+from __future__ import annotations
+
+import rules
+
+from campaigns.models import Stage
+from nominations.models import Nomination
+from nominations.permissions import (
+    council_unit_ids,
+    is_administrator,
+    officer_unit_ids,
+    stage_organisation_ids,
+    visible_nominations_q,
+)
+from nominations.workflow import stages_of
+
+
+def _first_stage(stage: Stage) -> bool:
+    return stages_of(stage.round)[0].pk == stage.pk
+
+
+def can_build_stage(user, stage: Stage, organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_administrator(user):
+        return True
+    if _first_stage(stage):
+        return organisation.pk in council_unit_ids(user)
+    return stage.organisation_id == organisation.pk and organisation.pk in stage_organisation_ids(user)
+
+
+def can_build_report(user, nomination: Nomination) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_administrator(user) or nomination.proposing_unit_id in officer_unit_ids(user):
+        return True
+    return Nomination.objects.filter(visible_nominations_q(user), pk=nomination.pk).exists() and bool(stage_organisation_ids(user))
+
+
+def _receives_from(user, document) -> bool:
+    """The user acts for the organisation of a stage after the document's stage in its round."""
+    organisations = stage_organisation_ids(user)
+    if not organisations or document.stage_id is None:
+        return False
+    order = document.stage.order
+    return any(s.order > order and s.organisation_id in organisations for s in stages_of(document.round))
+
+
+def can_view_document(user, document) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_administrator(user):
+        return True
+    if document.nomination_id is not None:
+        return Nomination.objects.filter(visible_nominations_q(user), pk=document.nomination_id).exists()
+    if document.organisation_id in council_unit_ids(user) | stage_organisation_ids(user):
+        return True
+    return _receives_from(user, document)
+
+
+@rules.predicate
+def _can_view_document(user, document):
+    return document is not None and can_view_document(user, document)
+
+
+rules.add_perm("dossiers.view_generateddocument", _can_view_document)

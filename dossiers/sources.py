@@ -1,0 +1,587 @@
+"""What each document is built from, as plain data (selectors: reads only).
+
+Every function here returns JSON-serialisable dicts of the text the templates print, so that:
+- the same data feeds the PDF (WeasyPrint) and the Word file (the same HTML, converted);
+- `fingerprint(source)` is a hash of exactly what a document shows: a document is stale when the
+  fingerprint of today's data differs from the one it was built from, and not before (a
+  nomination moving to the next stage does not make its report stale).
+Document metadata (number, date, verification code) is added by the services, not here.
+
+The set of nominations a stage's dossier carries (`stage_nominations`):
+- the unit stage (the first): the proposing unit's nominations its council voted through;
+- a reviewing/appraising stage k: the nominations that reached stage k and went on from it or wait
+  at it (not returned, not refused at k), narrowed to those its own council voted through when
+  the stage holds a council;
+- the decision stage: the nominations waiting for the decision or awarded at it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+
+from django.db.models import Q
+
+from campaigns.models import CampaignDocument, NomineeKind, Round, Stage, StageAction, Unit
+from criteria.models import CriterionKind, Operator
+from dossiers.formatting import (
+    body_abbreviation,
+    short_date,
+    upper_vi,
+    vn_count,
+    vn_date,
+    vn_percent,
+    vn_time,
+)
+from dossiers.models import DocumentKind
+from nominations.council import vote_outcome
+from nominations.models import CouncilMeeting, CouncilVote, CriterionValue, Evidence, Nomination, Registration, Status
+from nominations.workflow import stages_of
+
+LAW_LINE = "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"
+DOC_KIND_WORDS = {
+    "chi_thi": "Chỉ thị",
+    "quyet_dinh": "Quyết định",
+    "ke_hoach": "Kế hoạch",
+    "huong_dan": "Hướng dẫn",
+    "thong_bao": "Thông báo",
+    "cong_van": "Công văn",
+}
+CRITERIA_STATUS_LABELS = {"met": "Đạt", "not_met": "Chưa đạt", "pending": "Chờ đánh giá"}
+UBND_CATEGORIES = ("ubnd_tinh", "ubnd_huyen", "ubnd_xa")
+LEVEL_WORDS = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}
+
+
+# --- identities --------------------------------------------------------------------------------
+
+
+def identity_for(kind: str, *, round_id: int, stage_id: int | None = None, organisation_id: int | None = None, nomination_id: int | None = None) -> str:
+    if kind == DocumentKind.BAO_CAO_THANH_TICH:
+        return f"bao_cao/r{round_id}/n{nomination_id}"
+    prefix = {
+        DocumentKind.TO_TRINH: "to_trinh",
+        DocumentKind.BIEN_BAN: "bien_ban",
+        DocumentKind.DU_THAO_QUYET_DINH: "du_thao_qd",
+        DocumentKind.STAGE_DOSSIER_PDF: "ho_so",
+        DocumentKind.STAGE_DOSSIER_ZIP: "ho_so",
+    }[kind]
+    return f"{prefix}/r{round_id}/s{stage_id}/o{organisation_id}"
+
+
+def fingerprint(source: dict) -> str:
+    payload = json.dumps(source, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# --- shared pieces ------------------------------------------------------------------------------
+
+
+def place_of(unit: Unit | None) -> str:
+    seen = 0
+    while unit is not None and seen < 10:
+        if unit.place_name:
+            return unit.place_name
+        unit, seen = unit.parent, seen + 1
+    return ""
+
+
+def org_block(unit: Unit, *, fallback_place: str = "") -> dict:
+    parent = unit.parent
+    return {
+        "id": unit.pk,
+        "name": unit.name,
+        "upper": upper_vi(unit.name),
+        "parent_upper": upper_vi(parent.name) if parent is not None else "",
+        "abbr": body_abbreviation(unit.name, unit.short_name),
+        "place": place_of(unit) or fallback_place,
+        "category": unit.category.code if unit.category_id else "",
+        "is_ubnd": bool(unit.category_id and unit.category.code in UBND_CATEGORIES),
+    }
+
+
+def signer_lines(org: dict) -> list[str]:
+    """The authority and position a document of this organisation is signed with (bold capitals)."""
+    if org["is_ubnd"]:
+        return ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+    if org["category"] == "so_ban_nganh":
+        return ["GIÁM ĐỐC"]
+    return ["THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"]
+
+
+def addressee_for(stage: Stage, organisation: Unit, stages: list[Stage]) -> str:
+    """Who a stage's tờ trình is sent to: the organisation of the next stage (its chairman when
+    the next stage is the decision of a People's Committee)."""
+    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
+    following = stages[index + 1] if index + 1 < len(stages) else None
+    if following is None or following.organisation is None:
+        return ""
+    target = following.organisation
+    if following.action == StageAction.DECISION and target.category.code in UBND_CATEGORIES:
+        return f"Chủ tịch {target.name}"
+    return target.name
+
+
+def round_block(round_: Round) -> dict:
+    basis = round_.legal_basis
+    campaign = round_.campaign
+    return {
+        "id": round_.pk,
+        "name": round_.name,
+        "year": round_.year,
+        "campaign": campaign.name,
+        "campaign_issuer": campaign.issuer_title,
+        "template_set": basis.template_set,
+        "forms": dict(basis.forms or {}),
+        "legal_basis": {
+            "number": basis.number,
+            "name": basis.name,
+            "date": vn_date(basis.date) if basis.date else "",
+        },
+    }
+
+
+def _campaign_document_line(document: CampaignDocument) -> str:
+    word = DOC_KIND_WORDS.get(document.kind, "")
+    title = document.title.strip()
+    about = title
+    if word and title.lower().startswith(word.lower()):
+        about = title[len(word):].strip()
+    head = word or "Văn bản"
+    number = f" số {document.number}" if document.number else ""
+    about = f" về {about[0].lower()}{about[1:]}" if about else ""
+    return f"Căn cứ {head}{number} {vn_date(document.date)} của {document.issuer}{about}"
+
+
+def legal_lines(round_: Round, extra: list[str] | None = None) -> list[str]:
+    """The 'Căn cứ' lines: the law, the decree the round's forms follow, the campaign's documents,
+    then `extra`. Each ends with ';', the last with '.'."""
+    block = round_block(round_)["legal_basis"]
+    decree = f"Căn cứ Nghị định số {block['number']}"
+    if block["date"]:
+        decree += f" {block['date']}"
+    decree += " của Chính phủ quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng"
+    lines = [LAW_LINE, decree]
+    lines += [_campaign_document_line(d) for d in round_.campaign.documents.all()]
+    lines += list(extra or [])
+    return [line + (";" if i < len(lines) - 1 else ".") for i, line in enumerate(lines)]
+
+
+def nominee_row(nomination: Nomination) -> dict:
+    unit = nomination.nominee_unit
+    if nomination.kind == NomineeKind.INDIVIDUAL:
+        position_unit = ", ".join(part for part in (nomination.position, unit.name) if part)
+    else:
+        position_unit = unit.parent.name if unit.parent_id else ""
+    return {
+        "id": nomination.pk,
+        "kind": nomination.kind,
+        "name": nomination.nominee_name,
+        "position_unit": position_unit,
+        "award_form": nomination.award_form.name,
+        "award_form_id": nomination.award_form_id,
+        "summary": nomination.achievement_summary.strip(),
+        "proposing_unit": nomination.proposing_unit.name,
+    }
+
+
+def grouped(rows: list[dict], award_forms: list) -> list[dict]:
+    """Rows grouped by award form (in the round's order), collectives first, numbered per group."""
+    groups = []
+    for form in award_forms:
+        mine = [r for r in rows if r["award_form_id"] == form.pk]
+        if not mine:
+            continue
+        collectives = [r for r in mine if r["kind"] == NomineeKind.COLLECTIVE]
+        individuals = [r for r in mine if r["kind"] == NomineeKind.INDIVIDUAL]
+        groups.append({
+            "award_form": form.name,
+            "granted_by": form.granted_by,
+            "collectives": collectives,
+            "individuals": individuals,
+            "collective_count": vn_count(len(collectives)),
+            "individual_count": vn_count(len(individuals)),
+        })
+    return groups
+
+
+def count_phrase(collectives: int, individuals: int) -> str:
+    parts = []
+    if collectives:
+        parts.append(f"{vn_count(collectives)} tập thể")
+    if individuals:
+        parts.append(f"{vn_count(individuals)} cá nhân")
+    return " và ".join(parts) or "không có tập thể, cá nhân nào"
+
+
+# --- which nominations a stage's dossier carries -------------------------------------------------
+
+
+def _nomination_queryset():
+    return Nomination.objects.select_related(
+        "round", "stage", "award_form__vote_rule", "proposing_unit__category", "proposing_unit__parent",
+        "nominee_unit__category", "nominee_unit__parent", "decision",
+    )
+
+
+def council_meeting(stage: Stage, organisation: Unit) -> CouncilMeeting | None:
+    return CouncilMeeting.objects.filter(stage=stage, unit=organisation).first()
+
+
+def _passing_ids(meeting: CouncilMeeting, nominations) -> set[int]:
+    votes = {v.nomination_id: v.votes_for for v in CouncilVote.objects.filter(meeting=meeting)}
+    passed = set()
+    for nomination in nominations:
+        if nomination.pk in votes and vote_outcome(meeting, votes[nomination.pk], nomination.award_form.vote_rule).passed:
+            passed.add(nomination.pk)
+    return passed
+
+
+def stage_nominations(stage: Stage, organisation: Unit) -> list[Nomination]:
+    stages = stages_of(stage.round)
+    queryset = _nomination_queryset().filter(round_id=stage.round_id)
+    if stages[0].pk == stage.pk:
+        queryset = queryset.filter(proposing_unit=organisation).exclude(status__in=[Status.REJECTED, Status.NOT_AWARDED])
+    elif stage.action == StageAction.DECISION:
+        queryset = queryset.filter(stage=stage, status__in=[Status.IN_REVIEW, Status.AWARDED])
+    else:
+        k = stage.order
+        queryset = queryset.filter(
+            Q(status__in=[Status.IN_REVIEW, Status.AWARDED, Status.PROPOSED], stage__order__gte=k)
+            | Q(status__in=[Status.REJECTED, Status.NOT_AWARDED], stage__order__gt=k)
+        )
+    nominations = list(queryset.order_by("award_form__order", "kind", "proposing_unit__path", "id"))
+    if stage.holds_council or stage.action == StageAction.UNIT_COUNCIL:
+        meeting = council_meeting(stage, organisation)
+        if meeting is None:
+            return []
+        passed = _passing_ids(meeting, nominations)
+        nominations = [n for n in nominations if n.pk in passed]
+    return nominations
+
+
+def stage_issuer(stage: Stage, unit: Unit | None = None) -> Unit:
+    """The organisation issuing a stage's documents: the stage's organisation, or at the unit
+    stage the proposing unit."""
+    return stage.organisation if stage.organisation_id else unit
+
+
+# --- the documents --------------------------------------------------------------------------------
+
+
+def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nomination] | None = None) -> dict:
+    round_ = stage.round
+    stages = stages_of(round_)
+    nominations = stage_nominations(stage, organisation) if nominations is None else nominations
+    rows = [nominee_row(n) for n in nominations]
+    issuer = org_block(organisation, fallback_place=place_of(round_.campaign.issuer))
+    meeting = council_meeting(stage, organisation) if (stage.holds_council or stage.action == StageAction.UNIT_COUNCIL) else None
+    collectives = sum(1 for r in rows if r["kind"] == NomineeKind.COLLECTIVE)
+    individuals = len(rows) - collectives
+    extra = []
+    if meeting is not None:
+        extra.append(f"Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng {organisation.name} {vn_date(meeting.date)}")
+    groups = grouped(rows, list(round_.award_forms.all()))
+    return {
+        "kind": DocumentKind.TO_TRINH,
+        "round": round_block(round_),
+        "stage": {"order": stage.order, "name": stage.name},
+        "issuer": issuer,
+        "addressee": addressee_for(stage, organisation, stages),
+        "legal_lines": legal_lines(round_, extra),
+        "meeting": {
+            "date": vn_date(meeting.date),
+            "members_total": meeting.members_total,
+            "members_present": meeting.members_present,
+        } if meeting else None,
+        "groups": groups,
+        "award_forms_phrase": ", ".join(g["award_form"] for g in groups),
+        "count_phrase": count_phrase(collectives, individuals),
+        "collective_count": collectives,
+        "individual_count": individuals,
+        "total": len(rows),
+        "signer": {"lines": signer_lines(issuer), "name": meeting.chair if meeting else ""},
+        "noi_nhan": ["Như trên", f"Lưu: VT, {issuer['abbr']}"],
+    }
+
+
+def _rule_text(rule) -> str:
+    share = vn_percent(rule.approval_numerator * 100 / rule.approval_denominator, 0)
+    if rule.approval_strict:
+        return f"trên {share} tổng số thành viên"
+    return f"từ {share} tổng số thành viên trở lên"
+
+
+def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
+    meeting = council_meeting(stage, organisation)
+    if meeting is None:
+        return None
+    round_ = stage.round
+    stages = stages_of(round_)
+    issuer = org_block(organisation, fallback_place=place_of(round_.campaign.issuer))
+    votes = list(
+        CouncilVote.objects.filter(meeting=meeting)
+        .select_related("nomination__award_form__vote_rule", "nomination__nominee_unit__parent", "nomination__proposing_unit")
+        .order_by("nomination__award_form__order", "nomination__kind", "nomination__id")
+    )
+    rows, rules = [], OrderedDict()
+    for vote in votes:
+        nomination = vote.nomination
+        rule = nomination.award_form.vote_rule
+        outcome = vote_outcome(meeting, vote.votes_for, rule)
+        rules[rule.pk] = rule
+        rows.append({
+            **nominee_row(nomination),
+            "votes_for": vote.votes_for,
+            "share": vn_percent(float(outcome.share) * 100),
+            "rule": _rule_text(rule),
+            "passed": outcome.passed,
+            "result": "Đạt" if outcome.passed else "Không đạt",
+        })
+    quorum_lines = []
+    for rule in rules.values():
+        needed = rule.quorum_numerator * meeting.members_total
+        ok = meeting.members_present * rule.quorum_denominator >= needed
+        quorum_lines.append(
+            f"Túc số theo quy định: ít nhất {rule.quorum_numerator}/{rule.quorum_denominator} tổng số thành viên; "
+            f"có mặt {meeting.members_present}/{meeting.members_total} thành viên: {'đủ' if ok else 'không đủ'} túc số ({rule.source})."
+        )
+    passed = [r for r in rows if r["passed"]]
+    collectives = sum(1 for r in passed if r["kind"] == NomineeKind.COLLECTIVE)
+    absent = meeting.members_total - meeting.members_present
+    return {
+        "kind": DocumentKind.BIEN_BAN,
+        "round": round_block(round_),
+        "stage": {"order": stage.order, "name": stage.name},
+        "issuer": issuer,
+        "council_upper": "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG",
+        "addressee": addressee_for(stage, organisation, stages),
+        "meeting": {
+            "date": vn_date(meeting.date),
+            "start": vn_time(meeting.start_time),
+            "end": vn_time(meeting.end_time),
+            "place": meeting.place,
+            "chair": meeting.chair,
+            "secretary": meeting.secretary,
+            "members_total": vn_count(meeting.members_total),
+            "members_total_raw": meeting.members_total,
+            "members_present": vn_count(meeting.members_present),
+            "absent": vn_count(absent),
+            "written_opinions": vn_count(meeting.written_opinions),
+            "present_share": vn_percent(meeting.members_present * 100 / meeting.members_total),
+            "notes": [p.strip() for p in meeting.notes.splitlines() if p.strip()],
+        },
+        "quorum_lines": quorum_lines,
+        "groups": grouped(rows, list(round_.award_forms.all())),
+        "rows": rows,
+        "passed_phrase": count_phrase(collectives, len(passed) - collectives),
+        "failed_count": len(rows) - len(passed),
+        "total": len(rows),
+    }
+
+
+def _value_text(criterion, value: CriterionValue | None) -> str:
+    if value is None:
+        return "Chưa kê khai"
+    if criterion.kind == CriterionKind.PERCENTAGE:
+        return vn_percent(value.number, 2) if value.number is not None else "Chưa kê khai"
+    if criterion.kind == CriterionKind.BOOLEAN:
+        label = {True: "Có", False: "Không", None: "Chưa kê khai"}[value.flag]
+        return f"{label}. {value.text}".strip() if value.text and value.flag is not None else label
+    return value.text or "Chưa kê khai"
+
+
+def _requirement_text(criterion) -> str:
+    if criterion.kind == CriterionKind.PERCENTAGE and criterion.threshold is not None:
+        value = vn_percent(criterion.threshold, 2)
+        return {
+            Operator.GTE: f"Từ {value} trở lên",
+            Operator.GT: f"Trên {value}",
+            Operator.EQ: f"Đạt {value}",
+            Operator.LTE: f"Không quá {value}",
+        }.get(criterion.operator, value)
+    if criterion.kind == CriterionKind.RANKING and criterion.accepted_values:
+        return "Đạt mức: " + ", ".join(criterion.accepted_values)
+    if criterion.kind == CriterionKind.BOOLEAN:
+        return "Có" + (" (kèm minh chứng)" if criterion.needs_evidence else "")
+    return "Hội đồng đánh giá minh chứng"
+
+
+def _earlier_awards(nomination: Nomination) -> list[dict]:
+    """Awards the portal recorded for the same nominee in other rounds."""
+    others = Nomination.objects.filter(status=Status.AWARDED, decision__isnull=False).exclude(round_id=nomination.round_id)
+    if nomination.kind == NomineeKind.COLLECTIVE:
+        others = others.filter(kind=NomineeKind.COLLECTIVE, nominee_unit_id=nomination.nominee_unit_id)
+    elif nomination.person_identifier:
+        others = others.filter(kind=NomineeKind.INDIVIDUAL, person_identifier=nomination.person_identifier)
+    else:
+        return []
+    rows = []
+    for other in others.select_related("decision", "award_form", "round").order_by("decision__date", "id"):
+        rows.append({
+            "year": str(other.decision.date.year),
+            "award": other.award_form.name,
+            "decision": f"Số {other.decision.number} ngày {short_date(other.decision.date)}",
+            "issuer": other.award_form.granted_by,
+        })
+    return rows
+
+
+def report_sources(nominations: list[Nomination]) -> dict[int, dict]:
+    """The báo cáo thành tích of each nomination, with the data of all of them fetched together."""
+    if not nominations:
+        return {}
+    ids = [n.pk for n in nominations]
+    values: dict[int, list[CriterionValue]] = {}
+    for value in (
+        CriterionValue.objects.filter(nomination_id__in=ids)
+        .select_related("criterion")
+        .order_by("criterion__order", "criterion__id")
+    ):
+        values.setdefault(value.nomination_id, []).append(value)
+    evidence: dict[int, list[str]] = {}
+    for item in Evidence.objects.filter(nomination_id__in=ids).order_by("id").values("nomination_id", "original_name"):
+        evidence.setdefault(item["nomination_id"], []).append(item["original_name"])
+    round_ids = {n.round_id for n in nominations}
+    registrations = {
+        (r.round_id, r.unit_id): r.pledge
+        for r in Registration.objects.filter(round_id__in=round_ids, unit_id__in={n.proposing_unit_id for n in nominations})
+    }
+    first_stage_votes = {}
+    for vote in CouncilVote.objects.filter(nomination_id__in=ids).select_related("meeting__stage", "meeting__unit").order_by("meeting__stage__order"):
+        first_stage_votes.setdefault(vote.nomination_id, vote)
+    rounds = {}
+    sources = {}
+    for nomination in nominations:
+        round_ = nomination.round
+        if round_.pk not in rounds:
+            rounds[round_.pk] = round_block(round_)
+        sources[nomination.pk] = _report_source(
+            nomination, rounds[round_.pk], values.get(nomination.pk, []), evidence.get(nomination.pk, []),
+            registrations.get((nomination.round_id, nomination.proposing_unit_id), ""), first_stage_votes.get(nomination.pk),
+        )
+    return sources
+
+
+def _report_source(nomination, round_data, values, evidence, pledge, vote) -> dict:
+    unit = nomination.nominee_unit
+    proposing = org_block(nomination.proposing_unit, fallback_place=place_of(nomination.round.campaign.issuer))
+    issuer = org_block(unit, fallback_place=proposing["place"])
+    individual = nomination.kind == NomineeKind.INDIVIDUAL
+    criteria_rows = []
+    for index, value in enumerate(values, start=1):
+        criterion = value.criterion
+        criteria_rows.append({
+            "index": index,
+            "label": criterion.label,
+            "group": criterion.group,
+            "requirement": _requirement_text(criterion),
+            "value": _value_text(criterion, value),
+            "status": CRITERIA_STATUS_LABELS.get(value.status, value.status),
+            "met": value.status == "met",
+        })
+    certification = None
+    if vote is not None:
+        meeting = vote.meeting
+        outcome = vote_outcome(meeting, vote.votes_for, nomination.award_form.vote_rule)
+        certification = (
+            f"Hội đồng Thi đua - Khen thưởng {meeting.unit.name} họp {vn_date(meeting.date)}: "
+            f"{vote.votes_for}/{meeting.members_total} thành viên đồng ý ({vn_percent(float(outcome.share) * 100)} tổng số thành viên Hội đồng)."
+        )
+    level = LEVEL_WORDS.get(unit.level, "")
+    sketch = []
+    if not individual:
+        line = f"{unit.name}"
+        if unit.category_id:
+            line += f" thuộc khối {unit.category.name}"
+        if level and level not in (unit.category.name if unit.category_id else ""):
+            line += f", {level}"
+        if unit.parent_id:
+            line += f"; đơn vị cấp trên: {unit.parent.name}"
+        sketch.append(line + ".")
+    person = None
+    if individual:
+        person = {
+            "name": nomination.full_name,
+            "gender": nomination.get_gender_display() if nomination.gender else "",
+            "birth_year": str(nomination.birth_year) if nomination.birth_year else "",
+            "position": nomination.position,
+            "unit": unit.name,
+        }
+    earlier = _earlier_awards(nomination)
+    return {
+        "kind": DocumentKind.BAO_CAO_THANH_TICH,
+        "variant": "ca_nhan" if individual else "tap_the",
+        "round": round_data,
+        "issuer": issuer,
+        "proposing": proposing,
+        "nominee": {
+            "name": nomination.nominee_name,
+            "name_upper": upper_vi(nomination.nominee_name),
+            "award_form": nomination.award_form.name,
+            "award_form_upper": upper_vi(nomination.award_form.name),
+            "granted_by": nomination.award_form.granted_by,
+        },
+        "person": person,
+        "sketch": sketch,
+        "pledge": pledge.strip(),
+        "summary": [p.strip() for p in nomination.achievement_summary.splitlines() if p.strip()],
+        "criteria": criteria_rows,
+        "criteria_met": sum(1 for r in criteria_rows if r["met"]),
+        "criteria_total": len(criteria_rows),
+        "evidence": evidence,
+        "earlier_awards": earlier,
+        "blank_award_rows": max(0, 2 - len(earlier)),
+        "certification": certification,
+        "head_lines": signer_lines(issuer),
+        "proposing_lines": signer_lines(proposing),
+    }
+
+
+def report_source(nomination: Nomination) -> dict:
+    nomination = _nomination_queryset().get(pk=nomination.pk)
+    return report_sources([nomination])[nomination.pk]
+
+
+def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nomination] | None = None) -> dict:
+    round_ = stage.round
+    stages = stages_of(round_)
+    nominations = stage_nominations(stage, organisation) if nominations is None else nominations
+    rows = [nominee_row(n) for n in nominations]
+    issuer = org_block(organisation, fallback_place=place_of(round_.campaign.issuer))
+    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
+    previous = stages[index - 1] if index > 0 else None
+    extra = []
+    proposer = ""
+    if previous is not None and previous.organisation_id:
+        proposer = previous.organisation.name
+        from dossiers.numbering import number_of
+
+        register = number_of(identity_for(DocumentKind.TO_TRINH, round_id=round_.pk, stage_id=previous.pk, organisation_id=previous.organisation_id))
+        reference = f" tại Tờ trình số {register.text}" if register else ""
+        head = "Giám đốc " if previous.organisation.category.code == "so_ban_nganh" else ""
+        extra.append(f"Xét đề nghị của {head}{previous.organisation.name}{reference}")
+    collectives = sum(1 for r in rows if r["kind"] == NomineeKind.COLLECTIVE)
+    groups = grouped(rows, list(round_.award_forms.all()))
+    authority = f"CHỦ TỊCH {issuer['upper']}" if issuer["is_ubnd"] else f"THỦ TRƯỞNG {issuer['upper']}"
+    executors = [f"Chánh Văn phòng {organisation.name}"] if issuer["is_ubnd"] else []
+    if proposer:
+        executors.append(("Giám đốc " if previous.organisation.category.code == "so_ban_nganh" else "Thủ trưởng ") + proposer)
+    lines = legal_lines(round_, extra)
+    return {
+        "kind": DocumentKind.DU_THAO_QUYET_DINH,
+        "round": round_block(round_),
+        "stage": {"order": stage.order, "name": stage.name},
+        "issuer": issuer,
+        "authority": authority,
+        "authority_text": f"Chủ tịch {organisation.name}" if issuer["is_ubnd"] else organisation.name,
+        "legal_lines": lines,
+        "groups": groups,
+        "award_forms_phrase": ", ".join(g["award_form"] for g in groups),
+        "count_phrase": count_phrase(collectives, len(rows) - collectives),
+        "total": len(rows),
+        "executors": executors,
+        "signer": {"lines": ["CHỦ TỊCH"] if issuer["is_ubnd"] else signer_lines(issuer), "name": ""},
+        "noi_nhan": ["Như Điều 3", f"Lưu: VT, {issuer['abbr']}"],
+    }
+
+

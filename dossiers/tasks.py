@@ -1,0 +1,68 @@
+"""Thin Celery tasks: they take a record id, fetch, and call a service (dossiers.services).
+
+- acks_late + reject_on_worker_lost: a message is acknowledged only after the task ends; a
+  worker killed mid-task leaves it to be delivered again (to another or a restarted worker).
+- Idempotent: the record exists before the task is queued; a done record is left alone; a
+  record left running by a dead worker is built again, replacing its file atomically.
+- Retries with exponential backoff live here; the last failure is stored on the record.
+- Follow-up tasks (the Word files, the ZIP) go to the queue this task came from.
+"""
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from dossiers import services
+from dossiers.errors import DossierError
+
+logger = logging.getLogger(__name__)
+
+RETRY_OPTIONS = {
+    "autoretry_for": (Exception,),
+    "dont_autoretry_for": (DossierError,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 4,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+}
+
+
+def _queue_of(task) -> str | None:
+    info = getattr(task.request, "delivery_info", None) or {}
+    return info.get("routing_key") or None
+
+
+def _run(task, service, record_id: int):
+    try:
+        return service(record_id, task_id=task.request.id, queue=_queue_of(task))
+    except DossierError as error:
+        services.mark_failed(record_id, str(error))  # the user's data, not a transient fault
+        return None
+    except Exception as error:
+        if task.request.retries >= task.max_retries:
+            logger.exception("Tạo văn bản %s thất bại sau %s lần thử.", record_id, task.request.retries + 1)
+            services.mark_failed(record_id, f"{type(error).__name__}: {error}")
+        else:
+            services.mark_retrying(record_id, f"{type(error).__name__}: {error}")
+        raise
+
+
+@shared_task(bind=True, **RETRY_OPTIONS)
+def task_build_document(self, record_id: int):
+    """One document file (PDF or Word) of its record."""
+    _run(self, services.build_document, record_id)
+
+
+@shared_task(bind=True, **RETRY_OPTIONS)
+def task_build_stage_dossier(self, record_id: int):
+    """A stage dossier: one layout pass, the merged PDF and each member's PDF; queues the rest."""
+    _run(self, services.build_stage_dossier, record_id)
+
+
+@shared_task(bind=True, **RETRY_OPTIONS)
+def task_build_stage_zip(self, record_id: int):
+    """The ZIP of a stage dossier (every PDF and Word file), once they are all built."""
+    _run(self, lambda pk, task_id=None, queue=None: services.build_stage_zip(pk, task_id=task_id), record_id)

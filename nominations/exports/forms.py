@@ -1,0 +1,37 @@
+"""The award-list filter form (validation only; the export goes through exporters/services)."""
+from __future__ import annotations
+
+from django import forms
+
+from campaigns.models import Round, Unit, UnitCategory
+from nominations.models import Nomination, Status
+from nominations.workflow import stages_of
+
+from .filters import AwardListFilters
+
+
+class AwardListForm(forms.Form):
+    stage = forms.TypedChoiceField(label="Bước hiện tại", required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label="Trạng thái", required=False)
+    award_form = forms.ChoiceField(label="Hình thức khen thưởng", required=False)
+    category = forms.ChoiceField(label="Khối", required=False)
+    unit = forms.ChoiceField(label="Đơn vị đề nghị", required=False)
+    per_award_form = forms.BooleanField(label="Mỗi hình thức khen thưởng một trang tính", required=False)
+
+    def __init__(self, *args, round_: Round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round_
+        everything = [("", "— Tất cả —")]
+        self.fields["stage"].choices = everything + [(s.order, f"{s.order}. {s.name}") for s in stages_of(round_)]
+        self.fields["status"].choices = [("", "— Mọi trạng thái trừ nháp —")] + list(Status.choices)
+        self.fields["award_form"].choices = everything + list(round_.award_forms.order_by("order").values_list("code", "name"))
+        in_round = Nomination.objects.filter(round=round_).exclude(status=Status.DRAFT)
+        self.fields["category"].choices = everything + list(
+            UnitCategory.objects.filter(pk__in=in_round.values("nominee_unit__category_id")).order_by("order", "code").values_list("code", "name")
+        )
+        self.fields["unit"].choices = everything + list(
+            Unit.objects.filter(pk__in=in_round.values("proposing_unit_id")).order_by("name").values_list("code", "name")
+        )
+
+    def filters(self) -> AwardListFilters:
+        return AwardListFilters.from_dict(self.cleaned_data)

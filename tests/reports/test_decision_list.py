@@ -1,0 +1,50 @@
+"""The list attached to a Quyết định khen thưởng."""
+import datetime as dt
+
+import pytest
+
+from nominations.exports.exporters import DecisionListExporter
+from nominations.exports.xlsx import vn_long_date
+
+from .helpers import reopen, table
+
+pytestmark = pytest.mark.django_db
+
+
+def test_decision_list_grouped_collectives_then_individuals(report_world, after_export_date):
+    name, _, data = DecisionListExporter(report_world.decision).render()
+    assert name == "danh-sach-kem-quyet-dinh-123-qd-ubnd.xlsx"
+    ws = reopen(data).worksheets[0]
+    assert [ws[f"A{r}"].value for r in (1, 2, 3)] == [
+        "DANH SÁCH",
+        "Tập thể, cá nhân được khen thưởng",
+        "(Kèm theo Quyết định số 123/QĐ-UBND ngày 31 tháng 12 năm 2024 của Chủ tịch Ủy ban nhân dân tỉnh Ninh Thuận)",
+    ]
+    header, rows = table(ws, 5)
+    assert header == ["STT", "Tên tập thể / Họ và tên", "Chức vụ", "Đơn vị", "Hình thức khen thưởng"]
+    form = "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"
+    assert rows == [
+        ["I. TẬP THỂ (1)", None, None, None, None],
+        [1, "Sở Tài chính tỉnh Ninh Thuận", None, None, form],
+        ["II. CÁ NHÂN (1)", None, None, None, None],
+        [1, "Bà Nguyễn Thị Hoa", "Chuyên viên", "Sở Y tế tỉnh Ninh Thuận", form],
+    ]
+    assert {"A6:E6", "A8:E8"} <= {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A6"].font.b
+    assert ws["B7"].font.name == "Times New Roman" and ws["B7"].font.sz == 13
+    assert ws.page_setup.orientation == "portrait" and int(ws.page_setup.paperSize) == 9
+    assert ws.print_title_rows == "$5:$5" and ws.freeze_panes == "A6" and ws.auto_filter.ref == "A5:E9"
+    assert ws["A11"].value == "Tổng số: 1 tập thể, 1 cá nhân."
+
+
+@pytest.mark.parametrize(
+    "day, text",
+    [
+        (dt.date(2024, 1, 5), "ngày 05 tháng 01 năm 2024"),
+        (dt.date(2024, 2, 29), "ngày 29 tháng 02 năm 2024"),
+        (dt.date(2024, 6, 29), "ngày 29 tháng 6 năm 2024"),
+        (dt.date(2024, 12, 31), "ngày 31 tháng 12 năm 2024"),
+    ],
+)
+def test_vn_long_date_pads_day_and_january_february(day, text):
+    assert vn_long_date(day) == text

@@ -1,0 +1,293 @@
+"""Real servers for the load and fault tests: gunicorn serving the portal on 127.0.0.1 against the
+test database, and a TCP forwarder that can be cut to make a backing service "go away".
+
+Only PostgreSQL can be shared with a subprocess (SQLite's test database lives in memory).
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def postgres_problem() -> str | None:
+    if connection.vendor != "postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://... (the SQLite test database lives in memory, a server process cannot share it)"
+    return None
+
+
+def redis_broker_problem() -> str | None:
+    url = settings.CELERY_BROKER_URL
+    if not url or urlsplit(url).scheme not in ("redis", "rediss"):
+        return "needs a Redis broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/<db>"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except Exception as error:  # noqa: BLE001 - any failure: unreachable
+        return f"Redis unreachable at {url}: {error}"
+    return None
+
+
+def subprocess_database_url(*, host: str | None = None, port: int | None = None) -> str:
+    """DATABASE_URL of the test database (pytest-django has renamed it by now), optionally through
+    another host/port (a proxy)."""
+    db = settings.DATABASES["default"]
+    user = quote(db.get("USER") or "postgres")
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    host = host or db.get("HOST") or "127.0.0.1"
+    port = port or db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+def redirect_url(url: str, port: int) -> str:
+    """The same URL (scheme, database number...) on 127.0.0.1:<port>."""
+    parts = urlsplit(url)
+    auth = parts.netloc.rpartition("@")[0]
+    netloc = f"{auth}@127.0.0.1:{port}" if auth else f"127.0.0.1:{port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+class Gunicorn:
+    """`with Gunicorn(env={...}) as server:` serves config.wsgi on 127.0.0.1:<free port> until the
+    block ends; `server.url`, `server.log()`."""
+
+    def __init__(self, *, env: dict, workers: int = 2, threads: int = 4, settings_module: str = "config.settings",
+                 log_path: Path, timeout: int = 60):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.workers, self.threads, self.timeout = workers, threads, timeout
+        self.log_path = log_path
+        self.env = {
+            **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTEST_CURRENT_TEST")},
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "PYTHONUNBUFFERED": "1",
+            **env,
+        }
+        self.process: subprocess.Popen | None = None
+
+    def start(self, wait: float = 60):
+        command = [
+            sys.executable, "-m", "gunicorn", "config.wsgi:application",
+            "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--threads", str(self.threads),
+            "--worker-class", "gthread", "--timeout", str(self.timeout), "--graceful-timeout", "5",
+            "--keep-alive", "5", "--backlog", "2048", "--access-logfile", "-", "--error-logfile", "-", "--log-level", "warning",
+            "--access-logformat", '%(m)s %(U)s %(s)s %(M)sms',
+        ]
+        self._log = open(self.log_path, "w", encoding="utf-8")
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + wait
+        import httpx
+
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                if httpx.get(self.url + "/healthz/", timeout=2).status_code in (200, 503):
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not answer within {wait:.0f} s:\n{self.log()}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=20)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.process.wait(timeout=10)
+        if getattr(self, "_log", None):
+            self._log.close()
+
+    def log(self, last: int = 60) -> str:
+        try:
+            lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except FileNotFoundError:
+            return ""
+        return "\n".join(lines[-last:])
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class TcpProxy:
+    """A TCP forwarder 127.0.0.1:<port> → target, in a thread of this process, that can be cut:
+
+    - `outage(seconds)`: every open connection is dropped and new ones are refused (the listening
+      socket is closed, so a connect gets ECONNREFUSED) for that long, then it listens again;
+    - `connections`: how many connections it has accepted so far.
+    The backing server itself is never touched (the machine's PostgreSQL and Redis are shared).
+    """
+
+    def __init__(self, target_host: str, target_port: int):
+        self.target = (target_host, int(target_port))
+        self.port = free_port()
+        self.connections = 0
+        self._loop = asyncio.new_event_loop()
+        self._server = None
+        self._writers: set = set()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def start(self):
+        self._thread.start()
+        self._call(self._listen())
+        return self
+
+    def _call(self, coroutine, timeout: float = 10):
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    async def _listen(self):
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port, reuse_address=True)
+
+    async def _handle(self, client_reader, client_writer):
+        self.connections += 1
+        try:
+            server_reader, server_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            client_writer.close()
+            return
+        self._writers.update((client_writer, server_writer))
+
+        async def pipe(reader, writer):
+            try:
+                while data := await reader.read(65536):
+                    writer.write(data)
+                    await writer.drain()
+            except (ConnectionError, OSError, asyncio.CancelledError):
+                pass
+            finally:
+                writer.close()
+                self._writers.discard(writer)
+
+        await asyncio.gather(pipe(client_reader, server_writer), pipe(server_reader, client_writer))
+
+    async def _cut(self):
+        self._server.close()
+        for writer in list(self._writers):
+            transport = writer.transport
+            if transport is not None:
+                transport.abort()  # RST: the peer sees the connection reset at once
+        self._writers.clear()
+
+    def cut(self):
+        """Drop every connection and refuse new ones until `restore()`."""
+        self._call(self._cut())
+
+    def restore(self):
+        self._call(self._listen())
+
+    def outage(self, seconds: float):
+        self.cut()
+        time.sleep(seconds)
+        self.restore()
+
+    def stop(self):
+        try:
+            self.cut()
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class CeleryWorker:
+    """`with CeleryWorker(env={...}, queue=..., log_path=...)`: a real `celery -A config worker` on one
+    queue of its own, in its own process group, ready when the context block starts."""
+
+    def __init__(self, *, env: dict, queue: str, log_path: Path, settings_module: str = "tests.settings_server", concurrency: int = 1):
+        self.queue, self.log_path = queue, log_path
+        self.env = {
+            **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTEST_CURRENT_TEST")},
+            "DJANGO_SETTINGS_MODULE": settings_module, "PYTHONUNBUFFERED": "1", **env,
+        }
+        self.command = [
+            sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "-Q", queue, "-c", str(concurrency),
+            "--pool", "solo" if concurrency == 1 else "prefork", "-n", f"{queue}@%h",
+            "--without-gossip", "--without-mingle", "--without-heartbeat", "--prefetch-multiplier", "1",
+        ]
+        self.process: subprocess.Popen | None = None
+
+    def start(self, wait: float = 60):
+        self._log = open(self.log_path, "a", encoding="utf-8")
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"celery worker exited with {self.process.returncode}:\n{self.log()}")
+            if " ready." in self.log(200):
+                return self
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"celery worker not ready within {wait:.0f} s:\n{self.log()}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=20)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.process.wait(timeout=10)
+        if getattr(self, "_log", None):
+            self._log.close()
+
+    def log(self, last: int = 80) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-last:])
+        except FileNotFoundError:
+            return ""
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def wait_for_database_sessions_to_end(timeout: float = 20):
+    """Wait until no other session uses the test database (servers and workers stopped, their
+    connections gone), so that pytest-django can drop it at the end."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.2)
