@@ -71,10 +71,10 @@ class Gunicorn:
     block ends; `server.url`, `server.log()`."""
 
     def __init__(self, *, env: dict, workers: int = 2, threads: int = 4, settings_module: str = "config.settings",
-                 log_path: Path, timeout: int = 60):
+                 log_path: Path, timeout: int = 60, keep_alive: int = 5):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.workers, self.threads, self.timeout = workers, threads, timeout
+        self.workers, self.threads, self.timeout, self.keep_alive = workers, threads, timeout, keep_alive
         self.log_path = log_path
         self.env = {
             **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTEST_CURRENT_TEST")},
@@ -89,7 +89,7 @@ class Gunicorn:
             sys.executable, "-m", "gunicorn", "config.wsgi:application",
             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--threads", str(self.threads),
             "--worker-class", "gthread", "--timeout", str(self.timeout), "--graceful-timeout", "5",
-            "--keep-alive", "5", "--backlog", "2048", "--access-logfile", "-", "--error-logfile", "-", "--log-level", "warning",
+            "--keep-alive", str(self.keep_alive), "--backlog", "2048", "--access-logfile", "-", "--error-logfile", "-", "--log-level", "warning",
             "--access-logformat", '%(m)s %(U)s %(s)s %(M)sms',
         ]
         self._log = open(self.log_path, "w", encoding="utf-8")
@@ -280,14 +280,17 @@ class CeleryWorker:
 
 
 def wait_for_database_sessions_to_end(timeout: float = 20):
-    """Wait until no other session uses the test database (servers and workers stopped, their
-    connections gone), so that pytest-django can drop it at the end."""
+    """Wait until no other session uses the test database (the servers and workers this test
+    started are stopped, their connections gone), so that pytest-django can drop it at the end;
+    sessions still there after `timeout` are ended (only this run's processes use a test database)."""
     if connection.vendor != "postgresql":
         return
+    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(f"SELECT count(*) {others}")
             if cursor.fetchone()[0] == 0:
                 return
-        time.sleep(0.2)
+            time.sleep(0.2)
+        cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")
