@@ -12,8 +12,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDIA_ROOT=/data/media \
     STATIC_ROOT=/app/staticfiles
 
-# WeasyPrint needs Pango; Liberation Serif (metric-compatible with Times New Roman, with
-# Vietnamese diacritics) is the font of the state documents; poppler-utils reads PDFs back.
+# WeasyPrint needs Pango; poppler-utils reads PDFs back. The state documents embed Liberation
+# Serif 2.1.5 (metric-compatible with Times New Roman, with Vietnamese letters) from static/fonts/,
+# copied into the image below, not a system font: fonts-liberation here (Debian's 1.07, which has
+# no ơ, ư, ạ...) is at most a fallback font for Pango. The Debian package with Vietnamese coverage is
+# fonts-liberation2, should a system font ever have to render Vietnamese.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation poppler-utils \

@@ -241,6 +241,16 @@ class RoundKind(models.TextChoices):
     SINGLE = "single", "Theo đợt"
 
 
+class ReportForm(models.TextChoices):
+    """Which báo cáo thành tích form a round's nominees fill in: the decree's form for a collective
+    or for an individual (the default), or one form for both when the campaign's document asks for
+    the report of a movement by round or theme (Nghị định 98/2023/NĐ-CP, Mẫu số 08). The value is
+    the template's name in the round's template set (templates/dossiers/<set>/<value>.html)."""
+
+    BY_NOMINEE = "", "Theo đối tượng (mẫu của tập thể / của cá nhân)"
+    PHONG_TRAO = "bao_cao_phong_trao", "Mẫu báo cáo thành tích khen thưởng phong trào thi đua theo đợt, chuyên đề"
+
+
 class Round(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="rounds", verbose_name="phong trào")
     code = models.SlugField("mã", max_length=80)
@@ -257,6 +267,21 @@ class Round(models.Model):
         default=False,
         help_text="Bật: đơn vị cấp trên lập hồ sơ đề nghị cho tập thể trực thuộc (ví dụ huyện chọn xã).",
     )
+    report_form = models.CharField(
+        "mẫu báo cáo thành tích",
+        max_length=40,
+        blank=True,
+        choices=ReportForm.choices,
+        help_text="Để trống: báo cáo thành tích theo mẫu của tập thể hoặc cá nhân của căn cứ pháp lý; "
+        "'bao_cao_phong_trao': một mẫu cho cả tập thể và cá nhân khi văn bản phát động yêu cầu (ví dụ Mẫu số 08, Nghị định 98/2023/NĐ-CP).",
+    )
+    report_form_source = models.CharField("nguồn (mẫu báo cáo thành tích)", max_length=500, blank=True)
+    summary_report_required = models.BooleanField(
+        "kèm báo cáo tóm tắt thành tích",
+        default=False,
+        help_text="Bật khi văn bản yêu cầu báo cáo tóm tắt thành tích của mỗi tập thể, cá nhân trong hồ sơ (ví dụ Thanh Hóa 2024, mục IV.1).",
+    )
+    summary_report_source = models.CharField("nguồn (báo cáo tóm tắt)", max_length=500, blank=True)
     source = models.CharField("nguồn (điều, khoản)", max_length=500, blank=True)
     notes = models.TextField("ghi chú", blank=True)
     cloned_from = models.ForeignKey(

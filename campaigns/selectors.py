@@ -76,6 +76,10 @@ def _round_rules(round_: Round) -> dict:
             "code": round_.legal_basis.code,
             "number": round_.legal_basis.number,
             "template_set": round_.legal_basis.template_set,
+            "report_form": round_.report_form or None,
+            "report_form_source": round_.report_form_source,
+            "summary_report_required": round_.summary_report_required,
+            "summary_report_source": round_.summary_report_source,
         },
         "registration": {
             "required": round_.registration_required,

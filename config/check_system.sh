@@ -3,9 +3,12 @@
 #
 #   bash config/check_system.sh [--test] [--python PATH]
 #
-# Always:  Pango (WeasyPrint renders the state documents with it) and the Liberation fonts
-#          (Liberation Serif is metric-compatible with Times New Roman, the font of state
-#          documents, and covers Vietnamese diacritics).
+# Always:  Pango (WeasyPrint renders the state documents with it) and a system Liberation Serif
+#          (the Debian package fonts-liberation), at most a fallback font for Pango.
+#          The documents do NOT use the system font: they embed Liberation Serif 2.1.5
+#          (metric-compatible with Times New Roman, the font of state documents) shipped in
+#          static/fonts/. Debian's fonts-liberation is version 1.07, which has no Vietnamese letters
+#          (ơ, ư, ạ...); the Debian package of Liberation 2.x, with Vietnamese, is fonts-liberation2.
 # --test:  also poppler-utils (pdftoppm, pdftotext), which the tests use to read PDFs back.
 #          Best effort: a warning, not an error, when it cannot be installed.
 # --python PATH: finally check that WeasyPrint imports with that interpreter.
@@ -23,7 +26,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --test) want_test=1 ;;
         --python) shift; python_bin="${1:-}" ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "check_system.sh: tham số không hợp lệ / unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
@@ -105,15 +108,21 @@ if [ -n "$missing" ]; then
         cat >&2 <<EOF
 
   LỖI: thiếu thư viện hệ thống:${still}
-       WeasyPrint cần Pango để tạo văn bản PDF; phông Liberation Serif (tương đương
-       Times New Roman, đủ dấu tiếng Việt) cần cho văn bản hành chính.
+       WeasyPrint cần Pango để tạo văn bản PDF, và một phông Liberation Serif của hệ thống
+       làm phông dự phòng. Văn bản hành chính dùng phông Liberation Serif 2.1.5 (cùng số đo
+       với Times New Roman, đủ dấu tiếng Việt) có sẵn trong static/fonts/ và được nhúng vào
+       PDF, không dùng phông hệ thống: gói fonts-liberation của Debian (bản 1.07) không có
+       chữ tiếng Việt (ơ, ư, ạ...); gói có tiếng Việt là fonts-liberation2.
        Cài đặt (Debian/Ubuntu, với quyền root):
          apt-get install -y --no-install-recommends ${REQUIRED_PKGS}
 
   ERROR: missing system packages:${still}
-       WeasyPrint needs Pango to render PDF documents; the Liberation Serif font
-       (metric-compatible with Times New Roman, with Vietnamese diacritics) is required
-       for state documents. Install them (Debian/Ubuntu, as root):
+       WeasyPrint needs Pango to render PDF documents, and a system Liberation Serif as
+       its fallback font. The state documents use Liberation Serif 2.1.5 (metric-compatible
+       with Times New Roman, with Vietnamese letters) shipped in static/fonts/ and embedded
+       in the PDF, not the system font: Debian's fonts-liberation (version 1.07) has no
+       Vietnamese letters (ơ, ư, ạ...); the package with them is fonts-liberation2.
+       Install (Debian/Ubuntu, as root):
          apt-get install -y --no-install-recommends ${REQUIRED_PKGS}
        (other systems: install Pango and the Liberation fonts with your package manager,
         e.g. 'brew install pango' and the Liberation fonts on macOS)

@@ -224,9 +224,26 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Redis gives a message back to the queue only when it has not been acknowledged within
+# `visibility_timeout` seconds. Tasks are acknowledged late (CELERY_TASK_ACKS_LATE, after they
+# ran), so a task whose worker died (killed, machine lost) runs again on another worker only
+# after this long, and a task that runs longer than this is handed to a second worker while the
+# first is still at it: keep it above the longest task. Default: one hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {"task": "nominations.tasks.task_send_deadline_reminders", "schedule": 3600.0},
+    # Export files older than EXPORT_RETENTION_DAYS, and their jobs, deleted once a day.
+    "export-cleanup": {"task": "nominations.tasks.task_delete_old_exports", "schedule": 24 * 3600.0},
 }
+# The queue of the dossier builds (dossiers/services.py); empty: Celery's default queue
+# (CELERY_TASK_DEFAULT_QUEUE, "celery"), which every worker started without -Q consumes.
+DOSSIERS_QUEUE = env("DOSSIERS_QUEUE", "") or None
+
+# Exports: an award list longer than EXPORT_INLINE_MAX_ROWS rows is written by a Celery task (the
+# page shows its progress) instead of within the request; its file and job are deleted after
+# EXPORT_RETENTION_DAYS days (nominations.tasks.task_delete_old_exports, daily).
+EXPORT_INLINE_MAX_ROWS = int(env("EXPORT_INLINE_MAX_ROWS", "2000"))
+EXPORT_RETENTION_DAYS = int(env("EXPORT_RETENTION_DAYS", "7"))
 
 # Cache: Redis when configured, local memory otherwise.
 REDIS_URL = env("REDIS_URL", "")

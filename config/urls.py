@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from config.health import healthz
 
@@ -17,6 +20,9 @@ account_patterns = [
 urlpatterns = [
     # Health of the database, Redis and workers: public, for the container check and the proxy.
     path("healthz/", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says: send them to the static file (WhiteNoise),
+    # its URL resolved at the first request (a manifest storage needs collectstatic first).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico"), permanent=True), name="favicon"),
     path("admin/", admin.site.urls),
     path("tai-khoan/", include(account_patterns)),
     path("bao-cao/", include("nominations.urls_reports")),

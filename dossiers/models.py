@@ -17,6 +17,7 @@ class DocumentKind(models.TextChoices):
     TO_TRINH = "to_trinh", "Tờ trình đề nghị khen thưởng"
     BIEN_BAN = "bien_ban", "Biên bản họp Hội đồng Thi đua - Khen thưởng"
     BAO_CAO_THANH_TICH = "bao_cao_thanh_tich", "Báo cáo thành tích"
+    BAO_CAO_TOM_TAT = "bao_cao_tom_tat", "Báo cáo tóm tắt thành tích"
     DU_THAO_QUYET_DINH = "du_thao_quyet_dinh", "Dự thảo quyết định khen thưởng"
     STAGE_DOSSIER_PDF = "stage_dossier_pdf", "Hồ sơ trình khen thưởng (PDF gộp)"
     STAGE_DOSSIER_ZIP = "stage_dossier_zip", "Hồ sơ trình khen thưởng (tệp nén)"
@@ -26,8 +27,10 @@ MEMBER_KINDS = (
     DocumentKind.TO_TRINH,
     DocumentKind.BIEN_BAN,
     DocumentKind.BAO_CAO_THANH_TICH,
+    DocumentKind.BAO_CAO_TOM_TAT,
     DocumentKind.DU_THAO_QUYET_DINH,
 )
+NOMINEE_KINDS = (DocumentKind.BAO_CAO_THANH_TICH, DocumentKind.BAO_CAO_TOM_TAT)  # one per nomination
 DOSSIER_KINDS = (DocumentKind.STAGE_DOSSIER_PDF, DocumentKind.STAGE_DOSSIER_ZIP)
 
 

@@ -40,6 +40,7 @@ TEMPLATE_NAMES = {
     "to_trinh": "to_trinh",
     "bien_ban": "bien_ban",
     "du_thao_quyet_dinh": "du_thao_quyet_dinh",
+    "bao_cao_tom_tat": "bao_cao_tom_tat",
     ("bao_cao_thanh_tich", "tap_the"): "bao_cao_tap_the",
     ("bao_cao_thanh_tich", "ca_nhan"): "bao_cao_ca_nhan",
 }
@@ -50,8 +51,27 @@ class TemplateSetMissing(DossierError):
 
 
 def template_name(source: dict) -> str:
-    key = (source["kind"], source["variant"]) if source["kind"] == "bao_cao_thanh_tich" else source["kind"]
-    return TEMPLATE_NAMES[key]
+    """The template (and the key of the form's number in the legal basis's `forms`) of a document.
+    A báo cáo thành tích follows the round's `report_form` when the round names one and its
+    template set has it (Mẫu số 08 of Nghị định 98/2023 for a movement's report); otherwise the
+    form for a collective or for an individual."""
+    if source["kind"] != "bao_cao_thanh_tich":
+        return TEMPLATE_NAMES[source["kind"]]
+    wanted = source["round"].get("report_form")
+    if wanted and has_template(source["round"]["template_set"], wanted):
+        return wanted
+    return TEMPLATE_NAMES[(source["kind"], source["variant"])]
+
+
+@functools.lru_cache(maxsize=64)
+def has_template(template_set: str, name: str) -> bool:
+    from django.template import TemplateDoesNotExist
+
+    try:
+        select_template([f"dossiers/{template_set}/{name}.html"])
+    except TemplateDoesNotExist:
+        return False
+    return True
 
 
 def section_html(source: dict, meta: dict) -> str:

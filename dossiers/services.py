@@ -42,6 +42,7 @@ from dossiers.models import (
     DocumentKind,
     DossierMember,
     GeneratedDocument,
+    NOMINEE_KINDS,
 )
 from dossiers.errors import DossierError
 from dossiers.storage import write_atomically
@@ -56,6 +57,7 @@ TITLES = {
     DocumentKind.TO_TRINH: "Tờ trình đề nghị khen thưởng",
     DocumentKind.BIEN_BAN: "Biên bản họp Hội đồng Thi đua - Khen thưởng",
     DocumentKind.BAO_CAO_THANH_TICH: "Báo cáo thành tích",
+    DocumentKind.BAO_CAO_TOM_TAT: "Báo cáo tóm tắt thành tích",
     DocumentKind.DU_THAO_QUYET_DINH: "Dự thảo quyết định khen thưởng",
     DocumentKind.STAGE_DOSSIER_PDF: "Hồ sơ đề nghị khen thưởng",
     DocumentKind.STAGE_DOSSIER_ZIP: "Hồ sơ đề nghị khen thưởng",
@@ -178,6 +180,8 @@ def _needs_dispatch(record: GeneratedDocument, created: bool) -> bool:
 def source_for(record: GeneratedDocument) -> dict | None:
     if record.kind == DocumentKind.BAO_CAO_THANH_TICH:
         return sources.report_source(record.nomination)
+    if record.kind == DocumentKind.BAO_CAO_TOM_TAT:
+        return sources.summary_source(record.nomination)
     if record.kind == DocumentKind.TO_TRINH:
         return sources.to_trinh_source(record.stage, record.organisation)
     if record.kind == DocumentKind.BIEN_BAN:
@@ -215,9 +219,9 @@ def meta_for(record: GeneratedDocument, source: dict) -> dict:
     return meta
 
 
-def member_title(kind: str, source: dict) -> str:
-    if kind == DocumentKind.BAO_CAO_THANH_TICH:
-        return f"Báo cáo thành tích — {source['nominee']['name']}"
+def member_title(kind: str, source: dict, *, separator: str = " — ") -> str:
+    if kind in NOMINEE_KINDS:
+        return f"{TITLES[kind]}{separator}{source['nominee']['name']}"
     return TITLES[kind]
 
 
@@ -427,6 +431,8 @@ def plan_members(stage: Stage, organisation: Unit) -> list[PlannedMember]:
     reports = sources.report_sources(nominations)
     for nomination in nominations:
         add(DocumentKind.BAO_CAO_THANH_TICH, reports[nomination.pk], nomination)
+        if round_.summary_report_required:
+            add(DocumentKind.BAO_CAO_TOM_TAT, sources.summary_from_report(reports[nomination.pk]), nomination)
     return planned
 
 
@@ -499,7 +505,7 @@ def build_stage_dossier(record_id: int, *, task_id: str | None = None, queue: st
 
     # 2. One layout of every document, behind a cover with the contents.
     rows = [{
-        "index": index, "title": item.spec.title if item.spec.kind != DocumentKind.BAO_CAO_THANH_TICH else f"Báo cáo thành tích: {item.source['nominee']['name']}",
+        "index": index, "title": member_title(item.spec.kind, item.source, separator=": "),
         "number": pdf.number, "date": short_date(pdf.issued_on), "code": pdf.verification_code,
     } for index, (item, pdf, _docx) in enumerate(members, start=1)]
     sections = [rendering.section_html(item.source, meta_for(pdf, item.source)) for item, pdf, _docx in members]

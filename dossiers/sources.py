@@ -58,6 +58,8 @@ LEVEL_WORDS = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp x�
 def identity_for(kind: str, *, round_id: int, stage_id: int | None = None, organisation_id: int | None = None, nomination_id: int | None = None) -> str:
     if kind == DocumentKind.BAO_CAO_THANH_TICH:
         return f"bao_cao/r{round_id}/n{nomination_id}"
+    if kind == DocumentKind.BAO_CAO_TOM_TAT:
+        return f"bao_cao_tom_tat/r{round_id}/n{nomination_id}"
     prefix = {
         DocumentKind.TO_TRINH: "to_trinh",
         DocumentKind.BIEN_BAN: "bien_ban",
@@ -132,6 +134,7 @@ def round_block(round_: Round) -> dict:
         "campaign_issuer": campaign.issuer_title,
         "template_set": basis.template_set,
         "forms": dict(basis.forms or {}),
+        "report_form": round_.report_form,
         "legal_basis": {
             "number": basis.number,
             "name": basis.name,
@@ -540,6 +543,15 @@ def _report_source(nomination, round_data, values, evidence, pledge, vote) -> di
 def report_source(nomination: Nomination) -> dict:
     nomination = _nomination_queryset().get(pk=nomination.pk)
     return report_sources([nomination])[nomination.pk]
+
+
+def summary_from_report(report: dict) -> dict:
+    """The báo cáo tóm tắt thành tích of a nominee: the same facts as the full report, one page."""
+    return {**report, "kind": DocumentKind.BAO_CAO_TOM_TAT}
+
+
+def summary_source(nomination: Nomination) -> dict:
+    return summary_from_report(report_source(nomination))
 
 
 def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nomination] | None = None) -> dict:

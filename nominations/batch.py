@@ -4,6 +4,10 @@ The preview runs the workflow's checks and simulates the quotas over the whole s
 order (quotas.rules.simulate_batch). Applying calls workflow.advance() for each nomination in
 turn, each in its own transaction, so one refusal never undoes the others; the check under lock
 inside advance() is the authority, the preview only a forecast.
+
+Each call reads the round's rules once (workflow.RoundRules: stages, award forms, quota rule
+definitions, the stage's deadline) and hands them to every check; the places used are still
+counted by advance() under the quota rules' row locks, nomination by nomination.
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from django.db import DatabaseError
 
 from campaigns.models import AwardOutcome, Stage
 from nominations.models import Nomination
-from nominations.workflow import Action, TransitionError, advance, blockers, next_stage, stages_of
+from nominations.workflow import Action, RoundRules, TransitionError, advance, blockers, next_stage
 from quotas.rules import simulate_batch
 
 logger = logging.getLogger(__name__)
@@ -70,10 +74,11 @@ def _load(stage: Stage, nomination_ids):
 
 def preview_batch(*, stage: Stage, nomination_ids, actor) -> BatchPreview:
     """What approving the selection would do, nomination by nomination, in order."""
-    first = stages_of(stage.round)[0]
+    rules = RoundRules.load(stage.round)
+    first = rules.stages[0]
     rows, clean = [], []
     for nomination in _load(stage, nomination_ids):
-        reasons = [b.message for b in blockers(nomination, Action.APPROVE, actor=actor)]
+        reasons = [b.message for b in blockers(nomination, Action.APPROVE, actor=actor, round_rules=rules)]
         target = next_stage(nomination)
         if target is None and nomination.award_form.outcome == AwardOutcome.AWARD:
             reasons.append("Bước cuối cần số, ngày và người ký quyết định khen thưởng: hãy ghi quyết định khen thưởng.")
@@ -83,7 +88,7 @@ def preview_batch(*, stage: Stage, nomination_ids, actor) -> BatchPreview:
         rows.append(row)
         if not reasons:
             clean.append(nomination)
-    simulation = simulate_batch(clean, moving_past=stage.order, first_stage_order=first.order)
+    simulation = simulate_batch(clean, moving_past=stage.order, first_stage_order=first.order, rules=rules.quota_rules)
     by_pk = {item.nomination.pk: item for item in simulation.items}
     for row in rows:
         item = by_pk.get(row.nomination.pk)
@@ -99,13 +104,14 @@ def preview_batch(*, stage: Stage, nomination_ids, actor) -> BatchPreview:
 def approve_batch(*, stage: Stage, nomination_ids, actor, comment: str = "") -> list[BatchResult]:
     """Approve each nomination in turn, each in its own transaction (call outside any atomic block).
     Returns, in order, which moved and which were refused, with the reason."""
+    rules = RoundRules.load(stage.round)
     results = []
     for nomination in _load(stage, nomination_ids):
         if nomination.stage_id != stage.pk:
             results.append(BatchResult(nomination, False, "Hồ sơ không còn ở bước này."))
             continue
         try:
-            moved = advance(nomination, Action.APPROVE, actor=actor, comment=comment)
+            moved = advance(nomination, Action.APPROVE, actor=actor, comment=comment, round_rules=rules)
         except TransitionError as error:
             results.append(BatchResult(nomination, False, str(error)))
         except DatabaseError:

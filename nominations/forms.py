@@ -20,7 +20,8 @@ from criteria.selectors import criteria_for
 from nominations import display
 from nominations.models import Gender
 from nominations.services import nominee_units_for
-from nominations.validators import ALLOWED_LABEL, validate_evidence_file
+from nominations.validators import ALLOWED_LABEL, round_start, validate_evidence_file, validate_round_date
+from nominations.workflow import stages_of
 
 MIN_BIRTH_YEAR = 1930
 BOOLEAN_CHOICES = [("", _("— chưa khai —")), ("yes", _("Có")), ("no", _("Không"))]
@@ -139,6 +140,49 @@ def judge_typed(criterion, field, raw, *, judgement="", has_evidence=False) -> d
 # --- The nomination ------------------------------------------------------------------------------
 
 
+class _ListedChoices(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.objects:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.objects) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.objects)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField over objects the form has already read (`set_objects`): rendering and
+    validation use that list instead of querying the queryset again (twice per render with
+    crispy's select template, once more to validate)."""
+
+    iterator = _ListedChoices
+    objects = ()
+
+    def set_objects(self, queryset, objects):
+        self.objects = list(objects)
+        self.queryset = queryset  # kept for what reads it; also resets the widget's choices
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        model = self.queryset.model
+        key = model._meta.get_field(self.to_field_name) if self.to_field_name else model._meta.pk
+        if isinstance(value, model):
+            value = getattr(value, key.attname)
+        try:
+            wanted = key.to_python(value)  # what the database lookup would compare ("08" → 8)
+        except (ValidationError, TypeError, ValueError):
+            wanted = None
+        for obj in self.objects:
+            if wanted is not None and getattr(obj, key.attname) == wanted:
+                return obj
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+
 INDIVIDUAL_FIELDS = {
     "full_name": _("họ và tên"),
     "gender": _("giới tính"),
@@ -165,7 +209,7 @@ class NominationForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Hãy chọn tập thể hoặc cá nhân."), "invalid_choice": _("Đối tượng đề nghị không hợp lệ.")},
     )
-    nominee_unit = forms.ModelChoiceField(
+    nominee_unit = ListedModelChoiceField(
         queryset=Unit.objects.none(),
         label=_("Tập thể được đề nghị"),
         empty_label=None,
@@ -196,7 +240,7 @@ class NominationForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages=MAX_LENGTH,
     )
-    award_form = forms.ModelChoiceField(
+    award_form = ListedModelChoiceField(
         queryset=RoundAwardForm.objects.none(),
         label=_("Hình thức khen thưởng đề nghị"),
         empty_label=None,
@@ -216,8 +260,12 @@ class NominationForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, data=None, *, round_, proposing_unit, nomination=None, values=None, evidence_criteria=(), initial=None, **kwargs):
+    def __init__(self, data=None, *, round_, proposing_unit, nomination=None, values=None, evidence_criteria=(), initial=None,
+                 reads=None, **kwargs):
         self.round = round_
+        # What the form read from the database, by what it depends on; refreshed() hands it on, so
+        # that re-rendering for a changed choice reads only what the new choice needs.
+        self._reads = {} if reads is None else reads
         self.proposing_unit = proposing_unit
         self.nomination = nomination
         self.existing_values = values or {}
@@ -255,15 +303,22 @@ class NominationForm(forms.Form):
             initial[f"tc_{value.criterion_id}"] = criterion_initial(value.criterion, value)
         return initial
 
+    def _read(self, key, read):
+        if key not in self._reads:
+            self._reads[key] = read()
+        return self._reads[key]
+
     def _build_selection(self):
-        award_forms = list(self.round.award_forms.order_by("order"))
+        award_forms = self._read("award_forms", lambda: list(self.round.award_forms.order_by("order")))
         kinds = [k for k, _label in NomineeKind.choices if any(_fits(f, k) for f in award_forms)] or [NomineeKind.COLLECTIVE]
         self.fields["kind"].choices = [(k, label) for k, label in NomineeKind.choices if k in kinds]
         raw_kind = self._raw("kind")
         kind = raw_kind if raw_kind in kinds else kinds[0]
 
         fitting = [f for f in award_forms if _fits(f, kind)]
-        self.fields["award_form"].queryset = RoundAwardForm.objects.filter(pk__in=[f.pk for f in fitting]).order_by("order")
+        self.fields["award_form"].set_objects(
+            RoundAwardForm.objects.filter(pk__in=[f.pk for f in fitting]).order_by("order"), fitting
+        )
         raw_form = str(self._raw("award_form") or "")
         award_form = next((f for f in fitting if str(f.pk) == raw_form), fitting[0] if fitting else None)
 
@@ -272,8 +327,8 @@ class NominationForm(forms.Form):
         else:
             units = Unit.objects.filter(path__startswith=self.proposing_unit.path).select_related("category")
         units = units.order_by("path", "name")
-        self.fields["nominee_unit"].queryset = units
-        unit_list = list(units)
+        unit_list = self._read(("units", kind), lambda: list(units))
+        self.fields["nominee_unit"].set_objects(units, unit_list)
         raw_unit = str(self._raw("nominee_unit") or "")
         nominee_unit = next(
             (u for u in unit_list if str(u.pk) == raw_unit),
@@ -285,14 +340,15 @@ class NominationForm(forms.Form):
         if self.selected_award_form is None:
             self.criteria = []
             return
-        self.criteria = list(
+        key = ("criteria", self.selected_kind, self.selected_unit.category_id, self.selected_award_form.pk)
+        self.criteria = self._read(key, lambda: list(
             criteria_for(
                 round_=self.round,
                 nominee_kind=self.selected_kind,
                 category=self.selected_unit.category,
                 award_form=self.selected_award_form,
             )
-        )
+        ))
         missing = {}
         for criterion in self.criteria:
             name = criterion_field_name(criterion)
@@ -309,9 +365,9 @@ class NominationForm(forms.Form):
     def _label_fields(self):
         if self.selected_kind == NomineeKind.INDIVIDUAL:
             self.fields["nominee_unit"].label = _("Đơn vị công tác của cá nhân")
-        declaration = next(
+        declaration = self._read("declaration", lambda: next(
             (c for c in self.round.eligibility_conditions.all() if c.kind == EligibilityKind.DECLARATION), None
-        )
+        ))
         if declaration is not None:
             self.fields["eligibility_declared"].label = _("Đơn vị cam kết: %(label)s") % {"label": declaration.label}
             self.fields["eligibility_declared"].help_text = _("Nguồn: %(source)s. Chưa cam kết thì chỉ lưu nháp, chưa gửi được.") % {
@@ -377,6 +433,7 @@ class NominationForm(forms.Form):
             values=self.existing_values,
             evidence_criteria=self.evidence_criteria,
             initial=typed,
+            reads=self._reads,
         )
 
     def criterion_rows(self) -> list[dict]:
@@ -500,8 +557,13 @@ class CouncilMeetingForm(forms.Form):
     MEETING_FIELDS = ("date", "start_time", "end_time", "place", "chair", "secretary", "members_total",
                       "members_present", "written_opinions", "notes")
 
-    def __init__(self, *args, nominations=(), **kwargs):
+    def __init__(self, *args, round_=None, nominations=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.round = round_
+        if round_ is not None:
+            self.fields["date"].help_text = _("Dạng dd/mm/yyyy, từ %(start)s đến hôm nay.") % {
+                "start": round_start(round_).strftime("%d/%m/%Y")
+            }
         self.nominations = list(nominations)
         for nomination in self.nominations:
             self.fields[f"phieu_{nomination.pk}"] = forms.IntegerField(
@@ -514,6 +576,15 @@ class CouncilMeetingForm(forms.Form):
 
     def vote_field(self, nomination):
         return self[f"phieu_{nomination.pk}"]
+
+    def clean_date(self):
+        """The meeting took place: inside the round (nominations.validators) and not after today."""
+        day = self.cleaned_data["date"]
+        if self.round is not None:
+            validate_round_date(
+                day, round_=self.round, last_deadline=stages_of(self.round)[-1].deadline, what=_("Ngày họp"), today=clock.today()
+            )
+        return day
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,9 @@ import unicodedata
 from django import forms
 from django.core.validators import RegexValidator
 
+from campaigns import clock
 from nominations.models import CriteriaStatus
+from nominations.validators import validate_not_after_today
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y"]
 DECISION_NUMBER_RE = re.compile(r"^\d+/QĐ-[A-ZĐ0-9-]+$")
@@ -171,6 +173,11 @@ class CouncilMeetingForm(forms.Form):
                 error_messages={"invalid": "Cần nhập một số nguyên.", "min_value": "Không được âm."},
             )
 
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        validate_not_after_today(day, what="Ngày họp", today=clock.today())
+        return day
+
     def vote_fields(self):
         return [(n, self[f"vote_{n.pk}"]) for n in self.nominations]
 
@@ -213,6 +220,13 @@ class ExtensionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
 
+    def clean_new_deadline(self):
+        day = self.cleaned_data["new_deadline"]
+        today = clock.today()
+        if day < today:
+            raise forms.ValidationError(f"Hạn mới đã qua: phải từ hôm nay ({today:%d/%m/%Y}) trở đi.", code="past")
+        return day
+
 
 def _normalise_number(value: str) -> str:
     """NFC, no spaces, capitals: "123/qđ-ubnd " → "123/QĐ-UBND"."""
@@ -248,6 +262,11 @@ class DecisionForm(forms.Form):
             self.fields[f"reason_{nomination.pk}"] = forms.CharField(
                 label=f"Lý do không khen thưởng {nomination.nominee_name}", required=False, max_length=2000
             )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        validate_not_after_today(day, what="Ngày ký quyết định", today=clock.today())
+        return day
 
     def clean_number(self):
         number = _normalise_number(self.cleaned_data["number"])

@@ -25,6 +25,7 @@ from nominations.models import (
     Status,
 )
 from nominations.permissions import can_act_at_stage, council_unit_ids, officer_unit_ids
+from nominations.validators import validate_extension_deadline, validate_round_date
 from nominations.workflow import Action, TransitionError, advance, first_stage, stages_of
 
 TRACKED_FIELDS = (
@@ -103,12 +104,15 @@ def save_nomination(
     with transaction.atomic():
         if nomination is None:
             nomination = Nomination(round=round_, proposing_unit=proposing_unit, created_by=actor, stage=first_stage(round_))
-            before = None
+            before, stored = None, {}
         else:
             nomination = Nomination.objects.select_for_update(of=("self",)).get(pk=nomination.pk)
+            if nomination.round_id == round_.pk:
+                nomination.round = round_  # already loaded: the criteria are read through it
             if not nomination.is_editable_by_unit:
                 raise ServiceError("Hồ sơ đã gửi, không sửa được.")
             before = {f: getattr(nomination, f) for f in TRACKED_FIELDS}
+            stored = {f.attname: getattr(nomination, f.attname) for f in Nomination._meta.concrete_fields if f.many_to_one}
         for key in ("kind", "nominee_unit", "full_name", "gender", "birth_year", "position", "person_identifier", "award_form", "achievement_summary", "eligibility_declared"):
             if key in data:
                 setattr(nomination, key, data[key])
@@ -117,7 +121,7 @@ def save_nomination(
             nomination.birth_year = None
         nomination.person_identifier = "".join(nomination.person_identifier.split()).upper()
         try:
-            nomination.full_clean(validate_constraints=False)
+            nomination.full_clean(exclude=_known_relations(nomination, stored), validate_constraints=False)
         except ValidationError as error:
             raise ServiceError("; ".join(m for ms in error.message_dict.values() for m in ms)) from error
         _refuse_duplicates(nomination)
@@ -137,6 +141,23 @@ def save_nomination(
                     from_status=nomination.status, to_status=nomination.status, changes=changes,
                 )
     return nomination
+
+
+def _known_relations(instance, stored: dict) -> list[str]:
+    """Foreign keys full_clean() need not look up again (one query each): those unchanged since the
+    row was read (`stored`, attname → value) and those holding an object read from the database."""
+    names = []
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if not field.many_to_one or value is None:
+            continue
+        if field.attname in stored and stored[field.attname] == value:
+            names.append(field.name)
+        elif field.is_cached(instance):
+            related = field.get_cached_value(instance)
+            if related is not None and not related._state.adding and related.pk == value:
+                names.append(field.name)
+    return names
 
 
 def _plain(value):
@@ -172,15 +193,28 @@ def applicable_criteria(nomination):
     )
 
 
+VALUE_FIELDS = ("number", "flag", "text", "status")
+
+
 def _save_values(nomination, values):
+    """Store the criterion values of `values` (criterion id → {"number", "flag", "text"}) and
+    re-evaluate every applicable criterion; values of criteria that no longer apply are removed.
+
+    A constant number of queries whatever the number of criteria: the criteria, the stored values
+    and the evidence are read once, new values go in one bulk_create, changed ones in one
+    bulk_update, the rest in one DELETE. Everything is checked before anything is written.
+    Bulk writes send no model signals: the dossiers' stale flag is set by the nomination's (or the
+    evidence's) own save in the same transaction, and their fingerprint catches the rest."""
     criteria = list(applicable_criteria(nomination))
     existing = {v.criterion_id: v for v in nomination.criterion_values.all()}
     with_evidence = set(nomination.evidence.exclude(criterion=None).values_list("criterion_id", flat=True))
-    results = []
-    keep = []
+    results, created, changed = [], [], []
     for criterion in criteria:
         given = values.get(criterion.pk, {})
-        value = existing.get(criterion.pk) or CriterionValue(nomination=nomination, criterion=criterion)
+        value = existing.get(criterion.pk)
+        before = None if value is None else tuple(getattr(value, f) for f in VALUE_FIELDS)
+        if value is None:
+            value = CriterionValue(nomination=nomination, criterion=criterion)
         if criterion.pk in values:
             value.number = given.get("number") if criterion.kind == CriterionKind.PERCENTAGE else None
             value.flag = given.get("flag") if criterion.kind == CriterionKind.BOOLEAN else None
@@ -191,10 +225,21 @@ def _save_values(nomination, values):
             criterion, number=value.number, flag=value.flag, text=value.text,
             judgement=value.judgement, has_evidence=criterion.pk in with_evidence,
         )
-        value.save()
-        keep.append(value.pk)
+        if before is None:
+            created.append(value)
+        elif tuple(getattr(value, f) for f in VALUE_FIELDS) != before:
+            changed.append(value)
         results.append((criterion, value.status))
-    nomination.criterion_values.exclude(pk__in=keep).delete()
+    applicable = {criterion.pk for criterion in criteria}
+    removed = [v.pk for criterion_id, v in existing.items() if criterion_id not in applicable]
+    if removed:
+        # No cascade hangs on a criterion value; _raw_delete is one DELETE, without the per-row
+        # SELECT and signals of QuerySet.delete().
+        CriterionValue.objects.filter(pk__in=removed)._raw_delete(CriterionValue.objects.db)
+    if changed:
+        CriterionValue.objects.bulk_update(changed, list(VALUE_FIELDS))
+    if created:
+        CriterionValue.objects.bulk_create(created)
     refresh_criteria_summary(nomination, results)
 
 
@@ -253,6 +298,14 @@ def add_evidence(*, nomination, criterion, uploaded_file, actor, content_type: s
     return evidence
 
 
+def _check(validator, value, **kwargs):
+    """A shared check (nominations.validators) as a ServiceError."""
+    try:
+        validator(value, **kwargs)
+    except ValidationError as error:
+        raise ServiceError(" ".join(error.messages)) from error
+
+
 def record_council_meeting(*, actor, stage: Stage, unit: Unit, data: dict, votes: dict[int, int]) -> CouncilMeeting:
     """Record (or correct) a council meeting and each nominee's 'đồng ý' votes.
 
@@ -272,6 +325,7 @@ def record_council_meeting(*, actor, stage: Stage, unit: Unit, data: dict, votes
         raise ServiceError("Số ý kiến bằng văn bản không được lớn hơn số thành viên vắng mặt.")
     if data["end_time"] <= data["start_time"]:
         raise ServiceError("Giờ kết thúc phải sau giờ bắt đầu.")
+    _check(validate_round_date, data["date"], round_=stage.round, last_deadline=stages_of(stage.round)[-1].deadline, what="Ngày họp")
     nominations = {n.pk: n for n in Nomination.objects.filter(pk__in=votes.keys())}
     for nomination_id, votes_for in votes.items():
         nomination = nominations.get(nomination_id)
@@ -301,8 +355,7 @@ def grant_extension(*, actor, stage: Stage, unit: Unit, new_deadline, reason: st
         raise ServiceError("Chỉ cơ quan nhận hồ sơ của bước này được gia hạn.")
     if not reason.strip():
         raise ServiceError("Cần ghi rõ lý do gia hạn.")
-    if new_deadline <= stage.deadline:
-        raise ServiceError(f"Hạn mới phải sau hạn chót {stage.deadline:%d/%m/%Y}.")
+    _check(validate_extension_deadline, new_deadline, stage_deadline=stage.deadline, last_deadline=stages[-1].deadline, today=clock.today())
     with transaction.atomic():
         return DeadlineExtension.objects.create(
             stage=stage, unit=unit, new_deadline=new_deadline, reason=reason.strip(), granted_by=actor, granted_at=clock.now()
@@ -318,6 +371,7 @@ def record_decision(*, actor, round_: Round, number: str, date, signer: str, sig
         raise ServiceError("Chỉ Văn phòng Chủ tịch ở bước quyết định được ghi quyết định khen thưởng.")
     if not number.strip() or not signer.strip():
         raise ServiceError("Cần số quyết định và người ký.")
+    _check(validate_round_date, date, round_=round_, last_deadline=final.deadline, what="Ngày ký quyết định")
     with transaction.atomic():
         try:
             with transaction.atomic():

@@ -14,9 +14,15 @@ criteria that `applicable_criteria` selects, and each value judged by `criteria.
 
 Transition e-mail is muted: a simulation never writes to real officers.
 Deterministic for a seed: every choice comes from `random.Random(seed)` over ordered rows.
+
+The round's rules (stages, award forms, vote rules, quota rule definitions, criteria, deadlines)
+are read once for the run (`workflow.RoundRules`) and handed to every `advance()`; the quota
+places are still counted under lock at each move. `share_rules=False` (`--no-shared-rules`) makes
+every move read them again, as single requests do: the outcome is the same, only slower.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import random
@@ -39,7 +45,7 @@ from nominations import notifications
 from nominations.models import CriterionValue, Nomination, Registration, Status
 from nominations.permissions import STAGE_ROLES
 from nominations.services import ServiceError, judge_criterion, record_council_meeting, record_decision, register_unit
-from nominations.workflow import Action, TransitionError, advance, stages_of
+from nominations.workflow import Action, RoundRules, TransitionError, advance, stages_of
 from quotas.rules import QuotaExceeded
 
 CHUNK = 500
@@ -165,6 +171,7 @@ class _World:
         self.root = territory_root(self.campaign)
         self.officers: dict[int, object] = {}  # unit id → user acting as its officer
         self.stage_users: dict[int, object] = {}  # stage id → user acting there
+        self.rules: RoundRules | None = None  # the round's rules read once for the run (share_rules)
         self.password = make_password(None)  # unusable: simulated accounts cannot log in
 
     # -- participants
@@ -270,6 +277,7 @@ def simulate_round(
     leave_share: float = 0.0,
     return_share: float = 0.0,
     reject_share: float = 0.0,
+    share_rules: bool = True,
 ) -> SimulationResult:
     """Create `nominations` nominations in `round_` and walk them through every stage.
 
@@ -277,7 +285,8 @@ def simulate_round(
     only the rules (criteria, quotas) stop them. For a demo with nominations in every state:
     `leave_share` is the share left waiting at each stage, `return_share` the share a reviewer
     returns to the unit, `reject_share` the share a reviewer does not accept (at the final stage:
-    not awarded in the decision)."""
+    not awarded in the decision). `share_rules=False`: every advance() reads the round's rules
+    itself instead of sharing one RoundRules (same result; a check, and a measure of the saving)."""
     if nominations < 1:
         raise SimulationError("Số hồ sơ mô phỏng phải từ 1 trở lên.")
     if not all(0 <= share < 1 for share in (leave_share, return_share, reject_share)):
@@ -287,6 +296,8 @@ def simulate_round(
     world = _World(round_, rng)
     if len(world.stages) < 1 or not round_.award_forms.exists():
         raise SimulationError(f"Đợt '{round_.code}' chưa có bước xét hoặc hình thức khen thưởng.")
+    if share_rules:
+        world.rules = RoundRules.load(round_)
     with notifications.muted(), transaction.atomic():
         plan = _plan(world, nominations)
         ids = _create_drafts(world, plan)
@@ -297,8 +308,12 @@ def simulate_round(
 def _plan(world: _World, total: int) -> list[tuple]:
     """(kind, proposing unit, nominee unit, award form) for each nomination, with demo units and accounts as needed."""
     rng, round_ = world.rng, world.round
-    forms = list(round_.award_forms.order_by("order", "pk"))
-    quota_forms = set(round_.quota_rules.values_list("award_form_id", flat=True))
+    if world.rules:
+        forms = list(world.rules.award_forms)
+        quota_forms = {rule.award_form_id for rule in world.rules.quota_rules}
+    else:
+        forms = list(round_.award_forms.order_by("order", "pk"))
+        quota_forms = set(round_.quota_rules.values_list("award_form_id", flat=True))
     weights = {f.pk: 3 if f.pk in quota_forms else 1 for f in forms}
     collective_forms = [f for f in forms if f.for_collectives]
     individual_forms = [f for f in forms if f.for_individuals]
@@ -365,7 +380,10 @@ def _create_drafts(world: _World, plan) -> list[int]:
     for kind, proposing, nominee, form in plan:
         key = (kind, nominee.category_id, form.pk)
         if key not in criteria_cache:
-            criteria_cache[key] = list(criteria_for(round_=round_, nominee_kind=kind, category=nominee.category, award_form=form))
+            if world.rules:
+                criteria_cache[key] = world.rules.criteria_for(nominee_kind=kind, category=nominee.category, award_form=form)
+            else:
+                criteria_cache[key] = list(criteria_for(round_=round_, nominee_kind=kind, category=nominee.category, award_form=form))
         criteria = criteria_cache[key]
         nomination = Nomination(
             round=round_,
@@ -477,7 +495,7 @@ def _walk(world: _World, ids, *, leave_share, return_share, reject_share) -> int
         rng.shuffle(drafts)
         for nomination in drafts:
             try:
-                advance(nomination, Action.SUBMIT, actor=world.officers[nomination.proposing_unit_id])
+                advance(nomination, Action.SUBMIT, actor=world.officers[nomination.proposing_unit_id], round_rules=world.rules)
             except TransitionError as error:
                 refused += _is_quota(error)  # refused at submission: the draft stays with the unit
 
@@ -490,7 +508,10 @@ def _walk(world: _World, ids, *, leave_share, return_share, reject_share) -> int
             waiting = [n for n in _at_stage(ids, stage, [Status.IN_REVIEW]) if rng.random() >= leave_share]
             returned = [n for n in waiting if rng.random() < return_share]
             for nomination in returned:
-                advance(nomination, Action.RETURN, actor=actor, comment="Đề nghị bổ sung minh chứng, số liệu tiêu chí và biên bản họp Hội đồng.")
+                advance(
+                    nomination, Action.RETURN, actor=actor, comment="Đề nghị bổ sung minh chứng, số liệu tiêu chí và biên bản họp Hội đồng.",
+                    round_rules=world.rules,
+                )
             returned_ids = {n.pk for n in returned}
             waiting = [n for n in waiting if n.pk not in returned_ids]
             not_accepted = [n for n in waiting if rng.random() < reject_share]
@@ -498,7 +519,7 @@ def _walk(world: _World, ids, *, leave_share, return_share, reject_share) -> int
             waiting = [n for n in waiting if n.pk not in not_accepted_ids]
             if not final:
                 for nomination in not_accepted:
-                    _reject(nomination, actor, NOT_ACCEPTED_REASON)
+                    _reject(world, nomination, actor, NOT_ACCEPTED_REASON)
             _judge_pending(waiting, actor)
             if stage.holds_council:
                 _hold_council(world, actor=actor, stage=stage, unit=stage.organisation, nominations=waiting, day=stage.deadline - dt.timedelta(days=2))
@@ -508,10 +529,10 @@ def _walk(world: _World, ids, *, leave_share, return_share, reject_share) -> int
                 continue
             for nomination in waiting:
                 try:
-                    advance(nomination, Action.APPROVE, actor=actor)
+                    advance(nomination, Action.APPROVE, actor=actor, round_rules=world.rules)
                 except TransitionError as error:
                     refused += _is_quota(error)
-                    _reject(nomination, actor, str(error))
+                    _reject(world, nomination, actor, str(error))
     return refused
 
 
@@ -523,9 +544,9 @@ def _judge_pending(nominations, actor):
             judge_criterion(nomination=by_id[value.nomination_id], criterion_value=value, judgement=evaluation.MET, actor=actor)
 
 
-def _reject(nomination, actor, reason):
+def _reject(world: _World, nomination, actor, reason):
     try:
-        advance(nomination, Action.REJECT, actor=actor, comment=reason)
+        advance(nomination, Action.REJECT, actor=actor, comment=reason, round_rules=world.rules)
     except TransitionError:
         pass  # left where it is
 
@@ -538,10 +559,10 @@ def _decide(world: _World, stage, actor, nominations, day, *, not_awarded) -> in
     proposals = [n for n in nominations if n.award_form.outcome != AwardOutcome.AWARD]
     for nomination in proposals:
         try:
-            advance(nomination, Action.APPROVE, actor=actor, comment="Đề nghị cấp có thẩm quyền khen thưởng.")
+            advance(nomination, Action.APPROVE, actor=actor, comment="Đề nghị cấp có thẩm quyền khen thưởng.", round_rules=world.rules)
         except TransitionError as error:
             refused += _is_quota(error)
-            _reject(nomination, actor, str(error))
+            _reject(world, nomination, actor, str(error))
     if not awards and not not_awarded:
         return refused
     from nominations.models import AwardDecision
@@ -557,18 +578,23 @@ def _decide(world: _World, stage, actor, nominations, day, *, not_awarded) -> in
     )
     reasons = {n.pk: NOT_ACCEPTED_REASON for n in not_awarded}
     try:
-        record_decision(nominations=awards, not_awarded=reasons, **kwargs)
+        # record_decision calls advance() itself: the shared rules reach it through in_force().
+        with world.rules.in_force() if world.rules else contextlib.nullcontext():
+            record_decision(nominations=awards, not_awarded=reasons, **kwargs)
     except ServiceError:
         # One of them cannot be approved: record the decision for those that can, one by one.
         decision = record_decision(nominations=[], **kwargs)
         for nomination in awards:
             try:
-                advance(nomination, Action.APPROVE, actor=actor, comment=f"Quyết định số {decision.number}", decision=decision)
+                advance(
+                    nomination, Action.APPROVE, actor=actor, comment=f"Quyết định số {decision.number}", decision=decision,
+                    round_rules=world.rules,
+                )
             except TransitionError as error:
                 refused += _is_quota(error)
-                _reject(nomination, actor, str(error))
+                _reject(world, nomination, actor, str(error))
         for nomination in not_awarded:
-            _reject(nomination, actor, NOT_ACCEPTED_REASON)
+            _reject(world, nomination, actor, NOT_ACCEPTED_REASON)
     return refused
 
 

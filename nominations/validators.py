@@ -1,9 +1,14 @@
-"""Evidence files are accepted by their content (magic bytes), never by their name.
+"""Checks shared by the forms and the services.
 
-PDF, JPEG, PNG, and the Office Open XML files the national dossier system takes (DOCX, XLSX):
-those are ZIP archives, told apart by the part they must contain."""
+Evidence files are accepted by their content (magic bytes), never by their name: PDF, JPEG, PNG,
+and the Office Open XML files the national dossier system takes (DOCX, XLSX), which are ZIP
+archives told apart by the part they must contain.
+
+The dates of a round's records (council meetings, award decisions, extended deadlines) stay
+inside the round (see below)."""
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 
 from django.core.exceptions import ValidationError
@@ -66,3 +71,82 @@ def validate_evidence_file(uploaded) -> str:
             code="type",
         )
     return content_type
+
+
+# --- Dates of a round's records ---------------------------------------------------------------------
+#
+# A council meeting and an award decision happened on a real day of the round: not before the
+# round's year begins (nor before the campaign starts, when that is later), and, as typed into a
+# form, not after today. Services, which simulations and tests also call with a moved clock, refuse
+# only what no round can carry: a day more than one year after the round's last deadline.
+# An extended deadline lies ahead (today at the earliest: a deadline day lasts until 23:59:59),
+# after the stage's own deadline, and not more than one year after the round's last deadline.
+
+
+def _day(value: dt.date) -> str:
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def round_start(round_) -> dt.date:
+    """The first day a round's records can carry: 1 January of its year, or the campaign's start when later."""
+    start = dt.date(min(max(round_.year, dt.MINYEAR), dt.MAXYEAR), 1, 1)
+    campaign_start = round_.campaign.period_start
+    return max(start, campaign_start) if campaign_start else start
+
+
+def one_year_after(day: dt.date) -> dt.date:
+    if day.year >= dt.MAXYEAR:
+        return dt.date.max
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def round_horizon(last_deadline: dt.date) -> dt.date:
+    """The last day a round's records can carry: one year after its last deadline."""
+    return one_year_after(last_deadline)
+
+
+def validate_round_date(value: dt.date, *, round_, last_deadline: dt.date, what: str, today: dt.date | None = None) -> None:
+    """`value` (a meeting's or a decision's day) inside the round: from round_start() to the
+    round's horizon, and not after `today` when it is given (what a user types has happened)."""
+    start = round_start(round_)
+    if value < start:
+        raise ValidationError(
+            _("%(what)s không được trước ngày %(start)s, ngày bắt đầu của đợt “%(round)s”.")
+            % {"what": what, "start": _day(start), "round": round_.name},
+            code="before_round",
+        )
+    if today is not None:
+        validate_not_after_today(value, what=what, today=today)
+    horizon = round_horizon(last_deadline)
+    if value > horizon:
+        raise ValidationError(
+            _("%(what)s không được sau ngày %(limit)s (một năm sau hạn chót cuối cùng của đợt).") % {"what": what, "limit": _day(horizon)},
+            code="after_round",
+        )
+
+
+def validate_not_after_today(value: dt.date, *, what: str, today: dt.date) -> None:
+    """A meeting or a signature that is recorded has happened: not after `today`."""
+    if value > today:
+        raise ValidationError(
+            _("%(what)s không được sau hôm nay (%(today)s): chỉ ghi việc đã diễn ra.") % {"what": what, "today": _day(today)},
+            code="future",
+        )
+
+
+def validate_extension_deadline(value: dt.date, *, stage_deadline: dt.date, last_deadline: dt.date, today: dt.date) -> None:
+    """A new deadline for one unit: after the stage's deadline, not already over, at most one year
+    after the round's last deadline."""
+    if value <= stage_deadline:
+        raise ValidationError(_("Hạn mới phải sau hạn chót %(day)s.") % {"day": _day(stage_deadline)}, code="not_later")
+    if value < today:
+        raise ValidationError(_("Hạn mới đã qua: phải từ hôm nay (%(today)s) trở đi.") % {"today": _day(today)}, code="past")
+    horizon = round_horizon(last_deadline)
+    if value > horizon:
+        raise ValidationError(
+            _("Hạn mới không được sau ngày %(limit)s (một năm sau hạn chót cuối cùng của đợt).") % {"limit": _day(horizon)},
+            code="too_far",
+        )

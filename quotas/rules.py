@@ -33,12 +33,29 @@ def rule_matches(rule: QuotaRule, nomination) -> bool:
     return not category_ids or nomination.nominee_unit.category_id in category_ids
 
 
-def rules_binding(nomination, *, moving_past, first_stage_order) -> list[QuotaRule]:
-    """The round's rules that limit moving `nomination` past the stage of order `moving_past`."""
-    rules = (
-        QuotaRule.objects.filter(round_id=nomination.round_id).order_by("order", "pk").prefetch_related("categories", "exceptions")
+def round_quota_rules(round_ids) -> list[QuotaRule]:
+    """The rules (definitions only, never the places used) of these rounds, in their order, with
+    categories and exceptions prefetched: what rules_binding() and simulate_batch() judge by."""
+    return list(
+        QuotaRule.objects.filter(round_id__in=round_ids).order_by("order", "pk").prefetch_related("categories", "exceptions")
     )
-    return [rule for rule in rules if rule_binds(rule, nomination, moving_past=moving_past, first_stage_order=first_stage_order)]
+
+
+def rules_binding(nomination, *, moving_past, first_stage_order, rules=None) -> list[QuotaRule]:
+    """The round's rules that limit moving `nomination` past the stage of order `moving_past`.
+
+    `rules`: the round's rules already read for this operation (round_quota_rules(), e.g. through
+    workflow.RoundRules); without them they are read here."""
+    if rules is None:
+        rules = (
+            QuotaRule.objects.filter(round_id=nomination.round_id).order_by("order", "pk").prefetch_related("categories", "exceptions")
+        )
+    return [
+        rule
+        for rule in rules
+        if rule.round_id == nomination.round_id
+        and rule_binds(rule, nomination, moving_past=moving_past, first_stage_order=first_stage_order)
+    ]
 
 
 def rule_binds(rule: QuotaRule, nomination, *, moving_past, first_stage_order) -> bool:
@@ -77,14 +94,16 @@ def limit_for(rule: QuotaRule, unit) -> int:
     return rule.limit
 
 
-def check_quotas(nomination, *, moving_past, first_stage_order):
+def check_quotas(nomination, *, moving_past, first_stage_order, rules=None):
     """Raise QuotaExceeded if moving `nomination` past stage `moving_past` would break a rule.
 
     Call inside the transition's transaction: the rules' rows are locked (SELECT ... FOR UPDATE),
-    so two reviewers taking the last place at once are serialised and the second is refused."""
+    so two reviewers taking the last place at once are serialised and the second is refused.
+    `rules` (the round's rule definitions read once for an operation) spares reading them again;
+    the places used are counted here, after the lock, in every case."""
     from nominations.models import Nomination
 
-    rules = rules_binding(nomination, moving_past=moving_past, first_stage_order=first_stage_order)
+    rules = rules_binding(nomination, moving_past=moving_past, first_stage_order=first_stage_order, rules=rules)
     if not rules:
         return
     list(QuotaRule.objects.select_for_update().filter(pk__in=[r.pk for r in rules]).order_by("pk").values_list("pk"))
@@ -220,20 +239,22 @@ def _counted(nomination, moving_past) -> bool:
     return nomination.status == "in_review" and nomination.stage.order > moving_past
 
 
-def simulate_batch(nominations, moving_past, first_stage_order) -> BatchSimulation:
+def simulate_batch(nominations, moving_past, first_stage_order, *, rules=None) -> BatchSimulation:
     """What check_quotas would say if `nominations` were moved past stage `moving_past` one after
     another, in the given order: each one that passes takes its place before the next is judged.
 
     Reads only (one count per rule and group touched). Pass only the nominations that clear every
     other check: one refused for another reason takes no place. It gives the same verdict, and the
-    same message, as check_quotas run in turn; the real check under lock stays authoritative."""
+    same message, as check_quotas run in turn; the real check under lock stays authoritative.
+    `rules`: the rounds' rule definitions already read (round_quota_rules()); read here otherwise."""
     from nominations.models import Nomination
 
     nominations = list(nominations)
     round_ids = {n.round_id for n in nominations}
-    rules = list(
-        QuotaRule.objects.filter(round_id__in=round_ids).order_by("order", "pk").prefetch_related("categories", "exceptions")
-    ) if nominations else []
+    if not nominations:
+        rules = []
+    elif rules is None:
+        rules = round_quota_rules(round_ids)
     effects: dict = {}
     items = []
     for nomination in nominations:

@@ -1,6 +1,8 @@
 """Top-level test configuration: kept minimal; fixtures live in the nearest conftest."""
+import contextlib
 from urllib.parse import urlsplit
 
+import pytest
 from django.conf import settings
 
 
@@ -11,3 +13,44 @@ def pytest_report_header(config):
     celery = "eager" if settings.CELERY_TASK_ALWAYS_EAGER else f"broker {broker.scheme}://{broker.hostname}:{broker.port}"
     cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     return f"thidua: database={engine}, celery={celery}, cache={cache}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """pytest-django's fixture, plus a safety net on PostgreSQL: before the test database is dropped,
+    every other session still using it is ended (PostgreSQL refuses DROP DATABASE while "N other
+    sessions are using the database"). The helpers close their own sessions (tests/servers.py:
+    _Process.stop(), wait_for_database_sessions_to_end); whatever one left behind (a worker killed
+    with SIGKILL, a thread that kept its connection, a live server's thread) is named here so that
+    it can be fixed where it starts. SQLite: nothing to do."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    from tests.servers import end_other_database_sessions
+
+    with django_db_blocker.unblock():
+        try:
+            ended = end_other_database_sessions()
+        except Exception as error:  # noqa: BLE001 - a safety net must not hide the run's own result
+            ended, failure = [], error
+        else:
+            failure = None
+    if failure is not None:
+        _say(request, f"thidua: could not end the other sessions of the test database: {failure!r}")
+    elif ended:
+        _say(request, f"thidua: {len(ended)} session(s) still used the test database at the end and were ended:", *ended)
+
+
+def _say(request, *lines):
+    """Print past pytest's output capture (a session fixture's teardown output is otherwise shown
+    only when it fails)."""
+    plugins = request.config.pluginmanager
+    reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
+    if reporter is None:
+        return
+    with capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext():
+        reporter.write_line("")
+        for index, line in enumerate(lines):
+            reporter.write_line(("  " if index else "") + line, yellow=True)

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import pytest
 import yaml
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, assume, event, given, settings, strategies as st
@@ -30,10 +31,12 @@ from campaigns.models import Campaign, Round, Stage, Unit, UnitCategory
 from campaigns.services.loading import DATA_DIR, CampaignDataError, load_campaign_files
 from campaigns.services.units import UnitImportError, import_units
 from criteria.models import Criterion, CriterionKind
-from nominations.models import CouncilMeeting, CouncilVote, CriterionValue, Nomination, NominationEvent, Registration
+from nominations.models import (
+    AwardDecision, CouncilMeeting, CouncilVote, CriterionValue, DeadlineExtension, Nomination, NominationEvent, Registration, Status,
+)
 from nominations.services import applicable_criteria
 from quotas.models import QuotaRule
-from tests.nominations.conftest import new_nomination, nt_world  # noqa: F401  (nt_world is a fixture)
+from tests.nominations.conftest import new_nomination, nt_world, ready_at_stage  # noqa: F401  (nt_world is a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -243,7 +246,7 @@ def test_council_form_hostile_counts_times_dates_error_or_consistent_meeting(dra
 
     @EXAMPLES
     @given(
-        date=dirty(date_text, "25/11/2024"),
+        date=dirty(date_text, "20/11/2024"),  # today at INSIDE_UNIT_STAGE: a later day is refused
         start=dirty(time_text, "08:00"),
         end=dirty(time_text, "10:00"),
         total=dirty(count, "9"),
@@ -271,6 +274,118 @@ def test_council_form_hostile_counts_times_dates_error_or_consistent_meeting(dra
             assert meeting.start_time < meeting.end_time
             for vote in CouncilVote.objects.filter(meeting=meeting):
                 assert 0 <= vote.votes_for <= meeting.members_present + meeting.written_opinions
+
+    example()
+
+
+# --- Dates of the round's records: meetings, extended deadlines, decisions ------------------------------
+
+ROUND_START = dt.date(2024, 4, 16)  # the Ninh Thuận campaign starts on 16/04/2024 (round year 2024)
+ROUND_HORIZON = dt.date(2025, 12, 31)  # one year after the round's last deadline, 31/12/2024
+near_days = st.dates(min_value=dt.date(2023, 1, 1), max_value=dt.date(2026, 12, 31))
+any_day = st.one_of(
+    st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
+    near_days,
+    st.sampled_from([dt.date(1, 1, 1), dt.date(9999, 12, 31), ROUND_START, ROUND_START - dt.timedelta(days=1),
+                     ROUND_HORIZON, ROUND_HORIZON + dt.timedelta(days=1)]),
+)
+
+
+def day_text(day: dt.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def rolled_back(call):
+    """Run one example in a savepoint that is always rolled back: each example sees the same world."""
+    with transaction.atomic():
+        result = call()
+        transaction.set_rollback(True)
+    return result
+
+
+def test_council_form_any_date_saved_only_inside_the_round_up_to_today(draft):
+    world, nomination = draft
+    client = fresh_client(world.users[f"officer:{UNIT}"])
+    url = reverse("unit_council", args=[world.round.pk])
+    today = dt.date(2024, 11, 20)  # INSIDE_UNIT_STAGE
+
+    @EXAMPLES
+    @given(day=any_day)
+    def example(day):
+        data = {"date": day_text(day), "start_time": "08:00", "end_time": "10:00", "place": "Hội trường", "chair": "Lê Văn A",
+                "secretary": "Trần Thị B", "members_total": "9", "members_present": "9", "written_opinions": "0",
+                f"phieu_{nomination.pk}": "9"}
+
+        def post():
+            before_counts = counts()
+            response = client.post(url, data)
+            event(f"answer {response.status_code}")
+            assert_clean_answer(response)
+            if ROUND_START <= day <= today:
+                assert response.status_code == 302
+                assert CouncilMeeting.objects.get(unit=world.units[UNIT]).date == day
+            else:
+                assert response.status_code == 200 and list(response.context["form"].errors) == ["date"]
+                assert counts() == before_counts
+
+        rolled_back(post)
+
+    example()
+
+
+def test_extension_form_hostile_deadlines_refused_or_inside_the_round(nt_world, settings):
+    settings.PORTAL_NOW = "2024-12-10T10:00"  # inside the provincial review; the unit deadline 30/11/2024 is over
+    world = nt_world
+    today, stage_deadline = dt.date(2024, 12, 10), world.stages[0].deadline
+    client = fresh_client(world.users["stage:2"])
+    url = reverse("review_extensions", args=(world.round.pk, 2))
+
+    @EXAMPLES
+    @given(deadline=st.one_of(any_day.map(day_text), date_text))
+    def example(deadline):
+        data = {"unit": str(world.units[UNIT].pk), "new_deadline": deadline, "reason": "Đơn vị có văn bản xin gia hạn."}
+
+        def post():
+            response = client.post(url, data)
+            event(f"answer {response.status_code}")
+            assert_clean_answer(response)
+            extensions = list(DeadlineExtension.objects.all())
+            if response.status_code == 302:
+                assert len(extensions) == 1
+                assert max(stage_deadline + dt.timedelta(days=1), today) <= extensions[0].new_deadline <= ROUND_HORIZON
+            else:
+                assert extensions == []
+
+        rolled_back(post)
+
+    example()
+
+
+def test_decision_form_hostile_dates_refused_or_inside_the_round(nt_world, settings):
+    world = nt_world
+    nomination = ready_at_stage(world, UNIT, order=4)
+    settings.PORTAL_NOW = "2024-12-30T10:00"  # inside the decision stage (deadline 31/12/2024)
+    client = fresh_client(world.users["stage:4"])
+    url = reverse("review_decision", args=(world.round.pk,))
+
+    @EXAMPLES
+    @given(date=st.one_of(any_day.map(day_text), date_text))
+    def example(date):
+        data = {"number": "123/QĐ-UBND", "date": date, "signer": "Trần Quốc Nam", f"award_{nomination.pk}": "on"}
+
+        def post():
+            response = client.post(url, data)
+            event(f"answer {response.status_code}")
+            assert_clean_answer(response)
+            decisions = list(AwardDecision.objects.all())
+            status = Nomination.objects.get(pk=nomination.pk).status
+            if response.status_code == 302:
+                assert len(decisions) == 1 and ROUND_START <= decisions[0].date <= ROUND_HORIZON
+                assert status == Status.AWARDED
+            else:
+                assert decisions == [] and status == Status.IN_REVIEW
+
+        rolled_back(post)
 
     example()
 

@@ -32,7 +32,8 @@ _SCRUBBED = {
     "DEFAULT_FILE_STORAGE_BACKEND", "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER",
     "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL", "CELERY_BROKER_URL",
     "CELERY_RESULT_BACKEND", "REDIS_URL", "SECURE_COOKIES", "SECURE_SSL_REDIRECT",
-    "SECURE_HSTS_SECONDS", "LOG_LEVEL", "PORTAL_NOW", "DJANGO_SETTINGS_MODULE",
+    "SECURE_HSTS_SECONDS", "LOG_LEVEL", "PORTAL_NOW", "DJANGO_SETTINGS_MODULE", "CELERY_VISIBILITY_TIMEOUT",
+    "DOSSIERS_QUEUE", "EXPORT_INLINE_MAX_ROWS", "EXPORT_RETENTION_DAYS",
     "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTEST_ARGS",
 }
 
@@ -376,6 +377,41 @@ def test_celery_app_takes_eager_mode_from_settings():
     result = run_python("from config.celery import app; print(app.conf.task_always_eager)")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True"]
+
+
+EXPORT_AND_QUEUE_SETTINGS = ["EXPORT_INLINE_MAX_ROWS", "EXPORT_RETENTION_DAYS", "DOSSIERS_QUEUE", "CELERY_BROKER_TRANSPORT_OPTIONS"]
+
+
+def test_settings_exports_queues_and_visibility_timeout_defaults():
+    values = settings_in_subprocess(EXPORT_AND_QUEUE_SETTINGS)
+    assert values == {
+        "EXPORT_INLINE_MAX_ROWS": 2000, "EXPORT_RETENTION_DAYS": 7,
+        "DOSSIERS_QUEUE": None,  # Celery's default queue
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {"visibility_timeout": 3600},
+    }
+
+
+def test_settings_exports_queues_and_visibility_timeout_from_environment():
+    values = settings_in_subprocess(
+        EXPORT_AND_QUEUE_SETTINGS,
+        EXPORT_INLINE_MAX_ROWS="500", EXPORT_RETENTION_DAYS="30", DOSSIERS_QUEUE="dossiers", CELERY_VISIBILITY_TIMEOUT="7200",
+    )
+    assert values == {
+        "EXPORT_INLINE_MAX_ROWS": 500, "EXPORT_RETENTION_DAYS": 30, "DOSSIERS_QUEUE": "dossiers",
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {"visibility_timeout": 7200},
+    }
+
+
+def test_celery_app_takes_visibility_timeout_and_beat_schedule_from_settings():
+    result = run_python(
+        "import json; from config.celery import app; "
+        "print(json.dumps([app.conf.broker_transport_options, sorted(app.conf.beat_schedule)]))",
+        CELERY_VISIBILITY_TIMEOUT="5400",
+    )
+    assert result.returncode == 0, result.stderr
+    options, schedule = json.loads(result.stdout.strip().splitlines()[-1])
+    assert options == {"visibility_timeout": 5400}
+    assert schedule == ["deadline-reminders", "export-cleanup"]
 
 
 def test_settings_vietnamese_language_and_time_zone():

@@ -92,6 +92,7 @@ class Entry:
 MATRIX: dict[str, Entry] = {
     # --- Public -----------------------------------------------------------------------------------
     "healthz": Entry(get=public(200)),
+    "favicon": Entry(get=public(301)),  # a permanent redirect to the static file
     "login": Entry(get=answers(REDIRECT, anonymous=200)),
     "logout": Entry(get=public(405)),
     "password_reset": Entry(get=public(200)),

@@ -27,6 +27,7 @@ from campaigns.models import (
     LegalBasis,
     Level,
     NomineeKind,
+    ReportForm,
     Round,
     RoundAwardForm,
     RoundKind,
@@ -44,6 +45,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # number where a table is): the file is refused with a problem naming it, never with a traceback.
 SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError, ArithmeticError)
 REFERENCE_FILE = "reference.yaml"
+PERCENT_OPERATORS = [Operator.GTE, Operator.GT, Operator.EQ, Operator.LTE]
 # libyaml's C parser when PyYAML has it (8x faster), the pure-Python one otherwise.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -206,6 +208,27 @@ class _Validator:
         elif value < 0:
             self.problem(path, where, f"'{key}' không được âm ({value})")
 
+    def check_percentage(self, path, where, entry, *, required, name):
+        """`operator` and `threshold` of a percentage (a criterion's, a campaign target's): the
+        operator one of ≥ > = ≤, the threshold a finite number from 0 to 100. `required`: both
+        must be there (a percentage criterion); a target may state neither. `name` names the
+        figure in the message ("ngưỡng", "giá trị")."""
+        operator, threshold = entry.get("operator"), entry.get("threshold")
+        if required or operator:
+            self.check_choice(path, where, operator, "operator", PERCENT_OPERATORS)
+        if threshold is None:
+            if required:
+                self.problem(path, where, "tiêu chí tỷ lệ cần 'threshold'")
+            return
+        try:
+            value = Decimal(str(threshold))
+        except (InvalidOperation, ValueError):
+            value = None
+        if value is None or not value.is_finite():
+            self.problem(path, where, f"{name} phải là số (nhận được '{threshold}')")
+        elif value < 0 or value > 100:
+            self.problem(path, where, f"ngưỡng tỷ lệ phải từ 0 đến 100% (nhận được {threshold})")
+
     def validate_reference(self, path, data):
         for i, category in enumerate(data.get("categories") or []):
             where = f"categories[{i}]"
@@ -256,13 +279,7 @@ class _Validator:
                 self.problem(path, where, "mã mục tiêu trùng lặp")
             target_codes.add(target.get("code"))
             self.require(path, where, target, ["code", "label", "source"])
-            if target.get("operator"):
-                self.check_choice(path, where, target["operator"], "operator", [Operator.GTE, Operator.GT, Operator.EQ, Operator.LTE])
-            if target.get("threshold") is not None:
-                try:
-                    Decimal(str(target["threshold"]))
-                except (InvalidOperation, ValueError):
-                    self.problem(path, where, f"giá trị phải là số (nhận được '{target['threshold']}')")
+            self.check_percentage(path, where, target, required=False, name="giá trị")
         round_codes = set()
         for i, round_data in enumerate(data.get("rounds") or []):
             where = f"rounds[{i}] ({round_data.get('code')})"
@@ -291,6 +308,14 @@ class _Validator:
             self.problem(path, where, f"căn cứ pháp lý không tồn tại: '{data['legal_basis']}'")
         registration = data.get("registration") or {}
         self.check_date(path, f"{where}.registration", registration.get("deadline"), "deadline", required=False)
+        report_form = data.get("report_form") or ""
+        self.check_choice(path, where, report_form, "report_form", ReportForm.values)
+        if report_form and not data.get("report_form_source"):
+            self.problem(path, where, "'report_form' phải kèm 'report_form_source' (điều, khoản của văn bản yêu cầu mẫu này)")
+        if not isinstance(data.get("summary_report_required", False), bool):
+            self.problem(path, where, f"'summary_report_required' phải là true hoặc false (nhận được '{data['summary_report_required']}')")
+        elif data.get("summary_report_required") and not data.get("summary_report_source"):
+            self.problem(path, where, "'summary_report_required' phải kèm 'summary_report_source' (điều, khoản của văn bản yêu cầu báo cáo tóm tắt)")
 
         forms = set()
         for i, form in enumerate(data.get("award_forms") or []):
@@ -381,17 +406,7 @@ class _Validator:
                 if form not in forms:
                     self.problem(path, w, f"hình thức khen thưởng không có trong đợt: '{form}'")
             if criterion.get("kind") == CriterionKind.PERCENTAGE:
-                self.check_choice(path, w, criterion.get("operator"), "operator", [Operator.GTE, Operator.GT, Operator.EQ, Operator.LTE])
-                threshold = criterion.get("threshold")
-                try:
-                    value = Decimal(str(threshold))
-                except (InvalidOperation, ValueError):
-                    self.problem(path, w, f"ngưỡng phải là số (nhận được '{threshold}')")
-                    continue
-                if threshold is None or not value.is_finite():
-                    self.problem(path, w, "tiêu chí tỷ lệ cần 'threshold'")
-                elif value < 0 or value > 100:
-                    self.problem(path, w, f"ngưỡng tỷ lệ phải từ 0 đến 100% (nhận được {threshold})")
+                self.check_percentage(path, w, criterion, required=True, name="ngưỡng")
             if criterion.get("kind") == CriterionKind.RANKING:
                 if not criterion.get("accepted_values"):
                     self.problem(path, w, "tiêu chí xếp hạng cần 'accepted_values'")
@@ -617,6 +632,10 @@ class _Writer:
                 "registration_source": registration.get("source", ""),
                 "pledge_label": registration.get("pledge_label", ""),
                 "units_propose_for_children": bool(data.get("units_propose_for_children", False)),
+                "report_form": data.get("report_form") or "",
+                "report_form_source": data.get("report_form_source") or "",
+                "summary_report_required": bool(data.get("summary_report_required", False)),
+                "summary_report_source": data.get("summary_report_source") or "",
                 "source": data.get("source", ""),
                 "notes": (data.get("notes") or "").strip(),
             },

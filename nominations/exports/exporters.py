@@ -8,7 +8,8 @@
 from __future__ import annotations
 
 import io
-from typing import Callable, Iterable
+from itertools import groupby
+from typing import Callable, Iterable, Iterator
 
 from django.utils.text import slugify
 
@@ -53,6 +54,24 @@ def ascii_slug(text: str) -> str:
 
 def _round_slug(round_: Round) -> str:
     return f"{ascii_slug(round_.campaign.code)}-{ascii_slug(round_.code)}"
+
+
+def round_heading(round_: Round, title: str, *details: str, exported: str = "") -> list[str]:
+    """The heading rows of a round's sheet: the campaign, TITLE — ROUND in capitals, the details,
+    the export date (followed by `exported`, e.g. a count)."""
+    return [
+        round_.campaign.name,
+        f"{title} — {round_.name}".upper(),
+        *details,
+        f"Ngày xuất: {clock.today():%d/%m/%Y}.{exported}",
+    ]
+
+
+def award_form_runs(records: Iterable, form_id: Callable) -> Iterator[tuple[int, Iterator]]:
+    """Records sorted by award form, one award form at a time: (its id, an iterator of its records),
+    lazily (itertools.groupby), so a streamed list stays streamed; read a run before asking for the
+    next one."""
+    return groupby(records, key=form_id)
 
 
 # --- The award list ------------------------------------------------------------------------------
@@ -106,15 +125,13 @@ class AwardListExporter(Exporter):
         ]
 
     def heading(self, award_form_name: str = "", count: int | None = None) -> list[str]:
-        title = f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG — {self.round.name}".upper()
+        heading = round_heading(
+            self.round, "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG", self.resolved.describe(),
+            exported=f" Số hồ sơ: {self.count() if count is None else count}.",
+        )
         if award_form_name:
-            title += f"\nHình thức: {award_form_name}"
-        return [
-            self.round.campaign.name,
-            title,
-            self.resolved.describe(),
-            f"Ngày xuất: {clock.today():%d/%m/%Y}. Số hồ sơ: {self.count() if count is None else count}.",
-        ]
+            heading[1] += f"\nHình thức: {award_form_name}"
+        return heading
 
     def _rows(self, records) -> Iterable[list]:
         number = 0
@@ -129,7 +146,7 @@ class AwardListExporter(Exporter):
             votes, members = vote or (None, None)
             yield [
                 number,
-                full_name if kind == NomineeKind.INDIVIDUAL else nominee_unit,
+                selectors.nominee_name(kind, full_name, nominee_unit),
                 position or None,
                 proposing_unit,
                 KIND_LABELS.get(kind, kind),
@@ -158,17 +175,14 @@ class AwardListExporter(Exporter):
         if self.resolved.award_form is not None:
             forms = [self.resolved.award_form]
         per_form = selectors.count_by_award_form(self.queryset)
-        pending = iter(records)
-        lookahead = [next(pending, None)]
-
-        def run(form_id):
-            while lookahead[0] is not None and lookahead[0][0][1] == form_id:
-                yield lookahead[0]
-                lookahead[0] = next(pending, None)
-
+        runs = award_form_runs(records, lambda row: row[0][1])  # (record, vote): the record's award form id
+        run = next(runs, None)
         for form in forms:
             heading = self.heading(form.name, per_form.get(form.pk, 0))
-            yield Sheet(title=form.name, heading=heading, columns=columns, rows=self._rows(run(form.pk)))
+            mine = run is not None and run[0] == form.pk  # a form with no nomination: an empty sheet
+            yield Sheet(title=form.name, heading=heading, columns=columns, rows=self._rows(run[1] if mine else ()))
+            if mine:  # the writer has read this sheet's rows by now
+                run = next(runs, None)
 
 
 # --- The quota report ----------------------------------------------------------------------------
@@ -235,12 +249,10 @@ class QuotaReportExporter(Exporter):
         stage_notes = [f"Bước {s.order}: {s.name} — hạn chót {s.deadline:%d/%m/%Y}." for s in stages]
         yield Sheet(
             title="Số lượng khen thưởng",
-            heading=[
-                self.round.campaign.name,
-                f"BÁO CÁO SỐ LƯỢNG KHEN THƯỞNG — {self.round.name}".upper(),
+            heading=round_heading(
+                self.round, "BÁO CÁO SỐ LƯỢNG KHEN THƯỞNG",
                 "Số hồ sơ đã qua từng bước và còn giữ chỗ (đang xét ở bước sau, được khen thưởng hoặc đã đề nghị cấp trên).",
-                f"Ngày xuất: {clock.today():%d/%m/%Y}.",
-            ],
+            ),
             columns=columns,
             rows=rows(),
             notes=[
@@ -266,9 +278,6 @@ class ParticipationExporter(Exporter):
     def filename(self) -> str:
         return f"tham-gia-thoi-han-{_round_slug(self.round)}.xlsx"
 
-    def _heading(self, title: str) -> list[str]:
-        return [self.round.campaign.name, f"{title} — {self.round.name}".upper(), f"Ngày xuất: {clock.today():%d/%m/%Y}."]
-
     def sheets(self) -> Iterable[Sheet]:
         data = selectors.participation(self.round)
         first = data.stages[0]
@@ -281,7 +290,7 @@ class ParticipationExporter(Exporter):
         ]
         yield Sheet(
             title="Đơn vị tham gia",
-            heading=self._heading("Đơn vị tham gia, gửi hồ sơ"),
+            heading=round_heading(self.round, "Đơn vị tham gia, gửi hồ sơ"),
             columns=[
                 Column("STT", 6, INT),
                 Column("Đơn vị", 36),
@@ -317,7 +326,7 @@ class ParticipationExporter(Exporter):
             stage_rows.append([n, f"{t.stage.order}. {t.stage.name}", organisation, t.deadline, unit, t.on_time, t.late, t.waiting])
         yield Sheet(
             title="Theo hạn chót",
-            heading=self._heading("Thực hiện theo hạn chót"),
+            heading=round_heading(self.round, "Thực hiện theo hạn chót"),
             columns=[
                 Column("STT", 6, INT),
                 Column("Việc, bước", 44),
@@ -345,7 +354,7 @@ class ParticipationExporter(Exporter):
         ]
         yield Sheet(
             title="Gia hạn",
-            heading=self._heading("Các trường hợp gia hạn"),
+            heading=round_heading(self.round, "Các trường hợp gia hạn"),
             columns=[
                 Column("STT", 6, INT),
                 Column("Bước", 36),
@@ -398,12 +407,11 @@ class DecisionListExporter(Exporter):
         ]
 
     def _groups(self):
-        records = list(selectors.decision_rows(self.decision))
+        """[(award form id, its name, its records)]: the records are in memory (one decision's)."""
         forms = []
-        for record in records:
-            if not forms or forms[-1][0] != record[0]:
-                forms.append((record[0], record[1], []))
-            forms[-1][2].append(record)
+        for form_id, run in award_form_runs(selectors.decision_rows(self.decision), lambda record: record[0]):
+            records = list(run)
+            forms.append((form_id, records[0][1], records))
         return forms
 
     def sheets(self) -> Iterable[Sheet]:

@@ -4,17 +4,22 @@ pretix's habit for exports: create the job row first, pass its id to the task, w
 atomically, let the page poll the row. Running the task twice gives the same file: the old one is
 removed before the new one is written. The task checks the permission again: a user whose role
 was taken away between the click and the worker gets an error and no file.
+
+Jobs and their files are kept EXPORT_RETENTION_DAYS days (delete_old_exports, a daily task).
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from campaigns import clock
@@ -28,7 +33,7 @@ from .filters import AwardListFilters, FilterError
 logger = logging.getLogger(__name__)
 
 # An award list longer than this is written by a Celery task, with progress in the page.
-INLINE_MAX_ROWS = getattr(settings, "EXPORT_INLINE_MAX_ROWS", 2000)
+INLINE_MAX_ROWS = settings.EXPORT_INLINE_MAX_ROWS
 REFUSED = "Tài khoản không còn quyền xem danh sách của đợt này: không xuất tệp."
 QUEUE_DOWN = "Không gửi được yêu cầu tới bộ xử lý nền. Vui lòng thử lại sau ít phút."
 
@@ -108,3 +113,50 @@ def run_export_job(job_id: int) -> ExportJob | None:
     job.status, job.progress, job.finished_at = ExportStatus.DONE, rows, clock.now()
     job.save(update_fields=["file", "filename", "status", "progress", "finished_at"])
     return job
+
+
+CLEANUP_BATCH = 500
+
+
+def delete_old_exports(*, batch_size: int = CLEANUP_BATCH) -> int:
+    """Delete the export jobs created more than EXPORT_RETENTION_DAYS days ago, with their files
+    (through the storage API: the file system or an S3 bucket). Returns how many jobs went.
+
+    Batches of `batch_size` jobs: their files first, then the rows in one query, so a crash in
+    between leaves rows whose files are already gone, which the next run deletes (a missing file is
+    not an error). A file that cannot be deleted (permissions, the bucket unreachable) keeps its
+    row, so that the next run tries again, and is logged. Ages are real time (created_at), not the
+    portal's clock, which a demo may set years back."""
+    cutoff = timezone.now() - dt.timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    old = ExportJob.objects.filter(created_at__lt=cutoff).order_by("pk")
+    deleted, after = 0, 0
+    while batch := list(old.filter(pk__gt=after).values_list("pk", "file")[:batch_size]):
+        after = batch[-1][0]
+        gone = []
+        for pk, name in batch:
+            try:
+                _delete_file(name)
+            except Exception:  # noqa: BLE001 - keep the row, try again tomorrow, go on with the others
+                logger.exception("Export job %s: file %s could not be deleted; job kept", pk, name)
+            else:
+                gone.append(pk)
+        deleted += ExportJob.objects.filter(pk__in=gone).delete()[1].get(ExportJob._meta.label, 0)
+    if deleted:
+        logger.info("Deleted %s export job(s) older than %s days", deleted, settings.EXPORT_RETENTION_DAYS)
+    return deleted
+
+
+def _delete_file(name: str):
+    """Delete a job's file if there is one (storages do nothing for a missing file), then its
+    folder `private/exports/<id>/` where folders exist (the file system) and it is empty."""
+    if not name:
+        return
+    default_storage.delete(name)
+    try:
+        folder = Path(default_storage.path(name)).parent
+    except NotImplementedError:  # an object store: no folders
+        return
+    try:
+        folder.rmdir()
+    except OSError:  # not empty, or already gone
+        pass

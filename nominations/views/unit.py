@@ -415,7 +415,7 @@ def unit_council(request, round_id):
         initial = {name: getattr(meeting, name) for name in CouncilMeetingForm.MEETING_FIELDS}
         initial.update({f"phieu_{nid}": votes for nid, votes in selectors.votes_of_meeting(meeting).items()})
     form = CouncilMeetingForm(
-        request.POST if request.method == "POST" else None, nominations=open_nominations, initial=initial
+        request.POST if request.method == "POST" else None, round_=round_, nominations=open_nominations, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         try:

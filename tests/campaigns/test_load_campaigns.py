@@ -31,6 +31,24 @@ def nt_copy(tmp_path):
     return edit
 
 
+def target(**fields):
+    """A campaign target (mục tiêu) for the Ninh Thuận file, which states none."""
+    return {"code": "muc-tieu-thu", "label": "Mục tiêu thử", "source": "KH, mục II", "operator": "gte", "threshold": 60, **fields}
+
+
+def test_targets_without_a_figure_and_with_one_are_loaded(nt_copy):
+    """A target may state no operator and no figure (a qualitative goal), or both."""
+    from campaigns.models import CampaignTarget
+
+    def add(data):
+        data["targets"] = [target(), target(code="muc-tieu-dinh-tinh", operator=None, threshold=None)]
+
+    load_campaign_files(nt_copy(add))
+    assert sorted(CampaignTarget.objects.values_list("code", "operator", "threshold")) == [
+        ("muc-tieu-dinh-tinh", "", None), ("muc-tieu-thu", "gte", 60),
+    ]
+
+
 def counts():
     return (Campaign.objects.count(), Round.objects.count(), Stage.objects.count(), Criterion.objects.count(), QuotaRule.objects.count(), Unit.objects.count())
 
@@ -69,6 +87,22 @@ def test_edited_file_updates_the_database(nt_copy):
             lambda d: next(c for c in d["rounds"][0]["criteria"] if c["kind"] == "percentage").__setitem__("threshold", 120),
             "ngưỡng tỷ lệ phải từ 0 đến 100% (nhận được 120)",
         ),
+        (
+            lambda d: next(c for c in d["rounds"][0]["criteria"] if c["kind"] == "percentage").pop("threshold"),
+            "tiêu chí tỷ lệ cần 'threshold'",
+        ),
+        (
+            lambda d: next(c for c in d["rounds"][0]["criteria"] if c["kind"] == "percentage").__setitem__("threshold", "bảy mươi"),
+            "ngưỡng phải là số (nhận được 'bảy mươi')",
+        ),
+        (
+            lambda d: next(c for c in d["rounds"][0]["criteria"] if c["kind"] == "percentage").__setitem__("operator", "gần bằng"),
+            "'operator' không hợp lệ: 'gần bằng'",
+        ),
+        # A campaign target: the same checks as a percentage criterion's, but it may state no figure.
+        (lambda d: d.setdefault("targets", []).append(target(threshold=120)), "targets[0] (muc-tieu-thu): ngưỡng tỷ lệ phải từ 0 đến 100% (nhận được 120)"),
+        (lambda d: d.setdefault("targets", []).append(target(threshold="60%")), "targets[0] (muc-tieu-thu): giá trị phải là số (nhận được '60%')"),
+        (lambda d: d.setdefault("targets", []).append(target(operator="xap-xi")), "targets[0] (muc-tieu-thu): 'operator' không hợp lệ: 'xap-xi'"),
         (lambda d: d["rounds"][0]["stages"][1].pop("deadline"), "bước xét không có hạn chót"),
         (lambda d: d["rounds"][0]["stages"][1].__setitem__("deadline", "20/12/2024"), "'deadline' phải là ngày dạng YYYY-MM-DD"),
         (lambda d: d["rounds"][0]["stages"][1].__setitem__("organisation", "so-khong-co"), "cơ quan thực hiện không tồn tại: 'so-khong-co'"),

@@ -15,9 +15,7 @@ from tests.test_permission_matrix import MATRIX, ROLES, matrix  # noqa: F401  (m
 pytestmark = pytest.mark.e2e
 
 # url name → why it is allowed for now (and whose it is).
-KNOWN = {
-    "reports_dashboard": "templates/reports/_chart.html: style=\"max-width: ...\" on the SVG charts (reports)",
-}
+KNOWN: dict[str, str] = {}
 
 COLLECT = """
 window.__cspViolations = [];

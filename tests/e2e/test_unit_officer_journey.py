@@ -125,7 +125,7 @@ def test_unit_officer_registers_nominates_fixes_votes_submits_then_deadline_refu
 
     # --- The unit council's meeting and votes -------------------------------------------------
     s.goto(reverse("unit_council", args=[round_.pk]))
-    page.fill("input[name=date]", "25/11/2024")
+    page.fill("input[name=date]", "20/11/2024")
     page.fill("input[name=start_time]", "08:00")
     page.fill("input[name=end_time]", "10:30")
     page.fill("input[name=place]", "Phòng họp tầng 2, Sở Tài chính")

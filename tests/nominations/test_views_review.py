@@ -180,6 +180,15 @@ def test_queue_query_count_does_not_grow_with_nominations(nt_world, client, djan
     assert len(response.context["page"].object_list) == 6
 
 
+def test_queue_links_to_the_rounds_dossiers_which_the_reviewer_may_open(nt_world, client):
+    client_for(client, nt_world.users["stage:2"])
+    ready_at_stage(nt_world, "so-tai-chinh-nt")
+    dossiers_url = reverse("dossiers:round", args=[nt_world.round.pk])
+    with clock.frozen_at(nt_world.at_stage(2)):
+        assert dossiers_url in client.get(queue_url(nt_world)).content.decode()
+        assert client.get(dossiers_url).status_code == 200
+
+
 # --- Actions on one nomination ----------------------------------------------------------------
 
 

@@ -23,8 +23,14 @@ class Command(BaseCommand):
         parser.add_argument("--leave-share", type=float, default=0.0, help="Tỷ lệ hồ sơ để lại ở mỗi bước (mặc định 0)")
         parser.add_argument("--return-share", type=float, default=0.0, help="Tỷ lệ hồ sơ bị trả lại ở mỗi bước xét (mặc định 0)")
         parser.add_argument("--reject-share", type=float, default=0.0, help="Tỷ lệ hồ sơ không được chấp thuận ở mỗi bước xét (mặc định 0)")
+        parser.add_argument(
+            "--no-shared-rules", action="store_false", dest="share_rules",
+            help="Mỗi bước chuyển tự đọc lại quy định của đợt (chậm hơn, cùng kết quả; để đối chiếu)",
+        )
 
-    def handle(self, *args, campaign, round_code, nominations, seed, json: bool, leave_share, return_share, reject_share, **options):
+    def handle(
+        self, *args, campaign, round_code, nominations, seed, json: bool, leave_share, return_share, reject_share, share_rules=True, **options
+    ):
         campaign_obj = Campaign.objects.filter(code=campaign).first()
         if campaign_obj is None:
             raise CommandError(f"Không có phong trào mã '{campaign}'.")
@@ -35,7 +41,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             result = simulate_round(
-                round_=round_, nominations=nominations, seed=seed, leave_share=leave_share, return_share=return_share, reject_share=reject_share
+                round_=round_, nominations=nominations, seed=seed, leave_share=leave_share, return_share=return_share,
+                reject_share=reject_share, share_rules=share_rules,
             )
         except SimulationError as error:
             raise CommandError(str(error)) from error

@@ -1,0 +1,166 @@
+"""The report form a round asks for is data: Thanh Hóa 2024 asks for the movement's report (Mẫu số 08
+of Nghị định 98/2023/NĐ-CP) for collectives and individuals alike; the other seed rounds use the
+decree's form for a collective (Mẫu số 02) or an individual (Mẫu số 03)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from campaigns import clock
+from campaigns.models import Round
+from dossiers import rendering, services, sources
+from dossiers.models import DocumentFormat
+from tests.dossiers.test_documents import assert_a4, assert_fonts_embedded, normalised, pdf_text
+from tests.nominations.conftest import build_world, load, new_nomination
+
+pytestmark = pytest.mark.django_db
+
+UNIT = "so-y-te-th"
+
+
+@pytest.fixture
+def thanh_hoa(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load("thanh-hoa-2024.yaml")
+    world = build_world("thanh-hoa-2024", "nam-2024", [(UNIT, "Sở Y tế tỉnh Thanh Hóa", "so_ban_nganh", None, "tinh")])
+    with clock.frozen_at(world.at_stage(1)):
+        world.collective = new_nomination(world, UNIT)
+        world.individual = new_nomination(world, UNIT, kind="individual", full_name="Lê Thị Thu Hà", person_identifier="038185000123")
+    return world
+
+
+def report_html(nomination) -> str:
+    source = sources.report_source(nomination)
+    record = services.GeneratedDocument(verification_code="TESTCODE", issued_on=clock.today(), kind="bao_cao_thanh_tich")
+    return normalised(rendering.section_html(source, services.meta_for(record, source)))
+
+
+def test_thanh_hoa_round_names_form_08_with_its_clause(thanh_hoa):
+    round_ = thanh_hoa.round
+    assert round_.report_form == "bao_cao_phong_trao"
+    assert "mục IV.1" in round_.report_form_source and "Mẫu số 08" in round_.report_form_source
+
+
+def test_thanh_hoa_collective_and_individual_reports_follow_form_08(thanh_hoa):
+    collective = report_html(thanh_hoa.collective)
+    assert "Mẫu số 08 — Nghị định 98/2023/NĐ-CP" in collective
+    assert "Tên tập thể: Sở Y tế tỉnh Thanh Hóa" in collective
+    assert "II. THÀNH TÍCH ĐẠT ĐƯỢC TRONG PHONG TRÀO THI ĐUA" in collective
+    assert "Mẫu số 02" not in collective
+    individual = report_html(thanh_hoa.individual)
+    assert "Mẫu số 08 — Nghị định 98/2023/NĐ-CP" in individual
+    assert "Họ và tên: Lê Thị Thu Hà" in individual
+    assert "NGƯỜI BÁO CÁO THÀNH TÍCH" in individual and "XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG" in individual
+    assert "Mẫu số 03" not in individual
+    assert "038185000123" not in individual  # the identifier is never printed
+
+
+def test_thanh_hoa_report_pdf_reads_back(thanh_hoa):
+    spec = services.Spec(kind="bao_cao_thanh_tich", round=thanh_hoa.round, organisation=thanh_hoa.units[UNIT],
+                         nomination=thanh_hoa.individual, title="Báo cáo thành tích")
+    record, _ = services.ensure_record(spec, DocumentFormat.PDF)
+    data, _pages = services.document_bytes(record, sources.report_source(thanh_hoa.individual))
+    text = pdf_text(data)
+    assert "Mẫu số 08 — Nghị định 98/2023/NĐ-CP" in text
+    assert "Đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh" in text
+    assert "Lê Thị Thu Hà" in text
+    assert_a4(data)
+    assert_fonts_embedded(data)
+
+
+def test_a_template_set_without_the_form_falls_back_to_the_form_per_nominee(thanh_hoa):
+    from campaigns.models import LegalBasis
+
+    round_ = thanh_hoa.round
+    round_.legal_basis = LegalBasis.objects.get(code="nd-152-2025")
+    round_.save(update_fields=["legal_basis"])
+    html = report_html(thanh_hoa.individual)
+    assert "Mẫu số 05 — Nghị định 152/2025/NĐ-CP" in html  # 152/2025 has no template for it (yet): the individual's form
+
+
+def test_other_seed_rounds_keep_the_forms_per_nominee_without_summary():
+    load("son-la-2021-2025.yaml", "ninh-thuan-2024.yaml", "rach-gia-2022-2025.yaml")
+    assert set(Round.objects.values_list("report_form", "summary_report_required")) == {("", False)}
+
+
+def test_campaign_rules_json_and_clone_carry_the_report_form(thanh_hoa, capsys):
+    call_command("campaign_rules", "thanh-hoa-2024", "--json")
+    rules = json.loads(capsys.readouterr().out)
+    basis = rules["rounds"][0]["dossier_legal_basis"]
+    assert basis["report_form"] == "bao_cao_phong_trao"
+    assert "Mẫu số 08" in basis["report_form_source"]
+    assert basis["summary_report_required"] is True and "tóm tắt" in basis["summary_report_source"]
+    from campaigns.services.rounds import clone_round
+
+    clone = clone_round(round_=thanh_hoa.round, year=2025)
+    assert (clone.report_form, clone.report_form_source) == (thanh_hoa.round.report_form, thanh_hoa.round.report_form_source)
+    assert clone.summary_report_required and clone.summary_report_source == thanh_hoa.round.summary_report_source
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda r: r.update(report_form="mau-moi", report_form_source="x"), "'report_form' không hợp lệ: 'mau-moi'"),
+        (lambda r: r.update(report_form="bao_cao_phong_trao"), "'report_form' phải kèm 'report_form_source'"),
+        (lambda r: r.update(summary_report_required=True), "'summary_report_required' phải kèm 'summary_report_source'"),
+        (lambda r: r.update(summary_report_required="có"), "'summary_report_required' phải là true hoặc false"),
+    ],
+)
+def test_a_wrong_report_form_is_refused_whole(tmp_path, change, message):
+    import shutil
+
+    import yaml
+
+    from campaigns.services.loading import DATA_DIR, CampaignDataError, load_campaign_files
+
+    shutil.copy(DATA_DIR / "reference.yaml", tmp_path / "reference.yaml")
+    path = tmp_path / "ninh-thuan-2024.yaml"
+    data = yaml.safe_load((DATA_DIR / "ninh-thuan-2024.yaml").read_text(encoding="utf-8"))
+    change(data["rounds"][0])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(CampaignDataError, match=message):
+        load_campaign_files([tmp_path / "reference.yaml", path])
+    assert not Round.objects.exists()
+
+
+def test_thanh_hoa_stage_dossier_holds_a_summary_report_per_nominee(thanh_hoa):
+    from dossiers.models import BuildStatus, DocumentKind, GeneratedDocument
+    from dossiers.storage import read_bytes
+    from tests.nominations.conftest import hold_unit_council
+
+    stage = thanh_hoa.stages[0]
+    unit = thanh_hoa.units[UNIT]
+    with clock.frozen_at(thanh_hoa.at_stage(1)):
+        hold_unit_council(thanh_hoa, UNIT, [thanh_hoa.collective, thanh_hoa.individual])
+        planned = services.plan_members(stage, unit)
+        kinds = [item.spec.kind for item in planned]
+        assert kinds.count(DocumentKind.BAO_CAO_THANH_TICH) == 2
+        assert kinds.count(DocumentKind.BAO_CAO_TOM_TAT) == 2
+        dossier = services.build_stage_dossier_now(stage=stage, organisation=unit)
+    assert dossier.status == BuildStatus.DONE, dossier.error
+    summaries = GeneratedDocument.objects.filter(kind=DocumentKind.BAO_CAO_TOM_TAT, status=BuildStatus.DONE)
+    assert summaries.filter(format=DocumentFormat.PDF).count() == 2
+    assert summaries.filter(format=DocumentFormat.DOCX).count() == 2
+    text = pdf_text(read_bytes(summaries.get(format=DocumentFormat.PDF, nomination=thanh_hoa.individual)))
+    for expected in ("BÁO CÁO TÓM TẮT THÀNH TÍCH", "Lê Thị Thu Hà", "Đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh",
+                     "XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG", "Kết quả thực hiện các tiêu chí của phong trào thi đua: đạt"):
+        assert expected in text, expected
+    merged = pdf_text(read_bytes(dossier))
+    assert "Báo cáo tóm tắt thành tích: Lê Thị Thu Hà" in merged  # the cover's contents
+    assert merged.count("BÁO CÁO TÓM TẮT THÀNH TÍCH") == 2
+
+
+def test_rounds_without_the_requirement_have_no_summary(thanh_hoa):
+    from dossiers.models import DocumentKind
+
+    stage = thanh_hoa.stages[0]
+    stage.round.summary_report_required = False
+    stage.round.save(update_fields=["summary_report_required"])
+    from tests.nominations.conftest import hold_unit_council
+
+    with clock.frozen_at(thanh_hoa.at_stage(1)):
+        hold_unit_council(thanh_hoa, UNIT, [thanh_hoa.collective])
+        kinds = [item.spec.kind for item in services.plan_members(stage, thanh_hoa.units[UNIT])]
+    assert DocumentKind.BAO_CAO_TOM_TAT not in kinds
