@@ -55,7 +55,7 @@ def criterion_field(criterion: Criterion) -> forms.Field:
             max_value=100,
             decimal_places=2,
             localize=True,
-            widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": _("ví dụ 92,5"), "autocomplete": "off"}),
+            widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal", "placeholder": _("ví dụ 92,5"), "autocomplete": "off"}),
             error_messages={
                 "invalid": _("Hãy nhập một tỷ lệ phần trăm là số từ 0 đến 100, ví dụ 92,5."),
                 # Django fills these messages with params (limit_value...): a literal % is written %%.
@@ -72,6 +72,7 @@ def criterion_field(criterion: Criterion) -> forms.Field:
             help_text=help_text,
             required=False,
             choices=BOOLEAN_CHOICES,
+            widget=forms.Select(attrs={"class": "form-select"}),
             error_messages={"invalid_choice": _("Hãy chọn Có hoặc Không.")},
         )
     if criterion.kind == CriterionKind.RANKING:
@@ -81,6 +82,7 @@ def criterion_field(criterion: Criterion) -> forms.Field:
             help_text=help_text,
             required=False,
             choices=[("", _("— chưa chọn —"))] + [(level, level) for level in levels],
+            widget=forms.Select(attrs={"class": "form-select"}),
             error_messages={"invalid_choice": _("Mức đã chọn không có trong danh sách. Hãy chọn lại.")},
         )
     return forms.CharField(
@@ -88,7 +90,7 @@ def criterion_field(criterion: Criterion) -> forms.Field:
         help_text=_("%(help)s. Thuyết minh ngắn; tệp minh chứng tải lên ở trang Minh chứng.") % {"help": help_text},
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
         error_messages=MAX_LENGTH,
     )
 
@@ -442,6 +444,10 @@ class NominationForm(forms.Form):
         for criterion in self.criteria:
             name = criterion_field_name(criterion)
             bound = self[name]
+            if bound.errors:  # templates/nominations/_criterion_field.html renders the widget as it is
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
             raw = bound.data if self.is_bound else bound.initial
             existing = self.existing_values.get(criterion.pk)
             judgement = existing.judgement if existing else ""

@@ -5,6 +5,7 @@ counts that do not grow with the number of nominations."""
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -282,6 +283,9 @@ def test_percentage_over_100_gives_a_vietnamese_error_and_saves_nothing(officer,
     html = response.content.decode()
     assert 'value="150"' in html  # nothing typed is lost
     assert "Hồ sơ chưa được lưu" in html
+    field = re.search(r'<input[^>]*name="tc_%d"[^>]*>' % c.pk, html).group(0)
+    assert 'class="form-control is-invalid"' in field and 'aria-invalid="true"' in field
+    assert f'id="error_1_id_tc_{c.pk}"' in html  # the message next to its field
     assert "Hoàn thành 100% chỉ tiêu chuyển đổi số năm 2024." in html
 
 
