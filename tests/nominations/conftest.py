@@ -1,10 +1,12 @@
 """Fixtures for the workflow: the real seed rules, units under the campaign's issuer, one account per role."""
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections
 
 from campaigns import clock
 from campaigns.models import Campaign, Membership, Role, Round, Unit, UnitCategory
@@ -224,3 +226,28 @@ def nt_round(db):
     """The Ninh Thuận 2024 round from its data file, with no participants: a simulation makes its own."""
     load("ninh-thuan-2024.yaml")
     return Round.objects.get(campaign__code="ninh-thuan-2024", code="nam-2024")
+
+
+def race(ids, act):
+    """Run act(id, start) for every id in a thread of its own (its own database connection), each
+    released at the same moment by `start()`, which act calls once it is ready. Returns
+    {id: "done" or the exception raised}. For the PostgreSQL tests of row locks."""
+    barrier = threading.Barrier(len(ids))
+    outcomes = {}
+
+    def run(item):
+        try:
+            act(item, lambda: barrier.wait(timeout=30))
+            outcomes[item] = "done"
+        except Exception as error:  # noqa: BLE001 - the caller asserts on it
+            outcomes[item] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(item,)) for item in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a racing thread did not finish"
+    return outcomes

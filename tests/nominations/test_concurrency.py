@@ -2,17 +2,15 @@
 them and exactly one wins. Needs PostgreSQL (row locks); run with
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/thidua_dev .venv/bin/python -m pytest tests/nominations/test_concurrency.py
 """
-import threading
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, connections
+from django.db import connection
 
 from campaigns import clock
 from nominations.models import Nomination, Status
 from nominations.workflow import Action, TransitionError, advance
 
-from .conftest import ready_at_stage, refresh
+from .conftest import race, ready_at_stage, refresh
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -37,32 +35,17 @@ def test_two_reviewers_take_the_last_place_at_once(nt_world):
     contenders = nominations[4:]
     assert Nomination.objects.filter(stage__order=3, status=Status.IN_REVIEW).count() == 4  # one place left of 5
 
-    barrier = threading.Barrier(len(contenders))
-    outcomes = {}
+    def approve(nomination_id, start):
+        # Each thread: its own connection, its own user object, its own (thread-local) portal clock.
+        reviewer = get_user_model().objects.get(pk=world.users["stage:2"].pk)
+        nomination = Nomination.objects.get(pk=nomination_id)
+        with clock.frozen_at(world.at_stage(2)):
+            start()
+            advance(nomination, Action.APPROVE, actor=reviewer)
 
-    def approve(nomination_id):
-        try:
-            # Each thread: its own connection, its own user object, its own (thread-local) portal clock.
-            reviewer = get_user_model().objects.get(pk=world.users["stage:2"].pk)
-            nomination = Nomination.objects.get(pk=nomination_id)
-            with clock.frozen_at(world.at_stage(2)):
-                barrier.wait(timeout=30)
-                advance(nomination, Action.APPROVE, actor=reviewer)
-            outcomes[nomination_id] = "approved"
-        except Exception as error:  # noqa: BLE001 - reported by the assertions below
-            outcomes[nomination_id] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=approve, args=(n.pk,)) for n in contenders]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-
-    approved = [pk for pk, outcome in outcomes.items() if outcome == "approved"]
-    refused = {pk: outcome for pk, outcome in outcomes.items() if outcome != "approved"}
+    outcomes = race([n.pk for n in contenders], approve)
+    approved = [pk for pk, outcome in outcomes.items() if outcome == "done"]
+    refused = {pk: outcome for pk, outcome in outcomes.items() if outcome != "done"}
     assert len(approved) == 1, outcomes
     assert len(refused) == 1, outcomes
     (loser, error), = refused.items()

@@ -8,14 +8,13 @@ import contextlib
 import datetime as dt
 import json
 import re
-import threading
 from collections import defaultdict
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from campaigns import clock
 from campaigns.models import UnitCategory
@@ -25,7 +24,7 @@ from nominations.models import Nomination, Status
 from nominations.services import grant_extension
 from nominations.workflow import Action, RoundRules, TransitionError, advance, blockers
 
-from .conftest import load, ready_at_stage, refresh
+from .conftest import load, race, ready_at_stage, refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -238,32 +237,18 @@ def test_two_bulk_approvals_take_the_last_place_at_once(nt_world):
     with clock.frozen_at(world.at_stage(2)):
         approve_batch(stage=stage2, nomination_ids=[n.pk for n in nominations[:4]], actor=world.users["stage:2"])
     contenders = nominations[4:]
-    barrier = threading.Barrier(len(contenders))
-    outcomes = {}
+    def approve(nomination_id, start):
+        reviewer = get_user_model().objects.get(pk=world.users["stage:2"].pk)
+        stage = type(stage2).objects.select_related("round", "organisation").get(pk=stage2.pk)
+        with clock.frozen_at(world.at_stage(2)):
+            rules = RoundRules.load(stage.round)  # read before the race: definitions only
+            nomination = Nomination.objects.get(pk=nomination_id)
+            start()
+            advance(nomination, Action.APPROVE, actor=reviewer, round_rules=rules)
 
-    def approve(nomination_id):
-        try:
-            reviewer = get_user_model().objects.get(pk=world.users["stage:2"].pk)
-            stage = type(stage2).objects.select_related("round", "organisation").get(pk=stage2.pk)
-            with clock.frozen_at(world.at_stage(2)):
-                rules = RoundRules.load(stage.round)  # read before the race: definitions only
-                nomination = Nomination.objects.get(pk=nomination_id)
-                barrier.wait(timeout=30)
-                advance(nomination, Action.APPROVE, actor=reviewer, round_rules=rules)
-            outcomes[nomination_id] = "approved"
-        except Exception as error:  # noqa: BLE001 - reported by the assertions below
-            outcomes[nomination_id] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=approve, args=(n.pk,)) for n in contenders]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    approved = [pk for pk, outcome in outcomes.items() if outcome == "approved"]
-    refused = [outcome for outcome in outcomes.values() if outcome != "approved"]
+    outcomes = race([n.pk for n in contenders], approve)
+    approved = [pk for pk, outcome in outcomes.items() if outcome == "done"]
+    refused = [outcome for outcome in outcomes.values() if outcome != "done"]
     assert len(approved) == 1 and len(refused) == 1, outcomes
     assert isinstance(refused[0], TransitionError) and "đã dùng 5/5" in str(refused[0]), repr(refused[0])
     assert Nomination.objects.filter(stage__order=3, status=Status.IN_REVIEW).count() == 5
