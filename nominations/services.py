@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from campaigns import clock
-from campaigns.models import NomineeKind, Round, RoundAwardForm, Stage, Unit
+from campaigns.models import NomineeKind, Round, Stage, Unit
 from criteria import evaluation
 from criteria.models import CriterionKind
 from criteria.selectors import criteria_for
@@ -233,9 +233,8 @@ def _save_values(nomination, values):
     applicable = {criterion.pk for criterion in criteria}
     removed = [v.pk for criterion_id, v in existing.items() if criterion_id not in applicable]
     if removed:
-        # No cascade hangs on a criterion value; _raw_delete is one DELETE, without the per-row
-        # SELECT and signals of QuerySet.delete().
-        CriterionValue.objects.filter(pk__in=removed)._raw_delete(CriterionValue.objects.db)
+        # Rare (the kind, category or award form changed): the public delete, with its signals.
+        CriterionValue.objects.filter(pk__in=removed).delete()
     if changed:
         CriterionValue.objects.bulk_update(changed, list(VALUE_FIELDS))
     if created:
@@ -362,9 +361,12 @@ def grant_extension(*, actor, stage: Stage, unit: Unit, new_deadline, reason: st
         )
 
 
-def record_decision(*, actor, round_: Round, number: str, date, signer: str, signer_title: str = "", nominations, not_awarded=None) -> AwardDecision:
+def record_decision(
+    *, actor, round_: Round, number: str, date, signer: str, signer_title: str = "", nominations, not_awarded=None, round_rules=None
+) -> AwardDecision:
     """The chairman's office records the Quyết định and moves each listed nomination to its outcome;
-    `not_awarded` maps nomination ids to the reason they were not awarded. All or nothing."""
+    `not_awarded` maps nomination ids to the reason they were not awarded. All or nothing.
+    `round_rules` (workflow.RoundRules) is handed to each advance() by callers moving many rounds' worth."""
     stages = stages_of(round_)
     final = stages[-1]
     if not can_act_at_stage(actor, final):
@@ -382,9 +384,10 @@ def record_decision(*, actor, round_: Round, number: str, date, signer: str, sig
             raise ServiceError(f"Quyết định số {number} đã được ghi trong đợt này.") from error
         try:
             for nomination in nominations:
-                advance(nomination, Action.APPROVE, actor=actor, comment=f"Quyết định số {decision.number}", decision=decision)
+                advance(nomination, Action.APPROVE, actor=actor, comment=f"Quyết định số {decision.number}", decision=decision,
+                        round_rules=round_rules)
             for nomination_id, reason in (not_awarded or {}).items():
-                advance(Nomination.objects.get(pk=nomination_id), Action.REJECT, actor=actor, comment=reason)
+                advance(Nomination.objects.get(pk=nomination_id), Action.REJECT, actor=actor, comment=reason, round_rules=round_rules)
         except TransitionError as error:
             raise ServiceError(str(error)) from error
     return decision

@@ -22,7 +22,6 @@ every move read them again, as single requests do: the outcome is the same, only
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import math
 import random
@@ -578,9 +577,7 @@ def _decide(world: _World, stage, actor, nominations, day, *, not_awarded) -> in
     )
     reasons = {n.pk: NOT_ACCEPTED_REASON for n in not_awarded}
     try:
-        # record_decision calls advance() itself: the shared rules reach it through in_force().
-        with world.rules.in_force() if world.rules else contextlib.nullcontext():
-            record_decision(nominations=awards, not_awarded=reasons, **kwargs)
+        record_decision(nominations=awards, not_awarded=reasons, round_rules=world.rules, **kwargs)
     except ServiceError:
         # One of them cannot be approved: record the decision for those that can, one by one.
         decision = record_decision(nominations=[], **kwargs)

@@ -7,8 +7,6 @@ after commit. Nothing else assigns `nomination.stage` or `nomination.status`.
 """
 from __future__ import annotations
 
-import contextlib
-import contextvars
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -129,24 +127,8 @@ class RoundRules:
             self._registered.add(unit.pk)
         return True
 
-    @contextlib.contextmanager
-    def in_force(self):
-        """Inside this block (this thread only), advance() and blockers() calls on this round's
-        nominations that are not handed rules use these, e.g. the advance() calls a service
-        makes for the caller (record_decision)."""
-        token = _in_force.set({**_in_force.get(), self.round.pk: self})
-        try:
-            yield self
-        finally:
-            _in_force.reset(token)
-
-
-_in_force: contextvars.ContextVar[dict] = contextvars.ContextVar("round_rules_in_force", default={})
-
 
 def _rules_for(nomination, round_rules: RoundRules | None) -> RoundRules | None:
-    if round_rules is None:
-        round_rules = _in_force.get().get(nomination.round_id)
     return round_rules if round_rules is not None and round_rules.covers(nomination) else None
 
 

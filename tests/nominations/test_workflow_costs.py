@@ -193,22 +193,19 @@ def test_round_rules_give_the_same_blockers_and_honour_extensions(nt_world):
     assert moved.stage.order == 3 and refresh(first).stage.order == 3
 
 
-def test_round_rules_in_force_reach_calls_not_handed_them_and_end_with_the_block(nt_world):
-    """What lets record_decision's own advance() calls use the simulation's rules."""
-    from nominations import workflow
-
+def test_record_decision_hands_its_round_rules_to_each_transition(nt_world):
+    """record_decision moves every nomination through advance(): with round_rules, none re-reads the rules."""
     world = nt_world
-    nominations = [ready_at_stage(world, code) for code in ("so-tai-chinh-nt", "so-y-te-nt")]
+    nominations = [ready_at_stage(world, code, order=4) for code in ("so-tai-chinh-nt", "so-y-te-nt")]
     rules = RoundRules.load(world.round)
-    with clock.frozen_at(world.at_stage(2)):
-        with rules.in_force(), counting_queries() as seen:
-            advance(nominations[0], Action.APPROVE, actor=world.users["stage:2"])
-        assert rule_reads(seen["sql"]) == {name: 0 for name in RULE_READS} | {"extensions": 1}
-        assert workflow._in_force.get() == {}
+    with clock.frozen_at(world.at_stage(4)):
         with counting_queries() as seen:
-            advance(nominations[1], Action.APPROVE, actor=world.users["stage:2"])
-        assert rule_reads(seen["sql"])["quota rules"] == 1  # outside the block: read again
-    assert [refresh(n).stage.order for n in nominations] == [3, 3]
+            services.record_decision(
+                actor=world.users["stage:4"], round_=world.round, number="12/QĐ-UBND", date=clock.today(),
+                signer="Trần Quốc Nam", nominations=nominations, round_rules=rules,
+            )
+    assert rule_reads(seen["sql"])["quota rules"] == 0
+    assert [refresh(n).status for n in nominations] == [Status.AWARDED, Status.AWARDED]
 
 
 def test_bulk_approval_with_round_rules_keeps_the_quota(nt_world):

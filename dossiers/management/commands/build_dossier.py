@@ -70,7 +70,7 @@ class Command(BaseCommand):
 
     def _copy(self, dossier: GeneratedDocument, target: Path) -> list[Path]:
         written = []
-        files = [(f"000_Ho-so-gop.pdf", dossier)]
+        files = [("000_Ho-so-gop.pdf", dossier)]
         archive = services.zip_of(dossier)
         position, previous = 0, None
         for member in selectors.members_of(dossier):
