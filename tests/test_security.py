@@ -254,3 +254,13 @@ def test_login_post_without_csrf_token_is_refused_in_vietnamese(officer):
     assert response.status_code == 403
     assert "Không gửi được biểu mẫu" in response.content.decode()
     assert not _logged_in(client)
+
+
+def test_pages_stay_vietnamese_whatever_the_browser_language(client, db):
+    """An officer's browser set to English still gets Vietnamese errors (Django's own included)."""
+    response = client.post("/tai-khoan/dang-nhap/", {"username": "", "password": ""}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This field is required" not in html
+    assert "Trường này là bắt buộc" in html or "Cần nhập" in html
+    assert response["Content-Language"] == "vi"
