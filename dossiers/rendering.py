@@ -221,23 +221,20 @@ def write_pdf(document) -> bytes:
     return document.write_pdf()
 
 
-def split_pdf(data: bytes, ranges: list[tuple[int, int]], titles: list[str] | None = None) -> list[bytes]:
-    """Cut page ranges [first, last) out of a written PDF (pypdf): the members of a stage
-    dossier come from the pages of its one layout, without painting them again. Their fonts are
-    the dossier's embedded subsets. Deterministic: the same PDF gives the same pieces."""
-    from pypdf import PdfReader, PdfWriter
+def member_pdfs(document, ranges: list[tuple[int, int]], titles: list[str]) -> list[bytes]:
+    """The PDF of each member of a stage dossier, from the pages [first, last) of its one layout:
+    painted again from the laid-out pages (no second layout), each with the font subsets of its
+    own text, so that a member is as small as the document built alone (cutting the merged file
+    with pypdf gave every member the whole dossier's subsets: 2.6x the size, for the same time).
+    Deterministic: WeasyPrint writes no date or random identifier."""
+    import copy
 
-    reader = PdfReader(io.BytesIO(data))
     pieces = []
-    for index, (first, last) in enumerate(ranges):
-        writer = PdfWriter()
-        for number in range(first, last):
-            writer.add_page(reader.pages[number])
-        if titles:
-            writer.add_metadata({"/Title": titles[index], "/Producer": "WeasyPrint, pypdf"})
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        pieces.append(buffer.getvalue())
+    for (first, last), title in zip(ranges, titles, strict=True):
+        member = document.copy(document.pages[first:last])
+        member.metadata = copy.copy(document.metadata)
+        member.metadata.title = title
+        pieces.append(member.write_pdf())
     return pieces
 
 

@@ -513,12 +513,12 @@ def build_stage_dossier(record_id: int, *, task_id: str | None = None, queue: st
     document = rendering.render_document(html)
     starts = _section_starts(document, [meta_for_anchor(pdf) for _item, pdf, _docx in members])
 
-    # 3. The merged PDF, written once; each member's PDF is cut from its pages (no second paint).
+    # 3. The merged PDF, written once; each member's PDF painted from its pages (no second layout).
     data = rendering.write_pdf(document)
     total_pages = len(document.pages)
     ranges = [(start, starts[i + 1] if i + 1 < len(starts) else total_pages) for i, start in enumerate(starts)]
     todo = [i for i, (_item, pdf, _docx) in enumerate(members) if pdf.status != BuildStatus.DONE]
-    pieces = rendering.split_pdf(data, [ranges[i] for i in todo], [members[i][1].title for i in todo]) if todo else []
+    pieces = rendering.member_pdfs(document, [ranges[i] for i in todo], [members[i][1].title for i in todo])
     for i, piece in zip(todo, pieces):
         item, pdf, _docx = members[i]
         claimed = _claim(pdf.pk, task_id)

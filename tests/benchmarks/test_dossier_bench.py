@@ -7,7 +7,7 @@ Measures, in the same process and run:
   call): the cost of laying out a page of text at all. A document page is compared with both;
 - one nominee's báo cáo thành tích, rendered alone (seconds per page);
 - a stage dossier of DOSSIER_BENCH_N nominees (default 100): the one-pass layout, the merged PDF,
-  each member's PDF cut from it, the Word files and the ZIP (seconds per page of the merged PDF);
+  each member's PDF painted from its pages, the Word files and the ZIP (seconds per page of the merged PDF);
 - the request that starts a build (POST of the stage page; the work is queued, not done);
 - with PostgreSQL and a Redis broker: the same dossier built by 1 and then 2 real Celery workers
   (wall time from the request to the ZIP), and the start request's time while they work.
@@ -158,14 +158,14 @@ def test_dossier_benchmark(big_unit, client):
     with Timer() as split:
         starts = services._section_starts(document, [services.meta_for_anchor(r) for r in records])
         ranges = [(s, starts[i + 1] if i + 1 < len(starts) else pages) for i, s in enumerate(starts)]
-        rendering.split_pdf(merged, ranges)
+        rendering.member_pdfs(document, ranges, [r.title for r in records])
     weasy_cpu, weasy_wall = layout.cpu + write.cpu, layout.wall + write.wall
     row(f"stage dossier: {len(planned)} documents, {pages} pages, {len(merged) // 1024} KiB   (CPU / wall)", "")
     row("  sources, numbers, records (plan)", f"{plan.cpu:.2f} / {plan.wall:.2f} s")
     row("  templates → HTML (with QR codes)", f"{templates.cpu:.2f} / {templates.wall:.2f} s")
     row("  WeasyPrint layout (one pass)", f"{layout.cpu:.2f} / {layout.wall:.2f} s")
     row("  WeasyPrint PDF write (paint, font subsets)", f"{write.cpu:.2f} / {write.wall:.2f} s")
-    row("  member PDFs cut from the merged PDF (pypdf)", f"{split.cpu:.2f} / {split.wall:.2f} s")
+    row("  member PDFs painted from the laid-out pages", f"{split.cpu:.2f} / {split.wall:.2f} s")
     row("  WeasyPrint s/page, CPU / wall", f"{weasy_cpu / pages:.3f} / {weasy_wall / pages:.3f}")
     row("  ratio to floor (b) full page, CPU (goal <= 1)", f"{weasy_cpu / pages / floor_cpu:.2f}x")
     row("  ratio to floor (a) empty page, CPU", f"{weasy_cpu / pages / empty_cpu:.1f}x")

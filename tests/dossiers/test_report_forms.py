@@ -147,6 +147,14 @@ def test_thanh_hoa_stage_dossier_holds_a_summary_report_per_nominee(thanh_hoa):
     for expected in ("BÁO CÁO TÓM TẮT THÀNH TÍCH", "Lê Thị Thu Hà", "Đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh",
                      "XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG", "Kết quả thực hiện các tiêu chí của phong trào thi đua: đạt"):
         assert expected in text, expected
+    # A member painted from the dossier's pages carries the font subsets of its own text only:
+    # about the size of the same report built alone, not of the whole dossier's fonts.
+    member = read_bytes(GeneratedDocument.objects.get(kind=DocumentKind.BAO_CAO_THANH_TICH, format=DocumentFormat.PDF, nomination=thanh_hoa.individual))
+    alone, _pages = services.document_bytes(
+        GeneratedDocument.objects.get(kind=DocumentKind.BAO_CAO_THANH_TICH, format=DocumentFormat.PDF, nomination=thanh_hoa.individual),
+        sources.report_source(thanh_hoa.individual),
+    )
+    assert len(member) < 1.3 * len(alone), (len(member), len(alone))
     merged = pdf_text(read_bytes(dossier))
     assert "Báo cáo tóm tắt thành tích: Lê Thị Thu Hà" in merged  # the cover's contents
     assert merged.count("BÁO CÁO TÓM TẮT THÀNH TÍCH") == 2
