@@ -173,5 +173,5 @@ def test_targets_of_the_documents_are_loaded(capsys):
     assert son_la["tai-khoan-thanh-toan-dien-tu"]["threshold"] == 50
     call_command("campaign_rules", "rach-gia-2022-2025", "--json")
     rach_gia = json.loads(capsys.readouterr().out)["targets"]
-    assert len(rach_gia) == 54
+    assert len(rach_gia) == 55
     assert {(t["year"], t["threshold"]) for t in rach_gia if t["code"].startswith("cqs-ho-so-truc-tuyen")} == {(2023, 60), (2025, 80)}
