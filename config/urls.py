@@ -24,6 +24,8 @@ urlpatterns = [
     # its URL resolved at the first request (a manifest storage needs collectstatic first).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico"), permanent=True), name="favicon"),
     path("admin/", admin.site.urls),
+    # The language switcher (base.html): Django's set_language view, POST with CSRF; Vietnamese by default.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("tai-khoan/", include(account_patterns)),
     path("bao-cao/", include("nominations.urls_reports")),
     path("du-lieu-mo/", include("nominations.urls_open_data")),

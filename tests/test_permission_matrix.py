@@ -95,6 +95,8 @@ MATRIX: dict[str, Entry] = {
     "favicon": Entry(get=public(301)),  # a permanent redirect to the static file
     "login": Entry(get=answers(REDIRECT, anonymous=200)),
     "logout": Entry(get=public(405)),
+    # Django's set_language: changes the language cookie on POST only; a GET just redirects (to "/").
+    "set_language": Entry(get=public(REDIRECT)),
     "password_reset": Entry(get=public(200)),
     "password_reset_done": Entry(get=public(200)),
     "password_reset_confirm": Entry(kwargs=lambda w: {"uidb64": "MQ", "token": "sai-ma-xac-nhan"}, get=public(200)),
