@@ -5,39 +5,18 @@ Read back the way an auditor reads them: `load_campaigns` (reference.yaml and th
 then `campaign_rules --json`.
 """
 import copy
-import json
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
-from campaigns.services.loading import DATA_DIR, REFERENCE_FILE
+from tests.campaigns.conftest import printed_rules
 
 NINH_THUAN = "ninh-thuan-2024"
-FILES = [str(DATA_DIR / REFERENCE_FILE), str(DATA_DIR / f"{NINH_THUAN}.yaml")]
 BK_TINH = "bang-khen-chu-tich-ubnd-tinh"
-
-
-def _load(*files):
-    out = StringIO()
-    call_command("load_campaigns", *files, stdout=out)
-    return out.getvalue()
-
-
-def _rules(code):
-    buf = StringIO()
-    call_command("campaign_rules", code, "--json", stdout=buf)
-    return json.loads(buf.getvalue())
 
 
 @pytest.fixture(scope="module")
 def _printed(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        _load(*FILES)
-        printed = _rules(NINH_THUAN)
-        transaction.set_rollback(True)
-    return printed
+    return printed_rules(django_db_blocker, NINH_THUAN)[NINH_THUAN]
 
 
 @pytest.fixture

@@ -5,32 +5,22 @@
 Only reference.yaml and this campaign's file are loaded, so that another campaign's file being
 edited cannot make these tests fail.
 """
-import json
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
-from campaigns.services.loading import DATA_DIR, REFERENCE_FILE
+from tests.campaigns.conftest import printed_rules, round_of
 
 CODE = "rach-gia-2022-2025"
-FILES = [str(DATA_DIR / REFERENCE_FILE), str(DATA_DIR / f"{CODE}.yaml")]
 ROUNDS = ["nam-2023", "so-ket-2023", "nam-2024", "tong-ket-2025"]
 
 
 @pytest.fixture(scope="module")
 def rules(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_campaigns", *FILES, stdout=StringIO())
-        buf = StringIO()
-        call_command("campaign_rules", CODE, "--json", stdout=buf)
-        transaction.set_rollback(True)
-    return json.loads(buf.getvalue())
+    """The audit JSON, built once for the module and rolled back afterwards."""
+    return printed_rules(django_db_blocker, CODE)[CODE]
 
 
-def _round(rules, code):
-    return next(r for r in rules["rounds"] if r["code"] == code)
+_round = round_of
 
 
 @pytest.mark.django_db

@@ -7,40 +7,19 @@ operator and unit level, the point at which each quota of mục III.4.a binds, t
 Read back through `load_campaigns` (reference.yaml and this file only) and `campaign_rules --json`.
 """
 import copy
-import json
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
-from campaigns.services.loading import DATA_DIR, REFERENCE_FILE
+from tests.campaigns.conftest import printed_rules
 
 THANH_HOA = "thanh-hoa-2024"
-FILES = [str(DATA_DIR / REFERENCE_FILE), str(DATA_DIR / f"{THANH_HOA}.yaml")]
 BK_TINH = "bang-khen-chu-tich-ubnd-tinh"
 GK = "giay-khen-chu-tich-ubnd-huyen-xa"
 
 
-def _load(*files):
-    out = StringIO()
-    call_command("load_campaigns", *files, stdout=out)
-    return out.getvalue()
-
-
-def _rules(code):
-    buf = StringIO()
-    call_command("campaign_rules", code, "--json", stdout=buf)
-    return json.loads(buf.getvalue())
-
-
 @pytest.fixture(scope="module")
 def _printed(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        _load(*FILES)
-        printed = _rules(THANH_HOA)
-        transaction.set_rollback(True)
-    return printed
+    return printed_rules(django_db_blocker, THANH_HOA)[THANH_HOA]
 
 
 @pytest.fixture
