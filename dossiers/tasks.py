@@ -6,12 +6,16 @@
   record left running by a dead worker is built again, replacing its file atomically.
 - Retries with exponential backoff live here; the last failure is stored on the record.
 - Follow-up tasks (the Word files, the ZIP) go to the queue this task came from.
+- Documents are in Vietnamese whatever the language of the user who asked (eager mode runs the
+  task in that user's request, with the English interface possibly active).
 """
 from __future__ import annotations
 
 import logging
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import translation
 
 from dossiers import services
 from dossiers.errors import DossierError
@@ -37,7 +41,8 @@ def _queue_of(task) -> str | None:
 
 def _run(task, service, record_id: int):
     try:
-        return service(record_id, task_id=task.request.id, queue=_queue_of(task))
+        with translation.override(settings.LANGUAGE_CODE):
+            return service(record_id, task_id=task.request.id, queue=_queue_of(task))
     except DossierError as error:
         services.mark_failed(record_id, str(error))  # the user's data, not a transient fault
         return None
