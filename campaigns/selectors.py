@@ -27,7 +27,7 @@ def campaign_rules(campaign: Campaign) -> dict:
             "eligibility_conditions",
             Prefetch(
                 "quota_rules",
-                queryset=QuotaRule.objects.select_related("award_form").prefetch_related("categories", "exceptions__unit"),
+                queryset=QuotaRule.objects.select_related("award_form").prefetch_related("categories", "excluded_categories", "exceptions__unit"),
             ),
             Prefetch("criteria", queryset=Criterion.objects.prefetch_related("categories", "award_forms")),
         )
@@ -141,6 +141,8 @@ def _quota_rows(rule: QuotaRule):
         "scope": rule.scope,
         "category": categories[0] if len(categories) == 1 else (categories or None),
         "categories": categories,
+        "category_of": rule.category_of,
+        "excluded_categories": [c.code for c in rule.excluded_categories.all()],
         "unit": None,
         "limit": rule.limit,
         "binds_at": rule.binds_at,

@@ -20,7 +20,7 @@ class QuotaRuleAdmin(admin.ModelAdmin):
     list_select_related = ["round__campaign", "award_form"]
     search_fields = ["code", "label", "source"]
     autocomplete_fields = ["round"]
-    filter_horizontal = ["categories"]
+    filter_horizontal = ["categories", "excluded_categories"]
     inlines = [QuotaExceptionInline]
 
     def get_queryset(self, request):

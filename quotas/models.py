@@ -22,9 +22,17 @@ class QuotaStep(models.TextChoices):
     REVIEW = "review", "Khi cấp xét chọn, chuyển tiếp"
 
 
+class QuotaCategoryOf(models.TextChoices):
+    NOMINEE = "nominee", "Khối của tập thể/cá nhân được đề nghị"
+    PROPOSING_UNIT = "proposing_unit", "Khối của đơn vị đề nghị"
+
+
 class QuotaRule(models.Model):
-    """A limit. `categories` filters the nominees counted (by the nominee's unit category);
-    `scope` says how they are grouped: all together, per proposing unit, or per parent unit."""
+    """A limit. `categories` filters the nominations counted, by the category of the nominee's unit
+    or, with `category_of = proposing_unit`, of the unit that proposes ("mỗi sở, ban, ngành đề nghị
+    01 tập thể hoặc 01 cá nhân": whatever it proposes). Nominees in `excluded_categories` are never
+    counted (they have a rule of their own, e.g. the communes a district proposes). `scope` says how
+    they are grouped: all together, per proposing unit, or per parent unit."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="quota_rules", verbose_name="đợt")
     code = models.SlugField("mã", max_length=80)
@@ -33,6 +41,17 @@ class QuotaRule(models.Model):
     nominee_kind = models.CharField("đối tượng", max_length=20, choices=QuotaNomineeKind.choices)
     scope = models.CharField("phạm vi", max_length=20, choices=QuotaScope.choices)
     categories = models.ManyToManyField(UnitCategory, blank=True, related_name="quota_rules", verbose_name="khối")
+    category_of = models.CharField(
+        "khối xét theo",
+        max_length=20,
+        choices=QuotaCategoryOf.choices,
+        default=QuotaCategoryOf.NOMINEE,
+        help_text="Khối của tập thể/cá nhân được đề nghị, hoặc khối của đơn vị đề nghị (mọi hồ sơ đơn vị đó đề nghị).",
+    )
+    excluded_categories = models.ManyToManyField(
+        UnitCategory, blank=True, related_name="+", verbose_name="không tính khối",
+        help_text="Tập thể/cá nhân thuộc các khối này không tính vào quy định (đã có quy định riêng).",
+    )
     limit = models.PositiveIntegerField("số lượng tối đa")
     binds_at = models.CharField(
         "áp dụng từ",

@@ -4,10 +4,12 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from quotas.models import QuotaNomineeKind, QuotaRule, QuotaScope, QuotaStep
+from quotas.models import QuotaCategoryOf, QuotaNomineeKind, QuotaRule, QuotaScope, QuotaStep
 
 # A nomination holds a place once it has moved past a stage and is still alive.
 COUNTED_STATUSES = ("in_review", "awarded", "proposed")
+# What rule_matches() and rule_filter() read of a rule: prefetch it, and they make no query.
+RULE_PREFETCH = ("categories", "excluded_categories", "exceptions")
 
 
 class QuotaExceeded(Exception):
@@ -30,14 +32,17 @@ def rule_matches(rule: QuotaRule, nomination) -> bool:
     if rule.nominee_kind != QuotaNomineeKind.EITHER and rule.nominee_kind != nomination.kind:
         return False
     category_ids = {c.pk for c in rule.categories.all()}
-    return not category_ids or nomination.nominee_unit.category_id in category_ids
+    unit = nomination.proposing_unit if rule.category_of == QuotaCategoryOf.PROPOSING_UNIT else nomination.nominee_unit
+    if category_ids and unit.category_id not in category_ids:
+        return False
+    return nomination.nominee_unit.category_id not in {c.pk for c in rule.excluded_categories.all()}
 
 
 def round_quota_rules(round_ids) -> list[QuotaRule]:
     """The rules (definitions only, never the places used) of these rounds, in their order, with
     categories and exceptions prefetched: what rules_binding() and simulate_batch() judge by."""
     return list(
-        QuotaRule.objects.filter(round_id__in=round_ids).order_by("order", "pk").prefetch_related("categories", "exceptions")
+        QuotaRule.objects.filter(round_id__in=round_ids).order_by("order", "pk").prefetch_related(*RULE_PREFETCH)
     )
 
 
@@ -48,7 +53,7 @@ def rules_binding(nomination, *, moving_past, first_stage_order, rules=None) -> 
     workflow.RoundRules); without them they are read here."""
     if rules is None:
         rules = (
-            QuotaRule.objects.filter(round_id=nomination.round_id).order_by("order", "pk").prefetch_related("categories", "exceptions")
+            QuotaRule.objects.filter(round_id=nomination.round_id).order_by("order", "pk").prefetch_related(*RULE_PREFETCH)
         )
     return [
         rule
@@ -72,7 +77,11 @@ def rule_filter(rule: QuotaRule) -> Q:
         q &= Q(kind=rule.nominee_kind)
     category_ids = [c.pk for c in rule.categories.all()]
     if category_ids:
-        q &= Q(nominee_unit__category_id__in=category_ids)
+        unit = "proposing_unit" if rule.category_of == QuotaCategoryOf.PROPOSING_UNIT else "nominee_unit"
+        q &= Q(**{f"{unit}__category_id__in": category_ids})
+    excluded = [c.pk for c in rule.excluded_categories.all()]
+    if excluded:
+        q &= ~Q(nominee_unit__category_id__in=excluded)
     return q
 
 
@@ -146,7 +155,7 @@ def quota_usage(round_, *, past_stage_order: int) -> list[QuotaUsage]:
     from nominations.models import Nomination
 
     rows = []
-    rules = QuotaRule.objects.filter(round=round_).select_related("award_form").prefetch_related("categories", "exceptions__unit")
+    rules = QuotaRule.objects.filter(round=round_).select_related("award_form").prefetch_related(*RULE_PREFETCH, "exceptions__unit")
     for rule in rules:
         base = Nomination.objects.filter(rule_filter(rule) & passed_stage_q(past_stage_order))
         if rule.scope in (QuotaScope.ROUND, QuotaScope.CATEGORY):

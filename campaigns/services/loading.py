@@ -38,7 +38,7 @@ from campaigns.models import (
     VoteRule,
 )
 from criteria.models import Criterion, CriterionKind, Operator
-from quotas.models import QuotaException, QuotaNomineeKind, QuotaRule, QuotaScope, QuotaStep
+from quotas.models import QuotaCategoryOf, QuotaException, QuotaNomineeKind, QuotaRule, QuotaScope, QuotaStep
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # What a value of the wrong shape raises in the checks below (a list where a code is expected, a
@@ -380,6 +380,8 @@ class _Validator:
             self.check_choice(path, w, quota.get("scope"), "scope", QuotaScope.values)
             self.check_choice(path, w, quota.get("binds_at", QuotaStep.REVIEW), "binds_at", QuotaStep.values)
             self.check_categories(path, w, quota.get("categories"))
+            self.check_categories(path, w, quota.get("excluded_categories"))
+            self.check_choice(path, w, quota.get("category_of", QuotaCategoryOf.NOMINEE), "category_of", QuotaCategoryOf.values)
             if quota.get("scope") == QuotaScope.CATEGORY and not quota.get("categories"):
                 self.problem(path, w, "phạm vi 'category' cần danh sách 'categories'")
             for j, exception in enumerate(quota.get("exceptions") or []):
@@ -646,7 +648,7 @@ class _Writer:
         old_forms = {} if new else {f.code: f for f in round_.award_forms.all()}
         old_stages = {} if new else {st.order: st for st in round_.stages.all()}
         old_conditions = {} if new else {c.code: c for c in round_.eligibility_conditions.all()}
-        old_quotas = {} if new else {q.code: q for q in round_.quota_rules.prefetch_related("categories", "exceptions")}
+        old_quotas = {} if new else {q.code: q for q in round_.quota_rules.prefetch_related("categories", "excluded_categories", "exceptions")}
         old_criteria = {} if new else {c.code: c for c in round_.criteria.prefetch_related("categories", "award_forms")}
         forms, keep = {}, []
         for order, form in enumerate(data["award_forms"]):
@@ -717,10 +719,14 @@ class _Writer:
                     "scope": quota["scope"],
                     "limit": quota["limit"],
                     "binds_at": quota.get("binds_at", QuotaStep.REVIEW),
+                    "category_of": quota.get("category_of", QuotaCategoryOf.NOMINEE),
                     "source": quota["source"],
                     "order": order,
                 },
-                m2m={"categories": [categories[c] for c in quota.get("categories") or []]},
+                m2m={
+                    "categories": [categories[c] for c in quota.get("categories") or []],
+                    "excluded_categories": [categories[c] for c in quota.get("excluded_categories") or []],
+                },
                 existing=old_quotas,
                 key=quota["code"],
             )

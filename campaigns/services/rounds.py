@@ -253,7 +253,7 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
             copy.award_forms.set([forms[f.pk] for f in criterion.award_forms.all()])
 
         exception_day = first_deadline
-        for rule in round_.quota_rules.all().prefetch_related("categories", "exceptions__unit"):
+        for rule in round_.quota_rules.all().prefetch_related("categories", "excluded_categories", "exceptions__unit"):
             copy = QuotaRule.objects.create(
                 round=new_round,
                 code=rule.code,
@@ -263,10 +263,12 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
                 scope=rule.scope,
                 limit=rule.limit,
                 binds_at=rule.binds_at,
+                category_of=rule.category_of,
                 source=rule.source,
                 order=rule.order,
             )
             copy.categories.set(rule.categories.all())
+            copy.excluded_categories.set(rule.excluded_categories.all())
             # A named unit keeps its own limit under its successor's name; two merged into one keep the larger.
             limits = {}
             for exception in rule.exceptions.all():

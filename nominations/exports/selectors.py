@@ -18,7 +18,7 @@ from nominations.models import AwardDecision, CouncilVote, DeadlineExtension, No
 from nominations.permissions import visible_nominations_q
 from nominations.workflow import stages_of
 from quotas.models import QuotaRule, QuotaScope, QuotaStep
-from quotas.rules import passed_stage_q, rule_filter
+from quotas.rules import RULE_PREFETCH, passed_stage_q, rule_filter
 
 from .filters import ResolvedFilters
 
@@ -187,7 +187,7 @@ def quota_report(round_: Round) -> QuotaReport:
     rules = list(
         QuotaRule.objects.filter(round=round_)
         .select_related("award_form")
-        .prefetch_related("categories", "exceptions__unit")
+        .prefetch_related(*RULE_PREFETCH, "exceptions__unit")
         .order_by("order", "pk")
     )
     counts = {f"past_{o}": Count("id", filter=passed_stage_q(o)) for o in orders}
