@@ -12,14 +12,18 @@ STAGE_ROLES = {
 }
 
 
+def memberships(user) -> list[tuple[str, int]]:
+    """The user's (role, unit id) pairs, read once per user object, i.e. once per request."""
+    cached = user.__dict__.get("_memberships")
+    if cached is None:
+        cached = user.__dict__["_memberships"] = list(Membership.objects.filter(user=user).values_list("role", "unit_id"))
+    return cached
+
+
 def unit_ids(user, roles) -> set[int]:
     if not user.is_authenticated:
         return set()
-    cache = user.__dict__.setdefault("_membership_cache", {})
-    key = tuple(sorted(roles))
-    if key not in cache:
-        cache[key] = set(Membership.objects.filter(user=user, role__in=roles).values_list("unit_id", flat=True))
-    return cache[key]
+    return {unit_id for role, unit_id in memberships(user) if role in roles}
 
 
 def is_administrator(user) -> bool:
