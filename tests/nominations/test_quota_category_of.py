@@ -7,11 +7,10 @@ import json
 import pytest
 from django.core.management import call_command
 
-from campaigns import clock
 from nominations.models import Status
-from nominations.workflow import Action, TransitionError, advance
+from nominations.workflow import TransitionError
 
-from .conftest import build_world, hold_unit_council, load, make_unit, new_nomination, refresh
+from .conftest import build_world, load, make_unit, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +31,7 @@ def th_world(settings, tmp_path):
     return world
 
 
-def submit(world, unit_code, **kwargs):
-    with clock.frozen_at(world.at_stage(1)):
-        nomination = new_nomination(world, unit_code, **kwargs)
-        hold_unit_council(world, unit_code, [nomination])
-        advance(nomination, Action.SUBMIT, actor=world.users[f"officer:{unit_code}"])
-    return refresh(nomination)
+submit = submitted  # created, voted by the unit council and submitted inside the unit stage
 
 
 def test_a_department_proposing_its_hospital_uses_its_one_place(th_world):
