@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from campaigns.models import Round, Stage, Unit
-from dossiers.models import BuildStatus, DocumentFormat, DocumentKind, GeneratedDocument
+from dossiers.models import NOMINEE_KINDS, BuildStatus, DocumentFormat, DocumentKind, GeneratedDocument
 from dossiers.permissions import can_build_stage, can_view_document
 from dossiers.sources import identity_for
 from nominations.models import Nomination
@@ -106,8 +106,9 @@ def related_files(record: GeneratedDocument) -> list[GeneratedDocument]:
 
 
 def latest_reports(nomination: Nomination) -> list[GeneratedDocument]:
-    identity = identity_for(DocumentKind.BAO_CAO_THANH_TICH, round_id=nomination.round_id, nomination_id=nomination.pk)
-    return list(GeneratedDocument.objects.filter(identity=identity, is_latest=True).order_by("format"))
+    """The nominee's report (and summary report) files, latest versions: the report first."""
+    identities = [identity_for(kind, round_id=nomination.round_id, nomination_id=nomination.pk) for kind in NOMINEE_KINDS]
+    return list(GeneratedDocument.objects.filter(identity__in=identities, is_latest=True).order_by("kind", "format"))
 
 
 def status_payload(record: GeneratedDocument) -> dict:

@@ -306,26 +306,31 @@ def build_document(record_id: int, *, task_id: str | None = None, queue: str | N
 
 
 def request_report(*, nomination: Nomination, actor, force: bool = False) -> list[GeneratedDocument]:
-    """A nominee's báo cáo thành tích as PDF and Word: records first, tasks after commit."""
+    """A nominee's báo cáo thành tích as PDF and Word, and its báo cáo tóm tắt when the round asks
+    for one: records first, tasks after commit. The report's PDF comes first."""
     from dossiers import tasks
     from dossiers.permissions import can_build_report
 
     if not can_build_report(actor, nomination):
         raise DossierError("Tài khoản không được lập báo cáo thành tích của hồ sơ này.")
-    source = sources.report_source(nomination)
-    spec = Spec(
-        kind=DocumentKind.BAO_CAO_THANH_TICH, round=nomination.round, organisation=nomination.proposing_unit,
-        nomination=nomination, title=member_title(DocumentKind.BAO_CAO_THANH_TICH, source),
-    )
-    fingerprint_now = sources.fingerprint(source)
+    report = sources.report_source(nomination)
+    wanted = [(DocumentKind.BAO_CAO_THANH_TICH, report)]
+    if nomination.round.summary_report_required:
+        wanted.append((DocumentKind.BAO_CAO_TOM_TAT, sources.summary_from_report(report)))
     records = []
     with transaction.atomic():
-        for fmt in (DocumentFormat.PDF, DocumentFormat.DOCX):
-            record, created = ensure_record(spec, fmt, fingerprint_now=fingerprint_now, force=force, requested_by=actor)
-            if _needs_dispatch(record, created):
-                _requeue(record)
-                _dispatch(tasks.task_build_document, record.pk)
-            records.append(record)
+        for kind, source in wanted:
+            spec = Spec(
+                kind=kind, round=nomination.round, organisation=nomination.proposing_unit,
+                nomination=nomination, title=member_title(kind, source),
+            )
+            fingerprint_now = sources.fingerprint(source)
+            for fmt in (DocumentFormat.PDF, DocumentFormat.DOCX):
+                record, created = ensure_record(spec, fmt, fingerprint_now=fingerprint_now, force=force, requested_by=actor)
+                if _needs_dispatch(record, created):
+                    _requeue(record)
+                    _dispatch(tasks.task_build_document, record.pk)
+                records.append(record)
     return records
 
 

@@ -13,7 +13,7 @@ from campaigns.models import Round
 from dossiers import rendering, services, sources
 from dossiers.models import DocumentFormat
 from tests.dossiers.test_documents import assert_a4, assert_fonts_embedded, normalised, pdf_text
-from tests.nominations.conftest import build_world, load, new_nomination
+from tests.nominations.conftest import build_world, eager_celery, load, new_nomination  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +172,22 @@ def test_rounds_without_the_requirement_have_no_summary(thanh_hoa):
         hold_unit_council(thanh_hoa, UNIT, [thanh_hoa.collective])
         kinds = [item.spec.kind for item in services.plan_members(stage, thanh_hoa.units[UNIT])]
     assert DocumentKind.BAO_CAO_TOM_TAT not in kinds
+
+
+def test_the_nomination_page_builds_and_lists_the_summary_where_the_round_asks(thanh_hoa, client, eager_celery, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from dossiers.models import BuildStatus, DocumentKind, GeneratedDocument
+
+    client.force_login(thanh_hoa.users[f"officer:{UNIT}"])
+    with clock.frozen_at(thanh_hoa.at_stage(1)):
+        with django_capture_on_commit_callbacks(execute=True):  # the tasks are sent after commit (eager here)
+            response = client.post(reverse("dossiers:nomination_report", args=[thanh_hoa.individual.pk]))
+        assert response.status_code == 302
+        built = GeneratedDocument.objects.filter(nomination=thanh_hoa.individual, status=BuildStatus.DONE)
+        assert sorted(built.values_list("kind", "format")) == [
+            (DocumentKind.BAO_CAO_THANH_TICH, "docx"), (DocumentKind.BAO_CAO_THANH_TICH, "pdf"),
+            (DocumentKind.BAO_CAO_TOM_TAT, "docx"), (DocumentKind.BAO_CAO_TOM_TAT, "pdf"),
+        ]
+        page = client.get(reverse("nomination_detail", args=[thanh_hoa.individual.pk])).content.decode()
+    assert "Báo cáo tóm tắt thành tích — Lê Thị Thu Hà" in page and "Báo cáo thành tích — Lê Thị Thu Hà" in page
