@@ -69,6 +69,17 @@ def redirect_url(url: str, port: int) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
+def wait_for(predicate, *, timeout: float, interval: float = 0.1, message: str = ""):
+    """Poll `predicate` until it returns something true (returned), or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"Timed out after {timeout:.0f} s: {message}")
+
+
 class _Process:
     """A server process of the tests (gunicorn, a Celery worker): started in its own process group
     with this process's environment plus `env`, its output in `log_path`; `stop()` ends the whole

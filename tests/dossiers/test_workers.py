@@ -16,7 +16,8 @@ from pypdf import PdfReader
 
 from dossiers.models import BuildStatus, DocumentFormat, DocumentKind, GeneratedDocument
 from tests.dossiers.conftest import build_world, load, unit_stage_nominations
-from tests.dossiers.workers import Worker, broker_problem, wait_for
+from tests.dossiers.workers import Worker, broker_problem
+from tests.servers import wait_for
 from tests.nominations.conftest import NT_PARTICIPANTS
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -16,10 +16,11 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
+
+from tests.servers import subprocess_database_url, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,15 +41,6 @@ def broker_problem() -> str | None:
     return None
 
 
-def worker_database_url() -> str:
-    db = settings.DATABASES["default"]
-    user = quote(db.get("USER") or "postgres")
-    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or "5432"
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
-
-
 class Worker:
     """`with Worker(queue=..., var_dir=...) as worker:` starts a worker and waits until it is ready."""
 
@@ -63,7 +55,7 @@ class Worker:
         env = dict(os.environ)
         env.update({
             "DJANGO_SETTINGS_MODULE": "config.settings_test",
-            "DATABASE_URL": worker_database_url(),
+            "DATABASE_URL": subprocess_database_url(),
             "DB_CONN_MAX_AGE": "0",
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "VAR_DIR": str(self.var_dir),
@@ -119,16 +111,6 @@ class Worker:
 
     def log(self, last: int = 60) -> str:
         return "\n".join(self.lines[-last:])
-
-
-def wait_for(predicate, *, timeout: float, interval: float = 0.1, message: str = ""):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"Timed out after {timeout:.0f} s: {message}")
 
 
 def run_worker_benchmark(*, client, url: str, workers: int) -> tuple[float, float]:

@@ -7,8 +7,6 @@ Skipped, with the reason, unless DATABASE_URL is PostgreSQL and CELERY_BROKER_UR
 """
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -74,11 +72,3 @@ def csrf_of(http, page: str) -> str:
     return http.cookies.get("csrftoken", "")
 
 
-def wait_for(predicate, *, timeout: float, interval: float = 0.2, message: str = ""):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"Timed out after {timeout:.0f} s: {message}")

@@ -12,10 +12,11 @@ from django.conf import settings
 
 from criteria.models import Criterion
 from nominations.models import Nomination, NominationEvent, Status
-from tests.servers import Gunicorn, TcpProxy, subprocess_database_url
+from tests.servers import Gunicorn, TcpProxy, subprocess_database_url, wait_for
 from tests.test_bad_input import valid_criterion_data
 
-from .conftest import csrf_of, server_env, session_client, wait_for
+
+from .conftest import csrf_of, server_env, session_client
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -18,9 +18,10 @@ import redis
 from django.conf import settings
 
 from nominations.models import Nomination, Status
-from tests.servers import CeleryWorker, Gunicorn, TcpProxy, redirect_url, subprocess_database_url
+from tests.servers import CeleryWorker, Gunicorn, TcpProxy, redirect_url, subprocess_database_url, wait_for
 
-from .conftest import csrf_of, server_env, session_client, wait_for
+
+from .conftest import csrf_of, server_env, session_client
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
