@@ -442,7 +442,7 @@ def plan_members(stage: Stage, organisation: Unit) -> list[PlannedMember]:
 
 
 def _cover_html(dossier: GeneratedDocument, rows: list[dict], organisation: Unit, stage: Stage) -> str:
-    issuer = sources.org_block(organisation, fallback_place=sources.place_of(stage.round.campaign.issuer))
+    issuer = sources.round_org_block(organisation, stage.round)
     url = rendering.verification_url(dossier.verification_code)
     return render_to_string("dossiers/cover.html", {
         "issuer": issuer,

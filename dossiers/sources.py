@@ -87,6 +87,12 @@ def place_of(unit: Unit | None) -> str:
     return ""
 
 
+def round_org_block(unit: Unit, round_: Round) -> dict:
+    """org_block() of an organisation acting in `round_`: without a place name of its own, the
+    place of the campaign's issuer."""
+    return org_block(unit, fallback_place=place_of(round_.campaign.issuer))
+
+
 def org_block(unit: Unit, *, fallback_place: str = "") -> dict:
     parent = unit.parent
     return {
@@ -276,7 +282,7 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
     stages = stages_of(round_)
     nominations = stage_nominations(stage, organisation) if nominations is None else nominations
     rows = [nominee_row(n) for n in nominations]
-    issuer = org_block(organisation, fallback_place=place_of(round_.campaign.issuer))
+    issuer = round_org_block(organisation, round_)
     meeting = council_meeting(stage, organisation) if (stage.holds_council or stage.action == StageAction.UNIT_COUNCIL) else None
     collectives = sum(1 for r in rows if r["kind"] == NomineeKind.COLLECTIVE)
     individuals = len(rows) - collectives
@@ -320,7 +326,7 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
         return None
     round_ = stage.round
     stages = stages_of(round_)
-    issuer = org_block(organisation, fallback_place=place_of(round_.campaign.issuer))
+    issuer = round_org_block(organisation, round_)
     votes = list(
         CouncilVote.objects.filter(meeting=meeting)
         .select_related("nomination__award_form__vote_rule", "nomination__nominee_unit__parent", "nomination__proposing_unit")
@@ -467,7 +473,7 @@ def report_sources(nominations: list[Nomination]) -> dict[int, dict]:
 
 def _report_source(nomination, round_data, values, evidence, pledge, vote) -> dict:
     unit = nomination.nominee_unit
-    proposing = org_block(nomination.proposing_unit, fallback_place=place_of(nomination.round.campaign.issuer))
+    proposing = round_org_block(nomination.proposing_unit, nomination.round)
     issuer = org_block(unit, fallback_place=proposing["place"])
     individual = nomination.kind == NomineeKind.INDIVIDUAL
     criteria_rows = []
@@ -559,7 +565,7 @@ def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nominatio
     stages = stages_of(round_)
     nominations = stage_nominations(stage, organisation) if nominations is None else nominations
     rows = [nominee_row(n) for n in nominations]
-    issuer = org_block(organisation, fallback_place=place_of(round_.campaign.issuer))
+    issuer = round_org_block(organisation, round_)
     index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
     previous = stages[index - 1] if index > 0 else None
     extra = []
