@@ -31,9 +31,13 @@ class Exporter:
 
     identifier = ""
     verbose_name = ""
+    file_stem = ""  # a round's export is named "<file_stem>-<campaign>-<round>.xlsx"
+
+    def __init__(self, round_: Round):
+        self.round = round_
 
     def filename(self) -> str:
-        raise NotImplementedError
+        return f"{self.file_stem}-{_round_slug(self.round)}.xlsx"
 
     def sheets(self) -> Iterable[Sheet]:
         raise NotImplementedError
@@ -80,10 +84,11 @@ def award_form_runs(records: Iterable, form_id: Callable) -> Iterator[tuple[int,
 class AwardListExporter(Exporter):
     identifier = "award_list"
     verbose_name = "Danh sách đề nghị khen thưởng"
+    file_stem = "danh-sach-khen-thuong"
 
     def __init__(self, round_: Round, filters: AwardListFilters | None = None, *, user=None):
         """`user`: the rows are limited to what this user may see; None (the shell): every row."""
-        self.round = round_
+        super().__init__(round_)
         self.filters = filters or AwardListFilters()
         self.user = user
         self.resolved: ResolvedFilters = resolve(round_, self.filters)
@@ -98,9 +103,6 @@ class AwardListExporter(Exporter):
 
     def count(self) -> int:
         return self.measure.count
-
-    def filename(self) -> str:
-        return f"danh-sach-khen-thuong-{_round_slug(self.round)}.xlsx"
 
     def columns(self) -> list[Column]:
         m = self.measure
@@ -200,12 +202,7 @@ def _stage_header(stage, index: int, count: int) -> str:
 class QuotaReportExporter(Exporter):
     identifier = "quota_report"
     verbose_name = "Báo cáo số lượng khen thưởng"
-
-    def __init__(self, round_: Round):
-        self.round = round_
-
-    def filename(self) -> str:
-        return f"so-luong-khen-thuong-{_round_slug(self.round)}.xlsx"
+    file_stem = "so-luong-khen-thuong"
 
     def sheets(self) -> Iterable[Sheet]:
         report = selectors.quota_report(self.round)
@@ -271,12 +268,7 @@ class QuotaReportExporter(Exporter):
 class ParticipationExporter(Exporter):
     identifier = "participation"
     verbose_name = "Báo cáo tham gia và thời hạn"
-
-    def __init__(self, round_: Round):
-        self.round = round_
-
-    def filename(self) -> str:
-        return f"tham-gia-thoi-han-{_round_slug(self.round)}.xlsx"
+    file_stem = "tham-gia-thoi-han"
 
     def sheets(self) -> Iterable[Sheet]:
         data = selectors.participation(self.round)
@@ -390,8 +382,8 @@ class DecisionListExporter(Exporter):
     verbose_name = "Danh sách kèm theo Quyết định"
 
     def __init__(self, decision: AwardDecision):
+        super().__init__(decision.round)
         self.decision = decision
-        self.round = decision.round
 
     def filename(self) -> str:
         number = ascii_slug(self.decision.number) or str(self.decision.pk)
