@@ -16,10 +16,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # Serif 2.1.5 (metric-compatible with Times New Roman, with Vietnamese letters) from static/fonts/,
 # copied into the image below, not a system font: fonts-liberation here (Debian's 1.07, which has
 # no ơ, ư, ạ...) is at most a fallback font for Pango. The Debian package with Vietnamese coverage is
-# fonts-liberation2, should a system font ever have to render Vietnamese.
+# fonts-liberation2, should a system font ever have to render Vietnamese. libharfbuzz-subset0:
+# WeasyPrint subsets the embedded fonts with it; without it, with fontTools in Python, and a
+# stage dossier then takes 2.5x the CPU (measured: 96 s instead of 39 s for 223 pages).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation poppler-utils \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation poppler-utils \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 1000 app \

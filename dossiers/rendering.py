@@ -35,6 +35,8 @@ from dossiers.errors import DossierError
 logger = logging.getLogger(__name__)
 # WeasyPrint logs every layout step at INFO; a worker building hundreds of pages keeps warnings only.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+# fontTools (WeasyPrint's font subsetter when HarfBuzz's is missing) logs every glyph list at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 TEMPLATE_NAMES = {
     "to_trinh": "to_trinh",

@@ -117,6 +117,9 @@ def test_dossier_benchmark(big_unit, client):
           f"Celery {'eager' if settings.CELERY_TASK_ALWAYS_EAGER else 'broker'}, load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} CPUs ==")
     row("setup: nominations via services (not a dossier cost)", f"{world.setup_seconds:.1f} s")
+    from weasyprint.text import ffi
+
+    row("font subsetting", "HarfBuzz" if ffi.harfbuzz_subset is not None else "fontTools (libharfbuzz-subset0 missing: ~2.5x slower)")
     _warm_up()
 
     # 1. The floors: a bare one-page document, empty and full.
