@@ -187,6 +187,23 @@ class Campaign(models.Model):
         return self.territory or self.issuer
 
 
+class LegalDocumentKind(models.TextChoices):
+    """The kind of a legal document; the label is the word that names it in a "Căn cứ" line."""
+
+    LUAT = "luat", "Luật"
+    NGHI_QUYET = "nghi_quyet", "Nghị quyết"
+    NGHI_DINH = "nghi_dinh", "Nghị định"
+    THONG_TU = "thong_tu", "Thông tư"
+    CHI_THI = "chi_thi", "Chỉ thị"
+    QUYET_DINH = "quyet_dinh", "Quyết định"
+    KE_HOACH = "ke_hoach", "Kế hoạch"
+    CHUONG_TRINH = "chuong_trinh", "Chương trình"
+    DE_AN = "de_an", "Đề án"
+    HUONG_DAN = "huong_dan", "Hướng dẫn"
+    THONG_BAO = "thong_bao", "Thông báo"
+    CONG_VAN = "cong_van", "Công văn"
+
+
 class CampaignDocument(models.Model):
     """A legal document the campaign rests on: Chỉ thị, Quyết định, Kế hoạch, Hướng dẫn."""
 
@@ -195,7 +212,10 @@ class CampaignDocument(models.Model):
     date = models.DateField("ngày ban hành", null=True, blank=True, help_text="Để trống khi văn bản nguồn không ghi ngày.")
     issuer = models.CharField("cơ quan ban hành", max_length=255)
     title = models.CharField("trích yếu", max_length=500)
-    kind = models.CharField("loại văn bản", max_length=50, blank=True)
+    kind = models.CharField(
+        "loại văn bản", max_length=50, blank=True, choices=LegalDocumentKind.choices,
+        help_text="Tên loại đứng đầu dòng \"Căn cứ\" của tờ trình; để trống thì ghi \"Văn bản\".",
+    )
     note = models.CharField("ghi chú", max_length=500, blank=True)
     order = models.PositiveIntegerField("thứ tự", default=0)
 

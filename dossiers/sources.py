@@ -22,7 +22,7 @@ from collections import OrderedDict
 
 from django.db.models import Q
 
-from campaigns.models import CampaignDocument, NomineeKind, Round, Stage, StageAction, Unit
+from campaigns.models import CampaignDocument, LegalDocumentKind, NomineeKind, Round, Stage, StageAction, Unit
 from criteria.models import CriterionKind, Operator
 from dossiers.formatting import (
     body_abbreviation,
@@ -39,14 +39,6 @@ from nominations.models import CouncilMeeting, CouncilVote, CriterionValue, Evid
 from nominations.workflow import stages_of
 
 LAW_LINE = "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"
-DOC_KIND_WORDS = {
-    "chi_thi": "Chỉ thị",
-    "quyet_dinh": "Quyết định",
-    "ke_hoach": "Kế hoạch",
-    "huong_dan": "Hướng dẫn",
-    "thong_bao": "Thông báo",
-    "cong_van": "Công văn",
-}
 CRITERIA_STATUS_LABELS = {"met": "Đạt", "not_met": "Chưa đạt", "pending": "Chờ đánh giá"}
 UBND_CATEGORIES = ("ubnd_tinh", "ubnd_huyen", "ubnd_xa")
 LEVEL_WORDS = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}
@@ -149,15 +141,22 @@ def round_block(round_: Round) -> dict:
     }
 
 
-def _campaign_document_line(document: CampaignDocument) -> str:
-    word = DOC_KIND_WORDS.get(document.kind, "")
-    title = document.title.strip()
-    about = title
-    if word and title.lower().startswith(word.lower()):
-        about = title[len(word):].strip()
+def campaign_document_line(document: CampaignDocument) -> str:
+    """'Căn cứ <loại> số <số hiệu> ngày ... của <cơ quan> về <trích yếu>': the kind word once (a
+    title that repeats it, or starts with 'Về', is not doubled), and no 'về ...' when the title only
+    restates the reference (a document whose summary the campaign does not quote)."""
+    word = LegalDocumentKind(document.kind).label if document.kind in LegalDocumentKind.values else ""
+    about = document.title.strip()
+    if word and about.lower().startswith(word.lower()):
+        about = about[len(word):].strip()
+    if about.lower().startswith("về "):
+        about = about[3:].strip()
+    if document.number and document.number.lower() in about.lower():
+        about = ""
     head = word or "Văn bản"
     number = f" số {document.number}" if document.number else ""
     about = f" về {about[0].lower()}{about[1:]}" if about else ""
+    # No date in the source: the blanks ("ngày ... tháng ... năm") an officer fills in the Word file.
     return f"Căn cứ {head}{number} {vn_date(document.date)} của {document.issuer}{about}"
 
 
@@ -170,7 +169,7 @@ def legal_lines(round_: Round, extra: list[str] | None = None) -> list[str]:
         decree += f" {block['date']}"
     decree += " của Chính phủ quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng"
     lines = [LAW_LINE, decree]
-    lines += [_campaign_document_line(d) for d in round_.campaign.documents.all()]
+    lines += [campaign_document_line(d) for d in round_.campaign.documents.all()]
     lines += list(extra or [])
     return [line + (";" if i < len(lines) - 1 else ".") for i, line in enumerate(lines)]
 

@@ -25,6 +25,7 @@ from campaigns.models import (
     EligibilityCondition,
     EligibilityKind,
     LegalBasis,
+    LegalDocumentKind,
     Level,
     NomineeKind,
     ReportForm,
@@ -270,6 +271,8 @@ class _Validator:
             if not document.get("number") and not document.get("note"):
                 self.problem(path, where, "văn bản không có số phải có 'note' giải thích")
             self.check_date(path, where, document.get("date"), "date", required=not document.get("note"))
+            if document.get("kind") and document["kind"] not in LegalDocumentKind.values:
+                self.problem(path, where, f"loại văn bản không hợp lệ: '{document['kind']}' (một trong: {', '.join(LegalDocumentKind.values)})")
         for i, unit in enumerate(data.get("organisations") or []):
             self.validate_unit(path, f"organisations[{i}] ({unit.get('code')})", unit)
         target_codes = set()

@@ -111,6 +111,7 @@ def test_edited_file_updates_the_database(nt_copy):
         (lambda d: d["rounds"][0]["criteria"][0].__setitem__("categories", ["xyz"]), "khối không tồn tại: 'xyz'"),
         (lambda d: d["rounds"][0]["award_forms"][0].__setitem__("vote_rule", "khong-co"), "quy tắc biểu quyết không tồn tại"),
         (lambda d: d["rounds"][0]["award_forms"][0].__setitem__("dossier_copies", 0), "'dossier_copies' phải từ 1 trở lên"),
+        (lambda d: d["documents"][0].__setitem__("kind", "bien_ban"), "documents[0] (1670/KH-UBND): loại văn bản không hợp lệ: 'bien_ban'"),
     ],
 )
 def test_wrong_file_is_refused_naming_file_entry_and_problem(nt_copy, change, message):
