@@ -143,6 +143,7 @@ def _quota_rows(rule: QuotaRule):
         "categories": categories,
         "category_of": rule.category_of,
         "excluded_categories": [c.code for c in rule.excluded_categories.all()],
+        "level": rule.level or None,
         "unit": None,
         "limit": rule.limit,
         "binds_at": rule.binds_at,

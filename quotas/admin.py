@@ -16,7 +16,7 @@ class QuotaExceptionInline(admin.TabularInline):
 @admin.register(QuotaRule)
 class QuotaRuleAdmin(admin.ModelAdmin):
     list_display = ["__str__", "round", "award_form", "nominee_kind", "scope", "limit", "exception_count", "source"]
-    list_filter = ["round__campaign", ("round", RoundListFilter), "nominee_kind", "scope", "categories"]
+    list_filter = ["round__campaign", ("round", RoundListFilter), "nominee_kind", "scope", "level", "categories"]
     list_select_related = ["round__campaign", "award_form"]
     search_fields = ["code", "label", "source"]
     autocomplete_fields = ["round"]

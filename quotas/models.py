@@ -1,7 +1,7 @@
 """Quota rules: the most awards that may be proposed or given, per round and award form."""
 from django.db import models
 
-from campaigns.models import Round, RoundAwardForm, Unit, UnitCategory
+from campaigns.models import Level, Round, RoundAwardForm, Unit, UnitCategory
 
 
 class QuotaNomineeKind(models.TextChoices):
@@ -31,8 +31,10 @@ class QuotaRule(models.Model):
     """A limit. `categories` filters the nominations counted, by the category of the nominee's unit
     or, with `category_of = proposing_unit`, of the unit that proposes ("mỗi sở, ban, ngành đề nghị
     01 tập thể hoặc 01 cá nhân": whatever it proposes). Nominees in `excluded_categories` are never
-    counted (they have a rule of their own, e.g. the communes a district proposes). `scope` says how
-    they are grouped: all together, per proposing unit, or per parent unit."""
+    counted (they have a rule of their own, e.g. the communes a district proposes). `level`, when
+    set, counts only units of that level, judged on the same unit as the category ("cấp tỉnh (gồm
+    sở, ban ngành, khối đảng, đoàn thể)": not a district's Party committee). `scope` says how they
+    are grouped: all together, per proposing unit, or per parent unit."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="quota_rules", verbose_name="đợt")
     code = models.SlugField("mã", max_length=80)
@@ -51,6 +53,10 @@ class QuotaRule(models.Model):
     excluded_categories = models.ManyToManyField(
         UnitCategory, blank=True, related_name="+", verbose_name="không tính khối",
         help_text="Tập thể/cá nhân thuộc các khối này không tính vào quy định (đã có quy định riêng).",
+    )
+    level = models.CharField(
+        "cấp", max_length=10, choices=Level.choices, blank=True,
+        help_text="Chỉ tính đơn vị ở cấp này (xét trên cùng đơn vị với \"khối xét theo\"); để trống: mọi cấp.",
     )
     limit = models.PositiveIntegerField("số lượng tối đa")
     binds_at = models.CharField(

@@ -35,6 +35,8 @@ def rule_matches(rule: QuotaRule, nomination) -> bool:
     unit = nomination.proposing_unit if rule.category_of == QuotaCategoryOf.PROPOSING_UNIT else nomination.nominee_unit
     if category_ids and unit.category_id not in category_ids:
         return False
+    if rule.level and unit.level != rule.level:
+        return False
     return nomination.nominee_unit.category_id not in {c.pk for c in rule.excluded_categories.all()}
 
 
@@ -75,10 +77,12 @@ def rule_filter(rule: QuotaRule) -> Q:
     q = Q(round_id=rule.round_id, award_form_id=rule.award_form_id)
     if rule.nominee_kind != QuotaNomineeKind.EITHER:
         q &= Q(kind=rule.nominee_kind)
+    unit = "proposing_unit" if rule.category_of == QuotaCategoryOf.PROPOSING_UNIT else "nominee_unit"
     category_ids = [c.pk for c in rule.categories.all()]
     if category_ids:
-        unit = "proposing_unit" if rule.category_of == QuotaCategoryOf.PROPOSING_UNIT else "nominee_unit"
         q &= Q(**{f"{unit}__category_id__in": category_ids})
+    if rule.level:
+        q &= Q(**{f"{unit}__level": rule.level})
     excluded = [c.pk for c in rule.excluded_categories.all()]
     if excluded:
         q &= ~Q(nominee_unit__category_id__in=excluded)

@@ -385,6 +385,8 @@ class _Validator:
             self.check_categories(path, w, quota.get("categories"))
             self.check_categories(path, w, quota.get("excluded_categories"))
             self.check_choice(path, w, quota.get("category_of", QuotaCategoryOf.NOMINEE), "category_of", QuotaCategoryOf.values)
+            if quota.get("level"):
+                self.check_choice(path, w, quota["level"], "level", Level.values)
             if quota.get("scope") == QuotaScope.CATEGORY and not quota.get("categories"):
                 self.problem(path, w, "phạm vi 'category' cần danh sách 'categories'")
             for j, exception in enumerate(quota.get("exceptions") or []):
@@ -723,6 +725,7 @@ class _Writer:
                     "limit": quota["limit"],
                     "binds_at": quota.get("binds_at", QuotaStep.REVIEW),
                     "category_of": quota.get("category_of", QuotaCategoryOf.NOMINEE),
+                    "level": quota.get("level") or "",
                     "source": quota["source"],
                     "order": order,
                 },

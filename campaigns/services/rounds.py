@@ -264,6 +264,7 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
                 limit=rule.limit,
                 binds_at=rule.binds_at,
                 category_of=rule.category_of,
+                level=rule.level,
                 source=rule.source,
                 order=rule.order,
             )
