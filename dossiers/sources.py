@@ -22,7 +22,7 @@ from collections import OrderedDict
 
 from django.db.models import Q
 
-from campaigns.models import CampaignDocument, LegalDocumentKind, NomineeKind, Round, Stage, StageAction, Unit
+from campaigns.models import AwardOutcome, CampaignDocument, LegalDocumentKind, NomineeKind, Round, Stage, StageAction, Unit
 from criteria.models import CriterionKind, Operator
 from dossiers.formatting import (
     body_abbreviation,
@@ -33,7 +33,7 @@ from dossiers.formatting import (
     vn_percent,
     vn_time,
 )
-from dossiers.models import DocumentKind
+from dossiers.models import DocumentKind, GeneratedDocument
 from nominations.council import vote_outcome
 from nominations.models import CouncilMeeting, CouncilVote, CriterionValue, Evidence, Nomination, Registration, Status
 from nominations.workflow import stages_of
@@ -108,17 +108,33 @@ def signer_lines(org: dict) -> list[str]:
     return ["THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"]
 
 
-def addressee_for(stage: Stage, organisation: Unit, stages: list[Stage]) -> str:
-    """Who a stage's tờ trình is sent to: the organisation of the next stage (its chairman when
-    the next stage is the decision of a People's Committee)."""
+def receiving_stage(stage: Stage, organisation: Unit, stages: list[Stage]) -> Stage | None:
+    """The stage a stage's tờ trình goes to: the next one held by ANOTHER organisation (a Sở
+    TT&TT proposing its own staff at the unit stage writes to the level after its own review)."""
     index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
-    following = stages[index + 1] if index + 1 < len(stages) else None
-    if following is None or following.organisation is None:
+    for following in stages[index + 1:]:
+        if following.organisation_id and following.organisation_id != organisation.pk:
+            return following
+    return None
+
+
+def addressee_for(stage: Stage, organisation: Unit, stages: list[Stage]) -> str:
+    """Who a stage's tờ trình is sent to: the organisation of the receiving stage (its chairman
+    when that stage is the decision of a People's Committee)."""
+    following = receiving_stage(stage, organisation, stages)
+    if following is None:
         return ""
     target = following.organisation
     if following.action == StageAction.DECISION and target.category.code in UBND_CATEGORIES:
         return f"Chủ tịch {target.name}"
     return target.name
+
+
+def addressee_decides(stage: Stage, organisation: Unit, stages: list[Stage]) -> bool:
+    """Whether the addressee itself grants the awards (the decision stage): otherwise it is asked to
+    "xem xét, trình cấp có thẩm quyền" and not to grant what it has no power to grant."""
+    following = receiving_stage(stage, organisation, stages)
+    return following is not None and following.action == StageAction.DECISION
 
 
 def round_block(round_: Round) -> dict:
@@ -193,7 +209,8 @@ def nominee_row(nomination: Nomination) -> dict:
 
 
 def grouped(rows: list[dict], award_forms: list) -> list[dict]:
-    """Rows grouped by award form (in the round's order), collectives first, numbered per group."""
+    """Rows grouped by award form (in the round's order), collectives first, numbered per group
+    (`index`, running through collectives and individuals)."""
     groups = []
     for form in award_forms:
         mine = [r for r in rows if r["award_form_id"] == form.pk]
@@ -201,9 +218,13 @@ def grouped(rows: list[dict], award_forms: list) -> list[dict]:
             continue
         collectives = [r for r in mine if r["kind"] == NomineeKind.COLLECTIVE]
         individuals = [r for r in mine if r["kind"] == NomineeKind.INDIVIDUAL]
+        for index, row in enumerate(collectives + individuals, start=1):
+            row["index"] = index  # one numbering per award form where no sub-heading splits it
         groups.append({
             "award_form": form.name,
             "granted_by": form.granted_by,
+            "granted_at_decision": form.outcome == AwardOutcome.AWARD,
+            "outcome": form.outcome,
             "collectives": collectives,
             "individuals": individuals,
             "collective_count": vn_count(len(collectives)),
@@ -248,7 +269,12 @@ def stage_nominations(stage: Stage, organisation: Unit) -> list[Nomination]:
     stages = stages_of(stage.round)
     queryset = _nomination_queryset().filter(round_id=stage.round_id)
     if stages[0].pk == stage.pk:
-        queryset = queryset.filter(proposing_unit=organisation).exclude(status__in=[Status.REJECTED, Status.NOT_AWARDED])
+        # What the unit proposes upward: not the Giấy khen its own head grants (outcome "unit").
+        queryset = (
+            queryset.filter(proposing_unit=organisation)
+            .exclude(status__in=[Status.REJECTED, Status.NOT_AWARDED])
+            .exclude(award_form__outcome=AwardOutcome.UNIT)
+        )
     elif stage.action == StageAction.DECISION:
         queryset = queryset.filter(stage=stage, status__in=[Status.IN_REVIEW, Status.AWARDED])
     else:
@@ -289,12 +315,16 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
     if meeting is not None:
         extra.append(f"Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng {organisation.name} {vn_date(meeting.date)}")
     groups = grouped(rows, list(round_.award_forms.all()))
+    decides = addressee_decides(stage, organisation, stages)
+    for group in groups:
+        group["request"] = request_phrase(decides, group["granted_at_decision"])
     return {
         "kind": DocumentKind.TO_TRINH,
         "round": round_block(round_),
         "stage": {"order": stage.order, "name": stage.name},
         "issuer": issuer,
         "addressee": addressee_for(stage, organisation, stages),
+        "addressee_decides": addressee_decides(stage, organisation, stages),
         "legal_lines": legal_lines(round_, extra),
         "meeting": {
             "date": vn_date(meeting.date),
@@ -310,6 +340,35 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
         "signer": {"lines": signer_lines(issuer), "name": meeting.chair if meeting else ""},
         "noi_nhan": ["Như trên", f"Lưu: VT, {issuer['abbr']}"],
     }
+
+
+def request_phrase(addressee_decides: bool, granted_at_decision: bool) -> str:
+    """What a tờ trình asks its addressee to do with one award form: grant it (the deciding level,
+    for an award it grants), or pass it on to the level that can."""
+    if addressee_decides and granted_at_decision:
+        return "tặng"
+    if addressee_decides:
+        return "đề nghị cấp có thẩm quyền tặng"
+    return "trình cấp có thẩm quyền tặng"
+
+
+def council_conclusion(groups: list[dict], *, addressee: str, addressee_decides: bool, issuer_name: str) -> str:
+    """The council's conclusion: what it proposes upward, and what the unit's own head grants."""
+    upward, own = [], []
+    for group in groups:
+        passed = [r for r in group["collectives"] + group["individuals"] if r["passed"]]
+        if not passed:
+            continue
+        collectives = sum(1 for r in passed if r["kind"] == NomineeKind.COLLECTIVE)
+        phrase = f"{group['award_form']} cho {count_phrase(collectives, len(passed) - collectives)}"
+        (own if group["outcome"] == AwardOutcome.UNIT else upward).append(phrase)
+    parts = []
+    if upward:
+        verb = "xem xét, khen thưởng" if addressee_decides else "xem xét, trình cấp có thẩm quyền khen thưởng"
+        parts.append(f"đề nghị {addressee or 'cấp có thẩm quyền'} {verb}: {'; '.join(upward)}")
+    if own:
+        parts.append(f"đề nghị Thủ trưởng {issuer_name} tặng {'; '.join(own)}")
+    return "; ".join(parts) if parts else "không đề nghị khen thưởng trường hợp nào"
 
 
 def _rule_text(rule) -> str:
@@ -351,11 +410,12 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
         ok = meeting.members_present * rule.quorum_denominator >= needed
         quorum_lines.append(
             f"Túc số theo quy định: ít nhất {rule.quorum_numerator}/{rule.quorum_denominator} tổng số thành viên; "
-            f"có mặt {meeting.members_present}/{meeting.members_total} thành viên: {'đủ' if ok else 'không đủ'} túc số ({rule.source})."
+            f"có mặt {meeting.members_present}/{meeting.members_total} thành viên: {'đủ' if ok else 'không đủ'} túc số."
         )
     passed = [r for r in rows if r["passed"]]
     collectives = sum(1 for r in passed if r["kind"] == NomineeKind.COLLECTIVE)
     absent = meeting.members_total - meeting.members_present
+    groups = grouped(rows, list(round_.award_forms.all()))
     return {
         "kind": DocumentKind.BIEN_BAN,
         "round": round_block(round_),
@@ -363,6 +423,7 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
         "issuer": issuer,
         "council_upper": "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG",
         "addressee": addressee_for(stage, organisation, stages),
+        "addressee_decides": addressee_decides(stage, organisation, stages),
         "meeting": {
             "date": vn_date(meeting.date),
             "start": vn_time(meeting.start_time),
@@ -379,7 +440,11 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
             "notes": [p.strip() for p in meeting.notes.splitlines() if p.strip()],
         },
         "quorum_lines": quorum_lines,
-        "groups": grouped(rows, list(round_.award_forms.all())),
+        "groups": groups,
+        "conclusion": council_conclusion(
+            groups, addressee=addressee_for(stage, organisation, stages),
+            addressee_decides=addressee_decides(stage, organisation, stages), issuer_name=organisation.name,
+        ),
         "rows": rows,
         "passed_phrase": count_phrase(collectives, len(passed) - collectives),
         "failed_count": len(rows) - len(passed),
@@ -401,6 +466,8 @@ def _value_text(criterion, value: CriterionValue | None) -> str:
 def _requirement_text(criterion) -> str:
     if criterion.kind == CriterionKind.PERCENTAGE and criterion.threshold is not None:
         value = vn_percent(criterion.threshold, 2)
+        if criterion.operator in (Operator.GTE, Operator.EQ) and criterion.threshold >= 100:
+            return f"Đạt {value}"  # not "từ 100 % trở lên": nothing is above it
         return {
             Operator.GTE: f"Từ {value} trở lên",
             Operator.GT: f"Trên {value}",
@@ -573,8 +640,12 @@ def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nominatio
         proposer = previous.organisation.name
         from dossiers.numbering import number_of
 
-        register = number_of(identity_for(DocumentKind.TO_TRINH, round_id=round_.pk, stage_id=previous.pk, organisation_id=previous.organisation_id))
+        identity = identity_for(DocumentKind.TO_TRINH, round_id=round_.pk, stage_id=previous.pk, organisation_id=previous.organisation_id)
+        register = number_of(identity)
         reference = f" tại Tờ trình số {register.text}" if register else ""
+        issued = GeneratedDocument.objects.filter(identity=identity, is_latest=True).values_list("issued_on", flat=True).first()
+        if register and issued:
+            reference += f" {vn_date(issued)}"
         head = "Giám đốc " if previous.organisation.category.code == "so_ban_nganh" else ""
         extra.append(f"Xét đề nghị của {head}{previous.organisation.name}{reference}")
     collectives = sum(1 for r in rows if r["kind"] == NomineeKind.COLLECTIVE)

@@ -179,6 +179,8 @@ def test_merged_dossier_restarts_numbering_per_document_and_embeds_fonts(built):
     joined = " ".join(texts)
     assert joined.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 5  # cover, tờ trình, biên bản, 2 reports
     assert "DANH MỤC TÀI LIỆU" in texts[0]
+    # The date and the verification code fit their columns (they ran into each other when too narrow).
+    assert re.search(r"\b\d{2}/\d{2}/\d{4} [A-Z0-9]{8}\b", texts[0]), texts[0]
     assert_a4(data)
     assert_fonts_embedded(data)
     # Each member PDF is exactly its pages of the merged one.

@@ -1,0 +1,122 @@
+"""What a tờ trình and a biên bản ask, and of whom, depending on the level that receives them:
+a body that does not grant an award is asked to pass it on, not to grant it; a Sở TT&TT proposing
+its own staff writes to the level after its own review; the Giấy khen a unit's head grants stays
+with the unit. Read from the sources and the rendered sections (no PDF needed here)."""
+import re
+
+import pytest
+from django.utils.html import strip_tags
+
+from campaigns import clock
+from campaigns.models import Role, Unit
+from nominations.models import Registration
+from dossiers import rendering, sources
+from nominations.workflow import stages_of
+from tests.dossiers.conftest import unit_stage_nominations
+from tests.nominations.conftest import build_world, hold_unit_council, load, make_user, new_nomination, refresh
+
+pytestmark = pytest.mark.django_db
+
+META = {
+    "anchor": "doc-TEST", "code": "TEST", "verify_url": "https://thidua.example.vn/xac-minh/TEST/", "number": "01",
+    "number_line": "Số: 01/TTr-TEST", "date": "ngày 05 tháng 12 năm 2024", "place_date": "ngày 05 tháng 12 năm 2024",
+    "form_ref": "", "qr": "data:image/png;base64,",
+}
+
+
+def text_of(source: dict) -> str:
+    return re.sub(r"\s+", " ", strip_tags(rendering.section_html(source, META)))
+
+
+def test_a_unit_asks_the_reviewing_department_to_pass_the_award_on(dossier_world):
+    world = dossier_world
+    source = sources.to_trinh_source(world.stages[0], world.units["so-tai-chinh-nt"])
+    text = text_of(source)
+    assert source["addressee"] == "Sở Thông tin và Truyền thông tỉnh Ninh Thuận" and not source["addressee_decides"]
+    assert ("kính trình Sở Thông tin và Truyền thông tỉnh Ninh Thuận xem xét, trình cấp có thẩm quyền tặng "
+            "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh cho 01 tập thể và 01 cá nhân") in text
+    assert "Kính trình Sở Thông tin và Truyền thông tỉnh Ninh Thuận xem xét, trình cấp có thẩm quyền quyết định./." in text
+    assert "xem xét, tặng" not in text
+
+
+def test_the_level_before_the_decision_asks_the_chairman_to_grant(dossier_world):
+    world = dossier_world
+    before_decision = world.stages[-2]
+    source = sources.to_trinh_source(before_decision, before_decision.organisation, nominations=world.stage3)
+    text = text_of(source)
+    assert source["addressee"] == "Chủ tịch Ủy ban nhân dân tỉnh Ninh Thuận" and source["addressee_decides"]
+    assert "kính trình Chủ tịch Ủy ban nhân dân tỉnh Ninh Thuận xem xét, tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh cho" in text
+    assert "Kính trình Chủ tịch Ủy ban nhân dân tỉnh Ninh Thuận xem xét, quyết định./." in text
+
+
+def test_the_department_that_reviews_writes_its_own_proposal_to_the_next_level(dossier_world):
+    world = dossier_world
+    code = "stttt-ninh-thuan"
+    unit = Unit.objects.get(code=code)
+    world.units[code] = unit
+    world.users[f"officer:{code}"] = make_user("officer-stttt-nt", unit, Role.UNIT_OFFICER)
+    Registration.objects.create(round=world.round, unit=unit, pledge="Nền tảng số", registered_at=clock.now(), registered_by=world.users[f"officer:{code}"])
+    unit_stage_nominations(world, code, ["Phạm Minh Quân"])
+    assert world.stages[1].organisation == unit  # it reviews stage 2 itself
+    source = sources.to_trinh_source(world.stages[0], unit)
+    assert source["addressee"] == world.stages[2].organisation.name == "Sở Nội vụ tỉnh Ninh Thuận"
+    assert sources.bien_ban_source(world.stages[0], unit)["conclusion"].startswith("đề nghị Sở Nội vụ tỉnh Ninh Thuận xem xét, trình cấp có thẩm quyền khen thưởng")
+
+
+def test_minutes_number_a_group_through_collectives_and_individuals(dossier_world):
+    source = sources.bien_ban_source(dossier_world.stages[0], dossier_world.units["so-tai-chinh-nt"])
+    (group,) = source["groups"]
+    assert [r["index"] for r in group["collectives"] + group["individuals"]] == [1, 2]
+    assert "(" not in " ".join(source["quorum_lines"])  # the clause behind the quorum is data, not minutes text
+
+
+@pytest.fixture
+def son_la_unit(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    load("son-la-2021-2025.yaml")
+    return build_world("son-la-2021-2025", "nam-2024", [("so-tu-phap-sl", "Sở Tư pháp tỉnh Sơn La", "so_ban_nganh", None, "tinh")])
+
+
+def test_the_giay_khen_a_unit_grants_itself_is_not_proposed_upward(son_la_unit):
+    world = son_la_unit
+    unit = world.units["so-tu-phap-sl"]
+    giay_khen = world.round.award_forms.get(outcome="unit")
+    with clock.frozen_at(world.at_stage(1)):
+        upward = new_nomination(world, "so-tu-phap-sl")
+        own = new_nomination(world, "so-tu-phap-sl", kind="individual", full_name="Lò Thị Mai", person_identifier="014190000555", award_form=giay_khen)
+        hold_unit_council(world, "so-tu-phap-sl", [upward, own])
+    stage = stages_of(world.round)[0]
+    assert [n.pk for n in sources.stage_nominations(stage, unit)] == [refresh(upward).pk]
+    to_trinh = sources.to_trinh_source(stage, unit)
+    assert [g["award_form"] for g in to_trinh["groups"]] == [upward.award_form.name]
+    assert giay_khen.name not in text_of(to_trinh)
+    conclusion = sources.bien_ban_source(stage, unit)["conclusion"]
+    assert f"xem xét, trình cấp có thẩm quyền khen thưởng: {upward.award_form.name} cho 01 tập thể" in conclusion
+    assert conclusion.endswith(f"đề nghị Thủ trưởng Sở Tư pháp tỉnh Sơn La tặng {giay_khen.name} cho 01 cá nhân")
+
+
+def test_a_full_percentage_is_required_as_reached_not_as_a_floor():
+    from decimal import Decimal
+
+    from criteria.models import Criterion, CriterionKind, Operator
+
+    def requirement(threshold, operator):
+        return sources._requirement_text(Criterion(kind=CriterionKind.PERCENTAGE, threshold=Decimal(threshold), operator=operator))
+
+    assert requirement(100, Operator.GTE) == "Đạt 100 %"
+    assert requirement("80", Operator.GTE) == "Từ 80 % trở lên"
+    assert requirement("50", Operator.GT) == "Trên 50 %"
+
+
+def test_the_draft_decision_cites_the_proposal_by_number_and_date(dossier_world):
+    import datetime as dt
+
+    from dossiers import services
+    from dossiers.models import DocumentFormat, DocumentKind
+
+    world = dossier_world
+    proposing, deciding = world.stages[-2], world.stages[-1]
+    with clock.frozen_at(dt.datetime(2024, 12, 18, 9, tzinfo=dt.timezone(dt.timedelta(hours=7)))):
+        services.ensure_record(services.Spec(kind=DocumentKind.TO_TRINH, round=world.round, organisation=proposing.organisation, stage=proposing), DocumentFormat.PDF)
+    lines = sources.du_thao_source(deciding, deciding.organisation, nominations=world.stage3)["legal_lines"]
+    assert "Xét đề nghị của Giám đốc Sở Nội vụ tỉnh Ninh Thuận tại Tờ trình số 01/TTr-SNV ngày 18 tháng 12 năm 2024." in lines
