@@ -70,7 +70,7 @@ class RoundListFilter(admin.RelatedFieldListFilter):
 
 @admin.register(UnitCategory)
 class UnitCategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "order", "unit_count"]
+    list_display = ["name", "code", "order", "people_committee", "head_title", "parent_in_heading", "unit_count"]
     list_editable = ["order"]
     search_fields = ["name", "code"]
     ordering = ["order", "code"]
@@ -114,7 +114,7 @@ class UnitAdmin(CompleteFieldsetsMixin, admin.ModelAdmin):
     change_list_template = "admin/campaigns/unit/change_list.html"
     import_template = "admin/campaigns/unit/import_units.html"
     fieldsets = [
-        (None, {"fields": ["code", "name", "short_name", "category", "level", "parent", "place_name", "email"]}),
+        (None, {"fields": ["code", "name", "short_name", "category", "level", "parent", "place_name", "email", "head_title"]}),
         ("Lịch sử", {"fields": ["valid_from", "valid_to", "successor", "history_note"]}),
     ]
 

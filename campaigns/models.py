@@ -25,6 +25,20 @@ class UnitCategory(models.Model):
     name = models.CharField("tên khối", max_length=200)
     description = models.TextField("mô tả", blank=True)
     order = models.PositiveIntegerField("thứ tự", default=0)
+    # How the documents of a unit of this kind are headed and signed (Nghị định 30/2020, Phụ lục I).
+    people_committee = models.BooleanField(
+        "là Ủy ban nhân dân", default=False,
+        help_text="Văn bản ký \"TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH\"; quyết định do Chủ tịch ký, căn cứ Luật Tổ chức chính quyền địa phương.",
+    )
+    head_title = models.CharField(
+        "chức danh người đứng đầu", max_length=100, blank=True,
+        help_text="Ví dụ: Giám đốc, Chủ tịch, Trưởng phòng, Hiệu trưởng. Để trống khi khác nhau giữa các đơn vị (ghi ở từng đơn vị).",
+    )
+    parent_in_heading = models.BooleanField(
+        "ghi cơ quan chủ quản ở tiêu đề", default=False,
+        help_text="Tên đơn vị cấp trên ghi trên tên đơn vị ở góc trái văn bản (cơ quan chuyên môn, đơn vị sự nghiệp); "
+        "không ghi với UBND, doanh nghiệp, tổ chức đảng, đoàn thể.",
+    )
 
     class Meta:
         ordering = ["order", "code"]
@@ -57,6 +71,10 @@ class Unit(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors", verbose_name="đơn vị kế thừa"
     )
     history_note = models.CharField("ghi chú lịch sử", max_length=500, blank=True)
+    head_title = models.CharField(
+        "chức danh người đứng đầu", max_length=100, blank=True,
+        help_text="Ví dụ: Tổng Biên tập, Bí thư. Để trống: theo khối của đơn vị.",
+    )
 
     class Meta:
         ordering = ["path", "name"]

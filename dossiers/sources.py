@@ -40,7 +40,6 @@ from nominations.workflow import stages_of
 
 LAW_LINE = "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"
 CRITERIA_STATUS_LABELS = {"met": "Đạt", "not_met": "Chưa đạt", "pending": "Chờ đánh giá"}
-UBND_CATEGORIES = ("ubnd_tinh", "ubnd_huyen", "ubnd_xa")
 LEVEL_WORDS = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}
 
 
@@ -86,25 +85,42 @@ def round_org_block(unit: Unit, round_: Round) -> dict:
 
 
 def org_block(unit: Unit, *, fallback_place: str = "") -> dict:
-    parent = unit.parent
+    """How an organisation heads and signs its documents, from its category (and its own head's
+    title where it has one): the parent body above its name only where the category says so
+    (a Sở under the People's Committee; not a People's Committee, a company or a mass organisation)."""
+    parent, category = unit.parent, unit.category
     return {
         "id": unit.pk,
         "name": unit.name,
         "upper": upper_vi(unit.name),
-        "parent_upper": upper_vi(parent.name) if parent is not None else "",
+        "parent_upper": upper_vi(parent.name) if parent is not None and category.parent_in_heading else "",
         "abbr": body_abbreviation(unit.name, unit.short_name),
         "place": place_of(unit) or fallback_place,
-        "category": unit.category.code if unit.category_id else "",
-        "is_ubnd": bool(unit.category_id and unit.category.code in UBND_CATEGORIES),
+        "category": category.code,
+        "is_ubnd": category.people_committee,
+        "head_title": unit.head_title or category.head_title,
     }
+
+
+def titled(org: dict) -> str:
+    """The head of an organisation by title: "Giám đốc Sở Nội vụ tỉnh Sơn La", "Chủ tịch Ủy ban
+    nhân dân tỉnh Sơn La", "Trưởng phòng Nội vụ thành phố Rạch Giá", "Chánh Văn phòng Tỉnh ủy Sơn La"
+    (words that end the title and begin the name are said once); "Thủ trưởng <name>" when the title
+    is not known."""
+    title, name = org["head_title"] or "Thủ trưởng", org["name"]
+    title_words, name_words = title.split(), name.split()
+    for size in range(min(len(title_words), len(name_words) - 1), 0, -1):
+        if [w.lower() for w in title_words[-size:]] == [w.lower() for w in name_words[:size]]:
+            return " ".join(title_words + name_words[size:])
+    return f"{title} {name}"
 
 
 def signer_lines(org: dict) -> list[str]:
     """The authority and position a document of this organisation is signed with (bold capitals)."""
     if org["is_ubnd"]:
         return ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
-    if org["category"] == "so_ban_nganh":
-        return ["GIÁM ĐỐC"]
+    if org["head_title"]:
+        return [upper_vi(org["head_title"])]
     return ["THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"]
 
 
@@ -125,8 +141,8 @@ def addressee_for(stage: Stage, organisation: Unit, stages: list[Stage]) -> str:
     if following is None:
         return ""
     target = following.organisation
-    if following.action == StageAction.DECISION and target.category.code in UBND_CATEGORIES:
-        return f"Chủ tịch {target.name}"
+    if following.action == StageAction.DECISION and (target.head_title or target.category.head_title):
+        return titled(org_block(target))  # the one who signs the decision: "Chủ tịch Ủy ban nhân dân tỉnh ..."
     return target.name
 
 
@@ -635,9 +651,9 @@ def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nominatio
     index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
     previous = stages[index - 1] if index > 0 else None
     extra = []
-    proposer = ""
+    proposer = None
     if previous is not None and previous.organisation_id:
-        proposer = previous.organisation.name
+        proposer = org_block(previous.organisation)
         from dossiers.numbering import number_of
 
         identity = identity_for(DocumentKind.TO_TRINH, round_id=round_.pk, stage_id=previous.pk, organisation_id=previous.organisation_id)
@@ -646,14 +662,13 @@ def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nominatio
         issued = GeneratedDocument.objects.filter(identity=identity, is_latest=True).values_list("issued_on", flat=True).first()
         if register and issued:
             reference += f" {vn_date(issued)}"
-        head = "Giám đốc " if previous.organisation.category.code == "so_ban_nganh" else ""
-        extra.append(f"Xét đề nghị của {head}{previous.organisation.name}{reference}")
+        extra.append(f"Xét đề nghị của {titled(proposer) if proposer['head_title'] else proposer['name']}{reference}")
     collectives = sum(1 for r in rows if r["kind"] == NomineeKind.COLLECTIVE)
     groups = grouped(rows, list(round_.award_forms.all()))
-    authority = f"CHỦ TỊCH {issuer['upper']}" if issuer["is_ubnd"] else f"THỦ TRƯỞNG {issuer['upper']}"
+    authority = upper_vi(titled(issuer))
     executors = [f"Chánh Văn phòng {organisation.name}"] if issuer["is_ubnd"] else []
     if proposer:
-        executors.append(("Giám đốc " if previous.organisation.category.code == "so_ban_nganh" else "Thủ trưởng ") + proposer)
+        executors.append(titled(proposer))
     lines = legal_lines(round_, extra)
     return {
         "kind": DocumentKind.DU_THAO_QUYET_DINH,
@@ -661,14 +676,14 @@ def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nominatio
         "stage": {"order": stage.order, "name": stage.name},
         "issuer": issuer,
         "authority": authority,
-        "authority_text": f"Chủ tịch {organisation.name}" if issuer["is_ubnd"] else organisation.name,
+        "authority_text": titled(issuer) if issuer["head_title"] else organisation.name,
         "legal_lines": lines,
         "groups": groups,
         "award_forms_phrase": ", ".join(g["award_form"] for g in groups),
         "count_phrase": count_phrase(collectives, len(rows) - collectives),
         "total": len(rows),
         "executors": executors,
-        "signer": {"lines": ["CHỦ TỊCH"] if issuer["is_ubnd"] else signer_lines(issuer), "name": ""},
+        "signer": {"lines": [upper_vi(issuer["head_title"])] if issuer["is_ubnd"] else signer_lines(issuer), "name": ""},
         "noi_nhan": ["Như Điều 3", f"Lưu: VT, {issuer['abbr']}"],
     }
 

@@ -167,6 +167,7 @@ def _write_units(entries, root: Unit) -> list[Unit]:
             "valid_from": entry.get("valid_from"),
             "valid_to": entry.get("valid_to"),
             "history_note": entry.get("history_note", ""),
+            "head_title": entry.get("head_title", ""),
         }
         changed = unit is None
         if unit is None:

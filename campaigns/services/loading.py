@@ -492,7 +492,12 @@ class _Writer:
             self.track(
                 UnitCategory,
                 {"code": category["code"]},
-                {"name": category["name"], "description": category.get("description", ""), "order": order},
+                {
+                    "name": category["name"], "description": category.get("description", ""), "order": order,
+                    "people_committee": bool(category.get("people_committee", False)),
+                    "head_title": category.get("head_title", ""),
+                    "parent_in_heading": bool(category.get("parent_in_heading", False)),
+                },
             )
         for rule in data.get("vote_rules") or []:
             quorum, approval = parse_fraction(rule["quorum"]), parse_fraction(rule["approval"])
@@ -540,6 +545,7 @@ class _Writer:
                 "valid_from": unit.get("valid_from"),
                 "valid_to": unit.get("valid_to"),
                 "history_note": unit.get("history_note", ""),
+                "head_title": unit.get("head_title", ""),
             }
             by_code[unit["code"]] = self.track(
                 Unit, {"code": unit["code"]}, values, existing=existing_units, key=unit["code"]

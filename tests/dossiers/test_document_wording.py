@@ -120,3 +120,43 @@ def test_the_draft_decision_cites_the_proposal_by_number_and_date(dossier_world)
         services.ensure_record(services.Spec(kind=DocumentKind.TO_TRINH, round=world.round, organisation=proposing.organisation, stage=proposing), DocumentFormat.PDF)
     lines = sources.du_thao_source(deciding, deciding.organisation, nominations=world.stage3)["legal_lines"]
     assert "Xét đề nghị của Giám đốc Sở Nội vụ tỉnh Ninh Thuận tại Tờ trình số 01/TTr-SNV ngày 18 tháng 12 năm 2024." in lines
+
+
+@pytest.fixture
+def categories(db):
+    from campaigns.services.loading import DATA_DIR, load_campaign_files
+
+    load_campaign_files([DATA_DIR / "reference.yaml"])
+
+
+def test_only_a_body_under_another_names_it_above_its_own_name(categories):
+    from tests.nominations.conftest import make_unit
+
+    province = make_unit("ubnd-tinh-x", "Ủy ban nhân dân tỉnh Sơn La", "ubnd_tinh", None)
+    department = make_unit("so-x", "Sở Tư pháp tỉnh Sơn La", "so_ban_nganh", province)
+    district = make_unit("ubnd-huyen-x", "Ủy ban nhân dân huyện Mộc Châu", "ubnd_huyen", province, "huyen")
+    company = make_unit("dn-x", "Công ty TNHH Giải pháp số Sơn La", "doanh_nghiep", province)
+    youth = make_unit("doan-x", "Tỉnh đoàn Sơn La", "mttq_doan_the", province)
+    heading = {u.code: sources.org_block(u)["parent_upper"] for u in (province, department, district, company, youth)}
+    assert heading == {"ubnd-tinh-x": "", "so-x": "ỦY BAN NHÂN DÂN TỈNH SƠN LA", "ubnd-huyen-x": "", "dn-x": "", "doan-x": ""}
+
+
+def test_documents_are_signed_with_the_head_s_title(categories):
+    from tests.nominations.conftest import make_unit
+
+    city = make_unit("ubnd-tp-x", "Ủy ban nhân dân thành phố Rạch Giá", "ubnd_huyen", None, "huyen")
+    office = make_unit("pnv-x", "Phòng Nội vụ thành phố Rạch Giá", "phong_ban_thanh_pho", city, "huyen")
+    company = make_unit("dn-y", "Công ty Cổ phần Cấp nước Kiên Giang", "doanh_nghiep", city, "huyen")
+    union = make_unit("doan-y", "Thành đoàn Rạch Giá", "mttq_doan_the", city, "huyen")
+    union.head_title = "Bí thư"
+    blocks = {u.code: sources.org_block(u) for u in (city, office, company, union)}
+    assert sources.signer_lines(blocks["ubnd-tp-x"]) == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+    assert sources.signer_lines(blocks["pnv-x"]) == ["TRƯỞNG PHÒNG"]
+    assert sources.signer_lines(blocks["dn-y"]) == ["GIÁM ĐỐC"]
+    assert sources.signer_lines(blocks["doan-y"]) == ["BÍ THƯ"]
+    assert sources.titled(blocks["pnv-x"]) == "Trưởng phòng Nội vụ thành phố Rạch Giá"
+    assert sources.titled(blocks["ubnd-tp-x"]) == "Chủ tịch Ủy ban nhân dân thành phố Rạch Giá"
+    assert sources.titled({"head_title": "Chánh Văn phòng", "name": "Văn phòng Tỉnh ủy Sơn La"}) == "Chánh Văn phòng Tỉnh ủy Sơn La"
+    assert sources.titled({"head_title": "Giám đốc", "name": "Sở Y tế tỉnh Sơn La"}) == "Giám đốc Sở Y tế tỉnh Sơn La"
+    union.head_title = ""
+    assert sources.signer_lines(sources.org_block(union)) == ["THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"]
