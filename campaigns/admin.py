@@ -213,7 +213,7 @@ class CampaignAdmin(CompleteFieldsetsMixin, admin.ModelAdmin):
     readonly_fields = ["rounds_link"]
     inlines = [CampaignDocumentInline, CampaignTargetInline]
     fieldsets = [
-        (None, {"fields": ["code", "name", "theme", "issuer", "issuer_title", "period_start", "period_end", "summary"]}),
+        (None, {"fields": ["code", "name", "theme", "achievement_field", "issuer", "issuer_title", "period_start", "period_end", "summary"]}),
         ("Nguồn dữ liệu", {"fields": ["data_file", "seed_document", "rounds_link"]}),
     ]
 

@@ -175,6 +175,11 @@ class Campaign(models.Model):
     code = models.SlugField("mã", max_length=80, unique=True)
     name = models.CharField("tên phong trào", max_length=500)
     theme = models.CharField("chủ đề", max_length=500, blank=True)
+    achievement_field = models.CharField(
+        "thành tích trong", max_length=500, blank=True,
+        help_text="Cụm từ văn bản dùng sau \"có thành tích xuất sắc trong\" khi tên không phải tên một phong trào "
+        "(ví dụ một hướng dẫn khen thưởng). Để trống: tên phong trào.",
+    )
     issuer = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="campaigns", verbose_name="cơ quan phát động")
     issuer_title = models.CharField("người/cơ quan phát động", max_length=255)
     territory = models.ForeignKey(

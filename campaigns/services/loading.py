@@ -568,6 +568,7 @@ class _Writer:
             {
                 "name": data["name"],
                 "theme": data.get("theme", ""),
+                "achievement_field": data.get("achievement_field", ""),
                 "issuer": self.unit(data["issuer"]),
                 "territory": self.unit(data["territory"]) if data.get("territory") else None,
                 "issuer_title": data["issuer_title"],
