@@ -427,10 +427,15 @@ def plan_members(stage: Stage, organisation: Unit) -> list[PlannedMember]:
             + (" (cần kết quả họp Hội đồng Thi đua - Khen thưởng với hồ sơ đạt tỷ lệ phiếu đồng ý)." if stage.holds_council or stage.action == StageAction.UNIT_COUNCIL else ".")
         )
     if stage.action == StageAction.DECISION:
-        add(DocumentKind.DU_THAO_QUYET_DINH, sources.du_thao_source(stage, organisation, nominations))
-        return planned
+        # The deciding level grants what it may (a draft decision) and proposes the rest to the
+        # authority above it (a tờ trình with the reports: Rạch Giá's city proposing Bằng khen tỉnh).
+        awards, nominations = sources.split_at_decision(nominations)
+        if awards:
+            add(DocumentKind.DU_THAO_QUYET_DINH, sources.du_thao_source(stage, organisation, awards))
+        if not nominations:
+            return planned
     add(DocumentKind.TO_TRINH, sources.to_trinh_source(stage, organisation, nominations))
-    minutes = sources.bien_ban_source(stage, organisation)
+    minutes = sources.bien_ban_source(stage, organisation) if stage.action != StageAction.DECISION else None
     if minutes is not None:
         add(DocumentKind.BIEN_BAN, minutes)
     reports = sources.report_sources(nominations)

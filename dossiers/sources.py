@@ -310,6 +310,12 @@ def stage_nominations(stage: Stage, organisation: Unit) -> list[Nomination]:
     return nominations
 
 
+def split_at_decision(nominations: list[Nomination]) -> tuple[list[Nomination], list[Nomination]]:
+    """(granted by the deciding level, proposed by it to a higher authority)."""
+    awards = [n for n in nominations if n.award_form.outcome == AwardOutcome.AWARD]
+    return awards, [n for n in nominations if n.award_form.outcome != AwardOutcome.AWARD]
+
+
 def stage_issuer(stage: Stage, unit: Unit | None = None) -> Unit:
     """The organisation issuing a stage's documents: the stage's organisation, or at the unit
     stage the proposing unit."""
@@ -331,8 +337,17 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
     extra = []
     if meeting is not None:
         extra.append(f"Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng {organisation.name} {vn_date(meeting.date)}")
+    proposal = proposal_line(stage, stages)
+    if proposal:
+        extra.append(proposal)
     groups = grouped(rows, list(round_.award_forms.all()))
-    decides = addressee_decides(stage, organisation, stages)
+    addressee, decides = addressee_for(stage, organisation, stages), addressee_decides(stage, organisation, stages)
+    authorities = {g["granted_by"] for g in groups}
+    if receiving_stage(stage, organisation, stages) is None and len(authorities) == 1:
+        # The last level of the round proposes to the authority that grants the award.
+        addressee, decides = authorities.pop(), True
+        for group in groups:
+            group["granted_at_decision"] = True
     for group in groups:
         group["request"] = request_phrase(decides, group["granted_at_decision"])
     return {
@@ -340,8 +355,9 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
         "round": round_block(round_),
         "stage": {"order": stage.order, "name": stage.name},
         "issuer": issuer,
-        "addressee": addressee_for(stage, organisation, stages),
-        "addressee_decides": addressee_decides(stage, organisation, stages),
+        "addressee": addressee,
+        "addressee_decides": decides,
+        "work_done": WORK_DONE.get(stage.action, "đã xem xét"),
         "legal_lines": legal_lines(round_, extra),
         "meeting": {
             "date": vn_date(meeting.date),
@@ -357,6 +373,34 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
         "signer": {"lines": signer_lines(issuer), "name": meeting.chair if meeting else ""},
         "noi_nhan": ["Như trên", f"Lưu: VT, {issuer['abbr']}"],
     }
+
+
+WORK_DONE = {
+    StageAction.UNIT_COUNCIL: "đã tổ chức bình xét, lựa chọn",
+    StageAction.REVIEW: "đã xem xét, tổng hợp",
+    StageAction.APPRAISAL: "đã thẩm định hồ sơ, thành tích của",
+    StageAction.DECISION: "đã xem xét",
+}
+
+
+def proposal_line(stage: Stage, stages: list[Stage]) -> str:
+    """'Xét đề nghị của <head of the level before> tại Tờ trình số ... ngày ...': the proposal a
+    reviewing or deciding level acts on, when one organisation made it (not the units of the first
+    stage, who each wrote their own)."""
+    from dossiers.numbering import number_of
+
+    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
+    previous = stages[index - 1] if index > 0 else None
+    if previous is None or not previous.organisation_id:
+        return ""
+    proposer = org_block(previous.organisation)
+    identity = identity_for(DocumentKind.TO_TRINH, round_id=stage.round_id, stage_id=previous.pk, organisation_id=previous.organisation_id)
+    register = number_of(identity)
+    reference = f" tại Tờ trình số {register.text}" if register else ""
+    issued = GeneratedDocument.objects.filter(identity=identity, is_latest=True).values_list("issued_on", flat=True).first()
+    if register and issued:
+        reference += f" {vn_date(issued)}"
+    return f"Xét đề nghị của {titled(proposer) if proposer['head_title'] else proposer['name']}{reference}"
 
 
 def request_phrase(addressee_decides: bool, granted_at_decision: bool) -> str:
@@ -464,6 +508,9 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
         ),
         "rows": rows,
         "passed_phrase": count_phrase(collectives, len(passed) - collectives),
+        "voted_phrase": count_phrase(
+            sum(1 for r in rows if r["kind"] == NomineeKind.COLLECTIVE), sum(1 for r in rows if r["kind"] != NomineeKind.COLLECTIVE)
+        ),
         "failed_count": len(rows) - len(passed),
         "total": len(rows),
     }
@@ -647,23 +694,14 @@ def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nominatio
     round_ = stage.round
     stages = stages_of(round_)
     nominations = stage_nominations(stage, organisation) if nominations is None else nominations
+    nominations, _proposed = split_at_decision(nominations)  # what this level itself grants
     rows = [nominee_row(n) for n in nominations]
     issuer = round_org_block(organisation, round_)
     index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
     previous = stages[index - 1] if index > 0 else None
-    extra = []
-    proposer = None
-    if previous is not None and previous.organisation_id:
-        proposer = org_block(previous.organisation)
-        from dossiers.numbering import number_of
-
-        identity = identity_for(DocumentKind.TO_TRINH, round_id=round_.pk, stage_id=previous.pk, organisation_id=previous.organisation_id)
-        register = number_of(identity)
-        reference = f" tại Tờ trình số {register.text}" if register else ""
-        issued = GeneratedDocument.objects.filter(identity=identity, is_latest=True).values_list("issued_on", flat=True).first()
-        if register and issued:
-            reference += f" {vn_date(issued)}"
-        extra.append(f"Xét đề nghị của {titled(proposer) if proposer['head_title'] else proposer['name']}{reference}")
+    proposer = org_block(previous.organisation) if previous is not None and previous.organisation_id else None
+    proposal = proposal_line(stage, stages)
+    extra = [proposal] if proposal else []
     collectives = sum(1 for r in rows if r["kind"] == NomineeKind.COLLECTIVE)
     groups = grouped(rows, list(round_.award_forms.all()))
     authority = upper_vi(titled(issuer))

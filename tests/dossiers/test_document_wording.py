@@ -108,6 +108,17 @@ def test_a_full_percentage_is_required_as_reached_not_as_a_floor():
     assert requirement("50", Operator.GT) == "Trên 50 %"
 
 
+def test_a_reviewing_level_says_what_it_did_and_whose_proposal_it_acts_on(dossier_world):
+    world = dossier_world
+    appraising = world.stages[2]  # Sở Nội vụ: thẩm định, after Sở TT&TT's review
+    source = sources.to_trinh_source(appraising, appraising.organisation, nominations=world.stage3)
+    assert "Sở Nội vụ tỉnh Ninh Thuận đã thẩm định hồ sơ, thành tích của các tập thể, cá nhân" in text_of(source)
+    assert source["legal_lines"][-1] == "Xét đề nghị của Giám đốc Sở Thông tin và Truyền thông tỉnh Ninh Thuận."
+    unit_source = sources.to_trinh_source(world.stages[0], world.units["so-tai-chinh-nt"])
+    assert "đã tổ chức bình xét, lựa chọn" in text_of(unit_source)
+    assert not any(line.startswith("Xét đề nghị") for line in unit_source["legal_lines"])
+
+
 def test_the_draft_decision_cites_the_proposal_by_number_and_date(dossier_world):
     import datetime as dt
 
@@ -160,3 +171,37 @@ def test_documents_are_signed_with_the_head_s_title(categories):
     assert sources.titled({"head_title": "Giám đốc", "name": "Sở Y tế tỉnh Sơn La"}) == "Giám đốc Sở Y tế tỉnh Sơn La"
     union.head_title = ""
     assert sources.signer_lines(sources.org_block(union)) == ["THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"]
+
+
+def test_the_deciding_city_grants_its_giay_khen_and_proposes_the_provincial_award(settings, tmp_path):
+    """Rạch Giá: the city Chairman decides the Giấy khen and PROPOSES Bằng khen of the province's
+    Chairman (outcome "propose"): a draft decision for the first only, a tờ trình to the province
+    (with the nominee's report) for the second; never a city decision granting a provincial award."""
+    from dossiers import services
+    from dossiers.models import DocumentKind
+    from nominations.workflow import Action, advance
+    from tests.nominations.conftest import hold_stage_council, judge_pending, submitted
+
+    settings.MEDIA_ROOT = tmp_path
+    load("rach-gia-2022-2025.yaml")
+    code = "phong-tai-chinh-rg"
+    world = build_world("rach-gia-2022-2025", "nam-2024", [(code, "Phòng Tài chính - Kế hoạch thành phố Rạch Giá", "phong_ban_thanh_pho", None, "huyen")])
+    giay_khen = world.round.award_forms.get(code="giay-khen-chu-tich-ubnd-tp")
+    bang_khen = world.round.award_forms.get(code="bang-khen-chu-tich-ubnd-tinh")
+    granted = judge_pending(world, submitted(world, code, award_form=giay_khen))
+    proposed = judge_pending(world, submitted(world, code, kind="individual", full_name="Danh Thị Mỹ", person_identifier="091190000777", award_form=bang_khen))
+    appraisal = world.stages[1]
+    with clock.frozen_at(world.at_stage(2)):
+        hold_stage_council(world, appraisal, [granted, proposed])
+        for nomination in (granted, proposed):
+            advance(refresh(nomination), Action.APPROVE, actor=world.users["stage:2"])
+    decision = world.stages[-1]
+    members = services.plan_members(decision, decision.organisation)
+    assert [m.spec.kind for m in members] == [DocumentKind.DU_THAO_QUYET_DINH, DocumentKind.TO_TRINH, DocumentKind.BAO_CAO_THANH_TICH]
+    draft, to_trinh, report = (m.source for m in members)
+    assert [g["award_form"] for g in draft["groups"]] == [giay_khen.name]
+    assert members[2].spec.nomination.pk == proposed.pk
+    assert to_trinh["addressee"] == "Chủ tịch Ủy ban nhân dân tỉnh Kiên Giang"
+    text = text_of(to_trinh)
+    assert "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Kiên Giang." in text
+    assert f"xem xét, tặng {bang_khen.name} cho 01 cá nhân" in text
