@@ -25,6 +25,7 @@ from django.db.models import Q
 from campaigns.models import AwardOutcome, CampaignDocument, LegalDocumentKind, NomineeKind, Round, Stage, StageAction, Unit
 from criteria.models import CriterionKind, Operator
 from dossiers.formatting import (
+    BLANK,
     body_abbreviation,
     short_date,
     upper_vi,
@@ -84,16 +85,23 @@ def round_org_block(unit: Unit, round_: Round) -> dict:
     return org_block(unit, fallback_place=place_of(round_.campaign.issuer))
 
 
+def governing_body(unit: Unit) -> str:
+    """The body a unit is under, where its category has one (a Sở under the People's Committee);
+    "" for a People's Committee, a company, a mass organisation (the portal's tree still groups
+    them under a People's Committee for quotas, but that is not their governing body)."""
+    return unit.parent.name if unit.parent_id and unit.category.parent_in_heading else ""
+
+
 def org_block(unit: Unit, *, fallback_place: str = "") -> dict:
     """How an organisation heads and signs its documents, from its category (and its own head's
     title where it has one): the parent body above its name only where the category says so
     (a Sở under the People's Committee; not a People's Committee, a company or a mass organisation)."""
-    parent, category = unit.parent, unit.category
+    category = unit.category
     return {
         "id": unit.pk,
         "name": unit.name,
         "upper": upper_vi(unit.name),
-        "parent_upper": upper_vi(parent.name) if parent is not None and category.parent_in_heading else "",
+        "parent_upper": upper_vi(governing_body(unit)),
         "abbr": body_abbreviation(unit.name, unit.short_name),
         "place": place_of(unit) or fallback_place,
         "category": category.code,
@@ -187,7 +195,7 @@ def campaign_document_line(document: CampaignDocument) -> str:
     if document.number and document.number.lower() in about.lower():
         about = ""
     head = word or "Văn bản"
-    number = f" số {document.number}" if document.number else ""
+    number = f" số {document.number}" if document.number else f" số{BLANK}"  # a blank to fill in
     about = f" về {about[0].lower()}{about[1:]}" if about else ""
     # No date in the source: the blanks ("ngày ... tháng ... năm") an officer fills in the Word file.
     return f"Căn cứ {head}{number} {vn_date(document.date)} của {document.issuer}{about}"
@@ -212,7 +220,7 @@ def nominee_row(nomination: Nomination) -> dict:
     if nomination.kind == NomineeKind.INDIVIDUAL:
         position_unit = ", ".join(part for part in (nomination.position, unit.name) if part)
     else:
-        position_unit = unit.parent.name if unit.parent_id else ""
+        position_unit = governing_body(unit)
     return {
         "id": nomination.pk,
         "kind": nomination.kind,
@@ -293,7 +301,8 @@ def stage_nominations(stage: Stage, organisation: Unit) -> list[Nomination]:
             .exclude(award_form__outcome=AwardOutcome.UNIT)
         )
     elif stage.action == StageAction.DECISION:
-        queryset = queryset.filter(stage=stage, status__in=[Status.IN_REVIEW, Status.AWARDED])
+        # Still to decide, granted, or proposed upward by this level (Rạch Giá's Bằng khen tỉnh).
+        queryset = queryset.filter(stage=stage, status__in=[Status.IN_REVIEW, Status.AWARDED, Status.PROPOSED])
     else:
         k = stage.order
         queryset = queryset.filter(
@@ -413,8 +422,9 @@ def request_phrase(addressee_decides: bool, granted_at_decision: bool) -> str:
     return "trình cấp có thẩm quyền tặng"
 
 
-def council_conclusion(groups: list[dict], *, addressee: str, addressee_decides: bool, issuer_name: str) -> str:
-    """The council's conclusion: what it proposes upward, and what the unit's own head grants."""
+def council_conclusion(groups: list[dict], *, addressee: str, addressee_decides: bool, issuer: dict) -> str:
+    """The council's conclusion: what it proposes upward (each award form with what the addressee
+    may do with it, as in the tờ trình), and what the unit's own head grants."""
     upward, own = [], []
     for group in groups:
         passed = [r for r in group["collectives"] + group["individuals"] if r["passed"]]
@@ -422,13 +432,15 @@ def council_conclusion(groups: list[dict], *, addressee: str, addressee_decides:
             continue
         collectives = sum(1 for r in passed if r["kind"] == NomineeKind.COLLECTIVE)
         phrase = f"{group['award_form']} cho {count_phrase(collectives, len(passed) - collectives)}"
-        (own if group["outcome"] == AwardOutcome.UNIT else upward).append(phrase)
+        if group["outcome"] == AwardOutcome.UNIT:
+            own.append(phrase)
+        else:
+            upward.append(f"{request_phrase(addressee_decides, group['granted_at_decision'])} {phrase}")
     parts = []
     if upward:
-        verb = "xem xét, khen thưởng" if addressee_decides else "xem xét, trình cấp có thẩm quyền khen thưởng"
-        parts.append(f"đề nghị {addressee or 'cấp có thẩm quyền'} {verb}: {'; '.join(upward)}")
+        parts.append(f"đề nghị {addressee or 'cấp có thẩm quyền'} xem xét, {'; '.join(upward)}")
     if own:
-        parts.append(f"đề nghị Thủ trưởng {issuer_name} tặng {'; '.join(own)}")
+        parts.append(f"đề nghị {titled(issuer)} tặng {'; '.join(own)}")
     return "; ".join(parts) if parts else "không đề nghị khen thưởng trường hợp nào"
 
 
@@ -504,7 +516,7 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
         "groups": groups,
         "conclusion": council_conclusion(
             groups, addressee=addressee_for(stage, organisation, stages),
-            addressee_decides=addressee_decides(stage, organisation, stages), issuer_name=organisation.name,
+            addressee_decides=addressee_decides(stage, organisation, stages), issuer=issuer,
         ),
         "rows": rows,
         "passed_phrase": count_phrase(collectives, len(passed) - collectives),
@@ -634,8 +646,8 @@ def _report_source(nomination, round_data, values, evidence, pledge, vote) -> di
             line += f" thuộc khối {unit.category.name}"
         if level and level not in (unit.category.name if unit.category_id else ""):
             line += f", {level}"
-        if unit.parent_id:
-            line += f"; đơn vị cấp trên: {unit.parent.name}"
+        if governing_body(unit):
+            line += f"; đơn vị cấp trên: {governing_body(unit)}"
         sketch.append(line + ".")
     person = None
     if individual:

@@ -60,7 +60,7 @@ def test_the_department_that_reviews_writes_its_own_proposal_to_the_next_level(d
     assert world.stages[1].organisation == unit  # it reviews stage 2 itself
     source = sources.to_trinh_source(world.stages[0], unit)
     assert source["addressee"] == world.stages[2].organisation.name == "Sở Nội vụ tỉnh Ninh Thuận"
-    assert sources.bien_ban_source(world.stages[0], unit)["conclusion"].startswith("đề nghị Sở Nội vụ tỉnh Ninh Thuận xem xét, trình cấp có thẩm quyền khen thưởng")
+    assert sources.bien_ban_source(world.stages[0], unit)["conclusion"].startswith("đề nghị Sở Nội vụ tỉnh Ninh Thuận xem xét, trình cấp có thẩm quyền tặng")
 
 
 def test_minutes_number_a_group_through_collectives_and_individuals(dossier_world):
@@ -91,8 +91,8 @@ def test_the_giay_khen_a_unit_grants_itself_is_not_proposed_upward(son_la_unit):
     assert [g["award_form"] for g in to_trinh["groups"]] == [upward.award_form.name]
     assert giay_khen.name not in text_of(to_trinh)
     conclusion = sources.bien_ban_source(stage, unit)["conclusion"]
-    assert f"xem xét, trình cấp có thẩm quyền khen thưởng: {upward.award_form.name} cho 01 tập thể" in conclusion
-    assert conclusion.endswith(f"đề nghị Thủ trưởng Sở Tư pháp tỉnh Sơn La tặng {giay_khen.name} cho 01 cá nhân")
+    assert f"xem xét, trình cấp có thẩm quyền tặng {upward.award_form.name} cho 01 tập thể" in conclusion
+    assert conclusion.endswith(f"đề nghị Giám đốc Sở Tư pháp tỉnh Sơn La tặng {giay_khen.name} cho 01 cá nhân")
 
 
 def test_a_full_percentage_is_required_as_reached_not_as_a_floor():
@@ -150,6 +150,8 @@ def test_only_a_body_under_another_names_it_above_its_own_name(categories):
     youth = make_unit("doan-x", "Tỉnh đoàn Sơn La", "mttq_doan_the", province)
     heading = {u.code: sources.org_block(u)["parent_upper"] for u in (province, department, district, company, youth)}
     assert heading == {"ubnd-tinh-x": "", "so-x": "ỦY BAN NHÂN DÂN TỈNH SƠN LA", "ubnd-huyen-x": "", "dn-x": "", "doan-x": ""}
+    # The same rule in the lists and reports ("đơn vị cấp trên"): a company has none.
+    assert [sources.governing_body(u) for u in (department, company, youth)] == ["Ủy ban nhân dân tỉnh Sơn La", "", ""]
 
 
 def test_documents_are_signed_with_the_head_s_title(categories):
@@ -195,7 +197,15 @@ def test_the_deciding_city_grants_its_giay_khen_and_proposes_the_provincial_awar
         hold_stage_council(world, appraisal, [granted, proposed])
         for nomination in (granted, proposed):
             advance(refresh(nomination), Action.APPROVE, actor=world.users["stage:2"])
+    minutes = sources.bien_ban_source(appraisal, appraisal.organisation)["conclusion"]
+    assert minutes == (
+        f"đề nghị Chủ tịch Ủy ban nhân dân thành phố Rạch Giá xem xét, tặng {giay_khen.name} cho 01 tập thể; "
+        f"đề nghị cấp có thẩm quyền tặng {bang_khen.name} cho 01 cá nhân"
+    )
     decision = world.stages[-1]
+    with clock.frozen_at(world.at_stage(3)):  # the city forwards the proposal: it leaves its hands as "proposed"
+        advance(refresh(proposed), Action.APPROVE, actor=world.users["stage:3"])
+    assert refresh(proposed).status == "proposed"
     members = services.plan_members(decision, decision.organisation)
     assert [m.spec.kind for m in members] == [DocumentKind.DU_THAO_QUYET_DINH, DocumentKind.TO_TRINH, DocumentKind.BAO_CAO_THANH_TICH]
     draft, to_trinh, report = (m.source for m in members)
