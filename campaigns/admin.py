@@ -246,8 +246,8 @@ class RoundAwardFormInline(admin.StackedInline):
 class StageInline(admin.TabularInline):
     model = Stage
     extra = 0
-    fields = ["order", "name", "organisation", "action", "deadline", "deadline_stated", "holds_council", "source"]
-    autocomplete_fields = ["organisation"]
+    fields = ["order", "name", "organisation", "action", "deadline", "deadline_stated", "holds_council", "council_of", "source"]
+    autocomplete_fields = ["organisation", "council_of"]
 
 
 class EligibilityConditionInline(admin.TabularInline):

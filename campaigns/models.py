@@ -399,6 +399,11 @@ class Stage(models.Model):
         "hạn nêu trong văn bản", default=True, help_text="Tắt: hạn được suy ra, xem nguồn."
     )
     holds_council = models.BooleanField("họp Hội đồng TĐKT", default=False)
+    council_of = models.ForeignKey(
+        "Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="Hội đồng TĐKT của",
+        help_text="Khi cơ quan thực hiện là thường trực Hội đồng của cấp khác (Phòng Nội vụ, thường trực Hội đồng "
+        "Thi đua - Khen thưởng thành phố). Để trống: Hội đồng của chính cơ quan thực hiện.",
+    )
     source = models.CharField("nguồn (điều, khoản)", max_length=500)
 
     class Meta:

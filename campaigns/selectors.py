@@ -23,7 +23,7 @@ def campaign_rules(campaign: Campaign) -> dict:
         .select_related("legal_basis")
         .prefetch_related(
             "award_forms__vote_rule",
-            Prefetch("stages", queryset=Stage.objects.select_related("organisation")),
+            Prefetch("stages", queryset=Stage.objects.select_related("organisation", "council_of")),
             "eligibility_conditions",
             Prefetch(
                 "quota_rules",
@@ -119,6 +119,7 @@ def _round_rules(round_: Round) -> dict:
                 "deadline": _iso(s.deadline),
                 "deadline_stated": s.deadline_stated,
                 "holds_council": s.holds_council,
+                "council_of": s.council_of.code if s.council_of_id else None,
                 "source": s.source,
             }
             for s in round_.stages.all()

@@ -277,6 +277,17 @@ def _nomination_queryset():
     )
 
 
+def council_body(stage: Stage, organisation: Unit) -> Unit:
+    """Whose Hội đồng Thi đua - Khen thưởng meets at a stage: the organisation acting, or the level
+    whose council it is the standing body of (`Stage.council_of`: Rạch Giá's Phòng Nội vụ for the
+    city's council)."""
+    return stage.council_of if stage.council_of_id else organisation
+
+
+def council_name(stage: Stage, organisation: Unit) -> str:
+    return f"Hội đồng Thi đua - Khen thưởng {council_body(stage, organisation).name}"
+
+
 def council_meeting(stage: Stage, organisation: Unit) -> CouncilMeeting | None:
     return CouncilMeeting.objects.filter(stage=stage, unit=organisation).first()
 
@@ -345,7 +356,7 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
     individuals = len(rows) - collectives
     extra = []
     if meeting is not None:
-        extra.append(f"Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng {organisation.name} {vn_date(meeting.date)}")
+        extra.append(f"Căn cứ Biên bản họp {council_name(stage, organisation)} {vn_date(meeting.date)}")
     proposal = proposal_line(stage, stages)
     if proposal:
         extra.append(proposal)
@@ -367,6 +378,7 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
         "addressee": addressee,
         "addressee_decides": decides,
         "work_done": WORK_DONE.get(stage.action, "đã xem xét"),
+        "council": council_name(stage, organisation),
         "legal_lines": legal_lines(round_, extra),
         "meeting": {
             "date": vn_date(meeting.date),
@@ -495,6 +507,8 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
         "stage": {"order": stage.order, "name": stage.name},
         "issuer": issuer,
         "council_upper": "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG",
+        "council": council_name(stage, organisation),
+        "council_parent_upper": upper_vi(council_body(stage, organisation).name),
         "addressee": addressee_for(stage, organisation, stages),
         "addressee_decides": addressee_decides(stage, organisation, stages),
         "meeting": {
@@ -598,7 +612,7 @@ def report_sources(nominations: list[Nomination]) -> dict[int, dict]:
         for r in Registration.objects.filter(round_id__in=round_ids, unit_id__in={n.proposing_unit_id for n in nominations})
     }
     first_stage_votes = {}
-    for vote in CouncilVote.objects.filter(nomination_id__in=ids).select_related("meeting__stage", "meeting__unit").order_by("meeting__stage__order"):
+    for vote in CouncilVote.objects.filter(nomination_id__in=ids).select_related("meeting__stage__council_of", "meeting__unit").order_by("meeting__stage__order"):
         first_stage_votes.setdefault(vote.nomination_id, vote)
     rounds = {}
     sources = {}
@@ -635,7 +649,7 @@ def _report_source(nomination, round_data, values, evidence, pledge, vote) -> di
         meeting = vote.meeting
         outcome = vote_outcome(meeting, vote.votes_for, nomination.award_form.vote_rule)
         certification = (
-            f"Hội đồng Thi đua - Khen thưởng {meeting.unit.name} họp {vn_date(meeting.date)}: "
+            f"{council_name(meeting.stage, meeting.unit)} họp {vn_date(meeting.date)}: "
             f"{vote.votes_for}/{meeting.members_total} thành viên đồng ý ({vn_percent(float(outcome.share) * 100)} tổng số thành viên Hội đồng)."
         )
     level = LEVEL_WORDS.get(unit.level, "")

@@ -356,6 +356,8 @@ class _Validator:
             organisation = stage.get("organisation")
             if organisation and organisation not in self.units:
                 self.problem(path, w, f"cơ quan thực hiện không tồn tại: '{organisation}'")
+            if stage.get("council_of") and stage["council_of"] not in self.units:
+                self.problem(path, w, f"'council_of' không tồn tại: '{stage['council_of']}'")
             if not organisation and stage.get("action") != StageAction.UNIT_COUNCIL:
                 self.problem(path, w, "chỉ bước 'unit_council' được để trống cơ quan thực hiện")
         if stages and stages[0].get("action") != StageAction.UNIT_COUNCIL:
@@ -698,6 +700,7 @@ class _Writer:
                         "deadline": stage["deadline"],
                         "deadline_stated": bool(stage.get("deadline_stated", True)),
                         "holds_council": bool(stage.get("holds_council", stage["action"] == StageAction.UNIT_COUNCIL)),
+                        "council_of": self.unit(stage["council_of"]) if stage.get("council_of") else None,
                         "source": stage["source"],
                     },
                     existing=old_stages,

@@ -197,7 +197,11 @@ def test_the_deciding_city_grants_its_giay_khen_and_proposes_the_provincial_awar
         hold_stage_council(world, appraisal, [granted, proposed])
         for nomination in (granted, proposed):
             advance(refresh(nomination), Action.APPROVE, actor=world.users["stage:2"])
-    minutes = sources.bien_ban_source(appraisal, appraisal.organisation)["conclusion"]
+    minutes_source = sources.bien_ban_source(appraisal, appraisal.organisation)
+    # Phòng Nội vụ is the standing body of the CITY's council (Stage.council_of): the minutes are the city council's.
+    assert minutes_source["council"] == "Hội đồng Thi đua - Khen thưởng Ủy ban nhân dân thành phố Rạch Giá"
+    assert "ỦY BAN NHÂN DÂN THÀNH PHỐ RẠCH GIÁHỘI ĐỒNG THI ĐUA - KHEN THƯỞNG" in text_of(minutes_source)  # heading: parent, council
+    minutes = minutes_source["conclusion"]
     assert minutes == (
         f"đề nghị Chủ tịch Ủy ban nhân dân thành phố Rạch Giá xem xét, tặng {giay_khen.name} cho 01 tập thể; "
         f"đề nghị cấp có thẩm quyền tặng {bang_khen.name} cho 01 cá nhân"
