@@ -267,7 +267,7 @@ class RoundAdmin(CompleteFieldsetsMixin, admin.ModelAdmin):
     inlines = [RoundAwardFormInline, StageInline, EligibilityConditionInline]
     fieldsets = [
         (None, {"fields": ["campaign", "code", "name", "kind", "year", "legal_basis", "source", "notes", "cloned_from"]}),
-        ("Hồ sơ", {"fields": ["report_form", "report_form_source", "summary_report_required", "summary_report_source"]}),
+        ("Hồ sơ", {"fields": ["report_form", "report_form_source", "summary_report_required", "summary_report_source", "achievement_field"]}),
         ("Đăng ký thi đua", {"fields": ["registration_required", "registration_deadline", "registration_source", "pledge_label"]}),
         ("Tiêu chí và số lượng", {"fields": ["criteria_link", "quotas_link"]}),
     ]

@@ -319,6 +319,11 @@ class Round(models.Model):
         "'bao_cao_phong_trao': một mẫu cho cả tập thể và cá nhân khi văn bản phát động yêu cầu (ví dụ Mẫu số 08, Nghị định 98/2023/NĐ-CP).",
     )
     report_form_source = models.CharField("nguồn (mẫu báo cáo thành tích)", max_length=500, blank=True)
+    achievement_field = models.CharField(
+        "thành tích trong", max_length=500, blank=True,
+        help_text="Cụm từ văn bản của đợt sau \"có thành tích xuất sắc trong\" (một đợt hằng năm: \"... năm 2024\", "
+        "không phải cả giai đoạn). Để trống: theo phong trào.",
+    )
     summary_report_required = models.BooleanField(
         "kèm báo cáo tóm tắt thành tích",
         default=False,

@@ -80,6 +80,7 @@ def _round_rules(round_: Round) -> dict:
             "report_form_source": round_.report_form_source,
             "summary_report_required": round_.summary_report_required,
             "summary_report_source": round_.summary_report_source,
+            "achievement_field": round_.achievement_field or round_.campaign.achievement_field or round_.campaign.name,
         },
         "registration": {
             "required": round_.registration_required,

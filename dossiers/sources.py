@@ -168,8 +168,9 @@ def round_block(round_: Round) -> dict:
         "id": round_.pk,
         "name": round_.name,
         "year": round_.year,
-        # What the documents say the achievements were in ("có thành tích xuất sắc trong ...").
-        "campaign": campaign.achievement_field or campaign.name,
+        # What the documents say the achievements were in ("có thành tích xuất sắc trong ..."): the
+        # round's year for an annual round, not the whole period (one achievement, one award).
+        "campaign": round_.achievement_field or campaign.achievement_field or campaign.name,
         "campaign_issuer": campaign.issuer_title,
         "template_set": basis.template_set,
         "forms": dict(basis.forms or {}),

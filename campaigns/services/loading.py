@@ -650,6 +650,7 @@ class _Writer:
                 "units_propose_for_children": bool(data.get("units_propose_for_children", False)),
                 "report_form": data.get("report_form") or "",
                 "report_form_source": data.get("report_form_source") or "",
+                "achievement_field": data.get("achievement_field") or "",
                 "summary_report_required": bool(data.get("summary_report_required", False)),
                 "summary_report_source": data.get("summary_report_source") or "",
                 "source": data.get("source", ""),

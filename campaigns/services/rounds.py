@@ -62,11 +62,15 @@ def default_code(round_: Round, year: int) -> str:
     return f"{round_.code}-{year}"
 
 
+def with_year(text: str, old: int, new: int) -> str | None:
+    """`text` with the standalone year `old` replaced by `new` (None when it does not mention it)."""
+    if re.search(rf"(?<!\d){old}(?!\d)", text):
+        return re.sub(rf"(?<!\d){old}(?!\d)", str(new), text)
+    return None
+
+
 def default_name(round_: Round, year: int) -> str:
-    old = str(round_.year)
-    if re.search(rf"(?<!\d){old}(?!\d)", round_.name):
-        return re.sub(rf"(?<!\d){old}(?!\d)", str(year), round_.name)
-    return f"{round_.name} ({year})"
+    return with_year(round_.name, round_.year, year) or f"{round_.name} ({year})"
 
 
 def _unique_code(campaign, base: str) -> str:
@@ -176,6 +180,7 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
             units_propose_for_children=round_.units_propose_for_children,
             report_form=round_.report_form,
             report_form_source=round_.report_form_source,
+            achievement_field=with_year(round_.achievement_field, round_.year, year) or round_.achievement_field,
             summary_report_required=round_.summary_report_required,
             summary_report_source=round_.summary_report_source,
             source=round_.source,

@@ -219,3 +219,13 @@ def test_the_deciding_city_grants_its_giay_khen_and_proposes_the_provincial_awar
     text = text_of(to_trinh)
     assert "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Kiên Giang." in text
     assert f"xem xét, tặng {bang_khen.name} cho 01 cá nhân" in text
+
+
+def test_an_annual_round_speaks_of_its_year_and_a_clone_of_the_next(son_la_unit):
+    from campaigns.services.rounds import clone_round
+
+    world = son_la_unit
+    assert sources.round_block(world.round)["campaign"] == "phong trào thi đua “Chuyển đổi số trên địa bàn tỉnh Sơn La” năm 2024"
+    final = world.round.campaign.rounds.get(code="tong-ket-2025")
+    assert sources.round_block(final)["campaign"] == world.round.campaign.name  # the whole period
+    assert clone_round(round_=world.round, year=2026).achievement_field == "phong trào thi đua “Chuyển đổi số trên địa bàn tỉnh Sơn La” năm 2026"
