@@ -23,6 +23,7 @@ from collections import OrderedDict
 from django.db.models import Q
 
 from campaigns.models import AwardOutcome, CampaignDocument, LegalDocumentKind, NomineeKind, Round, Stage, StageAction, Unit
+from criteria.evaluation import summarise
 from criteria.models import CriterionKind, Operator
 from dossiers.formatting import (
     BLANK,
@@ -644,7 +645,11 @@ def _report_source(nomination, round_data, values, evidence, pledge, vote) -> di
             "value": _value_text(criterion, value),
             "status": CRITERIA_STATUS_LABELS.get(value.status, value.status),
             "met": value.status == "met",
+            # Criteria that replace one another (one kind of person or another): meeting one is enough.
+            "alternative": bool(criterion.alternative_group),
+            "priority": criterion.priority,
         })
+    overall, met_count, counted = summarise([(value.criterion, value.status) for value in values])
     certification = None
     if vote is not None:
         meeting = vote.meeting
@@ -692,8 +697,13 @@ def _report_source(nomination, round_data, values, evidence, pledge, vote) -> di
         "pledge": pledge.strip(),
         "summary": [p.strip() for p in nomination.achievement_summary.splitlines() if p.strip()],
         "criteria": criteria_rows,
-        "criteria_met": sum(1 for r in criteria_rows if r["met"]),
-        "criteria_total": len(criteria_rows),
+        # As the workflow judges them (criteria.evaluation.summarise): priority criteria not counted,
+        # an alternative group met by any of its criteria.
+        "criteria_met": met_count,
+        "criteria_total": counted,
+        "criteria_overall": CRITERIA_STATUS_LABELS.get(overall, overall),
+        "has_alternatives": any(r["alternative"] for r in criteria_rows),
+        "has_priority": any(r["priority"] for r in criteria_rows),
         "evidence": evidence,
         "earlier_awards": earlier,
         "blank_award_rows": max(0, 2 - len(earlier)),

@@ -215,6 +215,15 @@ def test_the_deciding_city_grants_its_giay_khen_and_proposes_the_provincial_awar
     draft, to_trinh, report = (m.source for m in members)
     assert [g["award_form"] for g in draft["groups"]] == [giay_khen.name]
     assert members[2].spec.nomination.pk == proposed.pk
+    # An individual's report for the Giấy khen marks the criteria that replace one another (one kind
+    # of person or another) and judges them as the workflow does: one met is enough.
+    from tests.nominations.conftest import new_nomination as draft
+
+    with clock.frozen_at(world.at_stage(1)):
+        person = draft(world, code, kind="individual", full_name="Thạch Văn Sơn", person_identifier="091188000888", award_form=giay_khen)
+    individual_report = sources.report_source(person)
+    assert sum(r["alternative"] for r in individual_report["criteria"]) == 3 and individual_report["has_alternatives"]
+    assert "(*) Các tiêu chí thay thế nhau: đạt một tiêu chí là đủ." in text_of(individual_report)
     assert to_trinh["addressee"] == "Chủ tịch Ủy ban nhân dân tỉnh Kiên Giang"
     text = text_of(to_trinh)
     assert "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Kiên Giang." in text
