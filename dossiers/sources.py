@@ -260,6 +260,15 @@ def grouped(rows: list[dict], award_forms: list) -> list[dict]:
     return groups
 
 
+def nominees_phrase(collectives: int, individuals: int) -> str:
+    """"các tập thể, cá nhân", or only the kind there is."""
+    if collectives and not individuals:
+        return "các tập thể"
+    if individuals and not collectives:
+        return "các cá nhân"
+    return "các tập thể, cá nhân"
+
+
 def count_phrase(collectives: int, individuals: int) -> str:
     parts = []
     if collectives:
@@ -390,6 +399,7 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
         "groups": groups,
         "award_forms_phrase": ", ".join(g["award_form"] for g in groups),
         "count_phrase": count_phrase(collectives, individuals),
+        "nominees_phrase": nominees_phrase(collectives, individuals),
         "collective_count": collectives,
         "individual_count": individuals,
         "total": len(rows),

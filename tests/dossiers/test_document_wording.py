@@ -238,3 +238,7 @@ def test_an_annual_round_speaks_of_its_year_and_a_clone_of_the_next(son_la_unit)
     final = world.round.campaign.rounds.get(code="tong-ket-2025")
     assert sources.round_block(final)["campaign"] == world.round.campaign.name  # the whole period
     assert clone_round(round_=world.round, year=2026).achievement_field == "phong trào thi đua “Chuyển đổi số trên địa bàn tỉnh Sơn La” năm 2026"
+
+
+def test_the_summary_names_only_the_kinds_of_nominee_there_are():
+    assert [sources.nominees_phrase(*counts) for counts in ((2, 0), (0, 5), (1, 1))] == ["các tập thể", "các cá nhân", "các tập thể, cá nhân"]
