@@ -534,6 +534,7 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
             "members_total_raw": meeting.members_total,
             "members_present": vn_count(meeting.members_present),
             "absent": vn_count(absent),
+            "absent_raw": absent,
             "written_opinions": vn_count(meeting.written_opinions),
             "present_share": vn_percent(meeting.members_present * 100 / meeting.members_total),
             "notes": [p.strip() for p in meeting.notes.splitlines() if p.strip()],

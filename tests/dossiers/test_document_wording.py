@@ -201,6 +201,7 @@ def test_the_deciding_city_grants_its_giay_khen_and_proposes_the_provincial_awar
     # Phòng Nội vụ is the standing body of the CITY's council (Stage.council_of): the minutes are the city council's.
     assert minutes_source["council"] == "Hội đồng Thi đua - Khen thưởng Ủy ban nhân dân thành phố Rạch Giá"
     assert "ỦY BAN NHÂN DÂN THÀNH PHỐ RẠCH GIÁHỘI ĐỒNG THI ĐUA - KHEN THƯỞNG" in text_of(minutes_source)  # heading: parent, council
+    assert "không có thành viên vắng mặt" in text_of(minutes_source)  # not "vắng mặt 00 thành viên"
     minutes = minutes_source["conclusion"]
     assert minutes == (
         f"đề nghị Chủ tịch Ủy ban nhân dân thành phố Rạch Giá xem xét, tặng {giay_khen.name} cho 01 tập thể; "
