@@ -374,13 +374,12 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
     groups = grouped(rows, list(round_.award_forms.all()))
     addressee, decides = addressee_for(stage, organisation, stages), addressee_decides(stage, organisation, stages)
     authorities = {g["granted_by"] for g in groups}
-    if receiving_stage(stage, organisation, stages) is None and len(authorities) == 1:
-        # The last level of the round proposes to the authority that grants the award.
+    to_authority = receiving_stage(stage, organisation, stages) is None and len(authorities) == 1
+    if to_authority:
+        # The last level of the round proposes to the authority that grants the award, and asks it to grant.
         addressee, decides = authorities.pop(), True
-        for group in groups:
-            group["granted_at_decision"] = True
     for group in groups:
-        group["request"] = request_phrase(decides, group["granted_at_decision"])
+        group["request"] = "tặng" if to_authority else request_phrase(decides, group["granted_at_decision"])
     return {
         "kind": DocumentKind.TO_TRINH,
         "round": round_block(round_),
