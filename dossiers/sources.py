@@ -111,6 +111,11 @@ def org_block(unit: Unit, *, fallback_place: str = "") -> dict:
     }
 
 
+def head_or_name(org: dict) -> str:
+    """The head by title where the title is known ("Giám đốc Sở ..."), otherwise the body's name."""
+    return titled(org) if org["head_title"] else org["name"]
+
+
 def titled(org: dict) -> str:
     """The head of an organisation by title: "Giám đốc Sở Nội vụ tỉnh Sơn La", "Chủ tịch Ủy ban
     nhân dân tỉnh Sơn La", "Trưởng phòng Nội vụ thành phố Rạch Giá", "Chánh Văn phòng Tỉnh ủy Sơn La"
@@ -143,23 +148,19 @@ def receiving_stage(stage: Stage, organisation: Unit, stages: list[Stage]) -> St
     return None
 
 
-def addressee_for(stage: Stage, organisation: Unit, stages: list[Stage]) -> str:
-    """Who a stage's tờ trình is sent to: the organisation of the receiving stage (its chairman
-    when that stage is the decision of a People's Committee)."""
+def addressee_of(stage: Stage, organisation: Unit, stages: list[Stage]) -> tuple[str, bool]:
+    """(who a stage's tờ trình is sent to, whether that addressee itself grants the awards).
+    The addressee is the organisation of the receiving stage, or the one who signs its decision
+    ("Chủ tịch Ủy ban nhân dân tỉnh ..."); one that does not decide is asked to "xem xét, trình
+    cấp có thẩm quyền", not to grant what it has no power to grant. ("", False) at the last level."""
     following = receiving_stage(stage, organisation, stages)
     if following is None:
-        return ""
+        return "", False
     target = following.organisation
-    if following.action == StageAction.DECISION and (target.head_title or target.category.head_title):
-        return titled(org_block(target))  # the one who signs the decision: "Chủ tịch Ủy ban nhân dân tỉnh ..."
-    return target.name
-
-
-def addressee_decides(stage: Stage, organisation: Unit, stages: list[Stage]) -> bool:
-    """Whether the addressee itself grants the awards (the decision stage): otherwise it is asked to
-    "xem xét, trình cấp có thẩm quyền" and not to grant what it has no power to grant."""
-    following = receiving_stage(stage, organisation, stages)
-    return following is not None and following.action == StageAction.DECISION
+    decides = following.action == StageAction.DECISION
+    if decides and (target.head_title or target.category.head_title):
+        return titled(org_block(target)), True
+    return target.name, decides
 
 
 def round_block(round_: Round) -> dict:
@@ -372,9 +373,9 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
     if proposal:
         extra.append(proposal)
     groups = grouped(rows, list(round_.award_forms.all()))
-    addressee, decides = addressee_for(stage, organisation, stages), addressee_decides(stage, organisation, stages)
+    addressee, decides = addressee_of(stage, organisation, stages)
     authorities = {g["granted_by"] for g in groups}
-    to_authority = receiving_stage(stage, organisation, stages) is None and len(authorities) == 1
+    to_authority = not addressee and len(authorities) == 1  # the last level of the round
     if to_authority:
         # The last level of the round proposes to the authority that grants the award, and asks it to grant.
         addressee, decides = authorities.pop(), True
@@ -415,15 +416,20 @@ WORK_DONE = {
 }
 
 
-def proposal_line(stage: Stage, stages: list[Stage]) -> str:
-    """'Xét đề nghị của <head of the level before> tại Tờ trình số ... ngày ...': the proposal a
-    reviewing or deciding level acts on, when one organisation made it (not the units of the first
-    stage, who each wrote their own)."""
-    from dossiers.numbering import number_of
-
+def proposing_stage(stage: Stage, stages: list[Stage]) -> Stage | None:
+    """The stage before this one when one organisation held it: its tờ trình is the proposal this
+    stage acts on (not the unit stage, whose units each wrote their own)."""
     index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
     previous = stages[index - 1] if index > 0 else None
-    if previous is None or not previous.organisation_id:
+    return previous if previous is not None and previous.organisation_id else None
+
+
+def proposal_line(stage: Stage, stages: list[Stage]) -> str:
+    """'Xét đề nghị của <head of the level before> tại Tờ trình số ... ngày ...'."""
+    from dossiers.numbering import number_of
+
+    previous = proposing_stage(stage, stages)
+    if previous is None:
         return ""
     proposer = org_block(previous.organisation)
     identity = identity_for(DocumentKind.TO_TRINH, round_id=stage.round_id, stage_id=previous.pk, organisation_id=previous.organisation_id)
@@ -432,7 +438,7 @@ def proposal_line(stage: Stage, stages: list[Stage]) -> str:
     issued = GeneratedDocument.objects.filter(identity=identity, is_latest=True).values_list("issued_on", flat=True).first()
     if register and issued:
         reference += f" {vn_date(issued)}"
-    return f"Xét đề nghị của {titled(proposer) if proposer['head_title'] else proposer['name']}{reference}"
+    return f"Xét đề nghị của {head_or_name(proposer)}{reference}"
 
 
 def request_phrase(addressee_decides: bool, granted_at_decision: bool) -> str:
@@ -512,6 +518,8 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
     collectives = sum(1 for r in passed if r["kind"] == NomineeKind.COLLECTIVE)
     absent = meeting.members_total - meeting.members_present
     groups = grouped(rows, list(round_.award_forms.all()))
+    addressee, decides = addressee_of(stage, organisation, stages)
+    council = council_body(stage, organisation)
     return {
         "kind": DocumentKind.BIEN_BAN,
         "round": round_block(round_),
@@ -519,9 +527,9 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
         "issuer": issuer,
         "council_upper": "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG",
         "council": council_name(stage, organisation),
-        "council_parent_upper": upper_vi(council_body(stage, organisation).name),
-        "addressee": addressee_for(stage, organisation, stages),
-        "addressee_decides": addressee_decides(stage, organisation, stages),
+        "council_parent_upper": upper_vi(council.name),
+        "addressee": addressee,
+        "addressee_decides": decides,
         "meeting": {
             "date": vn_date(meeting.date),
             "start": vn_time(meeting.start_time),
@@ -540,10 +548,7 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
         },
         "quorum_lines": quorum_lines,
         "groups": groups,
-        "conclusion": council_conclusion(
-            groups, addressee=addressee_for(stage, organisation, stages),
-            addressee_decides=addressee_decides(stage, organisation, stages), issuer=issuer,
-        ),
+        "conclusion": council_conclusion(groups, addressee=addressee, addressee_decides=decides, issuer=issuer),
         "rows": rows,
         "passed_phrase": count_phrase(collectives, len(passed) - collectives),
         "voted_phrase": count_phrase(
@@ -676,8 +681,8 @@ def _report_source(nomination, round_data, values, evidence, pledge, vote) -> di
             line += f" thuộc khối {unit.category.name}"
         if level and level not in (unit.category.name if unit.category_id else ""):
             line += f", {level}"
-        if governing_body(unit):
-            line += f"; đơn vị cấp trên: {governing_body(unit)}"
+        if superior := governing_body(unit):
+            line += f"; đơn vị cấp trên: {superior}"
         sketch.append(line + ".")
     person = None
     if individual:
@@ -744,9 +749,8 @@ def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nominatio
     nominations, _proposed = split_at_decision(nominations)  # what this level itself grants
     rows = [nominee_row(n) for n in nominations]
     issuer = round_org_block(organisation, round_)
-    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
-    previous = stages[index - 1] if index > 0 else None
-    proposer = org_block(previous.organisation) if previous is not None and previous.organisation_id else None
+    previous = proposing_stage(stage, stages)
+    proposer = org_block(previous.organisation) if previous is not None else None
     proposal = proposal_line(stage, stages)
     extra = [proposal] if proposal else []
     collectives = sum(1 for r in rows if r["kind"] == NomineeKind.COLLECTIVE)
@@ -762,7 +766,7 @@ def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nominatio
         "stage": {"order": stage.order, "name": stage.name},
         "issuer": issuer,
         "authority": authority,
-        "authority_text": titled(issuer) if issuer["head_title"] else organisation.name,
+        "authority_text": head_or_name(issuer),
         "legal_lines": lines,
         "groups": groups,
         "award_forms_phrase": ", ".join(g["award_form"] for g in groups),
