@@ -5,15 +5,14 @@ Only reference.yaml and this campaign's file are loaded, so that another campaig
 cannot make these tests fail; loading the whole directory is the same command without arguments.
 """
 import datetime as dt
-import json
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from campaigns.models import Round, Unit
 from campaigns.services.loading import DATA_DIR, REFERENCE_FILE
+from tests.campaigns.conftest import printed_rules, round_of
 
 CODE = "rach-gia-2022-2025"
 FILES = [str(DATA_DIR / REFERENCE_FILE), str(DATA_DIR / f"{CODE}.yaml")]
@@ -33,22 +32,13 @@ def _load():
 @pytest.fixture(scope="module")
 def rules(django_db_setup, django_db_blocker):
     """The audit JSON, built once for the module (loading takes seconds) and rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        _load()
-        buf = StringIO()
-        call_command("campaign_rules", CODE, "--json", stdout=buf)
-        transaction.set_rollback(True)
-    return json.loads(buf.getvalue())
+    return printed_rules(django_db_blocker, CODE)[CODE]
 
 
 @pytest.fixture
 def loaded(db):
     """The campaign loaded into this test's database, for checks on rows the JSON does not print."""
     _load()
-
-
-def _round(rules, code):
-    return next(r for r in rules["rounds"] if r["code"] == code)
 
 
 def _criterion(round_, code, category=None):
@@ -68,7 +58,7 @@ def test_rounds_have_kinds_years_and_legal_bases(rules):
 @pytest.mark.django_db
 @pytest.mark.parametrize("round_code", ["so-ket-2023", "tong-ket-2025"])
 def test_interim_and_final_rounds_dossier_copies_per_award_form(rules, round_code):
-    forms = {f["code"]: (f["dossier_copies"], f["outcome"]) for f in _round(rules, round_code)["award_forms"]}
+    forms = {f["code"]: (f["dossier_copies"], f["outcome"]) for f in round_of(rules, round_code)["award_forms"]}
     assert forms == {
         GK_TP: (1, "award"),
         BK_TINH: (3, "propose"),
@@ -80,14 +70,14 @@ def test_interim_and_final_rounds_dossier_copies_per_award_form(rules, round_cod
 @pytest.mark.django_db
 @pytest.mark.parametrize("round_code", ["nam-2023", "nam-2024"])
 def test_annual_rounds_award_city_certificate_and_propose_provincial(rules, round_code):
-    forms = {f["code"]: (f["dossier_copies"], f["outcome"]) for f in _round(rules, round_code)["award_forms"]}
+    forms = {f["code"]: (f["dossier_copies"], f["outcome"]) for f in round_of(rules, round_code)["award_forms"]}
     assert forms == {GK_TP: (1, "award"), BK_TINH: (3, "propose")}
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("round_code,year", [("nam-2023", 2023), ("so-ket-2023", 2023), ("nam-2024", 2024), ("tong-ket-2025", 2025)])
 def test_route_goes_through_phong_noi_vu_to_city_chairman(rules, round_code, year):
-    stages = _round(rules, round_code)["stages"]
+    stages = round_of(rules, round_code)["stages"]
     assert [(s["order"], s["organisation"], s["action"], s["holds_council"]) for s in stages] == [
         (1, None, "unit_council", True),
         (2, "pnv-tp-rach-gia", "appraisal", True),
@@ -101,7 +91,7 @@ def test_route_goes_through_phong_noi_vu_to_city_chairman(rules, round_code, yea
 @pytest.mark.django_db
 @pytest.mark.parametrize("round_code", ["nam-2023", "so-ket-2023"])
 def test_registration_required_by_end_of_january_2023(rules, round_code):
-    registration = _round(rules, round_code)["registration"]
+    registration = round_of(rules, round_code)["registration"]
     assert (registration["required"], registration["deadline"]) == (True, "2023-01-31")
     assert "mục IV.4" in registration["source"]
 
@@ -132,7 +122,7 @@ def test_no_quotas_are_stated(rules):
 )
 def test_thresholds_follow_2023_and_2025_targets(rules, code, category, y2023, y2025):
     def rule(round_code):
-        c = _criterion(_round(rules, round_code), code, category)
+        c = _criterion(round_of(rules, round_code), code, category)
         return c["operator"], c["threshold"]
 
     # 2023 rounds and 2024 (no 2024 target in the plan) use the 2023 targets; the final round the 2025 ones.
@@ -141,7 +131,7 @@ def test_thresholds_follow_2023_and_2025_targets(rules, code, category, y2023, y
 
 @pytest.mark.django_db
 def test_city_level_criteria_apply_to_giay_khen_only(rules):
-    round_ = _round(rules, "tong-ket-2025")
+    round_ = round_of(rules, "tong-ket-2025")
     city = {c["code"]: c["award_forms"] for c in round_["criteria"] if "mục IV.3.2.2" in c["source"]}
     assert len(city) > 30
     assert set(map(tuple, city.values())) == {(GK_TP,)}
@@ -149,7 +139,7 @@ def test_city_level_criteria_apply_to_giay_khen_only(rules):
 
 @pytest.mark.django_db
 def test_individual_profiles_are_alternatives(rules):
-    round_ = _round(rules, "nam-2023")
+    round_ = round_of(rules, "nam-2023")
     individual = {c["code"]: c["alternative_group"] for c in round_["criteria"] if "IV.3.2.2" in c["source"] and c["nominee_kind"] == "individual"}
     assert individual == {
         "cn-can-bo-sang-kien": "ca-nhan-doi-tuong",
@@ -161,16 +151,16 @@ def test_individual_profiles_are_alternatives(rules):
 @pytest.mark.django_db
 def test_annual_provincial_certificate_needs_contribution_at_norm(rules):
     for round_code in ("nam-2023", "nam-2024"):
-        c = _criterion(_round(rules, round_code), "bk-tinh-dong-gop-dinh-muc-tap-the")
+        c = _criterion(round_of(rules, round_code), "bk-tinh-dong-gop-dinh-muc-tap-the")
         assert (c["kind"], c["award_forms"], c["needs_evidence"]) == ("evidence", [BK_TINH], True)
-    codes = {c["code"] for c in _round(rules, "so-ket-2023")["criteria"]}
+    codes = {c["code"] for c in round_of(rules, "so-ket-2023")["criteria"]}
     assert "bk-tinh-dong-gop-dinh-muc-tap-the" not in codes
 
 
 @pytest.mark.django_db
 def test_eligibility_cites_the_decree_of_each_round(rules):
     def eligibility(round_code):
-        return [(e["code"], e["source"]) for e in _round(rules, round_code)["eligibility"]]
+        return [(e["code"], e["source"]) for e in round_of(rules, round_code)["eligibility"]]
 
     assert [code for code, _ in eligibility("nam-2023")] == [
         "khong-vi-pham-ky-luat",
@@ -199,7 +189,7 @@ def test_kien_giang_merged_into_an_giang_and_city_became_phuong(loaded):
 
 @pytest.mark.django_db
 def test_final_round_keeps_city_bodies_and_explains_the_2025_reorganisation(rules, loaded):
-    stages = _round(rules, "tong-ket-2025")["stages"]
+    stages = round_of(rules, "tong-ket-2025")["stages"]
     assert [s["organisation_name"] for s in stages[1:]] == ["Phòng Nội vụ thành phố Rạch Giá", "Ủy ban nhân dân thành phố Rạch Giá"]
     notes = Round.objects.get(campaign__code=CODE, code="tong-ket-2025").notes
     assert "01/7/2025" in notes and "phường Rạch Giá" in notes and "An Giang" in notes

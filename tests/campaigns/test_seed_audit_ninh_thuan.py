@@ -8,7 +8,7 @@ import copy
 
 import pytest
 
-from tests.campaigns.conftest import printed_rules
+from tests.campaigns.conftest import printed_rules, round_of
 
 NINH_THUAN = "ninh-thuan-2024"
 BK_TINH = "bang-khen-chu-tich-ubnd-tinh"
@@ -26,7 +26,7 @@ def rules(_printed):
 
 @pytest.fixture
 def round_(rules):
-    return next(r for r in rules["rounds"] if r["code"] == "nam-2024")
+    return round_of(rules, "nam-2024")
 
 
 def _criterion(round_, code):

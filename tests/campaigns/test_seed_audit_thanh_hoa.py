@@ -10,7 +10,7 @@ import copy
 
 import pytest
 
-from tests.campaigns.conftest import printed_rules
+from tests.campaigns.conftest import printed_rules, round_of
 
 THANH_HOA = "thanh-hoa-2024"
 BK_TINH = "bang-khen-chu-tich-ubnd-tinh"
@@ -24,8 +24,7 @@ def _printed(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def round_(_printed):
-    rules = copy.deepcopy(_printed)
-    return next(r for r in rules["rounds"] if r["code"] == "nam-2024")
+    return round_of(copy.deepcopy(_printed), "nam-2024")
 
 
 def _rows(round_, category):

@@ -10,15 +10,14 @@ loads the whole directory with the bare command.
 """
 import copy
 import datetime as dt
-import json
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from campaigns.models import Unit
 from campaigns.services.loading import DATA_DIR, REFERENCE_FILE
+from tests.campaigns.conftest import printed_rules, round_of
 
 SON_LA = "son-la-2021-2025"
 THANH_HOA = "thanh-hoa-2024"
@@ -33,20 +32,10 @@ def _load(*files):
     return out.getvalue()
 
 
-def _rules(code):
-    buf = StringIO()
-    call_command("campaign_rules", code, "--json", stdout=buf)
-    return json.loads(buf.getvalue())
-
-
 @pytest.fixture(scope="module")
 def _printed(django_db_setup, django_db_blocker):
     """Load once per module and print both campaigns' rules, then roll the load back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        _load(*FILES)
-        printed = {code: _rules(code) for code in (SON_LA, THANH_HOA)}
-        transaction.set_rollback(True)
-    return printed
+    return printed_rules(django_db_blocker, SON_LA, THANH_HOA)
 
 
 @pytest.fixture
@@ -63,10 +52,6 @@ def thanh_hoa(_printed):
 def loaded(db):
     """The files loaded inside the test's own transaction, for tests that read the database."""
     _load(*FILES)
-
-
-def _round(rules, code):
-    return next(r for r in rules["rounds"] if r["code"] == code)
 
 
 def _criterion(round_, code, category=None):
@@ -106,7 +91,7 @@ def test_son_la_rounds_kinds_years_and_legal_bases(son_la):
 @pytest.mark.django_db
 @pytest.mark.parametrize("round_code,year", [("nam-2023", 2023), ("nam-2024", 2024)])
 def test_son_la_annual_route_and_deadlines(son_la, round_code, year):
-    stages = _round(son_la, round_code)["stages"]
+    stages = round_of(son_la, round_code)["stages"]
     assert [(s["order"], s["organisation"], s["action"], s["holds_council"]) for s in stages] == [
         (1, None, "unit_council", True),
         (2, "stttt-son-la", "review", True),
@@ -126,19 +111,19 @@ def test_son_la_annual_route_and_deadlines(son_la, round_code, year):
 @pytest.mark.django_db
 @pytest.mark.parametrize("round_code", ["nam-2023", "nam-2024"])
 def test_son_la_annual_award_forms(son_la, round_code):
-    forms = {f["code"]: (f["outcome"], f["nominee_kinds"], f["dossier_copies"]) for f in _round(son_la, round_code)["award_forms"]}
+    forms = {f["code"]: (f["outcome"], f["nominee_kinds"], f["dossier_copies"]) for f in round_of(son_la, round_code)["award_forms"]}
     assert forms == {
         BK_TINH: ("award", ["collective", "individual"], 1),
         "giay-khen-thu-truong": ("unit", ["collective", "individual"], 1),
     }
-    for form in _round(son_la, round_code)["award_forms"]:
+    for form in round_of(son_la, round_code)["award_forms"]:
         assert form["copies_source"].startswith("Không nêu")
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("round_code", ["nam-2023", "nam-2024"])
 def test_son_la_annual_quotas_11_collectives_12_individuals_split_by_category(son_la, round_code):
-    quotas = _round(son_la, round_code)["quotas"]
+    quotas = round_of(son_la, round_code)["quotas"]
     assert all(q["award_form"] == BK_TINH for q in quotas)
     totals = {q["nominee_kind"]: q["limit"] for q in quotas if q["scope"] == "round"}
     assert totals == {"collective": 11, "individual": 12}
@@ -184,12 +169,12 @@ def test_son_la_annual_quotas_11_collectives_12_individuals_split_by_category(so
     ],
 )
 def test_son_la_annual_thresholds(son_la, round_code, code, category, expected):
-    assert _threshold(_round(son_la, round_code), code, category) == expected
+    assert _threshold(round_of(son_la, round_code), code, category) == expected
 
 
 @pytest.mark.django_db
 def test_son_la_annual_criteria_groups_and_award_forms(son_la):
-    round_ = _round(son_la, "nam-2023")
+    round_ = round_of(son_la, "nam-2023")
     # Mục III.2.1.1.a gạch đầu dòng 1: eight "+" criteria (the fifth holds two thresholds) and the lead-in.
     group = {c["code"] for c in round_["criteria"] if c["category"] == "quy_hoi"}
     assert group == {
@@ -217,7 +202,7 @@ def test_son_la_annual_criteria_groups_and_award_forms(son_la):
 
 @pytest.mark.django_db
 def test_son_la_enterprises_meet_one_of_two_profiles(son_la):
-    round_ = _round(son_la, "nam-2024")
+    round_ = round_of(son_la, "nam-2024")
     enterprise = {c["code"]: (c["alternative_group"], c["mandatory"]) for c in round_["criteria"] if c["category"] == "doanh_nghiep"}
     assert enterprise == {
         "dn-chap-hanh-chu-truong": (None, True),
@@ -230,7 +215,7 @@ def test_son_la_enterprises_meet_one_of_two_profiles(son_la):
 
 @pytest.mark.django_db
 def test_son_la_final_round(son_la):
-    round_ = _round(son_la, "tong-ket-2025")
+    round_ = round_of(son_la, "tong-ket-2025")
     forms = {f["code"]: f["outcome"] for f in round_["award_forms"]}
     assert forms == {
         BK_TINH: "award",
@@ -257,7 +242,7 @@ def test_son_la_final_round(son_la):
 @pytest.mark.django_db
 def test_son_la_eligibility(son_la):
     for round_code in ("nam-2023", "nam-2024"):
-        eligibility = {e["kind"]: e["source"] for e in _round(son_la, round_code)["eligibility"]}
+        eligibility = {e["kind"]: e["source"] for e in round_of(son_la, round_code)["eligibility"]}
         assert set(eligibility) == {"declaration", "one_award_per_achievement"}
         assert eligibility["declaration"].startswith("Nghị định 98/2023/NĐ-CP, Điều 4")
 
@@ -302,7 +287,7 @@ def test_thanh_hoa_campaign_and_documents(thanh_hoa):
 
 @pytest.mark.django_db
 def test_thanh_hoa_route_and_deadlines(thanh_hoa):
-    stages = _round(thanh_hoa, "nam-2024")["stages"]
+    stages = round_of(thanh_hoa, "nam-2024")["stages"]
     assert [(s["organisation"], s["action"], s["deadline"], s["deadline_stated"]) for s in stages] == [
         (None, "unit_council", "2024-09-20", True),  # mục IV.2: trước ngày 20/9/2024
         ("stttt-thanh-hoa", "review", "2024-09-30", False),
@@ -314,7 +299,7 @@ def test_thanh_hoa_route_and_deadlines(thanh_hoa):
 
 @pytest.mark.django_db
 def test_thanh_hoa_award_forms_and_two_original_copies(thanh_hoa):
-    forms = {f["code"]: f for f in _round(thanh_hoa, "nam-2024")["award_forms"]}
+    forms = {f["code"]: f for f in round_of(thanh_hoa, "nam-2024")["award_forms"]}
     assert set(forms) == {BK_TINH, "giay-khen-chu-tich-ubnd-huyen-xa"}
     bk = forms[BK_TINH]
     assert (bk["outcome"], bk["dossier_copies"], bk["nominee_kinds"]) == ("award", 2, ["collective", "individual"])
@@ -324,7 +309,7 @@ def test_thanh_hoa_award_forms_and_two_original_copies(thanh_hoa):
 
 @pytest.mark.django_db
 def test_thanh_hoa_quotas_per_unit_with_exceptions(thanh_hoa):
-    round_ = _round(thanh_hoa, "nam-2024")
+    round_ = round_of(thanh_hoa, "nam-2024")
     rows = {(q["code"], q["unit"]): (q["nominee_kind"], q["scope"], tuple(q["categories"]), q["limit"]) for q in round_["quotas"]}
     assert rows == {
         ("bk-cap-tinh-moi-don-vi", None): ("either", "unit", ("so_ban_nganh", "ban_dang", "mttq_doan_the"), 1),
@@ -378,12 +363,12 @@ def test_thanh_hoa_quotas_per_unit_with_exceptions(thanh_hoa):
     ],
 )
 def test_thanh_hoa_thresholds(thanh_hoa, code, category, expected):
-    assert _threshold(_round(thanh_hoa, "nam-2024"), code, category) == expected
+    assert _threshold(round_of(thanh_hoa, "nam-2024"), code, category) == expected
 
 
 @pytest.mark.django_db
 def test_thanh_hoa_district_and_commune_lists(thanh_hoa):
-    round_ = _round(thanh_hoa, "nam-2024")
+    round_ = round_of(thanh_hoa, "nam-2024")
     huyen = {c["code"].removeprefix("huyen-") for c in round_["criteria"] if c["category"] == "ubnd_huyen" and c["code"].startswith("huyen-")}
     xa = {c["code"].removeprefix("xa-") for c in round_["criteria"] if c["category"] == "ubnd_xa" and c["code"].startswith("xa-")}
     # The commune list has no online-payment line and adds the Chairman's recognition.
@@ -398,7 +383,7 @@ def test_thanh_hoa_district_and_commune_lists(thanh_hoa):
 
 @pytest.mark.django_db
 def test_thanh_hoa_dti_ranking_gives_priority_without_excluding(thanh_hoa):
-    round_ = _round(thanh_hoa, "nam-2024")
+    round_ = round_of(thanh_hoa, "nam-2024")
     ranking = [c for c in round_["criteria"] if c["kind"] == "ranking"]
     assert {(c["code"], c["category"]) for c in ranking} == {
         ("uu-tien-xep-hang-cds-cao", "so_ban_nganh"),
@@ -414,7 +399,7 @@ def test_thanh_hoa_dti_ranking_gives_priority_without_excluding(thanh_hoa):
 
 @pytest.mark.django_db
 def test_thanh_hoa_other_lists(thanh_hoa):
-    round_ = _round(thanh_hoa, "nam-2024")
+    round_ = round_of(thanh_hoa, "nam-2024")
 
     def codes(category):
         return [c["code"] for c in round_["criteria"] if c["category"] == category and not c["priority"]]
@@ -429,7 +414,7 @@ def test_thanh_hoa_other_lists(thanh_hoa):
 
 @pytest.mark.django_db
 def test_thanh_hoa_eligibility(thanh_hoa):
-    eligibility = {e["kind"]: e for e in _round(thanh_hoa, "nam-2024")["eligibility"]}
+    eligibility = {e["kind"]: e for e in round_of(thanh_hoa, "nam-2024")["eligibility"]}
     assert set(eligibility) == {"declaration", "one_award_per_achievement"}
     assert "mục II.2, gạch đầu dòng 5" in eligibility["declaration"]["source"]
     assert "Nghị định 98/2023/NĐ-CP, Điều 4" in eligibility["declaration"]["source"]
