@@ -14,8 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from campaigns import clock
-from tests.nominations.conftest import nt_world  # noqa: F401  (a fixture)
+from tests.nominations.conftest import in_unit_stage, nt_world  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +25,6 @@ LOCALE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 @pytest.fixture
 def world(nt_world):  # noqa: F811
     return nt_world
-
-
-@pytest.fixture
-def in_unit_stage(world):
-    """Five days before the unit stage's deadline (30/11/2024)."""
-    with clock.frozen_at(world.at_stage(1, days_before=5)):
-        yield
 
 
 @pytest.fixture

@@ -170,6 +170,13 @@ def nt_world(db):
     return build_world("ninh-thuan-2024", "nam-2024", NT_PARTICIPANTS)
 
 
+@pytest.fixture
+def in_unit_stage(nt_world):
+    """Five days before the unit stage's deadline of Ninh Thuận 2024 (30/11/2024)."""
+    with clock.frozen_at(nt_world.at_stage(1, days_before=5)):
+        yield
+
+
 # --- Helpers for the review side (tests/nominations/test_views_review.py) ----------------------
 
 

@@ -35,13 +35,6 @@ def world(nt_world):
 
 
 @pytest.fixture
-def in_unit_stage(world):
-    """Five days before the unit stage's deadline (30/11/2024)."""
-    with clock.frozen_at(world.at_stage(1, days_before=5)):
-        yield
-
-
-@pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
