@@ -132,6 +132,10 @@ class GeneratedDocument(models.Model):
     is_stale = models.BooleanField("dữ liệu đã thay đổi", default=False, db_index=True)
     is_latest = models.BooleanField("phiên bản mới nhất", default=True)
     verification_code = models.CharField("mã xác minh", max_length=12, unique=True)
+    nomination_ids = models.JSONField(
+        "hồ sơ trong văn bản", null=True, blank=True, editable=False,
+        help_text="Các hồ sơ đề nghị mà tệp đã tạo chứa (ghi khi tạo tệp): người đọc phải được xem tất cả.",
+    )
     progress_done = models.PositiveIntegerField("đã xong", default=0)
     progress_total = models.PositiveIntegerField("tổng số việc", default=0)
     members = models.ManyToManyField(

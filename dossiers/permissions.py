@@ -6,7 +6,11 @@
 - A stage document (tờ trình, biên bản, dự thảo quyết định, the stage dossier): the people of the
   issuing organisation (its officers/secretary at the unit stage, its reviewers/appraisers/
   chairman's office at a later stage), and the people of the organisations of the later stages
-  of the round, who receive the dossier.
+  of the round, who receive the dossier; in either case only if they may see EVERY nomination the
+  file shows (`GeneratedDocument.nomination_ids`, recorded when it is written: dossiers.contents).
+  A unit's dossier holding a draft, or a nomination that has not reached a later stage, stays
+  closed to that stage's people, as `/ho-so/<id>/` of the nomination is. A file written before the
+  contents were recorded is open to its issuer's people only.
 Building: the issuing organisation's people (and administrators).
 """
 from __future__ import annotations
@@ -56,6 +60,14 @@ def _receives_from(user, document) -> bool:
     return any(s.order > order and s.organisation_id in organisations for s in stages_of(document.round))
 
 
+def sees_every_nomination(user, nomination_ids) -> bool:
+    """The user may see each of these nominations (an empty list: nothing to hide)."""
+    ids = set(nomination_ids)
+    if not ids:
+        return True
+    return Nomination.objects.filter(visible_nominations_q(user), pk__in=ids).count() == len(ids)
+
+
 def can_view_document(user, document) -> bool:
     if not user.is_authenticated:
         return False
@@ -63,9 +75,12 @@ def can_view_document(user, document) -> bool:
         return True
     if document.nomination_id is not None:
         return Nomination.objects.filter(visible_nominations_q(user), pk=document.nomination_id).exists()
-    if document.organisation_id in council_unit_ids(user) | stage_organisation_ids(user):
-        return True
-    return _receives_from(user, document)
+    issuers_people = document.organisation_id in council_unit_ids(user) | stage_organisation_ids(user)
+    if document.nomination_ids is None:
+        return issuers_people  # contents unknown (not written yet, or written before they were recorded)
+    if not (issuers_people or _receives_from(user, document)):
+        return False
+    return sees_every_nomination(user, document.nomination_ids)
 
 
 @rules.predicate

@@ -10,7 +10,7 @@ from dossiers.models import NOMINEE_KINDS, BuildStatus, DocumentFormat, Document
 from dossiers.permissions import can_build_stage, can_view_document
 from dossiers.sources import identity_for
 from nominations.models import Nomination
-from nominations.permissions import council_unit_ids, is_administrator, stage_organisation_ids
+from nominations.permissions import council_unit_ids, is_administrator, stage_organisation_ids, visible_nominations_q
 from nominations.workflow import stages_of
 
 
@@ -61,12 +61,33 @@ def stage_dossiers_for_user(user, round_: Round) -> list[StageDossier]:
     latest = {
         d.identity: d
         for d in GeneratedDocument.objects.filter(identity__in=identities, format=DocumentFormat.PDF, is_latest=True)
+        .select_related("round", "stage")
     }
-    return [
-        StageDossier(stage, organisation, can_build_stage(user, stage, organisation),
-                     latest.get(identity_for(DocumentKind.STAGE_DOSSIER_PDF, round_id=round_.pk, stage_id=stage.pk, organisation_id=organisation.pk)))
-        for stage, organisation in pairs
-    ]
+    items = []
+    for stage, organisation in pairs:
+        record = latest.get(identity_for(DocumentKind.STAGE_DOSSIER_PDF, round_id=round_.pk, stage_id=stage.pk, organisation_id=organisation.pk))
+        items.append(StageDossier(stage, organisation, can_build_stage(user, stage, organisation), record))
+    readable = readable_document_ids(user, [item.latest for item in items if item.latest is not None and not item.can_build])
+    # A level that receives a dossier sees it once written, and only if it may see every nomination in it.
+    return [item for item in items if item.can_build or (item.latest is not None and item.latest.pk in readable)]
+
+
+def readable_document_ids(user, documents: list[GeneratedDocument]) -> set[int]:
+    """Which of these stage documents the user may read (can_view_document), with one query for
+    the visibility of all the nominations they show."""
+    if is_administrator(user):
+        return {d.pk for d in documents}
+    shown = {pk for d in documents for pk in (d.nomination_ids or ())}
+    visible = set(Nomination.objects.filter(visible_nominations_q(user), pk__in=shown).values_list("pk", flat=True)) if shown else set()
+    own = council_unit_ids(user) | stage_organisation_ids(user)
+    readable = set()
+    for document in documents:
+        if document.nomination_ids is None:
+            if document.organisation_id in own:
+                readable.add(document.pk)
+        elif set(document.nomination_ids) <= visible:
+            readable.add(document.pk)
+    return readable
 
 
 def stage_dossier_for_user(user, round_id: int, order: int, unit_id: int) -> StageDossier | None:

@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from campaigns import clock
 from campaigns.models import Round, Stage, StageAction, Unit
-from dossiers import numbering, rendering, sources
+from dossiers import contents, numbering, rendering, sources
 from dossiers.formatting import BLANK, ascii_slug, short_date, vn_date, vn_place_date
 from dossiers.models import (
     BuildStatus,
@@ -252,9 +252,12 @@ def _claim(record_id: int, task_id: str | None) -> GeneratedDocument | None:
         return record
 
 
-def _finish(record: GeneratedDocument, data: bytes, extension: str, *, fingerprint_value: str, pages: int = 0):
+def _finish(record: GeneratedDocument, data: bytes, extension: str, *, fingerprint_value: str, nomination_ids: list[int],
+            pages: int = 0):
+    """Store the written file; `nomination_ids`: the nominations it shows (dossiers.contents)."""
     name = write_atomically(record, data, extension)
     GeneratedDocument.objects.filter(pk=record.pk).update(
+        nomination_ids=nomination_ids,
         file=name, size=len(data), checksum=hashlib.sha256(data).hexdigest(), source_fingerprint=fingerprint_value,
         status=BuildStatus.DONE, is_stale=False, page_count=pages, builds=record.builds + 1,
         built_at=timezone.now(), updated_at=timezone.now(), error="",
@@ -296,7 +299,8 @@ def build_document(record_id: int, *, task_id: str | None = None, queue: str | N
         mark_failed(record.pk, "Không còn dữ liệu để lập văn bản (chưa có kết quả họp Hội đồng?).")
         return record
     data, pages = document_bytes(record, source)
-    _finish(record, data, record.format, fingerprint_value=sources.fingerprint(source), pages=pages)
+    _finish(record, data, record.format, fingerprint_value=sources.fingerprint(source), pages=pages,
+            nomination_ids=contents.nomination_ids_of(record.kind, record.nomination_id, source))
     if not inline:
         after_member_done(record, queue=queue)
     return record
@@ -533,12 +537,14 @@ def build_stage_dossier(record_id: int, *, task_id: str | None = None, queue: st
         item, pdf, _docx = members[i]
         claimed = _claim(pdf.pk, task_id)
         if claimed is not None:
-            _finish(claimed, piece, "pdf", fingerprint_value=item.fingerprint, pages=ranges[i][1] - ranges[i][0])
+            _finish(claimed, piece, "pdf", fingerprint_value=item.fingerprint, pages=ranges[i][1] - ranges[i][0],
+                    nomination_ids=contents.nomination_ids_of(claimed.kind, claimed.nomination_id, item.source))
     update_progress(dossier)
 
     # 4. The merged PDF's record.
     combined = dossier_fingerprint(planned)
-    _finish(dossier, data, "pdf", fingerprint_value=combined, pages=total_pages)
+    shown = contents.union(contents.nomination_ids_of(item.spec.kind, pdf.nomination_id, item.source) for item, pdf, _docx in members)
+    _finish(dossier, data, "pdf", fingerprint_value=combined, pages=total_pages, nomination_ids=shown)
     if inline:
         for _item, _pdf, docx in members:
             build_document(docx.pk, inline=True)
@@ -610,7 +616,8 @@ def build_stage_zip(record_id: int, *, task_id: str | None = None) -> GeneratedD
         GeneratedDocument.objects.filter(pk=archive.pk).update(status=BuildStatus.QUEUED, queued_at=None)
         return archive
     data = zip_bytes(dossier, members, archive.issued_on)
-    _finish(archive, data, "zip", fingerprint_value=dossier.source_fingerprint)
+    _finish(archive, data, "zip", fingerprint_value=dossier.source_fingerprint,
+            nomination_ids=contents.union([dossier.nomination_ids, *(m.nomination_ids for m in members)]))
     update_progress(dossier)
     return archive
 

@@ -18,6 +18,7 @@ from django.db import DatabaseError
 
 from campaigns.models import AwardOutcome, Stage
 from nominations.models import Nomination
+from nominations.permissions import visible_nominations_q
 from nominations.workflow import Action, RoundRules, TransitionError, advance, blockers, next_stage
 from quotas.rules import simulate_batch
 
@@ -54,12 +55,13 @@ class BatchResult:
     message: str = ""
 
 
-def _load(stage: Stage, nomination_ids):
-    """The nominations of the stage's round, in the order of `nomination_ids`, sharing the round
-    object (so its stages are read once)."""
+def _load(stage: Stage, nomination_ids, actor):
+    """The nominations of the stage's round that the actor may see, in the order of
+    `nomination_ids`, sharing the round object (so its stages are read once). An id the actor may
+    not see is dropped here: neither the preview nor the result may echo its name."""
     found = {
         n.pk: n
-        for n in Nomination.objects.filter(round_id=stage.round_id, pk__in=nomination_ids).select_related(
+        for n in Nomination.objects.filter(visible_nominations_q(actor), round_id=stage.round_id, pk__in=nomination_ids).select_related(
             "stage__organisation", "award_form__vote_rule", "proposing_unit", "nominee_unit__parent", "nominee_unit__category"
         )
     }
@@ -77,7 +79,7 @@ def preview_batch(*, stage: Stage, nomination_ids, actor) -> BatchPreview:
     rules = RoundRules.load(stage.round)
     first = rules.stages[0]
     rows, clean = [], []
-    for nomination in _load(stage, nomination_ids):
+    for nomination in _load(stage, nomination_ids, actor):
         reasons = [b.message for b in blockers(nomination, Action.APPROVE, actor=actor, round_rules=rules)]
         target = next_stage(nomination)
         if target is None and nomination.award_form.outcome == AwardOutcome.AWARD:
@@ -106,7 +108,7 @@ def approve_batch(*, stage: Stage, nomination_ids, actor, comment: str = "") -> 
     Returns, in order, which moved and which were refused, with the reason."""
     rules = RoundRules.load(stage.round)
     results = []
-    for nomination in _load(stage, nomination_ids):
+    for nomination in _load(stage, nomination_ids, actor):
         if nomination.stage_id != stage.pk:
             results.append(BatchResult(nomination, False, "Hồ sơ không còn ở bước này."))
             continue

@@ -103,14 +103,18 @@ def history_of(nomination):
     return list(nomination.events.select_related("actor", "from_stage", "to_stage").order_by("at", "id"))
 
 
-def same_person_elsewhere(nomination):
-    """Other live nominations of the round with the same personal identifier (for reviewers)."""
+def same_person_elsewhere(nomination, user):
+    """Other live nominations of the round with the same personal identifier (for reviewers):
+    only those the user may see, never a draft (which no level has received)."""
     if nomination.kind != "individual" or not nomination.person_identifier:
         return []
     return list(
-        Nomination.objects.filter(round_id=nomination.round_id, kind="individual", person_identifier=nomination.person_identifier)
+        Nomination.objects.filter(
+            visible_nominations_q(user), round_id=nomination.round_id, kind="individual",
+            person_identifier=nomination.person_identifier,
+        )
         .exclude(pk=nomination.pk)
-        .exclude(status=Status.REJECTED)
+        .exclude(status__in=(Status.DRAFT, Status.REJECTED))
         .select_related("proposing_unit", "award_form")
     )
 

@@ -297,7 +297,9 @@ def matrix(nt_world, settings, tmp_path):
         identity=identity_for(DocumentKind.STAGE_DOSSIER_PDF, round_id=w.round.pk, stage_id=w.stage2.pk, organisation_id=w.stage2.organisation_id),
         round=w.round, stage=w.stage2, organisation=w.stage2.organisation, issued_on=dt.date(2024, 12, 14),
         title="Hồ sơ đề nghị khen thưởng", status=BuildStatus.DONE, verification_code="MATRIX23", built_at=timezone.now(),
+        nomination_ids=[awarded.pk],  # went through stage 2 on to the decision: every later level may read it
     )
+    w.awarded = awarded
     w.document.file.save("ho-so.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
     w.job = ExportJob.objects.create(round=w.round, requested_by=w.users["administrator"], status="done", filename="danh-sach.xlsx", total=1, progress=1)
     w.job.file.save("danh-sach.xlsx", ContentFile(b"PK\x03\x04 xlsx"), save=True)
@@ -356,3 +358,49 @@ def test_permission_matrix_every_url_every_role(matrix):
                 wrong.append(f"POST {url} [{name}] as {role}: expected {post_expected}, got {got}")
     assert not wrong, "Permission matrix mismatches:\n" + "\n".join(wrong)
     assert snapshot() == before, "a refused POST changed the database"
+
+
+def stage_file(w, stage, organisation, code, nomination_ids):
+    document = GeneratedDocument.objects.create(
+        kind=DocumentKind.STAGE_DOSSIER_PDF, format=DocumentFormat.PDF,
+        identity=identity_for(DocumentKind.STAGE_DOSSIER_PDF, round_id=w.round.pk, stage_id=stage.pk, organisation_id=organisation.pk) + code,
+        round=w.round, stage=stage, organisation=organisation, issued_on=dt.date(2024, 12, 14),
+        title="Hồ sơ đề nghị khen thưởng", status=BuildStatus.DONE, verification_code=code, built_at=timezone.now(),
+        nomination_ids=nomination_ids,
+    )
+    document.file.save("ho-so.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return document
+
+
+def test_documents_by_what_they_contain(matrix):
+    """A stage file is read only by those who may see every nomination in it (whatever stage
+    they act at): a unit's dossier with a draft stays with the unit; Sở TT&TT's dossier with a
+    nomination waiting at its stage stays with Sở TT&TT until the nomination moves on."""
+    w = matrix
+    unit_stage = w.round.stages.get(order=1)
+    unit_a = w.stage2_a.proposing_unit
+    cases = {
+        "unit A, with a draft": (
+            stage_file(w, unit_stage, unit_a, "MTXDRAFT", [w.draft_a.pk, w.stage2_a.pk]),
+            {"officer_a", "secretary_a", "administrator"},
+        ),
+        "stage 2, waiting there": (
+            stage_file(w, w.stage2, w.stage2.organisation, "MTXWAIT2", [w.stage2_a.pk]),
+            {"reviewer", "administrator"},
+        ),
+        "stage 2, moved on": (
+            stage_file(w, w.stage2, w.stage2.organisation, "MTXMOVED", [w.awarded.pk]),
+            {"reviewer", "appraiser", "chairman", "administrator"},
+        ),
+    }
+    clients = {role: client_for(user) for role, user in w.users.items()}
+    wrong = []
+    for label, (document, readers) in cases.items():
+        for view in ("dossiers:download", "dossiers:status", "dossiers:status_json"):
+            url = reverse(view, kwargs={"pk": document.pk})
+            for role in ROLES:
+                expected = LOGIN if role == "anonymous" else (200 if role in readers else 404)
+                got = answer_of(clients[role].get(url))
+                if got != expected:
+                    wrong.append(f"{label}: GET {url} as {role}: expected {expected}, got {got}")
+    assert not wrong, "\n".join(wrong)

@@ -331,7 +331,7 @@ def nomination_detail(request, pk):
         "can_review": can_review,
         "review_actions": review_actions,
         "action_labels": Action.LABELS,
-        "duplicates": selectors.same_person_elsewhere(nomination) if (can_review or is_administrator(user)) else [],
+        "duplicates": selectors.same_person_elsewhere(nomination, user) if (can_review or is_administrator(user)) else [],
         "summary_badge": display.badge(nomination.criteria_status),
     }
     return render(request, "nominations/detail.html", context)

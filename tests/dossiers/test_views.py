@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from campaigns import clock
-from dossiers import services
+from dossiers import contents, services
 from dossiers.models import BuildStatus, DocumentFormat, DocumentKind, GeneratedDocument
 from tests.dossiers.conftest import MOMENT, PEOPLE
 
@@ -29,7 +29,9 @@ def done_record(spec, fmt=DocumentFormat.PDF, data=b"%PDF-1.7\n% test file\n"):
     """A built record without rendering (these tests are about access, not layout)."""
     with clock.frozen_at(MOMENT):
         record, _ = services.ensure_record(spec, fmt)
-    services._finish(record, data, fmt, fingerprint_value="test")
+    source = services.source_for(record) or {}
+    services._finish(record, data, fmt, fingerprint_value="test",
+                     nomination_ids=contents.nomination_ids_of(record.kind, record.nomination_id, source))
     return record
 
 
@@ -64,13 +66,48 @@ def test_report_download_is_for_those_who_see_the_nomination(world, client):
 
 
 def test_stage_document_download_is_for_its_organisation_and_later_stages(world, client):
-    record = stage_record(world, 2)  # tờ trình of Sở TT&TT
+    record = stage_record(world, 3)  # tờ trình of Sở Nội vụ: what reached stage 3 and went on
+    assert record.nomination_ids == [world.final[0].pk]
     url = reverse("dossiers:download", args=[record.pk])
-    assert get(client, world.users["stage:2"], url).status_code == 200
-    assert get(client, world.users["stage:3"], url).status_code == 200  # Sở Nội vụ receives it
+    assert get(client, world.users["stage:3"], url).status_code == 200
+    assert get(client, world.users["stage:4"], url).status_code == 200  # the Chairman's office receives it
+    assert get(client, world.users["stage:2"], url).status_code == 404  # an earlier level does not
     assert get(client, world.users["officer:so-y-te-nt"], url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302  # to the login page
+
+
+def test_a_stage_document_is_closed_to_whoever_may_not_see_every_nomination_in_it(world, client):
+    """The probe's leak: a later level downloaded a unit's dossier holding drafts, and Sở TT&TT's
+    tờ trình holding a nomination still waiting at its stage, although /ho-so/<id>/ of those
+    nominations was 404 to them."""
+    unit_stage = world.stages[0]
+    unit = world.unit_nominations[0].proposing_unit
+    drafts = done_record(services.Spec(kind=DocumentKind.TO_TRINH, round=world.round, organisation=unit, stage=unit_stage))
+    assert set(drafts.nomination_ids) == {n.pk for n in world.unit_nominations}
+    url = reverse("dossiers:download", args=[drafts.pk])
+    assert get(client, world.users["officer:so-tai-chinh-nt"], url).status_code == 200
+    for later in ("stage:2", "stage:3", "stage:4"):
+        assert get(client, world.users[later], url).status_code == 404
+        assert get(client, world.users[later], reverse("dossiers:status", args=[drafts.pk])).status_code == 404
+        page = reverse("dossiers:stage", args=[world.round.pk, unit_stage.order, unit.pk])
+        assert get(client, world.users[later], page).status_code == 404
+
+    waiting = stage_record(world, 2)  # Sở Y tế's nomination waits at stage 2
+    assert world.stage2[0].pk in waiting.nomination_ids
+    url = reverse("dossiers:download", args=[waiting.pk])
+    assert get(client, world.users["stage:2"], url).status_code == 200
+    assert get(client, world.users["stage:3"], url).status_code == 404
+    for nomination in world.stage2:
+        assert get(client, world.users["stage:3"], f"/ho-so/{nomination.pk}/").status_code == 404
+
+
+def test_a_document_written_before_its_contents_were_recorded_is_for_its_issuer_only(world, client):
+    record = stage_record(world, 3)
+    GeneratedDocument.objects.filter(pk=record.pk).update(nomination_ids=None)
+    url = reverse("dossiers:download", args=[record.pk])
+    assert get(client, world.users["stage:3"], url).status_code == 200
+    assert get(client, world.users["stage:4"], url).status_code == 404
 
 
 def test_download_of_a_record_not_built_is_404(world, client):
@@ -103,7 +140,7 @@ def test_verification_says_when_a_newer_version_exists(world, client):
     spec = services.Spec(kind=DocumentKind.TO_TRINH, round=world.round, organisation=first.organisation, stage=first.stage)
     with clock.frozen_at(MOMENT):
         second, created = services.ensure_record(spec, DocumentFormat.PDF, force=True)
-    services._finish(second, b"%PDF-1.7 v2", "pdf", fingerprint_value="test")
+    services._finish(second, b"%PDF-1.7 v2", "pdf", fingerprint_value="test", nomination_ids=first.nomination_ids)
     assert created and second.version == 2
     old = client.get(f"/xac-minh/{first.verification_code}/").content.decode()
     assert "Không còn là bản hiện hành" in old

@@ -373,6 +373,32 @@ def test_bulk_preview_blocks_the_sixth_and_confirm_applies_only_allowed(nt_world
     assert len(messages) == 3
 
 
+def test_bulk_approval_never_echoes_a_nomination_the_reviewer_may_not_see(nt_world, client):
+    """Ids of another unit's draft posted by hand: neither the preview nor the result names it."""
+    ready = six_ready(nt_world)[0]
+    with clock.frozen_at(nt_world.at_stage(1)):
+        draft = new_nomination(nt_world, "so-y-te-nt", kind="individual", full_name="Phạm Bí Mật", person_identifier="079199000321")
+    client_for(client, nt_world.users["stage:2"])
+    with clock.frozen_at(nt_world.at_stage(2)):
+        preview = client.get(reverse("review_bulk_preview", args=(nt_world.round.pk, 2)), {"n": [draft.pk, ready.pk]}, follow=True)
+        assert "Phạm Bí Mật" not in preview.content.decode()
+        confirm = client.post(reverse("review_bulk_confirm", args=(nt_world.round.pk, 2)), {"n": [draft.pk, ready.pk]}, follow=True)
+    assert "Phạm Bí Mật" not in confirm.content.decode()
+    assert not any("Phạm Bí Mật" in m for m in texts(confirm))
+    assert refresh(draft).status == Status.DRAFT
+
+
+def test_same_person_box_lists_only_what_the_reviewer_may_see(nt_world, client):
+    shown = submitted(nt_world, "so-tai-chinh-nt", kind="individual", full_name="Nguyễn Thị Hoa", person_identifier="001185000123")
+    with clock.frozen_at(nt_world.at_stage(1)):
+        new_nomination(nt_world, "so-y-te-nt", kind="individual", full_name="Nguyễn Thị Hoa Nháp", person_identifier="001185000123")
+    with clock.frozen_at(nt_world.at_stage(2)):
+        response = client_for(client, nt_world.users["stage:2"]).get(reverse("nomination_detail", args=[shown.pk]))
+    assert response.status_code == 200
+    assert response.context["duplicates"] == []
+    assert "Nguyễn Thị Hoa Nháp" not in response.content.decode()
+
+
 def test_bulk_preview_with_nothing_selected_goes_back(nt_world, client):
     with clock.frozen_at(nt_world.at_stage(2)):
         response = client_for(client, nt_world.users["stage:2"]).get(reverse("review_bulk_preview", args=(nt_world.round.pk, 2)))
