@@ -1,6 +1,7 @@
 """Who may build and download generated documents (views answer 404 to everyone else).
 
-- Administrators and provincial staff (nominations.permissions.is_administrator): everything.
+- Administrators: everything of the campaigns they administer (nominations.permissions.administers:
+  a superuser all; an administrator membership the campaigns its unit, or a unit under it, issued).
 - A báo cáo thành tích: whoever may see the nomination (visible_nominations_q: the proposing
   unit's people, and the people of every stage the nomination has reached).
 - A stage document (tờ trình, biên bản, dự thảo quyết định, the stage dossier): the people of the
@@ -20,8 +21,8 @@ import rules
 from campaigns.models import Stage
 from nominations.models import Nomination
 from nominations.permissions import (
+    administers,
     council_unit_ids,
-    is_administrator,
     officer_unit_ids,
     stage_organisation_ids,
     visible_nominations_q,
@@ -36,7 +37,7 @@ def _first_stage(stage: Stage) -> bool:
 def can_build_stage(user, stage: Stage, organisation) -> bool:
     if not user.is_authenticated:
         return False
-    if is_administrator(user):
+    if administers(user, stage.round.campaign):
         return True
     if _first_stage(stage):
         return organisation.pk in council_unit_ids(user)
@@ -46,7 +47,7 @@ def can_build_stage(user, stage: Stage, organisation) -> bool:
 def can_build_report(user, nomination: Nomination) -> bool:
     if not user.is_authenticated:
         return False
-    if is_administrator(user) or nomination.proposing_unit_id in officer_unit_ids(user):
+    if administers(user, nomination.round.campaign) or nomination.proposing_unit_id in officer_unit_ids(user):
         return True
     return Nomination.objects.filter(visible_nominations_q(user), pk=nomination.pk).exists() and bool(stage_organisation_ids(user))
 
@@ -71,7 +72,7 @@ def sees_every_nomination(user, nomination_ids) -> bool:
 def can_view_document(user, document) -> bool:
     if not user.is_authenticated:
         return False
-    if is_administrator(user):
+    if administers(user, document.round.campaign):
         return True
     if document.nomination_id is not None:
         return Nomination.objects.filter(visible_nominations_q(user), pk=document.nomination_id).exists()

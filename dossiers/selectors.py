@@ -10,7 +10,7 @@ from dossiers.models import NOMINEE_KINDS, BuildStatus, DocumentFormat, Document
 from dossiers.permissions import can_build_stage, can_view_document
 from dossiers.sources import identity_for
 from nominations.models import Nomination
-from nominations.permissions import council_unit_ids, is_administrator, stage_organisation_ids, visible_nominations_q
+from nominations.permissions import administers, council_unit_ids, stage_organisation_ids, visible_nominations_q
 from nominations.workflow import stages_of
 
 
@@ -27,8 +27,8 @@ class StageDossier:
 
 
 def round_for_user(user, round_id: int) -> Round | None:
-    round_ = Round.objects.select_related("campaign", "legal_basis").filter(pk=round_id).first()
-    if round_ is None or not (is_administrator(user) or stage_dossiers_for_user(user, round_)):
+    round_ = Round.objects.select_related("campaign__issuer", "legal_basis").filter(pk=round_id).first()
+    if round_ is None or not (administers(user, round_.campaign) or stage_dossiers_for_user(user, round_)):
         return None
     return round_
 
@@ -38,7 +38,7 @@ def stage_dossiers_for_user(user, round_: Round) -> list[StageDossier]:
     stages = stages_of(round_)
     own_units = council_unit_ids(user)
     organisations = stage_organisation_ids(user)
-    admin = is_administrator(user)
+    admin = administers(user, round_.campaign)
     pairs: list[tuple[Stage, Unit]] = []
     first = stages[0]
     proposing = Nomination.objects.filter(round=round_).values_list("proposing_unit_id", flat=True).distinct()
@@ -61,7 +61,7 @@ def stage_dossiers_for_user(user, round_: Round) -> list[StageDossier]:
     latest = {
         d.identity: d
         for d in GeneratedDocument.objects.filter(identity__in=identities, format=DocumentFormat.PDF, is_latest=True)
-        .select_related("round", "stage")
+        .select_related("round__campaign__issuer", "stage")
     }
     items = []
     for stage, organisation in pairs:
@@ -75,12 +75,11 @@ def stage_dossiers_for_user(user, round_: Round) -> list[StageDossier]:
 def readable_document_ids(user, documents: list[GeneratedDocument]) -> set[int]:
     """Which of these stage documents the user may read (can_view_document), with one query for
     the visibility of all the nominations they show."""
-    if is_administrator(user):
-        return {d.pk for d in documents}
+    readable = {d.pk for d in documents if administers(user, d.round.campaign)}
+    documents = [d for d in documents if d.pk not in readable]
     shown = {pk for d in documents for pk in (d.nomination_ids or ())}
     visible = set(Nomination.objects.filter(visible_nominations_q(user), pk__in=shown).values_list("pk", flat=True)) if shown else set()
     own = council_unit_ids(user) | stage_organisation_ids(user)
-    readable = set()
     for document in documents:
         if document.nomination_ids is None:
             if document.organisation_id in own:
@@ -91,7 +90,7 @@ def readable_document_ids(user, documents: list[GeneratedDocument]) -> set[int]:
 
 
 def stage_dossier_for_user(user, round_id: int, order: int, unit_id: int) -> StageDossier | None:
-    round_ = Round.objects.select_related("campaign", "legal_basis").filter(pk=round_id).first()
+    round_ = Round.objects.select_related("campaign__issuer", "legal_basis").filter(pk=round_id).first()
     if round_ is None:
         return None
     for item in stage_dossiers_for_user(user, round_):
@@ -102,7 +101,7 @@ def stage_dossier_for_user(user, round_id: int, order: int, unit_id: int) -> Sta
 
 def document_for_user(user, pk: int) -> GeneratedDocument | None:
     document = (
-        GeneratedDocument.objects.select_related("round__campaign", "stage", "organisation", "nomination")
+        GeneratedDocument.objects.select_related("round__campaign__issuer", "stage", "organisation", "nomination")
         .filter(pk=pk)
         .first()
     )

@@ -2,7 +2,7 @@
 import rules
 from django.db.models import Exists, OuterRef, Q
 
-from campaigns.models import Membership, Role, Stage, StageAction
+from campaigns.models import Membership, Role, Stage, StageAction, Unit
 
 UNIT_ROLES = (Role.UNIT_OFFICER, Role.COUNCIL_SECRETARY)
 STAGE_ROLES = {
@@ -27,7 +27,42 @@ def unit_ids(user, roles) -> set[int]:
 
 
 def is_administrator(user) -> bool:
+    """Whether the user administers anything (a superuser, or an administrator membership): the
+    pages of administration open; WHAT they show is scoped by `administers`."""
     return user.is_authenticated and (user.is_superuser or bool(unit_ids(user, (Role.ADMINISTRATOR,))))
+
+
+def administrator_paths(user) -> list[str]:
+    """The tree paths of the units where the user holds the administrator role (read once per request)."""
+    cached = user.__dict__.get("_administrator_paths")
+    if cached is None:
+        ids = unit_ids(user, (Role.ADMINISTRATOR,))
+        cached = list(Unit.objects.filter(pk__in=ids).values_list("path", flat=True)) if ids else []
+        user.__dict__["_administrator_paths"] = cached
+    return cached
+
+
+def administers(user, campaign) -> bool:
+    """A superuser administers the whole portal; an administrator membership, the campaigns
+    issued by its unit or by a unit under it (UBND tỉnh Thanh Hóa's staff: Thanh Hóa's
+    campaigns, not Sơn La's)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    issuer_path = campaign.issuer.path
+    return any(issuer_path.startswith(path) for path in administrator_paths(user))
+
+
+def administered_campaigns_q(user, prefix: str = "") -> Q:
+    """The campaigns `administers` admits, as a filter on campaigns (`prefix`: the lookup from
+    the filtered model, e.g. "round__campaign__")."""
+    if user.is_authenticated and user.is_superuser:
+        return Q()
+    condition = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
+    for path in administrator_paths(user) if user.is_authenticated else ():
+        condition |= Q(**{f"{prefix}issuer__path__startswith": path})
+    return condition
 
 
 def officer_unit_ids(user) -> set[int]:
@@ -51,10 +86,13 @@ def can_act_at_stage(user, stage: Stage) -> bool:
 
 def visible_nominations_q(user) -> Q:
     """A unit officer sees its unit's nominations; a stage's people see a nomination once it
-    has reached their stage (and keep read access afterwards); administrators see all."""
-    if is_administrator(user):
+    has reached their stage (and keep read access afterwards); administrators see those of the
+    campaigns they administer, superusers all."""
+    if user.is_authenticated and user.is_superuser:
         return Q()
     own = Q(proposing_unit_id__in=council_unit_ids(user))
+    if administrator_paths(user):
+        own |= administered_campaigns_q(user, "round__campaign__")
     organisations = stage_organisation_ids(user)
     if not organisations:
         return own

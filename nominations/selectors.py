@@ -24,8 +24,8 @@ from nominations.models import (
 )
 from nominations.permissions import (
     STAGE_ROLES,
+    administered_campaigns_q,
     council_unit_ids,
-    is_administrator,
     officer_unit_ids,
     stage_organisation_ids,
     visible_nominations_q,
@@ -171,12 +171,13 @@ def takes_part(unit, round_) -> bool:
 
 def visible_rounds(user):
     """Rounds a user may know about: those of their units' territories, those their organisation
-    acts in, every round for administrators."""
-    if is_administrator(user):
+    acts in, the rounds of the campaigns they administer for administrators."""
+    if user.is_superuser:
         return Round.objects.all()
     paths = {p for unit in Unit.objects.filter(pk__in=council_unit_ids(user)) for p in ancestor_paths(unit.path)}
     return Round.objects.filter(
         in_territory_q(paths) | Q(stages__organisation_id__in=stage_organisation_ids(user))
+        | administered_campaigns_q(user, "campaign__")
     ).distinct()
 
 

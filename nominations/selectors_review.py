@@ -23,7 +23,7 @@ from nominations.models import (
     NominationEvent,
     Status,
 )
-from nominations.permissions import can_act_at_stage, is_administrator, stage_organisation_ids, visible_nominations_q
+from nominations.permissions import administered_campaigns_q, administers, can_act_at_stage, stage_organisation_ids, visible_nominations_q
 from nominations.workflow import stages_of, unit_deadline
 
 ACT = "act"
@@ -42,13 +42,13 @@ def review_stage(round_id: int, order: int) -> Stage | None:
 
 def stage_access(user, stage: Stage | None) -> str | None:
     """ACT for the people of the stage's organisation with the stage's role, READ for
-    administrators, None for everybody else (the view answers 404). The unit stage has no
+    administrators of the round's campaign, None for everybody else (the view answers 404). The unit stage has no
     review side."""
     if stage is None or stage.organisation_id is None or not user.is_authenticated:
         return None
     if can_act_at_stage(user, stage):
         return ACT
-    if is_administrator(user):
+    if administers(user, stage.round.campaign):
         return READ
     return None
 
@@ -99,9 +99,11 @@ def stage_deadline(stage: Stage) -> StageDeadline:
 
 def review_stages_for(user):
     """The stages (of every round) whose queue the user may open, with the number waiting."""
-    stages = Stage.objects.exclude(organisation=None).select_related("round__campaign", "organisation")
-    if not is_administrator(user):
-        stages = stages.filter(organisation_id__in=stage_organisation_ids(user))
+    stages = Stage.objects.exclude(organisation=None).select_related("round__campaign__issuer", "organisation")
+    if not user.is_superuser:
+        stages = stages.filter(
+            Q(organisation_id__in=stage_organisation_ids(user)) | administered_campaigns_q(user, "round__campaign__")
+        )
     stages = stages.annotate(
         waiting=Count("nominations", filter=Q(nominations__status=Status.IN_REVIEW))
     ).order_by("round__campaign__code", "round__year", "round__code", "order")

@@ -61,7 +61,9 @@ from tests.nominations.conftest import (  # noqa: F401  (nt_world is a fixture)
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "officer_a", "officer_b", "secretary_a", "reviewer", "appraiser", "chairman", "administrator")
+# outside_admin: an administrator membership at another province's People's Committee, which
+# administers that province's campaigns only (a portal-wide administrator is a superuser).
+ROLES = ("anonymous", "officer_a", "officer_b", "secretary_a", "reviewer", "appraiser", "chairman", "administrator", "outside_admin")
 LOGIN, REDIRECT, UNAUTHORISED = "LOGIN", "REDIRECT", 401
 EXCLUDED_PREFIXES = ("admin/",)
 
@@ -274,6 +276,11 @@ def matrix(nt_world, settings, tmp_path):
         "appraiser": world.users["stage:3"],
         "chairman": world.users["stage:4"],
         "administrator": make_user("quan-tri-tinh", province, Role.ADMINISTRATOR),
+        "outside_admin": make_user(
+            "quan-tri-tinh-khac",
+            Unit.objects.create(code="ubnd-tinh-khac", name="Ủy ban nhân dân tỉnh Khác", category=province.category, level=province.level),
+            Role.ADMINISTRATOR,
+        ),
     }
     with clock.frozen_at(world.at_stage(1)):
         w.stage2_a = new_nomination(world, "so-tai-chinh-nt")

@@ -33,7 +33,7 @@ from nominations.forms import (
     judge_typed,
 )
 from nominations.models import Gender, Nomination, Status
-from nominations.permissions import can_act_at_stage, is_administrator, officer_unit_ids
+from nominations.permissions import administers, can_act_at_stage, officer_unit_ids
 from nominations.services import ServiceError, applicable_criteria
 from nominations.workflow import Action, TransitionError, advance, allowed_actions, blockers, first_stage, unit_deadline
 
@@ -331,7 +331,7 @@ def nomination_detail(request, pk):
         "can_review": can_review,
         "review_actions": review_actions,
         "action_labels": Action.LABELS,
-        "duplicates": selectors.same_person_elsewhere(nomination, user) if (can_review or is_administrator(user)) else [],
+        "duplicates": selectors.same_person_elsewhere(nomination, user) if (can_review or administers(user, nomination.round.campaign)) else [],
         "summary_badge": display.badge(nomination.criteria_status),
     }
     return render(request, "nominations/detail.html", context)

@@ -17,7 +17,7 @@ from nominations import notifications
 from nominations.models import Nomination
 from nominations.services import grant_extension, record_decision
 from nominations.workflow import Action, advance
-from tests.factories import UnitFactory, UserFactory
+from tests.factories import UserFactory
 from tests.nominations.conftest import (
     NT_PARTICIPANTS,
     build_world,
@@ -73,8 +73,9 @@ def make_report_world():
         "returned": refresh(returned),
         "draft": refresh(draft),
     }
-    # People around the round: an administrator, a stranger with no role, an officer of a unit.
-    admin_unit = UnitFactory(name="Văn phòng UBND tỉnh Ninh Thuận (quản trị)")
+    # People around the round: an administrator (of the campaign's issuing organisation), a
+    # stranger with no role, an officer of a unit.
+    admin_unit = world.round.campaign.issuer
     world.users["administrator"] = UserFactory(username="quan-tri-nt")
     Membership.objects.create(user=world.users["administrator"], unit=admin_unit, role=Role.ADMINISTRATOR)
     world.users["stranger"] = UserFactory(username="nguoi-ngoai")
