@@ -40,12 +40,22 @@ sysdeps:
 sysdeps-test:
 	@bash config/check_system.sh --test
 
+# The demo runs as production does (DEBUG off: the portal's own error pages, static files served by
+# WhiteNoise from collectstatic's copy), over plain http on this machine: no redirect to https, no
+# secure-only cookies, no HSTS. Its secret key is made once and kept under VAR_DIR.
+DEMO_HOST := $(firstword $(subst :, ,$(DEMO_ADDR)))
+DEMO_KEY = "$${VAR_DIR:-var}/demo-secret-key"
+DEMO_ENV = DEBUG=0 SECRET_KEY="$$(cat $(DEMO_KEY))" ALLOWED_HOSTS=127.0.0.1,localhost,$(DEMO_HOST) \
+	SITE_URL=http://$(DEMO_ADDR) SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
+
 demo: $(STAMP) sysdeps
 	@mkdir -p "$${VAR_DIR:-var}"
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_campaigns
-	$(PY) manage.py load_demo
-	$(PY) manage.py runserver $(DEMO_ADDR)
+	@test -s $(DEMO_KEY) || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $(DEMO_KEY)
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py load_campaigns
+	$(DEMO_ENV) $(PY) manage.py load_demo
+	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(DEMO_ENV) $(PY) manage.py runserver $(DEMO_ADDR)
 
 test: $(STAMP) sysdeps-test
 	@mkdir -p "$${VAR_DIR:-var}"
