@@ -69,6 +69,20 @@ def with_year(text: str, old: int, new: int) -> str | None:
     return None
 
 
+DERIVATION_RE = re.compile(r"suy ra", re.IGNORECASE)
+
+
+def derived_source(text: str, old: int, new: int) -> str:
+    """The source of a deadline the documents do not state, for a round cloned from year `old`
+    into year `new`: the derivation ("hạn không nêu, suy ra ngày cuối năm 2024") speaks of the new
+    year; the citation before it ("QĐ 253/QĐ-UBND, Kế hoạch mục III.1") stays as written."""
+    found = DERIVATION_RE.search(text)
+    if found is None:
+        return text
+    head, tail = text[: found.start()], text[found.start():]
+    return head + (with_year(tail, old, new) or tail)
+
+
 def default_name(round_: Round, year: int) -> str:
     return with_year(round_.name, round_.year, year) or f"{round_.name} ({year})"
 
@@ -224,7 +238,7 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
                 deadline_stated=stage.deadline_stated,
                 holds_council=stage.holds_council,
                 council_of=_successor(stage.council_of, shift_years(stage.deadline, years)) if stage.council_of_id else None,
-                source=stage.source,
+                source=stage.source if stage.deadline_stated else derived_source(stage.source, round_.year, year),
             )
             for stage in old_stages
         )

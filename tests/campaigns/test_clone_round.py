@@ -163,3 +163,25 @@ def test_clone_round_command_prints_the_new_code(nt_2024):
 def test_clone_round_command_errors_are_vietnamese(nt_2024, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("clone_round", *args, stdout=StringIO())
+
+
+def test_clone_round_derived_deadline_sources_speak_of_the_new_year(nt_2024):
+    clone = clone_round(round_=nt_2024, year=2026)
+    old = {s.order: s for s in nt_2024.stages.all()}
+    for stage in clone.stages.all():
+        if stage.deadline_stated:
+            assert stage.source == old[stage.order].source  # a stated deadline cites its document as written
+        else:
+            assert "2024" in old[stage.order].source and "2024" not in stage.source, stage.source
+    final = clone.stages.order_by("order").last()
+    assert final.source == "KH 1670/KH-UBND, mục IV.1; hạn không nêu, suy ra cuối năm 2026 (phong trào năm 2026)"
+
+
+def test_derived_source_keeps_the_citation_and_moves_the_derivation():
+    from campaigns.services.rounds import derived_source
+
+    text = "QĐ 253/QĐ-UBND ngày 15/02/2024, mục III.1; hạn không nêu, suy ra ngày cuối năm 2024 (sau hạn trình 30/12)"
+    assert derived_source(text, 2024, 2026) == (
+        "QĐ 253/QĐ-UBND ngày 15/02/2024, mục III.1; hạn không nêu, suy ra ngày cuối năm 2026 (sau hạn trình 30/12)"
+    )
+    assert derived_source("Kế hoạch 2024, mục IV", 2024, 2026) == "Kế hoạch 2024, mục IV"  # no derivation: as written
