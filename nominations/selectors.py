@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 
 from campaigns import clock
@@ -57,7 +57,7 @@ def nominations_for_user(user, round_=None):
 
 def nominations_of_units(unit_ids, *, rounds=None):
     """The nominations the given units propose (a unit officer's own), ready to list."""
-    queryset = Nomination.objects.filter(proposing_unit_id__in=unit_ids).select_related(*NOMINATION_RELATED)
+    queryset = Nomination.objects.filter(proposing_unit_id__in=unit_ids).select_related(*NOMINATION_RELATED, "created_by")
     if rounds is not None:
         queryset = queryset.filter(round__in=rounds)
     return queryset.order_by("round_id", "stage__order", "status", "id")
@@ -353,6 +353,12 @@ class ReviewStage:
     queue_url: str
     is_live: bool
     quotas: list = field(default_factory=list)
+    deadline: dt.date | None = None  # the organisation's deadline at the stage, extensions included
+
+    @property
+    def expired(self) -> bool:
+        """Past the organisation's deadline at the stage: its queue can be read, nothing done in it."""
+        return self.deadline is not None and clock.is_past(self.deadline)
 
 
 def queue_url(round_id: int, order: int) -> str:
@@ -390,11 +396,18 @@ def review_stages(user, *, with_quotas=True) -> list[ReviewStage]:
         .annotate(last=Max("deadline"))
         .values_list("round_id", "last")
     )
+    extended = dict(
+        DeadlineExtension.objects.filter(stage__in=stages, unit_id=F("stage__organisation_id"))
+        .values("stage_id")
+        .annotate(latest=Max("new_deadline"))
+        .values_list("stage_id", "latest")
+    )
     today = clock.today()
     result = []
     for stage in stages:
         live = last_deadline.get(stage.round_id, stage.deadline) >= today
-        row = ReviewStage(stage, waiting.get(stage.pk, 0), queue_url(stage.round_id, stage.order), live)
+        deadline = max(stage.deadline, extended.get(stage.pk) or stage.deadline)
+        row = ReviewStage(stage, waiting.get(stage.pk, 0), queue_url(stage.round_id, stage.order), live, deadline=deadline)
         if with_quotas and live:
             from quotas.rules import quota_usage
 

@@ -203,16 +203,29 @@ def stage_meeting(stage: Stage) -> CouncilMeeting | None:
 
 
 def council_rows(stage: Stage, meeting: CouncilMeeting | None, nominations):
-    """(nomination, votes_for, outcome) for each nomination at the stage: the share of all members
-    against the award form's vote rule."""
+    """(nomination, votes_for, outcome, moved_on) for each nomination the stage's meeting voted on
+    and each nomination waiting at the stage: the share of all members against the award form's
+    vote rule. A vote stays on the stage's page after its nomination moved on (approved, returned,
+    refused, awarded): the meeting's record belongs to the stage, whatever came after."""
     votes = {v.nomination_id: v.votes_for for v in meeting.votes.all()} if meeting else {}
+    waiting = list(nominations)
+    waiting_ids = {n.pk for n in waiting}
+    moved_ids = set(votes) - waiting_ids
+    moved = list(
+        Nomination.objects.filter(pk__in=moved_ids).select_related(
+            "stage", "proposing_unit", "nominee_unit__category", "award_form__vote_rule"
+        )
+    ) if moved_ids else []
+    every = sorted(waiting + moved, key=lambda n: (n.proposing_unit.name, n.kind, n.pk))
     rows = []
-    for nomination in nominations:
+    for nomination in every:
         votes_for = votes.get(nomination.pk)
         outcome = (
             vote_outcome(meeting, votes_for, nomination.award_form.vote_rule) if meeting is not None and votes_for is not None else None
         )
-        rows.append(SimpleNamespace(nomination=nomination, votes_for=votes_for, outcome=outcome))
+        rows.append(SimpleNamespace(
+            nomination=nomination, votes_for=votes_for, outcome=outcome, moved_on=nomination.pk not in waiting_ids,
+        ))
     return rows
 
 

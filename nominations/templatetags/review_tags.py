@@ -4,7 +4,7 @@
 templates/nominations/review/_actions.html calls it), so the detail view needs to pass nothing
 but `nomination`, `request` and `user`.
 """
-from django import template
+from django import forms, template
 
 from campaigns.models import AwardOutcome
 from nominations.display import vn_number
@@ -54,6 +54,18 @@ def criteria_colour(status):
 def phan_tram_so(value):
     """92.5 → "92,5 %"."""
     return f"{vn_number(value)} %" if value is not None else ""
+
+
+@register.filter
+def time_picker(bound_field):
+    """A time field shown as the browser's time picker (<input type="time">, which sends HH:MM, a
+    format every time field of the portal accepts), as the unit council's form shows its times.
+    Other fields are returned as they are. Only this form instance's widget changes."""
+    field = getattr(bound_field, "field", None)
+    if isinstance(field, forms.TimeField):
+        field.widget.input_type = "time"
+        field.widget.attrs.pop("placeholder", None)
+    return bound_field
 
 
 @register.inclusion_tag("nominations/review/_actions_panel.html", takes_context=True)

@@ -126,14 +126,17 @@ def review_queue(request, round_id, order):
     query = request.GET.copy()
     query.pop("trang", None)
     returned = selectors.returned_from_stage(stage, request.user)
+    deadline = selectors.stage_deadline(stage)
     context = {
         "stage": stage,
         "round": stage.round,
         "can_act": access == selectors.ACT,
+        # Past the deadline the queue is read only: no selection, no bulk approval, no decision.
+        "can_act_now": access == selectors.ACT and not deadline.is_past,
         "filter_form": filter_form,
         "page": page,
         "page_query": query.urlencode(),
-        "deadline": selectors.stage_deadline(stage),
+        "deadline": deadline,
         "quotas": quota_usage(stage.round, past_stage_order=stage.order),
         "returned": returned[:20],
         "returned_count": returned.count(),

@@ -226,3 +226,12 @@ def test_nomination_links_include_renders_for_the_nomination_page(world, rf):
     assert "/tai-ve/" in html and "Lập lại báo cáo thành tích" in html
     html = render_to_string("dossiers/_round_links.html", {"round": world.round})
     assert reverse("dossiers:round", args=[world.round.pk]) in html
+
+
+def test_decision_stage_page_reads_as_one_sentence(world, client):
+    """'Dự thảo quyết định khen thưởng kèm danh sách: một tệp PDF gộp…', not 'danh sách.: một tệp'."""
+    final = world.stages[-1]
+    url = reverse("dossiers:stage", args=[world.round.pk, final.order, final.organisation.pk])
+    html = get(client, world.users[f"stage:{final.order}"], url).content.decode()
+    assert "Dự thảo quyết định khen thưởng kèm danh sách: một tệp PDF gộp" in html
+    assert ".:" not in html

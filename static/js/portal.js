@@ -1,0 +1,109 @@
+/* Cổng thi đua chuyển đổi số — small touches on every page (loaded by base.html, no inline script:
+ * the Content-Security-Policy allows script-src 'self' only). Every page works without it.
+ *  - The browser's own form messages ("Please fill out this field.") follow the browser's language,
+ *    not the portal's: each invalid field is given the portal's Vietnamese message instead.
+ *  - A file field shows a Vietnamese "Chọn tệp" button and the names of the files chosen, in place
+ *    of the browser's own picker text ("Choose File", "No file chosen").
+ *  - <details data-open-wide> (the review queue's quotas and filters) are folded on a phone, so the
+ *    list comes first, and unfolded on a wide screen.
+ *  - A button with data-print prints the page.
+ */
+(function () {
+  "use strict";
+
+  var WIDE = "(min-width: 768px)";
+
+  function validationMessage(field) {
+    var v = field.validity;
+    if (v.valueMissing) {
+      if (field.type === "file") return "Vui lòng chọn tệp.";
+      if (field.type === "checkbox") return "Vui lòng đánh dấu ô này nếu muốn tiếp tục.";
+      if (field.type === "radio" || field.tagName === "SELECT") return "Vui lòng chọn một mục.";
+      return "Vui lòng điền vào trường này.";
+    }
+    if (v.typeMismatch) {
+      if (field.type === "email") return "Vui lòng nhập địa chỉ thư điện tử hợp lệ (ví dụ: ten@donvi.gov.vn).";
+      if (field.type === "url") return "Vui lòng nhập địa chỉ trang web hợp lệ.";
+      return "Giá trị không đúng định dạng.";
+    }
+    if (v.tooLong) return "Tối đa " + field.maxLength + " ký tự (hiện có " + field.value.length + ").";
+    if (v.tooShort) return "Tối thiểu " + field.minLength + " ký tự (hiện có " + field.value.length + ").";
+    if (v.rangeUnderflow) return "Giá trị phải từ " + field.min + " trở lên.";
+    if (v.rangeOverflow) return "Giá trị không được lớn hơn " + field.max + ".";
+    if (v.stepMismatch) return "Giá trị không hợp lệ (bước nhảy " + (field.step || "1") + ").";
+    if (v.badInput) {
+      if (field.type === "number") return "Vui lòng nhập một số.";
+      if (field.type === "date" || field.type === "time") return "Vui lòng nhập đầy đủ, đúng định dạng.";
+      return "Giá trị không hợp lệ.";
+    }
+    if (v.patternMismatch) return field.title ? "Không đúng định dạng: " + field.title : "Không đúng định dạng yêu cầu.";
+    return "Giá trị không hợp lệ.";
+  }
+
+  // 'invalid' does not bubble: listen in the capture phase for every field of every form.
+  document.addEventListener("invalid", function (event) {
+    var field = event.target;
+    if (!field || typeof field.setCustomValidity !== "function") return;
+    field.setCustomValidity("");
+    if (!field.validity.valid) field.setCustomValidity(validationMessage(field));
+  }, true);
+
+  function clearMessage(event) {
+    var field = event.target;
+    if (field && typeof field.setCustomValidity === "function") field.setCustomValidity("");
+  }
+  document.addEventListener("input", clearMessage, true);
+  document.addEventListener("change", clearMessage, true);
+
+  function describeFiles(input) {
+    var files = input.files;
+    if (!files || files.length === 0) return "Chưa chọn tệp nào";
+    if (files.length === 1) return files[0].name;
+    var names = [];
+    for (var i = 0; i < files.length; i++) names.push(files[i].name);
+    return files.length + " tệp: " + names.join(", ");
+  }
+
+  function vietnameseFilePicker(input) {
+    if (input.dataset.portalPicker) return;
+    input.dataset.portalPicker = "1";
+    var group = document.createElement("div");
+    group.className = "input-group portal-file";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-outline-secondary";
+    button.textContent = input.multiple ? "Chọn các tệp" : "Chọn tệp";
+    var label = document.createElement("span");
+    label.className = "form-control text-truncate portal-file-names";
+    label.setAttribute("aria-live", "polite");
+    label.textContent = describeFiles(input);
+    input.parentNode.insertBefore(group, input);
+    group.appendChild(button);
+    group.appendChild(label);
+    // The real input stays in the form (and in the tab order, for the browser's required check),
+    // only visually hidden; its accessible name is still its <label>.
+    group.appendChild(input);
+    input.classList.add("portal-file-input");
+    button.addEventListener("click", function () { input.click(); });
+    label.addEventListener("click", function () { input.click(); });
+    input.addEventListener("change", function () { label.textContent = describeFiles(input); });
+  }
+
+  function ready() {
+    var inputs = document.querySelectorAll("input[type=file]");
+    for (var i = 0; i < inputs.length; i++) vietnameseFilePicker(inputs[i]);
+
+    if (window.matchMedia && window.matchMedia(WIDE).matches) {
+      var folds = document.querySelectorAll("details[data-open-wide]");
+      for (var j = 0; j < folds.length; j++) folds[j].open = true;
+    }
+
+    var printers = document.querySelectorAll("[data-print]");
+    for (var k = 0; k < printers.length; k++) {
+      printers[k].addEventListener("click", function () { window.print(); });
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+})();
