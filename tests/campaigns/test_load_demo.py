@@ -140,3 +140,13 @@ def test_load_demo_units_come_from_the_demo_file_under_each_territory(demo_outpu
                 assert unit.parent == root
     assert Unit.objects.get(code="ubnd-huyen-moc-chau").valid_to.isoformat() == "2025-06-30"
     assert Unit.objects.get(code="so-tai-chinh-ninh-thuan").successor.code == "so-tai-chinh-khanh-hoa"
+
+
+def test_load_demo_officer_home_shows_who_drew_up_each_draft(demo_output):
+    officer = get_user_model().objects.get(username="sonla.canbo")
+    client = Client()
+    client.force_login(officer)
+    html = client.get(reverse("home")).content.decode()
+    drafts = Nomination.objects.filter(proposing_unit__memberships__user=officer, status="draft")
+    assert drafts.exists() and set(drafts.values_list("created_by", flat=True)) == {officer.pk}
+    assert html.count(f"Người lập: {officer.get_full_name()}, ngày ") == drafts.count() >= 1

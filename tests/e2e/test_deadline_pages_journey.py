@@ -46,6 +46,8 @@ def test_officer_home_shows_the_return_reason_the_resubmission_deadline_and_who_
     row = s.page.locator("tr", has_text="Võ Thị Lan")
     assert "Bổ sung biên bản họp Hội đồng có chữ ký." in row.inner_text()
     assert "Người lập: Nguyễn Thị Lan" in s.page.locator("tr", has_text=draft.nominee_name).first.inner_text()
+    s.goto(reverse("nomination_detail", args=[draft.pk]))
+    assert s.page.locator(".draft-author").inner_text().startswith("Người lập: Nguyễn Thị Lan, ngày ")
 
     portal_clock("2024-12-02T09:00")  # past the unit deadline: said so, with the way out
     s.goto(reverse("home"))
