@@ -80,10 +80,13 @@
     input.parentNode.insertBefore(group, input);
     group.appendChild(button);
     group.appendChild(label);
-    // The real input stays in the form (and in the tab order, for the browser's required check),
-    // only visually hidden; its accessible name is still its <label>.
+    // The real input stays in the form, only unseen; the keyboard reaches the button instead,
+    // which carries the field's label.
     group.appendChild(input);
     input.classList.add("portal-file-input");
+    input.tabIndex = -1;
+    var labels = input.labels && input.labels.length ? input.labels[0].textContent.replace(/\*\s*$/, "").trim() : "";
+    if (labels) button.setAttribute("aria-label", button.textContent + ": " + labels);
     button.addEventListener("click", function () { input.click(); });
     label.addEventListener("click", function () { input.click(); });
     input.addEventListener("change", function () { label.textContent = describeFiles(input); });

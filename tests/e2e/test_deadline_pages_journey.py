@@ -84,6 +84,8 @@ def test_stage_council_keeps_its_meeting_and_votes_printable_after_the_nominatio
     s.shot("02 council votes kept")
 
     assert s.page.get_by_role("button", name="In kết quả biểu quyết").is_visible()
+    minutes = s.page.get_by_role("link", name="Biên bản họp, tờ trình (PDF, Word)")
+    assert minutes.is_visible() and s.page.request.get(minutes.get_attribute("href")).status == 200
     s.page.emulate_media(media="print")
     assert results.is_visible() and "8/9" in results.inner_text()
     assert not s.page.locator("form", has_text="Lưu kết quả họp").is_visible(), "the form is not printed"
