@@ -42,11 +42,12 @@ sysdeps-test:
 
 # The demo runs as production does (DEBUG off: the portal's own error pages, static files served by
 # WhiteNoise from collectstatic's copy), over plain http on this machine: no redirect to https, no
-# secure-only cookies, no HSTS. Its secret key is made once and kept under VAR_DIR.
+# secure-only cookies, no HSTS. Its secret key is made once and kept under VAR_DIR. ALLOWED_HOSTS and
+# SITE_URL default to DEMO_ADDR's host and address (set them to serve the demo under another name).
 DEMO_HOST := $(firstword $(subst :, ,$(DEMO_ADDR)))
 DEMO_KEY = "$${VAR_DIR:-var}/demo-secret-key"
-DEMO_ENV = DEBUG=0 SECRET_KEY="$$(cat $(DEMO_KEY))" ALLOWED_HOSTS=127.0.0.1,localhost,$(DEMO_HOST) \
-	SITE_URL=http://$(DEMO_ADDR) SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
+DEMO_ENV = DEBUG=0 SECRET_KEY="$$(cat $(DEMO_KEY))" ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost,$(DEMO_HOST)}" \
+	SITE_URL="$${SITE_URL:-http://$(DEMO_ADDR)}" SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
 
 demo: $(STAMP) sysdeps
 	@mkdir -p "$${VAR_DIR:-var}"
