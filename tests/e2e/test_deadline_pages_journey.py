@@ -107,6 +107,7 @@ def test_review_queue_on_a_phone_starts_with_the_list_one_card_per_nomination(nt
     heading = page.locator("#hang-cho-tieu-de")
     assert heading.bounding_box()["y"] < 844, "the list must start on the first screen of a phone"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "nothing wider than the phone"
+    assert page.locator("section[aria-labelledby=hang-cho-tieu-de] table").first.bounding_box()["width"] <= 390, "no sideways scrolling in the list"
     for fold in ("Số lượng khen thưởng đã dùng", "Lọc hồ sơ"):
         details = page.locator("details", has=page.locator("summary", has_text=fold))
         assert details.get_attribute("open") is None, f"{fold} is folded on a phone"
