@@ -92,9 +92,23 @@
     input.addEventListener("change", function () { label.textContent = describeFiles(input); });
   }
 
-  function ready() {
-    var inputs = document.querySelectorAll("input[type=file]");
+  function enhanceFiles(root) {
+    if (root.matches && root.matches("input[type=file]")) vietnameseFilePicker(root);
+    var inputs = root.querySelectorAll ? root.querySelectorAll("input[type=file]") : [];
     for (var i = 0; i < inputs.length; i++) vietnameseFilePicker(inputs[i]);
+  }
+
+  function ready() {
+    enhanceFiles(document);
+    // File fields a page's own script adds later (a row added to a form) get the same picker.
+    if (window.MutationObserver) {
+      new MutationObserver(function (mutations) {
+        for (var m = 0; m < mutations.length; m++) {
+          var added = mutations[m].addedNodes;
+          for (var n = 0; n < added.length; n++) if (added[n].nodeType === 1) enhanceFiles(added[n]);
+        }
+      }).observe(document.body, { childList: true, subtree: true });
+    }
 
     if (window.matchMedia && window.matchMedia(WIDE).matches) {
       var folds = document.querySelectorAll("details[data-open-wide]");

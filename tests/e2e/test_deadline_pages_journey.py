@@ -195,6 +195,11 @@ def test_browser_messages_and_file_picker_are_vietnamese_and_stage_council_times
     page.locator("input[type=file]").first.set_input_files(str(small_pdf(tmp_path / "minh-chung-1.pdf")))
     assert picker.locator(".portal-file-names").inner_text() == "minh-chung-1.pdf"
     s.shot("06 vietnamese file picker")
+    # A file field a script adds later gets the same picker.
+    page.evaluate("""() => { const i = document.createElement('input'); i.type = 'file'; i.multiple = true;
+                             document.querySelector('main').appendChild(i); }""")
+    page.get_by_role("button", name="Chọn các tệp").wait_for()
+    assert page.locator(".portal-file").count() == 2
 
     # The stage council's times: the browser's time picker, as the unit council has.
     Stage.objects.filter(pk=world.stages[1].pk).update(holds_council=True)
