@@ -12,6 +12,9 @@
   "use strict";
 
   var WIDE = "(min-width: 768px)";
+  // The messages below are the Vietnamese interface's; a page in another language (the English
+  // interface) keeps the browser's own.
+  var VIETNAMESE = (document.documentElement.lang || "vi").toLowerCase().indexOf("vi") === 0;
 
   function validationMessage(field) {
     var v = field.validity;
@@ -43,14 +46,22 @@
   // 'invalid' does not bubble: listen in the capture phase for every field of every form.
   document.addEventListener("invalid", function (event) {
     var field = event.target;
-    if (!field || typeof field.setCustomValidity !== "function") return;
+    if (!VIETNAMESE || !field || typeof field.setCustomValidity !== "function") return;
+    // A message another script of the page set is its own: left as it is.
+    if (field.validity.customError && field.validationMessage !== field.dataset.portalMessage) return;
     field.setCustomValidity("");
-    if (!field.validity.valid) field.setCustomValidity(validationMessage(field));
+    if (!field.validity.valid) {
+      field.dataset.portalMessage = validationMessage(field);
+      field.setCustomValidity(field.dataset.portalMessage);
+    }
   }, true);
 
   function clearMessage(event) {
     var field = event.target;
-    if (field && typeof field.setCustomValidity === "function") field.setCustomValidity("");
+    if (!VIETNAMESE || !field || typeof field.setCustomValidity !== "function" || !field.dataset) return;
+    if (field.dataset.portalMessage && field.validationMessage === field.dataset.portalMessage) {
+      field.setCustomValidity("");  // only the message set here: the browser checks the new value
+    }
   }
   document.addEventListener("input", clearMessage, true);
   document.addEventListener("change", clearMessage, true);
@@ -93,6 +104,7 @@
   }
 
   function enhanceFiles(root) {
+    if (!VIETNAMESE) return;
     if (root.matches && root.matches("input[type=file]")) vietnameseFilePicker(root);
     var inputs = root.querySelectorAll ? root.querySelectorAll("input[type=file]") : [];
     for (var i = 0; i < inputs.length; i++) vietnameseFilePicker(inputs[i]);
