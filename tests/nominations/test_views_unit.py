@@ -692,3 +692,13 @@ def test_page_queries_do_not_grow_with_nominations(client, world, django_assert_
     assert Nomination.objects.filter(proposing_unit=world.units[UNIT]).count() == 6
     with clock.frozen_at(world.at_stage(1)), django_assert_num_queries(at_two):
         client.get(url)
+
+
+def test_unit_council_keeps_the_votes_of_submitted_nominations_with_a_print_button(officer, world):
+    sent = submitted(world, UNIT)
+    with clock.frozen_at(world.at_stage(1, days_before=2)):
+        html = officer.get(reverse("unit_council", args=[world.round.pk])).content.decode()
+    results = html[html.index('id="ket-qua"'):html.index("</section>", html.index('id="ket-qua"'))]
+    assert sent.nominee_name in results and "9/9" in results
+    assert "data-print>In kết quả biểu quyết</button>" in results
+    assert '<section class="card portal-card mb-3 no-print">' in html  # the form is not printed
