@@ -104,10 +104,20 @@ def review_stages_for(user):
         stages = stages.filter(
             Q(organisation_id__in=stage_organisation_ids(user)) | administered_campaigns_q(user, "round__campaign__")
         )
+    latest_extension = DeadlineExtension.objects.filter(
+        stage_id=OuterRef("pk"), unit_id=OuterRef("organisation_id")
+    ).order_by("-new_deadline").values("new_deadline")[:1]
     stages = stages.annotate(
-        waiting=Count("nominations", filter=Q(nominations__status=Status.IN_REVIEW))
+        waiting=Count("nominations", filter=Q(nominations__status=Status.IN_REVIEW)),
+        extended_to=Subquery(latest_extension),
     ).order_by("round__campaign__code", "round__year", "round__code", "order")
-    return [s for s in stages if stage_access(user, s)]
+    visible = [s for s in stages if stage_access(user, s)]
+    for stage in visible:
+        # The organisation's own deadline there (an extension granted to it moves it): past it, the
+        # stage's queue is for reading only.
+        stage.organisation_deadline = max(stage.deadline, stage.extended_to or stage.deadline)
+        stage.expired = clock.is_past(stage.organisation_deadline)
+    return visible
 
 
 # --- The queue ---------------------------------------------------------------------------------

@@ -601,3 +601,19 @@ def test_detail_page_includes_the_review_panel(nt_world, client):
     body = response.content.decode()
     assert reverse("review_approve", args=(nomination.pk,)) in body
     assert reverse("review_return", args=(nomination.pk,)) in body
+
+
+def test_review_home_says_which_stages_are_past_their_deadline(nt_world, client):
+    reviewer = client_for(client, nt_world.users["stage:2"])
+    with clock.frozen_at(nt_world.at_stage(2)):
+        html = reviewer.get(reverse("review_home")).content.decode()
+    assert "đã hết hạn" not in html
+    with clock.frozen_at(dt.datetime(2024, 12, 16, 9, tzinfo=clock.VIETNAM)):  # stage 2 ended 15/12/2024
+        html = reviewer.get(reverse("review_home")).content.decode()
+        assert "15/12/2024" in html and "đã hết hạn" in html
+        DeadlineExtension.objects.create(
+            stage=nt_world.stages[1], unit=nt_world.stages[1].organisation, new_deadline=dt.date(2024, 12, 18),
+            reason="Gia hạn thử", granted_by=nt_world.users["stage:3"], granted_at=clock.now(),
+        )
+        html = reviewer.get(reverse("review_home")).content.decode()
+        assert "18/12/2024" in html and "đã hết hạn" not in html
