@@ -22,12 +22,13 @@ from collections import OrderedDict
 
 from django.db.models import Q
 
-from campaigns.models import AwardOutcome, CampaignDocument, LegalDocumentKind, NomineeKind, Round, Stage, StageAction, Unit
+from campaigns.models import AwardOutcome, CampaignDocument, DocumentFormat, LegalDocumentKind, NomineeKind, Round, Stage, StageAction, Unit
 from criteria.evaluation import summarise
 from criteria.models import CriterionKind, Operator
 from dossiers.formatting import (
     BLANK,
     body_abbreviation,
+    heading_upper,
     short_date,
     upper_vi,
     vn_count,
@@ -98,17 +99,34 @@ def org_block(unit: Unit, *, fallback_place: str = "") -> dict:
     title where it has one): the parent body above its name only where the category says so
     (a Sở under the People's Committee; not a People's Committee, a company or a mass organisation)."""
     category = unit.category
-    return {
+    place = place_of(unit) or fallback_place
+    party = category.document_format == DocumentFormat.PARTY
+    block = {
         "id": unit.pk,
         "name": unit.name,
         "upper": upper_vi(unit.name),
         "parent_upper": upper_vi(governing_body(unit)),
+        # The same names as the header prints them: kept whole where a line must not break.
+        "heading": heading_upper(unit.name),
+        "parent_heading": heading_upper(governing_body(unit)),
         "abbr": body_abbreviation(unit.name, unit.short_name),
-        "place": place_of(unit) or fallback_place,
+        "place": place,
         "category": category.code,
         "is_ubnd": category.people_committee,
         "head_title": unit.head_title or category.head_title,
+        "document_format": category.document_format,
+        "party": party,
     }
+    if party:
+        # Hướng dẫn 36-HD/VPTW: the superior Party committee above the body, whose name is given
+        # without the place the line above already names ("ĐẢNG BỘ TỈNH SƠN LA / VĂN PHÒNG TỈNH ỦY").
+        superior = " ".join(part for part in (category.party_superior, place) if part)
+        own = unit.name
+        if place and own.endswith(" " + place):
+            own = own[: -len(place) - 1]
+        block["parent_heading"] = heading_upper(superior)
+        block["heading"] = heading_upper(own)
+    return block
 
 
 def head_or_name(org: dict) -> str:
@@ -528,6 +546,8 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
         "council_upper": "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG",
         "council": council_name(stage, organisation),
         "council_parent_upper": upper_vi(council.name),
+        "council_heading": heading_upper("Hội đồng Thi đua - Khen thưởng"),
+        "council_parent_heading": heading_upper(council.name),
         "addressee": addressee,
         "addressee_decides": decides,
         "meeting": {

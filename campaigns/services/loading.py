@@ -22,6 +22,7 @@ from campaigns.models import (
     Campaign,
     CampaignDocument,
     CampaignTarget,
+    DocumentFormat,
     EligibilityCondition,
     EligibilityKind,
     LegalBasis,
@@ -235,6 +236,9 @@ class _Validator:
             where = f"categories[{i}]"
             if self.require(path, where, category, ["code", "name"]):
                 self.categories.add(category["code"])
+            self.check_choice(path, where, category.get("document_format") or DocumentFormat.STATE, "document_format", DocumentFormat.values)
+            if category.get("document_format") == DocumentFormat.PARTY and not category.get("party_superior"):
+                self.problem(path, where, "thể thức Đảng ('document_format: party') cần 'party_superior' (ví dụ \"Đảng bộ tỉnh\")")
         for i, rule in enumerate(data.get("vote_rules") or []):
             where = f"vote_rules[{i}] ({rule.get('code')})"
             if not self.require(path, where, rule, ["code", "name", "quorum", "approval", "source"]):
@@ -499,6 +503,8 @@ class _Writer:
                     "people_committee": bool(category.get("people_committee", False)),
                     "head_title": category.get("head_title", ""),
                     "parent_in_heading": bool(category.get("parent_in_heading", False)),
+                    "document_format": category.get("document_format") or DocumentFormat.STATE,
+                    "party_superior": category.get("party_superior", ""),
                 },
             )
         for rule in data.get("vote_rules") or []:

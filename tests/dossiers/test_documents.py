@@ -248,7 +248,7 @@ def test_to_trinh_docx_has_the_same_structure_on_a4(built):
     document = docx.Document(io.BytesIO(built.find("stage1", "To-trinh", ".docx")))
     section = document.sections[0]
     assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
-    assert abs(section.left_margin - Mm(30)) < Mm(1) and abs(section.right_margin - Mm(15)) < Mm(1)
+    assert abs(section.left_margin - Mm(30)) < Mm(1) and abs(section.right_margin - Mm(16)) < Mm(1)
     assert abs(section.top_margin - Mm(20)) < Mm(1) and abs(section.bottom_margin - Mm(20)) < Mm(1)
     assert section.different_first_page_header_footer  # page numbers from page 2
     assert "PAGE" in section.header._element.xml
