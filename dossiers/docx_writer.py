@@ -323,8 +323,14 @@ class DocxBuilder:
             row_cells = table_rows[r].cells
             for k, cell in enumerate(row_cells):
                 cell.width = widths[k]
+            tr_pr = table_rows[r]._tr.get_or_add_trPr()
+            # A row is never split across pages (as in the PDF); a row left to fill in by hand is 9 mm tall.
+            cant_split = OxmlElement("w:cantSplit")
+            cant_split.set(qn("w:val"), "true")
+            tr_pr.append(cant_split)
+            if "blank" in _classes(row):
+                table_rows[r].height = Mm(9)
             if is_head:
-                tr_pr = table_rows[r]._tr.get_or_add_trPr()
                 header = OxmlElement("w:tblHeader")
                 header.set(qn("w:val"), "true")
                 tr_pr.append(header)

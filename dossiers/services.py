@@ -219,7 +219,10 @@ def meta_for(record: GeneratedDocument, source: dict) -> dict:
         meta["place_date"] = f"{place}, {blank}" if place else blank
     forms = source["round"].get("forms") or {}
     key = rendering.template_name(source)
-    if key in forms and source["kind"] == DocumentKind.BAO_CAO_THANH_TICH:
+    form = source.get("form") or {}
+    # A form number that is only inferred (campaigns/data/reference.yaml, status: inferred) is not printed.
+    inferred = form.get("template") == key and form.get("status") == "inferred"
+    if key in forms and source["kind"] == DocumentKind.BAO_CAO_THANH_TICH and not inferred:
         meta["form_ref"] = f"{forms[key]} — Nghị định {source['round']['legal_basis']['number']}"
     return meta
 

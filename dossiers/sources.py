@@ -22,6 +22,7 @@ from collections import OrderedDict
 
 from django.db.models import Q
 
+from campaigns import report_forms
 from campaigns.models import AwardOutcome, CampaignDocument, DocumentFormat, LegalDocumentKind, NomineeKind, Round, Stage, StageAction, Unit
 from criteria.evaluation import summarise
 from criteria.models import CriterionKind, Operator
@@ -193,8 +194,10 @@ def round_block(round_: Round) -> dict:
         "campaign": round_.achievement_field or campaign.achievement_field or campaign.name,
         "campaign_issuer": campaign.issuer_title,
         "template_set": basis.template_set,
-        "forms": dict(basis.forms or {}),
+        "forms": report_forms.numbers(basis.forms),
         "report_form": round_.report_form,
+        # The form each kind of nominee reports on (kind of award and nominee: campaigns.report_forms).
+        "report_forms": report_forms.round_report_forms(round_),
         "legal_basis": {
             "number": basis.number,
             "name": basis.name,
@@ -565,7 +568,13 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
             "written_opinions": vn_count(meeting.written_opinions),
             "present_share": vn_percent(meeting.members_present * 100 / meeting.members_total),
             "notes": [p.strip() for p in meeting.notes.splitlines() if p.strip()],
+            # The members by name where the meeting recorded them (Nghị định 30/2020, Mẫu 1.9: thành phần tham dự).
+            "attendees": [p.strip() for p in meeting.attendees.splitlines() if p.strip()],
+            "absentees": [p.strip() for p in meeting.absentees.splitlines() if p.strip()],
+            "end_moment": f"{vn_time(meeting.end_time)}, {vn_date(meeting.date)}",
         },
+        # Mẫu 1.9: "Nơi nhận: - ……; - Lưu: VT, Hồ sơ." (the body the minutes go to with the dossier).
+        "noi_nhan": [item for item in (addressee, "Lưu: VT, Hồ sơ") if item],
         "quorum_lines": quorum_lines,
         "groups": groups,
         "conclusion": council_conclusion(groups, addressee=addressee, addressee_decides=decides, issuer=issuer),
@@ -626,6 +635,54 @@ def _earlier_awards(nomination: Nomination) -> list[dict]:
             "issuer": other.award_form.granted_by,
         })
     return rows
+
+
+def _particulars(nomination: Nomination, asked: set[str]) -> list[dict]:
+    """The lines of "I. Sơ lược lý lịch" the round's form asks, in the form's order (wording of the
+    individual form as attested: shared/law/nd98-2023-mau-02-03-bao-cao-thanh-tich.md). `value` ""
+    is a blank to fill in."""
+    lines = [{"label": "Họ tên", "value": nomination.full_name}]
+    if asked & {"birth_date", "gender"}:
+        born = short_date(nomination.birth_date) if nomination.birth_date else ""
+        if not born and nomination.birth_year:
+            born = f"....../....../{nomination.birth_year}"  # the year is known, the day and month to fill in
+        lines.append({"label": "Sinh ngày, tháng, năm", "value": born,
+                      "also": {"label": "Giới tính", "value": nomination.get_gender_display() if nomination.gender else ""}})
+    for field, label in (("hometown", "Quê quán"), ("residence", "Trú quán")):
+        if field in asked:
+            lines.append({"label": label, "value": getattr(nomination, field)})
+    lines.append({"label": "Đơn vị công tác", "value": nomination.nominee_unit.name})
+    if "position" in asked:
+        lines.append({"label": "Chức vụ (Đảng, chính quyền, đoàn thể)", "value": nomination.position})
+    if "qualification" in asked:
+        lines.append({"label": "Trình độ chuyên môn, nghiệp vụ", "value": nomination.qualification})
+    if "political_theory" in asked and nomination.political_theory:
+        # Not a line of the attested wording: printed when given, no blank line of its own.
+        lines.append({"label": "Trình độ lý luận chính trị", "value": nomination.political_theory})
+    if asked & {"academic_rank", "academic_degree"}:
+        titles = ", ".join(v for v in (nomination.academic_rank, nomination.academic_degree) if v)
+        lines.append({"label": "Học hàm, học vị, danh hiệu, giải thưởng", "value": titles})
+    return lines
+
+
+def _collective_profile(nomination: Nomination, asked: set[str]) -> list[dict]:
+    """The parts of "I. Sơ lược đặc điểm, tình hình" the round's form asks (Mẫu số 02, note 3: trụ
+    sở, đặc điểm, chức năng, nhiệm vụ, cơ cấu tổ chức); paragraphs as typed; [] for a blank."""
+    def paragraphs(text: str) -> list[str]:
+        return [p.strip() for p in text.splitlines() if p.strip()]
+
+    parts = []
+    if asked & {"headquarters", "unit_profile"}:
+        parts.append({"heading": "1. Đặc điểm, tình hình", "lines": [
+            {"label": "Trụ sở", "value": nomination.headquarters}] if "headquarters" in asked else [],
+            "paragraphs": paragraphs(nomination.unit_profile), "blank": "unit_profile" in asked and not nomination.unit_profile.strip()})
+    if "unit_functions" in asked:
+        parts.append({"heading": f"{len(parts) + 1}. Chức năng, nhiệm vụ", "lines": [],
+                      "paragraphs": paragraphs(nomination.unit_functions), "blank": not nomination.unit_functions.strip()})
+    if "unit_structure" in asked:
+        parts.append({"heading": f"{len(parts) + 1}. Tổ chức bộ máy", "lines": [],
+                      "paragraphs": paragraphs(nomination.unit_structure), "blank": not nomination.unit_structure.strip()})
+    return parts
 
 
 def report_sources(nominations: list[Nomination]) -> dict[int, dict]:
@@ -704,6 +761,8 @@ def _report_source(nomination, round_data, values, evidence, pledge, vote) -> di
         if superior := governing_body(unit):
             line += f"; đơn vị cấp trên: {superior}"
         sketch.append(line + ".")
+    form = round_data["report_forms"][nomination.kind]
+    asked = set(form["fields"])
     person = None
     if individual:
         person = {
@@ -712,7 +771,11 @@ def _report_source(nomination, round_data, values, evidence, pledge, vote) -> di
             "birth_year": str(nomination.birth_year) if nomination.birth_year else "",
             "position": nomination.position,
             "unit": unit.name,
+            # Section I of the form (Mẫu số 03: "I. Sơ lược lý lịch"), only the lines the form has; a
+            # blank value is printed as a dotted line to fill in, never guessed.
+            "particulars": _particulars(nomination, asked),
         }
+    profile = _collective_profile(nomination, asked) if not individual else []
     earlier = _earlier_awards(nomination)
     return {
         "kind": DocumentKind.BAO_CAO_THANH_TICH,
@@ -740,8 +803,11 @@ def _report_source(nomination, round_data, values, evidence, pledge, vote) -> di
         "has_alternatives": any(r["alternative"] for r in criteria_rows),
         "has_priority": any(r["priority"] for r in criteria_rows),
         "evidence": evidence,
+        "form": form,
+        "profile": profile,
         "earlier_awards": earlier,
         "blank_award_rows": max(0, 2 - len(earlier)),
+        "blank_title_rows": 2,
         "certification": certification,
         "head_lines": signer_lines(issuer),
         "proposing_lines": signer_lines(proposing),
@@ -794,7 +860,9 @@ def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nominatio
         "total": len(rows),
         "executors": executors,
         "signer": {"lines": [upper_vi(issuer["head_title"])] if issuer["is_ubnd"] else signer_lines(issuer), "name": ""},
-        "noi_nhan": ["Như Điều 3", f"Lưu: VT, {issuer['abbr']}"],
+        # "Lưu: VT, <đơn vị soạn thảo>" (Nghị định 30/2020, Phụ lục I): the level before, which drafts the
+        # decision (Sở Nội vụ), or the issuer itself when no other level precedes it.
+        "noi_nhan": ["Như Điều 3", f"Lưu: VT, {proposer['abbr'] if proposer else issuer['abbr']}"],
     }
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import ProtectedError
 
+from campaigns import report_forms
 from campaigns.models import (
     AwardOutcome,
     Campaign,
@@ -259,6 +260,8 @@ class _Validator:
             self.check_date(path, where, basis.get("date"), "date", required=False)
             self.check_date(path, where, basis.get("effective_from"), "effective_from")
             self.check_date(path, where, basis.get("effective_to"), "effective_to", required=False)
+            for problem in report_forms.problems(basis.get("forms")):
+                self.problem(path, where, problem)
             self.legal_bases.add(basis["code"])
 
     def validate_campaign(self, path, data):
@@ -533,7 +536,7 @@ class _Writer:
                     "effective_from": basis["effective_from"],
                     "effective_to": basis.get("effective_to"),
                     "template_set": basis["template_set"],
-                    "forms": basis.get("forms") or {},
+                    "forms": report_forms.normalised(basis.get("forms")),
                 },
             )
 
