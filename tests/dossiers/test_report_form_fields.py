@@ -168,6 +168,17 @@ def test_a_cong_trang_round_reports_on_form_03_with_two_award_tables_rows_that_h
             break
         else:
             pytest.fail("section III.2 not found")
+    # The Word file converts the same HTML: the two tables, their empty rows 9 mm tall and never split.
+    import docx
+    from docx.shared import Mm
+
+    word, _ = services.ensure_record(spec, DocumentFormat.DOCX)
+    document = docx.Document(io.BytesIO(services.document_bytes(word, source)[0]))
+    award_tables = [t for t in document.tables if t.rows[0].cells[0].text == "Năm"]
+    assert [t.rows[0].cells[1].text for t in award_tables] == ["Danh hiệu thi đua", "Hình thức khen thưởng"]
+    for table in award_tables:
+        assert all(abs(row.height - Mm(9)) < Mm(0.1) for row in table.rows[1:])
+        assert all(row._tr.trPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit") is not None for row in table.rows)
 
 
 # --- Party format ------------------------------------------------------------------------------------
@@ -207,6 +218,12 @@ def test_a_party_body_s_to_trinh_follows_the_party_format(son_la_party):
         assert expected in text, expected
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in text and "Độc lập - Tự do - Hạnh phúc" not in text
     assert "VĂN PHÒNG TỈNH ỦY SƠN LA" not in text  # the place is on the line above
+    word, _ = services.ensure_record(spec, DocumentFormat.DOCX)
+    import docx
+
+    document = docx.Document(io.BytesIO(services.document_bytes(word, sources.to_trinh_source(stage, unit))[0]))
+    header = " ".join(cell.text for cell in document.tables[0]._cells).replace("\u00a0", " ")
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in header and "ĐẢNG BỘ TỈNH SƠN LA" in header and "CỘNG HÒA" not in header
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         page = pdf.pages[0]
         assert all(c["x1"] <= float(page.width) - 15 * MM + 0.01 and c["x0"] >= 30 * MM - 0.01 for c in page.chars)
