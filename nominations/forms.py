@@ -484,7 +484,7 @@ class NominationForm(forms.Form):
 
     def refreshed(self) -> "NominationForm":
         """The same form, unbound, showing what was typed, with the criteria of the new choices."""
-        typed = {name: self[name].data for name in self.base_fields}
+        typed = {name: self[name].data for name in self.base_fields if name in self.fields}  # not the particulars a round does not ask
         typed.update({key: self.data.get(key) for key in self.data if key.startswith("tc_")})
         return NominationForm(
             round_=self.round,

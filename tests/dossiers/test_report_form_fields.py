@@ -75,6 +75,9 @@ def test_a_form_that_has_no_particulars_is_not_asked_for_them(officer, world, in
     html = officer.get(reverse("nomination_create", args=[world.round.pk])).content.decode()
     assert 'name="hometown"' not in html and 'name="unit_profile"' not in html
     assert 'name="gender"' in html and 'name="position"' in html  # asked of every individual
+    refreshed = officer.post(reverse("nomination_create", args=[world.round.pk]), individual_post(world, refresh="1", save=""))
+    assert refreshed.status_code == 200 and 'name="hometown"' not in refreshed.content.decode()
+    assert officer.post(reverse("nomination_create", args=[world.round.pk]), individual_post(world)).status_code == 302
 
 
 def test_an_individual_s_particulars_are_saved_and_printed(officer, world, in_unit_stage):
@@ -305,3 +308,26 @@ def test_the_legal_basis_forms_say_what_is_attested(world):
     assert (forms["bao_cao_tap_the"]["number"], forms["bao_cao_tap_the"]["status"]) == ("Mẫu số 04", "inferred")
     assert (forms["bao_cao_phong_trao"]["number"], forms["bao_cao_phong_trao"]["status"]) == ("Mẫu số 08", "inferred")
     assert forms["bao_cao_phong_trao"]["award_kind"] == "phong_trao"
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda ref: ref["legal_bases"][0]["forms"]["bao_cao_tap_the"]["fields"].append("hometown"),
+     "forms.bao_cao_tap_the: trường 'hometown' không thuộc mẫu của collective"),
+    (lambda ref: ref["legal_bases"][0]["forms"]["bao_cao_ca_nhan"].pop("status"), "forms.bao_cao_ca_nhan: mẫu báo cáo cần 'status'"),
+    (lambda ref: ref["legal_bases"][0]["forms"]["bao_cao_phong_trao"].update(award_kind="dot_xuat"), "'award_kind' phải là một trong"),
+    (lambda ref: ref["categories"][2].update(document_format="dang"), "'document_format' không hợp lệ: 'dang'"),
+    (lambda ref: ref["categories"][2].pop("party_superior"), "thể thức Đảng ('document_format: party') cần 'party_superior'"),
+])
+def test_wrong_forms_or_formats_in_the_reference_data_are_refused(tmp_path, change, message):
+    import yaml
+
+    from campaigns.services.loading import DATA_DIR, CampaignDataError, load_campaign_files
+
+    reference = yaml.safe_load((DATA_DIR / "reference.yaml").read_text(encoding="utf-8"))
+    assert reference["categories"][2]["code"] == "ban_dang"
+    change(reference)
+    path = tmp_path / "reference.yaml"
+    path.write_text(yaml.safe_dump(reference, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(CampaignDataError, match=re.escape(message)):
+        load_campaign_files([path])
+    assert not LegalBasis.objects.exists()
