@@ -7,7 +7,7 @@ Nghị định 30/2020/NĐ-CP, Phụ lục I (shared/law/nd30-2020-phu-luc-I.md)
 - an attached list (phụ lục) numbers its own pages.
 The dossiers are built once for the module (conftest.built: the unit stage of Sở Tài chính tỉnh Ninh
 Thuận with its tờ trình, biên bản and the reports of a collective and an individual, and the decision
-stage with the draft decision)."""
+stage with the draft decision; and the unit stage of Sở Y tế tỉnh Thanh Hóa, with the báo cáo tóm tắt)."""
 from __future__ import annotations
 
 import io
@@ -27,16 +27,44 @@ EPSILON = 0.01
 
 
 @pytest.fixture(scope="module")
-def pdfs(built):
-    """{file name: [pages]} of every PDF of the two dossiers (each document and the merged file)."""
-    opened = {name: pdfplumber.open(io.BytesIO(data)) for name, data in built.files.items() if name.endswith(".pdf")}
+def thanh_hoa_files(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The unit stage's dossier of Sở Y tế tỉnh Thanh Hóa 2024 (the movement's report form, Mẫu số 08,
+    and the báo cáo tóm tắt the round asks for), built by `build_dossier`; rolled back after the module."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    from campaigns import clock
+    from tests.dossiers.conftest import SITE_URL, assert_test_database
+    from tests.nominations.conftest import build_world, hold_unit_council, load, new_nomination
+
+    media, out = tmp_path_factory.mktemp("th-media"), tmp_path_factory.mktemp("th-out")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, SITE_URL=SITE_URL):
+        assert_test_database()
+        with transaction.atomic():
+            load("thanh-hoa-2024.yaml")
+            world = build_world("thanh-hoa-2024", "nam-2024", [("so-y-te-th", "Sở Y tế tỉnh Thanh Hóa", "so_ban_nganh", None, "tinh")])
+            with clock.frozen_at(world.at_stage(1)):
+                nominations = [new_nomination(world, "so-y-te-th"),
+                               new_nomination(world, "so-y-te-th", kind="individual", full_name="Lê Thị Thu Hà", person_identifier="038185000123")]
+                hold_unit_council(world, "so-y-te-th", nominations, members=9, present=8, votes=7)
+                call_command("build_dossier", campaign="thanh-hoa-2024", round="nam-2024", stage=1, unit="so-y-te-th", out=str(out))
+            yield {f"thanh-hoa/{p.name}": p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
+            transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def pdfs(built, thanh_hoa_files):
+    """{file name: [pages]} of every PDF of the three dossiers (each document and the merged files)."""
+    files = {**built.files, **thanh_hoa_files}
+    opened = {name: pdfplumber.open(io.BytesIO(data)) for name, data in files.items() if name.endswith(".pdf")}
     yield {name: pdf.pages for name, pdf in opened.items()}
     for pdf in opened.values():
         pdf.close()
 
 
 def document(pdfs, fragment):
-    matches = [name for name in pdfs if fragment in name and "Ho-so-gop" not in name]
+    matches = [name for name in pdfs if fragment in name and "Ho-so-gop" not in name and not name.startswith("thanh-hoa/")]
     assert len(matches) == 1, (fragment, sorted(pdfs))
     return pdfs[matches[0]]
 
@@ -47,8 +75,9 @@ def drawn(page):
 
 def test_every_document_kind_is_measured(pdfs):
     names = " ".join(pdfs)
-    for fragment in ("To-trinh", "Bien-ban", "Bao-cao-thanh-tich-So-Tai-chinh", "Bao-cao-thanh-tich-Nguyen-Thi-Hang", "Du-thao-quyet-dinh", "Ho-so-gop"):
-        assert fragment in names
+    for fragment in ("To-trinh", "Bien-ban", "Bao-cao-thanh-tich-So-Tai-chinh", "Bao-cao-thanh-tich-Nguyen-Thi-Hang", "Du-thao-quyet-dinh", "Ho-so-gop",
+                     "thanh-hoa/", "Bao-cao-tom-tat"):
+        assert fragment in names, (fragment, sorted(pdfs))
 
 
 def test_nothing_is_drawn_outside_the_printable_area(pdfs):
