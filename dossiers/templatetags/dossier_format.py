@@ -50,3 +50,9 @@ def or_dots(value) -> str:
     """The value, or a dotted line to fill in when there is none."""
     text = str(value).strip() if value is not None else ""
     return text or DOTS
+
+
+@register.filter(is_safe=True)
+def keep_whole(value) -> str:
+    """Place names and two-syllable words kept on one line (no-break spaces): 'tỉnh Ninh Thuận'."""
+    return formatting.keep_whole(str(value))
