@@ -374,7 +374,7 @@ class NominationForm(forms.Form):
     def _build_report_fields(self):
         """Keep the particulars the round's report form asks: an individual's for the individual's
         form, a collective's for the collective's (the page shows one set or the other by kind)."""
-        self.report_fields = {kind: report_forms.fields_asked(self.round, kind) for kind in NomineeKind.values}
+        self.report_fields = self._read("report_fields", lambda: {kind: report_forms.fields_asked(self.round, kind) for kind in NomineeKind.values})
         asked = {field for fields in self.report_fields.values() for field in fields}
         for name in report_forms.REPORT_FIELDS:
             if name in self.fields and name not in INDIVIDUAL_FIELDS and name not in asked:
