@@ -69,6 +69,7 @@ HEADING_STYLES = {
     "center": (WD_ALIGN_PARAGRAPH.CENTER, True, False, 14, False, 0, 0),
 }
 DEFAULT_STYLE = (WD_ALIGN_PARAGRAPH.LEFT, False, False, 14, False, 0, 0)
+PARTICULAR_STYLE = (WD_ALIGN_PARAGRAPH.LEFT, False, False, 14, False, 0, 6)
 
 
 def _classes(element) -> set[str]:
@@ -224,7 +225,10 @@ class DocxBuilder:
     def block(self, container, element, *, width_mm: float):
         tag, classes = element.tag, _classes(element)
         if tag == "p":
-            style = next((PARAGRAPH_STYLES[c] for c in classes if c in PARAGRAPH_STYLES), DEFAULT_STYLE)
+            # A line of a form's particulars ("- Quê quán: ...") is a body paragraph without its indent.
+            style = PARTICULAR_STYLE if "particular" in classes else next(
+                (PARAGRAPH_STYLES[c] for c in classes if c in PARAGRAPH_STYLES), DEFAULT_STYLE
+            )
             if "motto" in classes or "party-title" in classes:
                 self.paragraph(container, element, style)
                 self.rule(container, width_mm=62, within_mm=width_mm)

@@ -177,6 +177,8 @@ def test_a_cong_trang_round_reports_on_form_03_with_two_award_tables_rows_that_h
 
     word, _ = services.ensure_record(spec, DocumentFormat.DOCX)
     document = docx.Document(io.BytesIO(services.document_bytes(word, source)[0]))
+    particular = next(p for p in document.paragraphs if p.text.startswith("- Quê quán:"))
+    assert particular.text == f"- Quê quán: {DOTS}." and particular.paragraph_format.first_line_indent is None
     award_tables = [t for t in document.tables if t.rows[0].cells[0].text == "Năm"]
     assert [t.rows[0].cells[1].text for t in award_tables] == ["Danh hiệu thi đua", "Hình thức khen thưởng"]
     for table in award_tables:
