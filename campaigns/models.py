@@ -18,6 +18,14 @@ class NomineeKind(models.TextChoices):
     INDIVIDUAL = "individual", "Cá nhân"
 
 
+class DocumentFormat(models.TextChoices):
+    """The format a body's documents follow: the State's (Nghị định 30/2020/NĐ-CP) or the Party's
+    (Hướng dẫn 36-HD/VPTW của Văn phòng Trung ương Đảng) for Party bodies."""
+
+    STATE = "state", "Thể thức văn bản nhà nước"
+    PARTY = "party", "Thể thức văn bản của Đảng"
+
+
 class UnitCategory(models.Model):
     """A participant category (khối): sở/ban/ngành, UBND cấp huyện, doanh nghiệp..."""
 
@@ -38,6 +46,15 @@ class UnitCategory(models.Model):
         "ghi cơ quan chủ quản ở tiêu đề", default=False,
         help_text="Tên đơn vị cấp trên ghi trên tên đơn vị ở góc trái văn bản (cơ quan chuyên môn, đơn vị sự nghiệp); "
         "không ghi với UBND, doanh nghiệp, tổ chức đảng, đoàn thể.",
+    )
+    document_format = models.CharField(
+        "thể thức văn bản", max_length=10, choices=DocumentFormat.choices, default=DocumentFormat.STATE,
+        help_text="Nhà nước: Nghị định 30/2020/NĐ-CP (Quốc hiệu, Tiêu ngữ, \"Số: 05/TTr-STC\"). Đảng: Hướng dẫn 36-HD/VPTW "
+        "(\"ĐẢNG CỘNG SẢN VIỆT NAM\", tên đảng bộ cấp trên, \"Số 05-TTr/VPTU\").",
+    )
+    party_superior = models.CharField(
+        "đảng bộ cấp trên (thể thức Đảng)", max_length=100, blank=True,
+        help_text="Ghi trên tên cơ quan ở góc trái, kèm địa danh của đơn vị, ví dụ \"Đảng bộ tỉnh\" → \"ĐẢNG BỘ TỈNH SƠN LA\".",
     )
 
     class Meta:

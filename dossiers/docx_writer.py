@@ -3,7 +3,7 @@
 The document templates use a small vocabulary of elements and classes (the header table, the
 document type, the summary, "Kính gửi", "Căn cứ" lines, body paragraphs, data tables, the
 signature table, "Nơi nhận", the verification block, landscape lists). This module maps that
-vocabulary to python-docx: A4, the margins of Nghị định 30/2020 (20/20/30/15 mm), Times New Roman,
+vocabulary to python-docx: A4, the margins of Nghị định 30/2020 (20/20/30/16 mm), Times New Roman,
 page numbers centred in the header from page 2, a landscape section for the wide lists. So a new
 decree's template set gets its Word files with no code change, and the PDF and the Word file of a
 document say the same thing.
@@ -33,8 +33,8 @@ FONT = "Times New Roman"
 BODY_SIZE = 14
 INDENT = Mm(12.7)
 PORTRAIT = (Mm(210), Mm(297))
-MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
-TEXT_WIDTH_MM = 210 - 30 - 15
+MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(16)}
+TEXT_WIDTH_MM = 210 - 30 - 16
 SPACE = re.compile(r"\s+")
 
 # class -> (alignment, bold, italic, size, first-line indent, space before, space after)
@@ -45,13 +45,15 @@ PARAGRAPH_STYLES = {
     "issuer": (WD_ALIGN_PARAGRAPH.CENTER, True, False, 13, False, 0, 0),
     "national": (WD_ALIGN_PARAGRAPH.CENTER, True, False, 12, False, 0, 0),
     "motto": (WD_ALIGN_PARAGRAPH.CENTER, True, False, 13, False, 0, 0),
+    "party-title": (WD_ALIGN_PARAGRAPH.CENTER, True, False, 14, False, 0, 0),
+    "party-star": (WD_ALIGN_PARAGRAPH.CENTER, False, False, 13, False, 0, 0),
     "number": (WD_ALIGN_PARAGRAPH.CENTER, False, False, 13, False, 6, 0),
     "place-date": (WD_ALIGN_PARAGRAPH.CENTER, False, True, 14, False, 6, 0),
     "summary": (WD_ALIGN_PARAGRAPH.CENTER, True, False, 14, False, 0, 0),
     "authority": (WD_ALIGN_PARAGRAPH.CENTER, True, False, 14, False, 8, 8),
     "kinh-gui": (WD_ALIGN_PARAGRAPH.CENTER, False, False, 14, False, 6, 10),
     "decides": (WD_ALIGN_PARAGRAPH.CENTER, True, False, 14, False, 6, 6),
-    "can-cu": (WD_ALIGN_PARAGRAPH.JUSTIFY, False, True, 14, True, 0, 4),
+    "can-cu": (WD_ALIGN_PARAGRAPH.JUSTIFY, False, True, 14, True, 0, 6),
     "body": (WD_ALIGN_PARAGRAPH.JUSTIFY, False, False, 14, True, 0, 6),
     "center": (WD_ALIGN_PARAGRAPH.CENTER, False, False, 14, False, 0, 6),
     "subtitle": (WD_ALIGN_PARAGRAPH.CENTER, False, True, 14, False, 0, 8),
@@ -67,6 +69,7 @@ HEADING_STYLES = {
     "center": (WD_ALIGN_PARAGRAPH.CENTER, True, False, 14, False, 0, 0),
 }
 DEFAULT_STYLE = (WD_ALIGN_PARAGRAPH.LEFT, False, False, 14, False, 0, 0)
+PARTICULAR_STYLE = (WD_ALIGN_PARAGRAPH.LEFT, False, False, 14, False, 0, 6)
 
 
 def _classes(element) -> set[str]:
@@ -222,8 +225,11 @@ class DocxBuilder:
     def block(self, container, element, *, width_mm: float):
         tag, classes = element.tag, _classes(element)
         if tag == "p":
-            style = next((PARAGRAPH_STYLES[c] for c in classes if c in PARAGRAPH_STYLES), DEFAULT_STYLE)
-            if "motto" in classes:
+            # A line of a form's particulars ("- Quê quán: ...") is a body paragraph without its indent.
+            style = PARTICULAR_STYLE if "particular" in classes else next(
+                (PARAGRAPH_STYLES[c] for c in classes if c in PARAGRAPH_STYLES), DEFAULT_STYLE
+            )
+            if "motto" in classes or "party-title" in classes:
                 self.paragraph(container, element, style)
                 self.rule(container, width_mm=62, within_mm=width_mm)
             else:
@@ -232,9 +238,9 @@ class DocxBuilder:
             style = next((HEADING_STYLES[c] for c in classes if c in HEADING_STYLES), HEADING_STYLES["doc-type"])
             self.paragraph(container, element, style)
         elif tag == "div" and "rule-short" in classes:
-            self.rule(container, width_mm=width_mm * 0.35, within_mm=width_mm)
+            self.rule(container, width_mm=width_mm * 0.4, within_mm=width_mm)
         elif tag == "div" and "rule-summary" in classes:
-            self.rule(container, width_mm=width_mm * 0.25, within_mm=width_mm)
+            self.rule(container, width_mm=width_mm * 0.4, within_mm=width_mm)
         elif tag == "div" and "landscape" in classes:
             self.landscape(element)
         elif tag == "table" and "nd30-header" in classes:
@@ -252,7 +258,7 @@ class DocxBuilder:
         section = self.document.add_section()
         self._page(section, landscape=True)
         section.different_first_page_header_footer = False
-        self.blocks(self.document, element, width_mm=297 - 30 - 15)
+        self.blocks(self.document, element, width_mm=297 - 30 - 16)
 
     @staticmethod
     def _no_borders(table):
@@ -321,8 +327,14 @@ class DocxBuilder:
             row_cells = table_rows[r].cells
             for k, cell in enumerate(row_cells):
                 cell.width = widths[k]
+            tr_pr = table_rows[r]._tr.get_or_add_trPr()
+            # A row is never split across pages (as in the PDF); a row left to fill in by hand is 9 mm tall.
+            cant_split = OxmlElement("w:cantSplit")
+            cant_split.set(qn("w:val"), "true")
+            tr_pr.append(cant_split)
+            if "blank" in _classes(row):
+                table_rows[r].height = Mm(9)
             if is_head:
-                tr_pr = table_rows[r]._tr.get_or_add_trPr()
                 header = OxmlElement("w:tblHeader")
                 header.set(qn("w:val"), "true")
                 tr_pr.append(header)

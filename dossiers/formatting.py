@@ -126,3 +126,58 @@ def body_abbreviation(name: str, short_name: str = "") -> str:
             continue
         initials.append(word if word.isupper() and len(word) > 1 else _initial(word))
     return "".join(initials) or "VP"
+
+
+# --- Names kept whole in headings ------------------------------------------------------------------
+# A heading line breaks between the parts of a name, never inside a place name ("THANH / HÓA") or a
+# word of two syllables ("TRUYỀN / THÔNG"): the spaces inside them become no-break spaces.
+NBSP = "\u00a0"
+ADMINISTRATIVE_WORDS = (("thành", "phố"), ("thị", "xã"), ("thị", "trấn"), ("đặc", "khu"), ("tỉnh",), ("huyện",), ("xã",),
+                        ("phường",), ("quận",))
+# Words of two syllables found in the names of state and Party bodies (Vietnamese writes each syllable apart).
+COMPOUNDS = {
+    "ủy ban", "nhân dân", "văn phòng", "hội đồng", "thi đua", "khen thưởng", "thông tin", "truyền thông", "khoa học",
+    "công nghệ", "nội vụ", "tài chính", "y tế", "giáo dục", "đào tạo", "kế hoạch", "đầu tư", "tư pháp", "xây dựng",
+    "giao thông", "vận tải", "nông nghiệp", "phát triển", "nông thôn", "tài nguyên", "môi trường", "lao động",
+    "thương binh", "xã hội", "văn hóa", "thể thao", "du lịch", "công thương", "dân tộc", "tôn giáo", "thanh tra",
+    "ngoại vụ", "bệnh viện", "trung tâm", "chuyển đổi", "dịch vụ", "hành chính", "công an", "quân sự", "đảng bộ",
+    "tỉnh ủy", "thành ủy", "huyện ủy", "đảng ủy", "tuyên giáo", "dân vận", "kiểm tra", "tổ chức", "mặt trận",
+    "tổ quốc", "đoàn thể", "công đoàn", "thanh niên", "phụ nữ", "cựu chiến", "chiến binh", "nông dân", "doanh nghiệp",
+    "hợp tác", "cổ phần", "trách nhiệm", "hữu hạn", "bưu điện", "viễn thông", "sự nghiệp", "quản lý", "phòng ban",
+    "chính quyền", "cộng sản", "việt nam", "đối ngoại", "kinh tế", "hạ tầng", "đô thị", "nội chính", "chính trị",
+}
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def keep_whole(name: str) -> str:
+    """The name with no-break spaces inside its place name (with the word before it: "tỉnh Thanh Hóa",
+    "thành phố Rạch Giá"), inside runs of capitalised words after the first ("Văn phòng Tỉnh ủy Sơn La"),
+    and inside the two-syllable words of COMPOUNDS. Case is kept (upper-case it afterwards)."""
+    words = name.split()
+    if not words:
+        return ""
+    joined = [False] * (len(words) - 1)  # joined[i]: no break between words[i] and words[i + 1]
+    lower = [w.lower() for w in words]
+    for i in range(len(words) - 1):
+        if f"{lower[i]} {lower[i + 1]}" in COMPOUNDS:
+            joined[i] = True
+        if i > 0 and _is_capitalised(words[i]) and _is_capitalised(words[i + 1]) and not words[i + 1].isupper():
+            joined[i] = True
+    for i in range(len(words)):
+        for admin in ADMINISTRATIVE_WORDS:
+            end = i + len(admin)
+            if tuple(lower[i:end]) == admin and end < len(words) and _is_capitalised(words[end]):
+                for k in range(i, end):
+                    joined[k] = True
+    text = words[0]
+    for i, word in enumerate(words[1:]):
+        text += (NBSP if joined[i] else " ") + word
+    return text
+
+
+def heading_upper(name: str) -> str:
+    """A name as a heading prints it: capitals, kept whole where it must not break."""
+    return upper_vi(keep_whole(name))

@@ -23,7 +23,11 @@ TYPE_ABBREVIATIONS = {
 }
 
 
-def format_number(value: int, doc_type: str, body: str) -> str:
+def format_number(value: int, doc_type: str, body: str, *, party: bool = False) -> str:
+    """"05/TTr-STC" (Nghị định 30/2020); a Party body's "05-TTr/VPTU" (Hướng dẫn 36-HD/VPTW: the number,
+    "-", the type, "/", the body)."""
+    if party:
+        return f"{value:02d}-{doc_type}/{body}"
     return f"{value:02d}/{doc_type}-{body}"
 
 
@@ -40,7 +44,7 @@ def _locked_counter(organisation, doc_type: str, year: int) -> DocumentNumberCou
     return DocumentNumberCounter.objects.select_for_update().get(**lookup)
 
 
-def allocate_number(*, identity: str, organisation, doc_type: str, year: int, body: str) -> DocumentNumber:
+def allocate_number(*, identity: str, organisation, doc_type: str, year: int, body: str, party: bool = False) -> DocumentNumber:
     """The register line of the document `identity`, allocating the next number if it has none."""
     existing = DocumentNumber.objects.filter(identity=identity).first()
     if existing is not None:
@@ -52,7 +56,7 @@ def allocate_number(*, identity: str, organisation, doc_type: str, year: int, bo
                 value = counter.last_number + 1
                 number = DocumentNumber.objects.create(
                     organisation=organisation, doc_type=doc_type, year=year, value=value,
-                    text=format_number(value, doc_type, body), identity=identity,
+                    text=format_number(value, doc_type, body, party=party), identity=identity,
                 )
                 DocumentNumberCounter.objects.filter(pk=counter.pk).update(last_number=value)
                 return number

@@ -54,12 +54,14 @@ class TemplateSetMissing(DossierError):
 
 def template_name(source: dict) -> str:
     """The template (and the key of the form's number in the legal basis's `forms`) of a document.
-    A báo cáo thành tích follows the round's `report_form` when the round names one and its
-    template set has it (Mẫu số 08 of Nghị định 98/2023 for a movement's report); otherwise the
-    form for a collective or for an individual."""
+    A báo cáo thành tích follows the form the legal basis gives for the round's kind of award and
+    the nominee (campaigns.report_forms: a movement's report, Mẫu số 08 of Nghị định 98/2023, for
+    a round of a movement) when its template set has it; otherwise the form for a collective or
+    for an individual."""
     if source["kind"] != "bao_cao_thanh_tich":
         return TEMPLATE_NAMES[source["kind"]]
-    wanted = source["round"].get("report_form")
+    form = source.get("form") or {}
+    wanted = form.get("template")
     if wanted and has_template(source["round"]["template_set"], wanted):
         return wanted
     return TEMPLATE_NAMES[(source["kind"], source["variant"])]

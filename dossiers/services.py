@@ -107,9 +107,12 @@ def _number_for(spec: Spec, year: int) -> str:
     doc_type = NUMBER_TYPES.get(spec.kind)
     if doc_type is None:
         return ""
-    body = "HĐTĐKT" if spec.kind == DocumentKind.BIEN_BAN else sources.org_block(spec.organisation)["abbr"]
+    council = spec.kind == DocumentKind.BIEN_BAN
+    block = sources.org_block(spec.organisation)
+    body = "HĐTĐKT" if council else block["abbr"]
     register = numbering.allocate_number(
-        identity=spec.identity, organisation=spec.organisation, doc_type=doc_type, year=year, body=body
+        identity=spec.identity, organisation=spec.organisation, doc_type=doc_type, year=year, body=body,
+        party=block["party"] and not council,
     )
     return register.text
 
@@ -204,6 +207,8 @@ def meta_for(record: GeneratedDocument, source: dict) -> dict:
         "place_date": vn_place_date(place, record.issued_on),
         "form_ref": "",
     }
+    if issuer.get("party") and record.number and record.kind != DocumentKind.BIEN_BAN:
+        meta["number_line"] = f"Số {record.number}"  # Hướng dẫn 36-HD/VPTW: "Số 05-TTr/VPTU", no colon
     meta["qr"] = rendering.qr_data_uri(meta["verify_url"])
     if record.kind == DocumentKind.DU_THAO_QUYET_DINH:
         abbr = issuer["abbr"]
@@ -214,7 +219,10 @@ def meta_for(record: GeneratedDocument, source: dict) -> dict:
         meta["place_date"] = f"{place}, {blank}" if place else blank
     forms = source["round"].get("forms") or {}
     key = rendering.template_name(source)
-    if key in forms and source["kind"] == DocumentKind.BAO_CAO_THANH_TICH:
+    form = source.get("form") or {}
+    # A form number that is only inferred (campaigns/data/reference.yaml, status: inferred) is not printed.
+    inferred = form.get("template") == key and form.get("status") == "inferred"
+    if key in forms and source["kind"] == DocumentKind.BAO_CAO_THANH_TICH and not inferred:
         meta["form_ref"] = f"{forms[key]} — Nghị định {source['round']['legal_basis']['number']}"
     return meta
 

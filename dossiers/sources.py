@@ -22,12 +22,14 @@ from collections import OrderedDict
 
 from django.db.models import Q
 
-from campaigns.models import AwardOutcome, CampaignDocument, LegalDocumentKind, NomineeKind, Round, Stage, StageAction, Unit
+from campaigns import report_forms
+from campaigns.models import AwardOutcome, CampaignDocument, DocumentFormat, LegalDocumentKind, NomineeKind, Round, Stage, StageAction, Unit
 from criteria.evaluation import summarise
 from criteria.models import CriterionKind, Operator
 from dossiers.formatting import (
     BLANK,
     body_abbreviation,
+    heading_upper,
     short_date,
     upper_vi,
     vn_count,
@@ -98,17 +100,34 @@ def org_block(unit: Unit, *, fallback_place: str = "") -> dict:
     title where it has one): the parent body above its name only where the category says so
     (a Sở under the People's Committee; not a People's Committee, a company or a mass organisation)."""
     category = unit.category
-    return {
+    place = place_of(unit) or fallback_place
+    party = category.document_format == DocumentFormat.PARTY
+    block = {
         "id": unit.pk,
         "name": unit.name,
         "upper": upper_vi(unit.name),
         "parent_upper": upper_vi(governing_body(unit)),
+        # The same names as the header prints them: kept whole where a line must not break.
+        "heading": heading_upper(unit.name),
+        "parent_heading": heading_upper(governing_body(unit)),
         "abbr": body_abbreviation(unit.name, unit.short_name),
-        "place": place_of(unit) or fallback_place,
+        "place": place,
         "category": category.code,
         "is_ubnd": category.people_committee,
         "head_title": unit.head_title or category.head_title,
+        "document_format": category.document_format,
+        "party": party,
     }
+    if party:
+        # Hướng dẫn 36-HD/VPTW: the superior Party committee above the body, whose name is given
+        # without the place the line above already names ("ĐẢNG BỘ TỈNH SƠN LA / VĂN PHÒNG TỈNH ỦY").
+        superior = " ".join(part for part in (category.party_superior, place) if part)
+        own = unit.name
+        if place and own.endswith(" " + place):
+            own = own[: -len(place) - 1]
+        block["parent_heading"] = heading_upper(superior)
+        block["heading"] = heading_upper(own)
+    return block
 
 
 def head_or_name(org: dict) -> str:
@@ -175,8 +194,10 @@ def round_block(round_: Round) -> dict:
         "campaign": round_.achievement_field or campaign.achievement_field or campaign.name,
         "campaign_issuer": campaign.issuer_title,
         "template_set": basis.template_set,
-        "forms": dict(basis.forms or {}),
+        "forms": report_forms.numbers(basis.forms),
         "report_form": round_.report_form,
+        # The form each kind of nominee reports on (kind of award and nominee: campaigns.report_forms).
+        "report_forms": report_forms.round_report_forms(round_),
         "legal_basis": {
             "number": basis.number,
             "name": basis.name,
@@ -528,6 +549,8 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
         "council_upper": "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG",
         "council": council_name(stage, organisation),
         "council_parent_upper": upper_vi(council.name),
+        "council_heading": heading_upper("Hội đồng Thi đua - Khen thưởng"),
+        "council_parent_heading": heading_upper(council.name),
         "addressee": addressee,
         "addressee_decides": decides,
         "meeting": {
@@ -545,7 +568,13 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
             "written_opinions": vn_count(meeting.written_opinions),
             "present_share": vn_percent(meeting.members_present * 100 / meeting.members_total),
             "notes": [p.strip() for p in meeting.notes.splitlines() if p.strip()],
+            # The members by name where the meeting recorded them (Nghị định 30/2020, Mẫu 1.9: thành phần tham dự).
+            "attendees": [p.strip() for p in meeting.attendees.splitlines() if p.strip()],
+            "absentees": [p.strip() for p in meeting.absentees.splitlines() if p.strip()],
+            "end_moment": f"{vn_time(meeting.end_time)}, {vn_date(meeting.date)}",
         },
+        # Mẫu 1.9: "Nơi nhận: - ……; - Lưu: VT, Hồ sơ." (the body the minutes go to with the dossier).
+        "noi_nhan": [item for item in (addressee, "Lưu: VT, Hồ sơ") if item],
         "quorum_lines": quorum_lines,
         "groups": groups,
         "conclusion": council_conclusion(groups, addressee=addressee, addressee_decides=decides, issuer=issuer),
@@ -606,6 +635,54 @@ def _earlier_awards(nomination: Nomination) -> list[dict]:
             "issuer": other.award_form.granted_by,
         })
     return rows
+
+
+def _particulars(nomination: Nomination, asked: set[str]) -> list[dict]:
+    """The lines of "I. Sơ lược lý lịch" the round's form asks, in the form's order (wording of the
+    individual form as attested: shared/law/nd98-2023-mau-02-03-bao-cao-thanh-tich.md). `value` ""
+    is a blank to fill in."""
+    lines = [{"label": "Họ tên", "value": nomination.full_name}]
+    if asked & {"birth_date", "gender"}:
+        born = short_date(nomination.birth_date) if nomination.birth_date else ""
+        if not born and nomination.birth_year:
+            born = f"....../....../{nomination.birth_year}"  # the year is known, the day and month to fill in
+        lines.append({"label": "Sinh ngày, tháng, năm", "value": born,
+                      "also": {"label": "Giới tính", "value": nomination.get_gender_display() if nomination.gender else ""}})
+    for field, label in (("hometown", "Quê quán"), ("residence", "Trú quán")):
+        if field in asked:
+            lines.append({"label": label, "value": getattr(nomination, field)})
+    lines.append({"label": "Đơn vị công tác", "value": nomination.nominee_unit.name})
+    if "position" in asked:
+        lines.append({"label": "Chức vụ (Đảng, chính quyền, đoàn thể)", "value": nomination.position})
+    if "qualification" in asked:
+        lines.append({"label": "Trình độ chuyên môn, nghiệp vụ", "value": nomination.qualification})
+    if "political_theory" in asked and nomination.political_theory:
+        # Not a line of the attested wording: printed when given, no blank line of its own.
+        lines.append({"label": "Trình độ lý luận chính trị", "value": nomination.political_theory})
+    if asked & {"academic_rank", "academic_degree"}:
+        titles = ", ".join(v for v in (nomination.academic_rank, nomination.academic_degree) if v)
+        lines.append({"label": "Học hàm, học vị, danh hiệu, giải thưởng", "value": titles})
+    return lines
+
+
+def _collective_profile(nomination: Nomination, asked: set[str]) -> list[dict]:
+    """The parts of "I. Sơ lược đặc điểm, tình hình" the round's form asks (Mẫu số 02, note 3: trụ
+    sở, đặc điểm, chức năng, nhiệm vụ, cơ cấu tổ chức); paragraphs as typed; [] for a blank."""
+    def paragraphs(text: str) -> list[str]:
+        return [p.strip() for p in text.splitlines() if p.strip()]
+
+    parts = []
+    if asked & {"headquarters", "unit_profile"}:
+        parts.append({"heading": "1. Đặc điểm, tình hình", "lines": [
+            {"label": "Trụ sở", "value": nomination.headquarters}] if "headquarters" in asked else [],
+            "paragraphs": paragraphs(nomination.unit_profile), "blank": "unit_profile" in asked and not nomination.unit_profile.strip()})
+    if "unit_functions" in asked:
+        parts.append({"heading": f"{len(parts) + 1}. Chức năng, nhiệm vụ", "lines": [],
+                      "paragraphs": paragraphs(nomination.unit_functions), "blank": not nomination.unit_functions.strip()})
+    if "unit_structure" in asked:
+        parts.append({"heading": f"{len(parts) + 1}. Tổ chức bộ máy", "lines": [],
+                      "paragraphs": paragraphs(nomination.unit_structure), "blank": not nomination.unit_structure.strip()})
+    return parts
 
 
 def report_sources(nominations: list[Nomination]) -> dict[int, dict]:
@@ -684,6 +761,8 @@ def _report_source(nomination, round_data, values, evidence, pledge, vote) -> di
         if superior := governing_body(unit):
             line += f"; đơn vị cấp trên: {superior}"
         sketch.append(line + ".")
+    form = round_data["report_forms"][nomination.kind]
+    asked = set(form["fields"])
     person = None
     if individual:
         person = {
@@ -692,7 +771,11 @@ def _report_source(nomination, round_data, values, evidence, pledge, vote) -> di
             "birth_year": str(nomination.birth_year) if nomination.birth_year else "",
             "position": nomination.position,
             "unit": unit.name,
+            # Section I of the form (Mẫu số 03: "I. Sơ lược lý lịch"), only the lines the form has; a
+            # blank value is printed as a dotted line to fill in, never guessed.
+            "particulars": _particulars(nomination, asked),
         }
+    profile = _collective_profile(nomination, asked) if not individual else []
     earlier = _earlier_awards(nomination)
     return {
         "kind": DocumentKind.BAO_CAO_THANH_TICH,
@@ -720,8 +803,11 @@ def _report_source(nomination, round_data, values, evidence, pledge, vote) -> di
         "has_alternatives": any(r["alternative"] for r in criteria_rows),
         "has_priority": any(r["priority"] for r in criteria_rows),
         "evidence": evidence,
+        "form": form,
+        "profile": profile,
         "earlier_awards": earlier,
         "blank_award_rows": max(0, 2 - len(earlier)),
+        "blank_title_rows": 2,
         "certification": certification,
         "head_lines": signer_lines(issuer),
         "proposing_lines": signer_lines(proposing),
@@ -774,7 +860,9 @@ def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nominatio
         "total": len(rows),
         "executors": executors,
         "signer": {"lines": [upper_vi(issuer["head_title"])] if issuer["is_ubnd"] else signer_lines(issuer), "name": ""},
-        "noi_nhan": ["Như Điều 3", f"Lưu: VT, {issuer['abbr']}"],
+        # "Lưu: VT, <đơn vị soạn thảo>" (Nghị định 30/2020, Phụ lục I): the level before, which drafts the
+        # decision (Sở Nội vụ), or the issuer itself when no other level precedes it.
+        "noi_nhan": ["Như Điều 3", f"Lưu: VT, {proposer['abbr'] if proposer else issuer['abbr']}"],
     }
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from campaigns import clock
+from campaigns import clock, report_forms
 from campaigns.models import EligibilityKind, NomineeKind, RoundAwardForm, Unit
 from criteria import evaluation
 from criteria.models import Criterion, CriterionKind
@@ -194,6 +194,10 @@ INDIVIDUAL_FIELDS = {
 }
 
 
+# The particulars only a report form asks (gender and position are asked of every individual above).
+REPORT_ONLY_FIELDS = tuple(name for name in report_forms.REPORT_FIELDS if name not in INDIVIDUAL_FIELDS)
+
+
 def _fits(award_form, kind) -> bool:
     return award_form.for_collectives if kind == NomineeKind.COLLECTIVE else award_form.for_individuals
 
@@ -242,6 +246,33 @@ class NominationForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages=MAX_LENGTH,
     )
+    # The particulars the round's báo cáo thành tích form asks (campaigns.report_forms): optional; the
+    # report prints a dotted line for a blank one. Only those the round's form has are kept (__init__).
+    birth_date = forms.DateField(
+        label=_("Ngày sinh"),
+        required=False,
+        input_formats=["%d/%m/%Y"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"invalid": _("Ngày sinh phải theo dạng dd/mm/yyyy, ví dụ 05/03/1985.")},
+    )
+    hometown = forms.CharField(label=_("Quê quán (xã, tỉnh)"), max_length=255, required=False, error_messages=MAX_LENGTH)
+    residence = forms.CharField(label=_("Trú quán"), max_length=255, required=False, error_messages=MAX_LENGTH)
+    qualification = forms.CharField(label=_("Trình độ chuyên môn, nghiệp vụ"), max_length=255, required=False, error_messages=MAX_LENGTH)
+    political_theory = forms.CharField(label=_("Trình độ lý luận chính trị"), max_length=100, required=False, error_messages=MAX_LENGTH)
+    academic_rank = forms.CharField(label=_("Học hàm"), max_length=100, required=False, error_messages=MAX_LENGTH)
+    academic_degree = forms.CharField(label=_("Học vị"), max_length=100, required=False, error_messages=MAX_LENGTH)
+    headquarters = forms.CharField(label=_("Trụ sở"), max_length=255, required=False, error_messages=MAX_LENGTH)
+    unit_profile = forms.CharField(
+        label=_("Đặc điểm, tình hình (quá trình thành lập, đặc điểm chính)"), max_length=4000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}), error_messages=MAX_LENGTH,
+    )
+    unit_functions = forms.CharField(
+        label=_("Chức năng, nhiệm vụ"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}), error_messages=MAX_LENGTH,
+    )
+    unit_structure = forms.CharField(
+        label=_("Tổ chức bộ máy (cơ cấu tổ chức)"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=MAX_LENGTH,
+    )
     award_form = ListedModelChoiceField(
         queryset=RoundAwardForm.objects.none(),
         label=_("Hình thức khen thưởng đề nghị"),
@@ -275,6 +306,7 @@ class NominationForm(forms.Form):
         base = self._initial_from(nomination) if nomination else {"kind": NomineeKind.COLLECTIVE, "nominee_unit": proposing_unit.pk}
         super().__init__(data, initial={**base, **(initial or {})}, **kwargs)
         self._build_selection()
+        self._build_report_fields()
         self._build_criteria()
         self._label_fields()
         for name in ("kind", "nominee_unit", "award_form"):
@@ -297,6 +329,7 @@ class NominationForm(forms.Form):
             "birth_year": nomination.birth_year,
             "position": nomination.position,
             "person_identifier": nomination.person_identifier,
+            **{name: getattr(nomination, name) for name in REPORT_ONLY_FIELDS},
             "award_form": nomination.award_form_id,
             "achievement_summary": nomination.achievement_summary,
             "eligibility_declared": nomination.eligibility_declared,
@@ -337,6 +370,15 @@ class NominationForm(forms.Form):
             next((u for u in unit_list if u.pk == self.proposing_unit.pk), unit_list[0] if unit_list else self.proposing_unit),
         )
         self.selected_kind, self.selected_unit, self.selected_award_form = kind, nominee_unit, award_form
+
+    def _build_report_fields(self):
+        """Keep the particulars the round's report form asks: an individual's for the individual's
+        form, a collective's for the collective's (the page shows one set or the other by kind)."""
+        self.report_fields = self._read("report_fields", lambda: {kind: report_forms.fields_asked(self.round, kind) for kind in NomineeKind.values})
+        asked = {field for fields in self.report_fields.values() for field in fields}
+        for name in report_forms.REPORT_FIELDS:
+            if name in self.fields and name not in INDIVIDUAL_FIELDS and name not in asked:
+                del self.fields[name]
 
     def _build_criteria(self):
         if self.selected_award_form is None:
@@ -387,6 +429,12 @@ class NominationForm(forms.Form):
             raise ValidationError(_("Năm sinh phải từ %(low)d đến %(high)d.") % {"low": MIN_BIRTH_YEAR, "high": high})
         return year
 
+    def clean_birth_date(self):
+        day = self.cleaned_data.get("birth_date")
+        if day is not None and not (MIN_BIRTH_YEAR <= day.year and day <= clock.today()):
+            raise ValidationError(_("Ngày sinh phải từ năm %(low)d đến hôm nay.") % {"low": MIN_BIRTH_YEAR})
+        return day
+
     def clean_person_identifier(self):
         value = "".join((self.cleaned_data.get("person_identifier") or "").split())
         if not value:
@@ -408,13 +456,23 @@ class NominationForm(forms.Form):
             for name, what in INDIVIDUAL_FIELDS.items():
                 if name not in self.errors and cleaned.get(name) in (None, ""):
                     self.add_error(name, _("Vui lòng nhập %(what)s (bắt buộc với cá nhân).") % {"what": what})
+            born, year = cleaned.get("birth_date"), cleaned.get("birth_year")
+            if born is not None and year is not None and born.year != year:
+                self.add_error("birth_date", _("Ngày sinh (năm %(a)d) không khớp năm sinh đã nhập (%(b)d).") % {"a": born.year, "b": year})
         return cleaned
 
     # What the view hands to the service.
     def nomination_data(self) -> dict:
         names = ("kind", "nominee_unit", "full_name", "gender", "birth_year", "position", "person_identifier",
                  "award_form", "achievement_summary", "eligibility_declared")
-        return {name: self.cleaned_data.get(name) for name in names} | {
+        kind = self.cleaned_data.get("kind")
+        asked = set(self.report_fields.get(kind, ()))
+        # The particulars of the chosen kind's form; those of the other kind (or of no form) are blank.
+        particulars = {
+            name: (self.cleaned_data.get(name) if name in asked else None) or (None if name == "birth_date" else "")
+            for name in REPORT_ONLY_FIELDS
+        }
+        return {name: self.cleaned_data.get(name) for name in names} | particulars | {
             "full_name": self.cleaned_data.get("full_name") or "",
             "gender": self.cleaned_data.get("gender") or "",
             "position": self.cleaned_data.get("position") or "",
@@ -426,7 +484,7 @@ class NominationForm(forms.Form):
 
     def refreshed(self) -> "NominationForm":
         """The same form, unbound, showing what was typed, with the criteria of the new choices."""
-        typed = {name: self[name].data for name in self.base_fields}
+        typed = {name: self[name].data for name in self.base_fields if name in self.fields}  # not the particulars a round does not ask
         typed.update({key: self.data.get(key) for key in self.data if key.startswith("tc_")})
         return NominationForm(
             round_=self.round,
@@ -559,9 +617,18 @@ class CouncilMeetingForm(forms.Form):
         },
     )
     notes = forms.CharField(label=_("Diễn biến, ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    attendees = forms.CharField(
+        label=_("Thành viên có mặt (họ tên, chức vụ; mỗi người một dòng)"), required=False, max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}), error_messages=MAX_LENGTH,
+        help_text=_("Không bắt buộc. Biên bản ghi tên từng thành viên khi được nhập."),
+    )
+    absentees = forms.CharField(
+        label=_("Thành viên vắng mặt (họ tên, chức vụ; ghi \"có ý kiến bằng văn bản\" nếu có)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}), error_messages=MAX_LENGTH,
+    )
 
     MEETING_FIELDS = ("date", "start_time", "end_time", "place", "chair", "secretary", "members_total",
-                      "members_present", "written_opinions", "notes")
+                      "members_present", "written_opinions", "notes", "attendees", "absentees")
 
     def __init__(self, *args, round_=None, nominations=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -146,10 +146,18 @@ class CouncilMeetingForm(forms.Form):
     members_present = forms.IntegerField(label="Số thành viên có mặt", min_value=0)
     written_opinions = forms.IntegerField(label="Số ý kiến bằng văn bản của thành viên vắng mặt", min_value=0, initial=0)
     notes = forms.CharField(label="Diễn biến, ý kiến", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    attendees = forms.CharField(
+        label="Thành viên có mặt (họ tên, chức vụ; mỗi người một dòng)", required=False, max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="Không bắt buộc. Biên bản ghi tên từng thành viên khi được nhập.",
+    )
+    absentees = forms.CharField(
+        label="Thành viên vắng mặt (họ tên, chức vụ; ghi \"có ý kiến bằng văn bản\" nếu có)", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     MEETING_FIELDS = (
         "date", "start_time", "end_time", "place", "chair", "secretary",
-        "members_total", "members_present", "written_opinions", "notes",
+        "members_total", "members_present", "written_opinions", "notes", "attendees", "absentees",
     )
 
     def __init__(self, *args, nominations, meeting=None, **kwargs):
@@ -161,6 +169,8 @@ class CouncilMeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.error_messages["required"] = "Cần nhập thông tin này."
+            if isinstance(field, forms.CharField):
+                field.error_messages["max_length"] = "Không quá %(limit_value)d ký tự (đã nhập %(show_value)d)."
             if isinstance(field, forms.IntegerField):
                 field.error_messages["invalid"] = "Cần nhập một số nguyên."
                 field.error_messages["min_value"] = "Không được nhỏ hơn %(limit_value)s."

@@ -5,6 +5,7 @@ A nomination's `stage` and `status` change only through nominations.workflow.adv
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from campaigns.models import NomineeKind, Round, RoundAwardForm, Stage, Unit
@@ -72,6 +73,22 @@ class Nomination(models.Model):
     person_identifier = models.CharField(
         "số định danh cá nhân", max_length=32, blank=True, db_index=True, help_text="Số CCCD/định danh, để phát hiện một người được đề nghị hai lần."
     )
+    # What the round's báo cáo thành tích form asks of its nominee (campaigns/data/reference.yaml,
+    # legal_bases[].forms[].fields): optional here; the report prints a dotted line for a blank one.
+    # An individual: "I. Sơ lược lý lịch" (Nghị định 98/2023, Mẫu số 03).
+    birth_date = models.DateField("ngày sinh", null=True, blank=True)
+    hometown = models.CharField("quê quán", max_length=255, blank=True)
+    residence = models.CharField("trú quán", max_length=255, blank=True)
+    qualification = models.CharField("trình độ chuyên môn, nghiệp vụ", max_length=255, blank=True)
+    political_theory = models.CharField("trình độ lý luận chính trị", max_length=100, blank=True)
+    academic_rank = models.CharField("học hàm", max_length=100, blank=True)
+    academic_degree = models.CharField("học vị", max_length=100, blank=True)
+    # A collective: "I. Sơ lược đặc điểm, tình hình" (Mẫu số 02, note 3: trụ sở, đặc điểm, cơ cấu tổ chức,
+    # chức năng, nhiệm vụ).
+    headquarters = models.CharField("trụ sở", max_length=255, blank=True)
+    unit_profile = models.TextField("đặc điểm, tình hình", max_length=4000, blank=True, validators=[MaxLengthValidator(4000)])
+    unit_functions = models.TextField("chức năng, nhiệm vụ", max_length=4000, blank=True, validators=[MaxLengthValidator(4000)])
+    unit_structure = models.TextField("tổ chức bộ máy (cơ cấu tổ chức)", max_length=4000, blank=True, validators=[MaxLengthValidator(4000)])
     award_form = models.ForeignKey(RoundAwardForm, on_delete=models.PROTECT, related_name="nominations", verbose_name="hình thức đề nghị")
     achievement_summary = models.TextField("tóm tắt thành tích")
     eligibility_declared = models.BooleanField(
@@ -197,6 +214,15 @@ class CouncilMeeting(models.Model):
     members_present = models.PositiveIntegerField("số thành viên có mặt")
     written_opinions = models.PositiveIntegerField("số ý kiến bằng văn bản của thành viên vắng mặt", default=0)
     notes = models.TextField("diễn biến, ý kiến", blank=True)
+    # Nghị định 30/2020, Mẫu 1.9: "Thành phần tham dự" by name where the meeting records them.
+    attendees = models.TextField(
+        "thành viên có mặt (họ tên, chức vụ)", max_length=3000, blank=True, validators=[MaxLengthValidator(3000)],
+        help_text="Mỗi người một dòng, ví dụ: Nguyễn Văn A, Giám đốc Sở, Chủ tịch Hội đồng.",
+    )
+    absentees = models.TextField(
+        "thành viên vắng mặt (có hoặc không có ý kiến bằng văn bản)", max_length=2000, blank=True, validators=[MaxLengthValidator(2000)],
+        help_text="Mỗi người một dòng, ví dụ: Trần Thị B, Phó Giám đốc Sở (có ý kiến bằng văn bản).",
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
 

@@ -69,6 +69,12 @@ def nominee_units_for(*, round_: Round, proposing_unit: Unit):
     return units.select_related("category")
 
 
+# The particulars a report form asks of a nominee (campaigns.report_forms), kept for its kind only.
+INDIVIDUAL_PARTICULARS = ("hometown", "residence", "qualification", "political_theory", "academic_rank", "academic_degree")
+COLLECTIVE_PARTICULARS = ("headquarters", "unit_profile", "unit_functions", "unit_structure")
+REPORT_PARTICULARS = ("birth_date", *INDIVIDUAL_PARTICULARS, *COLLECTIVE_PARTICULARS)
+
+
 def save_nomination(
     *,
     actor,
@@ -113,12 +119,18 @@ def save_nomination(
                 raise ServiceError("Hồ sơ đã gửi, không sửa được.")
             before = {f: getattr(nomination, f) for f in TRACKED_FIELDS}
             stored = {f.attname: getattr(nomination, f.attname) for f in Nomination._meta.concrete_fields if f.many_to_one}
-        for key in ("kind", "nominee_unit", "full_name", "gender", "birth_year", "position", "person_identifier", "award_form", "achievement_summary", "eligibility_declared"):
+        for key in ("kind", "nominee_unit", "full_name", "gender", "birth_year", "position", "person_identifier", "award_form",
+                    "achievement_summary", "eligibility_declared", *REPORT_PARTICULARS):
             if key in data:
                 setattr(nomination, key, data[key])
         if nomination.kind == NomineeKind.COLLECTIVE:
             nomination.full_name = nomination.gender = nomination.position = nomination.person_identifier = ""
-            nomination.birth_year = None
+            nomination.birth_year = nomination.birth_date = None
+            for key in INDIVIDUAL_PARTICULARS:
+                setattr(nomination, key, "")
+        else:
+            for key in COLLECTIVE_PARTICULARS:
+                setattr(nomination, key, "")
         nomination.person_identifier = "".join(nomination.person_identifier.split()).upper()
         try:
             nomination.full_clean(exclude=_known_relations(nomination, stored), validate_constraints=False)

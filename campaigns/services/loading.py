@@ -17,11 +17,13 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import ProtectedError
 
+from campaigns import report_forms
 from campaigns.models import (
     AwardOutcome,
     Campaign,
     CampaignDocument,
     CampaignTarget,
+    DocumentFormat,
     EligibilityCondition,
     EligibilityKind,
     LegalBasis,
@@ -235,6 +237,9 @@ class _Validator:
             where = f"categories[{i}]"
             if self.require(path, where, category, ["code", "name"]):
                 self.categories.add(category["code"])
+            self.check_choice(path, where, category.get("document_format") or DocumentFormat.STATE, "document_format", DocumentFormat.values)
+            if category.get("document_format") == DocumentFormat.PARTY and not category.get("party_superior"):
+                self.problem(path, where, "thể thức Đảng ('document_format: party') cần 'party_superior' (ví dụ \"Đảng bộ tỉnh\")")
         for i, rule in enumerate(data.get("vote_rules") or []):
             where = f"vote_rules[{i}] ({rule.get('code')})"
             if not self.require(path, where, rule, ["code", "name", "quorum", "approval", "source"]):
@@ -255,6 +260,8 @@ class _Validator:
             self.check_date(path, where, basis.get("date"), "date", required=False)
             self.check_date(path, where, basis.get("effective_from"), "effective_from")
             self.check_date(path, where, basis.get("effective_to"), "effective_to", required=False)
+            for problem in report_forms.problems(basis.get("forms")):
+                self.problem(path, where, problem)
             self.legal_bases.add(basis["code"])
 
     def validate_campaign(self, path, data):
@@ -499,6 +506,8 @@ class _Writer:
                     "people_committee": bool(category.get("people_committee", False)),
                     "head_title": category.get("head_title", ""),
                     "parent_in_heading": bool(category.get("parent_in_heading", False)),
+                    "document_format": category.get("document_format") or DocumentFormat.STATE,
+                    "party_superior": category.get("party_superior", ""),
                 },
             )
         for rule in data.get("vote_rules") or []:
@@ -527,7 +536,7 @@ class _Writer:
                     "effective_from": basis["effective_from"],
                     "effective_to": basis.get("effective_to"),
                     "template_set": basis["template_set"],
-                    "forms": basis.get("forms") or {},
+                    "forms": report_forms.normalised(basis.get("forms")),
                 },
             )
 

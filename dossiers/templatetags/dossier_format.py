@@ -39,3 +39,20 @@ def lowerfirst(value) -> str:
     if len(text) > 1 and text[1].isupper():
         return text
     return text[:1].lower() + text[1:]
+
+
+# A blank a form leaves to fill in by hand: a dotted line, never an invented value.
+DOTS = "." * 50
+
+
+@register.filter
+def or_dots(value) -> str:
+    """The value, or a dotted line to fill in when there is none."""
+    text = str(value).strip() if value is not None else ""
+    return text or DOTS
+
+
+@register.filter(is_safe=True)
+def keep_whole(value) -> str:
+    """Place names and two-syllable words kept on one line (no-break spaces): 'tỉnh Ninh Thuận'."""
+    return formatting.keep_whole(str(value))

@@ -55,7 +55,7 @@ def test_target_operators_follow_the_wording(rules):
 def test_report_form_cites_the_dossier_clause(rules, round_code):
     basis = _round(rules, round_code)["dossier_legal_basis"]
     # Mục V.1.c: "Báo cáo thành tích của tập thể, cá nhân ... theo quy định": the forms per nominee.
-    assert not basis["report_form"]
+    assert basis["report_form"] == "bao_cao_phong_trao"  # a movement's round: the movement's report form
     assert basis["report_form_source"].startswith("KH UBND TP Rạch Giá, mục V.1.c")
 
 

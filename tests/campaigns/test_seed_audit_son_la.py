@@ -84,8 +84,8 @@ def test_documents_are_those_a_units_to_trinh_may_cite(rules):
 @pytest.mark.parametrize("round_code", ["nam-2023", "nam-2024", "tong-ket-2025"])
 def test_report_form_cites_the_dossier_clause(rules, round_code):
     basis = _round(rules, round_code)["dossier_legal_basis"]
-    # Mục III.5 names no form ("theo quy định hiện hành"): the forms per nominee, with the clause.
-    assert not basis["report_form"]
+    # Mục III.5 names no form ("theo quy định hiện hành"); the procedure is "theo đợt hoặc chuyên đề".
+    assert basis["report_form"] == "bao_cao_phong_trao"  # a movement's round: the movement's report form
     assert basis["report_form_source"].startswith("QĐ 253/QĐ-UBND, Kế hoạch mục III.5")
     assert basis["summary_report_required"] is False
 

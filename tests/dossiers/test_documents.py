@@ -99,9 +99,12 @@ def test_to_trinh_list_is_on_a_landscape_page_and_pages_are_numbered_from_2(buil
     assert float(first.mediabox.width) < float(first.mediabox.height)  # portrait
     assert float(last.mediabox.width) > float(last.mediabox.height)  # the list, landscape
     texts = [normalised(p.extract_text()) for p in reader.pages]
+    portrait = [t for p, t in zip(reader.pages, texts) if float(p.mediabox.width) < float(p.mediabox.height)]
     assert not re.match(r"^1\b", texts[0])  # no number on page 1
-    for number, text in enumerate(texts[1:], start=2):
+    for number, text in enumerate(portrait[1:], start=2):
         assert re.search(rf"(^|\s){number}(\s|$)", text[:20] + " " + text[-20:]), (number, text[:60])
+    # The attached list numbers its own pages (its first page, like a document's, unnumbered).
+    assert texts[len(portrait)].startswith("DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"), texts[len(portrait)][:40]
 
 
 def test_bien_ban_pdf_has_attendance_votes_shares_and_times(built):
@@ -113,19 +116,22 @@ def test_bien_ban_pdf_has_attendance_votes_shares_and_times(built):
         "BIÊN BẢN",
         "Thời gian bắt đầu: 08 giờ 00 phút, ngày 27 tháng 11 năm 2024.",
         "Địa điểm: Hội trường Sở Tài chính tỉnh Ninh Thuận.",
-        "Chủ trì: Nguyễn Văn An",
-        "Thư ký: Trần Thị Bình.",
-        "Hội đồng có 09 thành viên; có mặt 08 thành viên (88,9 %); vắng mặt 01 thành viên",
+        "Chủ trì (chủ tọa): Nguyễn Văn An",
+        "Thư ký (người ghi biên bản): Trần Thị Bình.",
+        "Thành phần tham dự: Hội đồng có 09 thành viên; có mặt 08 thành viên (88,9 %); vắng mặt 01 thành viên",
         "7/9",
         "77,8 %",
         "trên 50 % tổng số thành viên",
         PEOPLE["so-tai-chinh-nt"],
-        "Cuộc họp kết thúc vào 10 giờ 00 phút cùng ngày.",
+        # Nghị định 30/2020, Mẫu 1.9: the closing time with its date and "./.", THƯ KÝ / CHỦ TỌA, Nơi nhận.
+        "Cuộc họp kết thúc vào 10 giờ 00 phút, ngày 27 tháng 11 năm 2024./.",
         "THƯ KÝ",
-        "CHỦ TỊCH HỘI ĐỒNG",
+        "CHỦ TỌA",
         "Trần Thị Bình",
+        "Nơi nhận: - Sở Thông tin và Truyền thông tỉnh Ninh Thuận; - Lưu: VT, Hồ sơ.",
     ):
         assert expected in text, expected
+    assert "CHỦ TỊCH HỘI ĐỒNG" not in text
     assert "Ninh Thuận, ngày" not in text  # a biên bản has no place-and-date line
     assert_a4(data)
     assert_fonts_embedded(data)
@@ -135,13 +141,15 @@ def test_collective_report_has_sections_criteria_figures_and_certification(built
     data = built.find("stage1", "Bao-cao-thanh-tich-So-Tai-chinh", ".pdf")
     text = pdf_text(data)
     for expected in (
-        "Mẫu số 02 — Nghị định 98/2023/NĐ-CP",
+        # A movement's round (phong trào thi đua theo đợt): the movement's report form, Mẫu số 08.
+        "Mẫu số 08 — Nghị định 98/2023/NĐ-CP",
         "BÁO CÁO THÀNH TÍCH",
         "Đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh",
         "Tên tập thể: Sở Tài chính tỉnh Ninh Thuận",
         "I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH",
-        "II. THÀNH TÍCH ĐẠT ĐƯỢC",
-        "III. CÁC HÌNH THỨC KHEN THƯỞNG ĐÃ ĐƯỢC GHI NHẬN",
+        "1. Đặc điểm, tình hình - Trụ sở: " + "." * 50 + ".",
+        "2. Chức năng, nhiệm vụ " + "." * 50,
+        "II. THÀNH TÍCH ĐẠT ĐƯỢC TRONG PHONG TRÀO THI ĐUA",
         "Tỷ lệ hồ sơ thủ tục hành chính được tiếp nhận, xử lý trực tuyến",
         "Từ 70 % trở lên",
         "92,5 %",
@@ -159,13 +167,16 @@ def test_collective_report_has_sections_criteria_figures_and_certification(built
 def test_individual_report_has_the_person_and_signatures(built):
     text = pdf_text(built.find("stage1", "Bao-cao-thanh-tich-Nguyen-Thi-Hang", ".pdf"))
     for expected in (
-        "Mẫu số 03 — Nghị định 98/2023/NĐ-CP",
+        "Mẫu số 08 — Nghị định 98/2023/NĐ-CP",
         "I. SƠ LƯỢC LÝ LỊCH",
-        f"Họ và tên: {PEOPLE['so-tai-chinh-nt']}; giới tính: Nữ; năm sinh: 1985.",
-        "Chức vụ: Chuyên viên.",
-        "Đơn vị công tác: Sở Tài chính tỉnh Ninh Thuận.",
+        f"- Họ tên: {PEOPLE['so-tai-chinh-nt']}.",
+        "- Sinh ngày, tháng, năm: ....../....../1985; giới tính: Nữ.",
+        "- Quê quán: " + "." * 50 + ".",
+        "- Đơn vị công tác: Sở Tài chính tỉnh Ninh Thuận.",
+        "- Chức vụ (Đảng, chính quyền, đoàn thể): Chuyên viên.",
+        "- Trình độ chuyên môn, nghiệp vụ: " + "." * 50 + ".",
+        "- Học hàm, học vị, danh hiệu, giải thưởng: " + "." * 50 + ".",
         "NGƯỜI BÁO CÁO THÀNH TÍCH",
-        "THỦ TRƯỞNG ĐƠN VỊ XÁC NHẬN",
         "XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG",
     ):
         assert expected in text, expected
@@ -248,7 +259,7 @@ def test_to_trinh_docx_has_the_same_structure_on_a4(built):
     document = docx.Document(io.BytesIO(built.find("stage1", "To-trinh", ".docx")))
     section = document.sections[0]
     assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
-    assert abs(section.left_margin - Mm(30)) < Mm(1) and abs(section.right_margin - Mm(15)) < Mm(1)
+    assert abs(section.left_margin - Mm(30)) < Mm(1) and abs(section.right_margin - Mm(16)) < Mm(1)
     assert abs(section.top_margin - Mm(20)) < Mm(1) and abs(section.bottom_margin - Mm(20)) < Mm(1)
     assert section.different_first_page_header_footer  # page numbers from page 2
     assert "PAGE" in section.header._element.xml
@@ -320,7 +331,9 @@ def test_rounds_under_decree_152_use_its_template_set(built):
     assert individual["round"]["template_set"] == "nd152_2025"
     record = services.GeneratedDocument(verification_code="TESTCODE", issued_on=MOMENT.date(), kind="bao_cao_thanh_tich")
     html = normalised(rendering.section_html(individual, services.meta_for(record, individual)))
-    assert "Mẫu số 05 — Nghị định 152/2025/NĐ-CP" in html
+    # The movement's form of 152/2025 (thi đua theo chuyên đề): its number is only inferred, so not printed.
+    assert "II. THÀNH TÍCH ĐẠT ĐƯỢC TRONG PHONG TRÀO THI ĐUA" in html
+    assert "Mẫu số" not in html
     final = world.stages[-1]
     draft = sources.du_thao_source(final, final.organisation)
     record.kind = "du_thao_quyet_dinh"

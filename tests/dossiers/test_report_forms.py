@@ -1,6 +1,7 @@
-"""The report form a round asks for is data: Thanh Hóa 2024 asks for the movement's report (Mẫu số 08
-of Nghị định 98/2023/NĐ-CP) for collectives and individuals alike; the other seed rounds use the
-decree's form for a collective (Mẫu số 02) or an individual (Mẫu số 03)."""
+"""The report form a round asks for is data: every seed round is a movement's round (phong trào thi
+đua theo đợt, chuyên đề) and reports on the movement's form (Mẫu số 08 of Nghị định 98/2023/NĐ-CP,
+which Thanh Hóa 2024 names) for collectives and individuals alike; a round of công trạng awards uses
+the decree's form for a collective (Mẫu số 02) or an individual (Mẫu số 03)."""
 from __future__ import annotations
 
 import json
@@ -70,19 +71,23 @@ def test_thanh_hoa_report_pdf_reads_back(thanh_hoa):
     assert_fonts_embedded(data)
 
 
-def test_a_template_set_without_the_form_falls_back_to_the_form_per_nominee(thanh_hoa):
+def test_a_legal_basis_without_the_movement_s_form_falls_back_to_the_form_per_nominee(thanh_hoa):
     from campaigns.models import LegalBasis
 
+    basis = LegalBasis.objects.get(code="nd-152-2025")
+    basis.forms = {key: form for key, form in basis.forms.items() if key != "bao_cao_phong_trao"}
+    basis.save(update_fields=["forms"])
     round_ = thanh_hoa.round
-    round_.legal_basis = LegalBasis.objects.get(code="nd-152-2025")
+    round_.legal_basis = basis
     round_.save(update_fields=["legal_basis"])
     html = report_html(thanh_hoa.individual)
-    assert "Mẫu số 05 — Nghị định 152/2025/NĐ-CP" in html  # 152/2025 has no template for it (yet): the individual's form
+    assert "Mẫu số 05 — Nghị định 152/2025/NĐ-CP" in html  # the individual's form (công trạng), attested
 
 
-def test_other_seed_rounds_keep_the_forms_per_nominee_without_summary():
+def test_every_seed_round_is_a_movement_s_round_without_summary_except_thanh_hoa():
     load("son-la-2021-2025.yaml", "ninh-thuan-2024.yaml", "rach-gia-2022-2025.yaml")
-    assert set(Round.objects.values_list("report_form", "summary_report_required")) == {("", False)}
+    assert set(Round.objects.values_list("report_form", "summary_report_required")) == {("bao_cao_phong_trao", False)}
+    assert all(Round.objects.values_list("report_form_source", flat=True))
 
 
 def test_campaign_rules_json_and_clone_carry_the_report_form(thanh_hoa, capsys):
@@ -103,7 +108,7 @@ def test_campaign_rules_json_and_clone_carry_the_report_form(thanh_hoa, capsys):
     "change, message",
     [
         (lambda r: r.update(report_form="mau-moi", report_form_source="x"), "'report_form' không hợp lệ: 'mau-moi'"),
-        (lambda r: r.update(report_form="bao_cao_phong_trao"), "'report_form' phải kèm 'report_form_source'"),
+        (lambda r: r.update(report_form="bao_cao_phong_trao", report_form_source=""), "'report_form' phải kèm 'report_form_source'"),
         (lambda r: r.update(summary_report_required=True), "'summary_report_required' phải kèm 'summary_report_source'"),
         (lambda r: r.update(summary_report_required="có"), "'summary_report_required' phải là true hoặc false"),
     ],
