@@ -21,6 +21,7 @@ from campaigns.models import (
     CampaignTarget,
     EligibilityCondition,
     LegalBasis,
+    LegalText,
     Membership,
     Round,
     RoundAwardForm,
@@ -187,6 +188,17 @@ class VoteRuleAdmin(admin.ModelAdmin):
 class LegalBasisAdmin(admin.ModelAdmin):
     list_display = ["number", "name", "date", "effective_from", "effective_to", "template_set"]
     search_fields = ["number", "name", "code"]
+
+
+@admin.register(LegalText)
+class LegalTextAdmin(admin.ModelAdmin):
+    """The laws the documents cite by their date: a correction here (a title, an end of validity)
+    applies to every document built afterwards."""
+
+    list_display = ["code", "role", "number", "date", "effective_from", "effective_to", "cited_in_documents"]
+    list_filter = ["role", "cited_in_documents"]
+    search_fields = ["code", "number", "title", "citation"]
+    autocomplete_fields = ["replaced_by"]
 
 
 # ---------------------------------------------------------------- campaigns and rounds

@@ -25,6 +25,8 @@ from campaigns.models import (
     EligibilityCondition,
     EligibilityKind,
     LegalBasis,
+    LegalText,
+    LegalTextRole,
     LegalDocumentKind,
     Level,
     NomineeKind,
@@ -99,6 +101,9 @@ def load_campaign_files(paths=None) -> LoadReport:
             for path, data in campaigns:
                 writer.write_campaign(path, data)
                 report.campaigns.append(data["code"])
+            problems = writer.legal_problems()
+            if problems:
+                raise CampaignDataError(problems)  # rolls the load back: nothing half-loaded
     except ValidationError as error:
         # A value the checks above let through but a model refuses (a text too long...): the
         # transaction is rolled back, nothing is half-loaded.
@@ -253,9 +258,24 @@ class _Validator:
             if not self.require(path, where, basis, ["code", "name", "number", "template_set"]):
                 continue
             self.check_date(path, where, basis.get("date"), "date", required=False)
-            self.check_date(path, where, basis.get("effective_from"), "effective_from")
+            self.check_date(path, where, basis.get("effective_from"), "effective_from", required=False)
             self.check_date(path, where, basis.get("effective_to"), "effective_to", required=False)
             self.legal_bases.add(basis["code"])
+        text_codes = set(LegalText.objects.values_list("code", flat=True)) | {
+            t.get("code") for t in data.get("legal_texts") or [] if isinstance(t, dict)
+        }
+        for i, text in enumerate(data.get("legal_texts") or []):
+            where = f"legal_texts[{i}] ({text.get('code')})"
+            if not self.require(path, where, text, ["code", "role", "title", "citation", "source"]):
+                continue
+            self.check_choice(path, where, text["role"], "role", LegalTextRole.values)
+            self.check_date(path, where, text.get("date"), "date", required=False)
+            self.check_date(path, where, text.get("effective_from"), "effective_from", required=False)
+            self.check_date(path, where, text.get("effective_to"), "effective_to", required=False)
+            if text.get("replaced_by") and text["replaced_by"] not in text_codes:
+                self.problem(path, where, f"'replaced_by' trỏ tới văn bản không tồn tại: '{text['replaced_by']}'")
+            if not isinstance(text.get("mentions", []), list):
+                self.problem(path, where, "'mentions' phải là một danh sách cụm từ")
 
     def validate_campaign(self, path, data):
         self.require(path, "phong trào", data, ["code", "name", "issuer", "issuer_title", "period", "rounds"])
@@ -433,6 +453,7 @@ class _Writer:
         self.report = report
         self._units = None
         self._reference = None
+        self.rounds_written = []
 
     def unit(self, code):
         if self._units is None:
@@ -524,12 +545,46 @@ class _Writer:
                     "name": basis["name"],
                     "number": basis["number"],
                     "date": basis.get("date"),
-                    "effective_from": basis["effective_from"],
+                    "effective_from": basis.get("effective_from"),
                     "effective_to": basis.get("effective_to"),
                     "template_set": basis["template_set"],
                     "forms": basis.get("forms") or {},
                 },
             )
+        texts = {}
+        for text in data.get("legal_texts") or []:
+            texts[text["code"]] = self.track(
+                LegalText,
+                {"code": text["code"]},
+                {
+                    "role": text["role"],
+                    "number": text.get("number") or "",
+                    "date": text.get("date"),
+                    "title": text["title"],
+                    "citation": text["citation"],
+                    "effective_from": text.get("effective_from"),
+                    "effective_to": text.get("effective_to"),
+                    "mentions": list(text.get("mentions") or []),
+                    "cited_in_documents": bool(text.get("cited_in_documents", True)),
+                    "source": text["source"],
+                },
+            )
+        for text in data.get("legal_texts") or []:  # second pass: the links between them
+            obj = texts[text["code"]]
+            successor = LegalText.objects.get(code=text["replaced_by"]) if text.get("replaced_by") else None
+            if obj.replaced_by_id != (successor.pk if successor else None):
+                obj.replaced_by = successor
+                obj.save(update_fields=["replaced_by"])
+
+    def legal_problems(self) -> list[str]:
+        """The rounds written that cite a legal text not in force in their period (one check with
+        clone_round: campaigns.services.legal.round_legal_problems)."""
+        from campaigns.services.legal import round_legal_problems
+
+        problems = []
+        for round_ in self.rounds_written:
+            problems += [f"{round_.campaign.data_file}: đợt '{round_.code}' không mở được: {p}" for p in round_legal_problems(round_)]
+        return problems
 
     def write_units(self, units):
         categories = {c.code: c for c in UnitCategory.objects.all()}
@@ -548,6 +603,7 @@ class _Writer:
                 "valid_to": unit.get("valid_to"),
                 "history_note": unit.get("history_note", ""),
                 "head_title": unit.get("head_title", ""),
+                "functions_basis": unit.get("functions_basis", ""),
             }
             by_code[unit["code"]] = self.track(
                 Unit, {"code": unit["code"]}, values, existing=existing_units, key=unit["code"]
@@ -650,6 +706,8 @@ class _Writer:
                 "units_propose_for_children": bool(data.get("units_propose_for_children", False)),
                 "report_form": data.get("report_form") or "",
                 "report_form_source": data.get("report_form_source") or "",
+                "award_kind": data.get("award_kind") or "",
+                "award_kind_source": data.get("award_kind_source") or "",
                 "achievement_field": data.get("achievement_field") or "",
                 "summary_report_required": bool(data.get("summary_report_required", False)),
                 "summary_report_source": data.get("summary_report_source") or "",
@@ -680,6 +738,7 @@ class _Writer:
                     "copies_source": form.get("copies_source", ""),
                     "vote_rule": vote_rules[form["vote_rule"]],
                     "outcome": form.get("outcome", AwardOutcome.AWARD),
+                    "basis_clause": form.get("basis_clause") or "",
                     "source": form["source"],
                     "order": order,
                 },
@@ -796,4 +855,5 @@ class _Writer:
         self.prune(round_.criteria.all(), criterion_keep, "tiêu chí")
         # Award forms last: criteria and quotas that pointed at a removed form are gone by now.
         self.prune(round_.award_forms.all(), keep, "hình thức khen thưởng")
+        self.rounds_written.append(round_)
         return round_
