@@ -488,6 +488,12 @@ class Stage(models.Model):
         help_text="Khi cơ quan thực hiện là thường trực Hội đồng của cấp khác (Phòng Nội vụ, thường trực Hội đồng "
         "Thi đua - Khen thưởng thành phố). Để trống: Hội đồng của chính cơ quan thực hiện.",
     )
+    dossier_minutes = models.JSONField(
+        "biên bản kèm hồ sơ trình", default=list, blank=True,
+        help_text="Thứ tự các bước có biên bản họp Hội đồng được gửi kèm hồ sơ trình của bước này (chính bước này "
+        "nếu họp Hội đồng; bước trình khen thưởng trước đó). Ở bước đơn vị: biên bản của từng đơn vị đề nghị.",
+    )
+    dossier_source = models.CharField("nguồn (thành phần hồ sơ)", max_length=500, blank=True)
     source = models.CharField("nguồn (điều, khoản)", max_length=500)
 
     class Meta:

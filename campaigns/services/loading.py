@@ -80,6 +80,30 @@ class LoadReport:
         )
 
 
+DEFAULT_DOSSIER_SOURCE = (
+    "Hồ sơ trình gồm biên bản xét khen thưởng của Hội đồng Thi đua - Khen thưởng cấp trình khen thưởng "
+    "(Nghị định 98/2023/NĐ-CP, 152/2025/NĐ-CP; shared/law/bien-ban-hoi-dong.md): biên bản của chính bước "
+    "khi bước họp Hội đồng, và biên bản của bước họp Hội đồng gần nhất trước đó."
+)
+
+
+def _holds_council(stage: dict) -> bool:
+    return bool(stage.get("holds_council", stage.get("action") == StageAction.UNIT_COUNCIL))
+
+
+def dossier_minutes(stages: list[dict], stage: dict) -> list[int]:
+    """The stages whose council minutes a stage's dossier carries: `dossier_minutes` as the data file
+    gives it, else its own (when it holds a council) and, for a stage after the first, the nearest
+    earlier stage that held one (the level that proposed: "biên bản của cấp trình khen thưởng")."""
+    if "dossier_minutes" in stage:
+        return [int(order) for order in stage["dossier_minutes"] or []]
+    orders = [stage["order"]] if _holds_council(stage) else []
+    earlier = sorted((s for s in stages if s["order"] < stage["order"] and _holds_council(s)), key=lambda s: s["order"])
+    if earlier and stage.get("action") != StageAction.UNIT_COUNCIL:
+        orders.append(earlier[-1]["order"])
+    return sorted(set(orders))
+
+
 def default_files():
     return [DATA_DIR / REFERENCE_FILE] + sorted(p for p in DATA_DIR.glob("*.yaml") if p.name != REFERENCE_FILE)
 
@@ -761,6 +785,8 @@ class _Writer:
                         "deadline_stated": bool(stage.get("deadline_stated", True)),
                         "holds_council": bool(stage.get("holds_council", stage["action"] == StageAction.UNIT_COUNCIL)),
                         "council_of": self.unit(stage["council_of"]) if stage.get("council_of") else None,
+                        "dossier_minutes": dossier_minutes(data["stages"], stage),
+                        "dossier_source": stage.get("dossier_source") or DEFAULT_DOSSIER_SOURCE,
                         "source": stage["source"],
                     },
                     existing=old_stages,

@@ -220,6 +220,8 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
                 deadline_stated=stage.deadline_stated,
                 holds_council=stage.holds_council,
                 council_of=_successor(stage.council_of, shift_years(stage.deadline, years)) if stage.council_of_id else None,
+                dossier_minutes=list(stage.dossier_minutes or []),
+                dossier_source=stage.dossier_source,
                 source=stage.source,
             )
             for stage in old_stages
