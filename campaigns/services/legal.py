@@ -50,10 +50,13 @@ def round_period(round_: Round) -> tuple[dt.date, dt.date]:
     """The days a round's acts and documents fall in: from the later of the campaign's start and
     1 January of the round's year, to its last stage's deadline (31 December of its year without
     stages)."""
-    start = max(round_.campaign.period_start, dt.date(round_.year, 1, 1))
+    year_start = dt.date(round_.year, 1, 1)
+    start = max(round_.campaign.period_start, year_start)
     deadlines = [d for d in round_.stages.values_list("deadline", flat=True) if d]
     end = max(deadlines) if deadlines else dt.date(round_.year, 12, 31)
-    return start, max(start, end)
+    if start > end:  # a round outside its campaign's period (a clone into an earlier year): its own year
+        start = min(year_start, end)
+    return start, end
 
 
 def cited_texts(text: str, texts: list[LegalText] | None = None) -> list[LegalText]:
