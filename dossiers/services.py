@@ -574,6 +574,12 @@ def build_stage_dossier(record_id: int, *, task_id: str | None = None, queue: st
     except DossierError as error:
         mark_failed(dossier.pk, str(error))
         return dossier
+    # The dossier (its cover) carries the date of its first document (the tờ trình, or the decision),
+    # not the day it was assembled.
+    day = source_date(planned[0].source, dossier.issued_on) if planned else dossier.issued_on
+    if day != dossier.issued_on:
+        GeneratedDocument.objects.filter(identity=dossier.identity, version=dossier.version).update(issued_on=day)
+        dossier.issued_on = day
 
     # 1. The member records (reused while current, a new version when their data changed).
     members: list[tuple[PlannedMember, GeneratedDocument, GeneratedDocument]] = []

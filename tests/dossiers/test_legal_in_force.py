@@ -118,6 +118,7 @@ def test_a_round_after_july_2025_cites_decree_152_with_its_date_and_the_decision
         assert draft["decision"] == {"number": "215/QĐ-UBND", "date": "2026-12-29", "signer": "Nguyễn Long Biên"}
         dossier = services.build_stage_dossier_now(stage=final, organisation=final.organisation)
     assert dossier.status == "done", dossier.error
+    assert dossier.issued_on == dt.date(2026, 12, 29)  # the cover carries the decision's date, not the build's
     member = dossier.members.get(format=DocumentFormat.PDF, kind="du_thao_quyet_dinh")
     assert member.title == "Quyết định khen thưởng số 215/QĐ-UBND" and member.issued_on == dt.date(2026, 12, 29)
     with member.file.open("rb") as stream:
