@@ -85,7 +85,6 @@ def date_bounds(round_: Round) -> tuple[dt.date, dt.date]:
     return start, max(start, min(end, clock.today()))
 
 
-
 def to_trinh_issued(stage: Stage, organisation, nomination_ids) -> bool:
     """A tờ trình is issued once the level it goes to has acted on what it lists (approved, returned
     or refused one of them at its own stage, or recorded their decision): its date is then fixed."""
@@ -96,10 +95,7 @@ def to_trinh_issued(stage: Stage, organisation, nomination_ids) -> bool:
     following = receiving_stage(stage, organisation, stages_of(stage.round))
     if following is None:
         return False
-    acted = NominationEvent.objects.filter(nomination_id__in=ids, from_stage__order__gte=following.order).exclude(
-        from_stage=stage
-    )
-    return acted.exists()
+    return NominationEvent.objects.filter(nomination_id__in=ids, from_stage__order__gte=following.order).exists()
 
 
 @dataclass

@@ -27,7 +27,6 @@ from campaigns.services.legal import citation_lines
 from criteria.evaluation import summarise
 from criteria.models import CriterionKind, Operator
 from dossiers.formatting import (
-    BLANK,
     body_abbreviation,
     short_date,
     upper_vi,

@@ -21,7 +21,7 @@ from nominations.services import record_decision
 from nominations.workflow import Action, advance
 from tests.dossiers.conftest import unit_stage_nominations
 from tests.dossiers.test_documents import pdf_text
-from tests.nominations.conftest import NT_PARTICIPANTS, build_world, hold_stage_council, load, ready_at_stage, refresh
+from tests.nominations.conftest import NT_PARTICIPANTS, build_world, load, ready_at_stage, refresh
 
 pytestmark = pytest.mark.django_db
 
