@@ -371,6 +371,23 @@ def forwarded_minutes(stage: Stage, organisation: Unit, nominations: list[Nomina
     return found
 
 
+MINUTES_NAMED_UP_TO = 3  # more proposing units' minutes than this: one Căn cứ line for all of them
+
+
+def forwarded_minutes_lines(found: list[tuple[Stage, Unit, CouncilMeeting]]) -> list[str]:
+    """The Căn cứ lines of the minutes a dossier forwards: each by its council and date, or, for the
+    minutes of many proposing units, one line that counts them (they are all in the dossier)."""
+    of_units = [item for item in found if not item[0].organisation_id]
+    lines = [
+        f"Căn cứ Biên bản họp {council_name(earlier, body)} {vn_date(meeting.date)}"
+        for earlier, body, meeting in found
+        if earlier.organisation_id or len(of_units) <= MINUTES_NAMED_UP_TO
+    ]
+    if len(of_units) > MINUTES_NAMED_UP_TO:
+        lines.append(f"Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng của {vn_count(len(of_units))} cơ quan, đơn vị đề nghị (kèm theo hồ sơ)")
+    return lines
+
+
 def minutes_mismatch(stage: Stage, organisation: Unit, nominations: list[Nomination]) -> tuple[list[str], list[str]]:
     """What the council's minutes and the tờ trình of the same body at the same stage disagree on:
     (nominees the minutes propose upward that the tờ trình does not list, nominees the tờ trình lists
@@ -430,8 +447,7 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
     extra = []
     if meeting is not None:
         extra.append(f"Căn cứ Biên bản họp {council_name(stage, organisation)} {vn_date(meeting.date)}")
-    for earlier, body, earlier_meeting in forwarded_minutes(stage, organisation, nominations):
-        extra.append(f"Căn cứ Biên bản họp {council_name(earlier, body)} {vn_date(earlier_meeting.date)}")
+    extra += forwarded_minutes_lines(forwarded_minutes(stage, organisation, nominations))
     proposal = proposal_line(stage, stages)
     if proposal:
         extra.append(proposal)

@@ -2,12 +2,16 @@
 (never a nomination still held at its stage, such as one the portal refused for a quota), the minutes
 and the tờ trình of the same body at the same stage list the same nominees or the build stops and
 says which differ, and the minutes of the level that proposed go with the dossier."""
+import datetime as dt
+
 import pytest
 
 from campaigns import clock
+from campaigns.models import Stage, Unit
 from dossiers import services, sources
 from dossiers.errors import DossierError
 from dossiers.models import DocumentKind
+from nominations.models import CouncilMeeting
 from nominations.workflow import Action, advance
 from tests.nominations.conftest import build_world, hold_stage_council, judge_pending, load, refresh, submitted
 
@@ -87,3 +91,17 @@ def test_the_appraising_level_forwards_the_minutes_of_the_council_that_proposed(
         line.startswith("Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng Sở Thông tin và Truyền thông tỉnh Sơn La ngày 18 tháng 12 năm 2024")
         for line in members[0].source["legal_lines"]
     )
+
+
+def test_the_minutes_of_many_proposing_units_are_cited_in_one_line():
+    unit_stage, review = Stage(order=1), Stage(order=2, organisation_id=1)
+    meeting = CouncilMeeting(date=dt.date(2024, 12, 7))
+    units = [(unit_stage, Unit(name=f"Sở {n} tỉnh Sơn La"), meeting) for n in ("Tư pháp", "Tài chính", "Y tế", "Xây dựng")]
+    council = (review, Unit(name="Sở Thông tin và Truyền thông tỉnh Sơn La"), meeting)
+    assert sources.forwarded_minutes_lines(units[:3]) == [
+        f"Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng Sở {n} tỉnh Sơn La ngày 07 tháng 12 năm 2024" for n in ("Tư pháp", "Tài chính", "Y tế")
+    ]
+    assert sources.forwarded_minutes_lines([council] + units) == [
+        "Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng Sở Thông tin và Truyền thông tỉnh Sơn La ngày 07 tháng 12 năm 2024",
+        "Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng của 04 cơ quan, đơn vị đề nghị (kèm theo hồ sơ)",
+    ]
