@@ -406,6 +406,17 @@ class _Validator:
                 self.problem(path, w, "chỉ bước 'unit_council' được để trống cơ quan thực hiện")
         if stages and stages[0].get("action") != StageAction.UNIT_COUNCIL:
             self.problem(path, where, "bước đầu tiên phải là 'unit_council' (đơn vị đề nghị)")
+        for i, stage in enumerate(stages):
+            wanted = stage.get("dossier_minutes", [])
+            if not isinstance(wanted, list):
+                self.problem(path, f"{where}.stages[{i}] ({stage.get('name')})", "'dossier_minutes' phải là danh sách thứ tự các bước")
+                continue
+            for order in wanted:
+                if order not in orders or not isinstance(stage.get("order"), int) or order > stage["order"]:
+                    self.problem(
+                        path, f"{where}.stages[{i}] ({stage.get('name')})",
+                        f"'dossier_minutes' chỉ gồm thứ tự của bước này hoặc bước trước nó (nhận được {order})",
+                    )
 
         for i, condition in enumerate(data.get("eligibility") or []):
             w = f"{where}.eligibility[{i}] ({condition.get('code')})"
