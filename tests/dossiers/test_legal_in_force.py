@@ -14,7 +14,7 @@ from campaigns.models import LegalText, Round
 from campaigns.services.legal import citation_lines, round_legal_problems
 from campaigns.services.loading import CampaignDataError, DATA_DIR, default_files, load_campaign_files
 from campaigns.services.rounds import RoundCloneError, clone_round
-from dossiers import services, sources
+from dossiers import rendering, services, sources
 from dossiers.formatting import BLANK
 from dossiers.models import DocumentFormat
 from nominations.services import record_decision
@@ -85,6 +85,12 @@ def test_a_2023_round_dates_its_documents_by_their_acts_and_cites_the_2003_law_a
     lines = to_trinh["legal_lines"]
     assert lines[0].startswith(LAW_2003) and lines[1] == ND_91 + ";"
     assert not any(re.search(r"98/2023|06/2022|152/2025|15 tháng 6 năm 2022", line) for line in lines), lines
+    # Read back from the PDF of the tờ trình alone.
+    record = services.GeneratedDocument(verification_code="TESTCODE", issued_on=dt.date(2026, 12, 4), kind="to_trinh", number="01/TTr-STP")
+    html = rendering.document_html([rendering.section_html(to_trinh, services.meta_for(record, to_trinh))])
+    text = pdf_text(rendering.html_to_pdf(html)[0])
+    assert "Sơn La, ngày 09 tháng 12 năm 2023" in text and "2026" not in text.split("Mã xác minh")[0]
+    assert "Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017" in text and "98/2023" not in text
 
 
 def test_a_2024_round_cites_decree_98_on_the_appraisal_and_the_draft_decision(dossier_world):
