@@ -92,6 +92,7 @@ class Spec:
     identity: str = ""
     source: dict | None = field(default=None, repr=False)
     issued_on: dt.date | None = None  # the document's date (its source's); None: today (a dossier's cover)
+    fixed_number: str = ""  # a number given elsewhere (a recorded decision's), not allocated here
 
     def __post_init__(self):
         if not self.identity:
@@ -143,7 +144,7 @@ def ensure_record(spec: Spec, fmt: str, *, fingerprint_now: str | None = None, f
                         GeneratedDocument.objects.filter(pk=latest.pk).update(issued_on=day)  # not yet issued: its new date
                         latest.issued_on = day
                     return latest, False
-                number = _number_for(spec, day.year)
+                number = spec.fixed_number or _number_for(spec, day.year)
                 if latest is not None:
                     GeneratedDocument.objects.filter(pk=latest.pk).update(is_latest=False)
                 record = GeneratedDocument.objects.create(
@@ -468,7 +469,8 @@ def plan_members(stage: Stage, organisation: Unit) -> list[PlannedMember]:
     def add(kind, source, nomination=None):
         spec = Spec(kind=kind, round=round_, organisation=organisation if nomination is None else nomination.proposing_unit,
                     stage=stage if nomination is None else None, nomination=nomination,
-                    title=member_title(kind, source), issued_on=source_date(source, clock.today()))
+                    title=member_title(kind, source), issued_on=source_date(source, clock.today()),
+                    fixed_number=(source.get("decision") or {}).get("number", ""))
         planned.append(PlannedMember(spec, source, sources.fingerprint(source)))
 
     nominations = sources.stage_nominations(stage, organisation)

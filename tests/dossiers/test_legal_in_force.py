@@ -127,6 +127,7 @@ def test_a_round_after_july_2025_cites_decree_152_with_its_date_and_the_decision
     assert dossier.issued_on == dt.date(2026, 12, 29)  # the cover carries the decision's date, not the build's
     member = dossier.members.get(format=DocumentFormat.PDF, kind="du_thao_quyet_dinh")
     assert member.title == "Quyết định khen thưởng số 215/QĐ-UBND" and member.issued_on == dt.date(2026, 12, 29)
+    assert member.number == "215/QĐ-UBND"  # the verification page and the ZIP name it too
     with member.file.open("rb") as stream:
         text = pdf_text(stream.read())
     assert "DỰ THẢO" not in text and "/QĐ-UBND ngày" not in text.replace("215/QĐ-UBND ngày", "")
