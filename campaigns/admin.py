@@ -21,6 +21,7 @@ from campaigns.models import (
     CampaignTarget,
     EligibilityCondition,
     LegalBasis,
+    LegalText,
     Membership,
     Round,
     RoundAwardForm,
@@ -114,7 +115,7 @@ class UnitAdmin(CompleteFieldsetsMixin, admin.ModelAdmin):
     change_list_template = "admin/campaigns/unit/change_list.html"
     import_template = "admin/campaigns/unit/import_units.html"
     fieldsets = [
-        (None, {"fields": ["code", "name", "short_name", "category", "level", "parent", "place_name", "email", "head_title"]}),
+        (None, {"fields": ["code", "name", "short_name", "category", "level", "parent", "place_name", "email", "head_title", "functions_basis"]}),
         ("Lịch sử", {"fields": ["valid_from", "valid_to", "successor", "history_note"]}),
     ]
 
@@ -189,6 +190,17 @@ class LegalBasisAdmin(admin.ModelAdmin):
     search_fields = ["number", "name", "code"]
 
 
+@admin.register(LegalText)
+class LegalTextAdmin(admin.ModelAdmin):
+    """The laws the documents cite by their date: a correction here (a title, an end of validity)
+    applies to every document built afterwards."""
+
+    list_display = ["code", "role", "number", "date", "effective_from", "effective_to", "cited_in_documents"]
+    list_filter = ["role", "cited_in_documents"]
+    search_fields = ["code", "number", "title", "citation"]
+    autocomplete_fields = ["replaced_by"]
+
+
 # ---------------------------------------------------------------- campaigns and rounds
 
 
@@ -239,6 +251,7 @@ class RoundAwardFormInline(admin.StackedInline):
         ("for_collectives", "for_individuals"),
         ("dossier_copies", "copies_source"),
         ("vote_rule", "outcome"),
+        "basis_clause",
         "source",
     ]
 
@@ -246,7 +259,8 @@ class RoundAwardFormInline(admin.StackedInline):
 class StageInline(admin.TabularInline):
     model = Stage
     extra = 0
-    fields = ["order", "name", "organisation", "action", "deadline", "deadline_stated", "holds_council", "council_of", "source"]
+    fields = ["order", "name", "organisation", "action", "deadline", "deadline_stated", "holds_council", "council_of",
+              "dossier_minutes", "dossier_source", "source"]
     autocomplete_fields = ["organisation", "council_of"]
 
 
@@ -267,10 +281,20 @@ class RoundAdmin(CompleteFieldsetsMixin, admin.ModelAdmin):
     inlines = [RoundAwardFormInline, StageInline, EligibilityConditionInline]
     fieldsets = [
         (None, {"fields": ["campaign", "code", "name", "kind", "year", "legal_basis", "source", "notes", "cloned_from"]}),
-        ("Hồ sơ", {"fields": ["report_form", "report_form_source", "summary_report_required", "summary_report_source", "achievement_field"]}),
+        ("Hồ sơ", {"fields": ["report_form", "report_form_source", "summary_report_required", "summary_report_source", "achievement_field",
+                              "award_kind", "award_kind_source"]}),
         ("Đăng ký thi đua", {"fields": ["registration_required", "registration_deadline", "registration_source", "pledge_label"]}),
         ("Tiêu chí và số lượng", {"fields": ["criteria_link", "quotas_link"]}),
     ]
+
+    def save_related(self, request, form, formsets, change):
+        """After the round and its rows are saved: say which legal texts it cites out of force in its
+        period (the check load_campaigns and clone_round refuse on)."""
+        super().save_related(request, form, formsets, change)
+        from campaigns.services.legal import round_legal_problems
+
+        for problem in round_legal_problems(form.instance):
+            messages.error(request, f"Đợt này chưa mở được: {problem}.")
 
     def get_queryset(self, request):
         return (

@@ -92,6 +92,12 @@ class Unit(models.Model):
         "chức danh người đứng đầu", max_length=100, blank=True,
         help_text="Ví dụ: Tổng Biên tập, Bí thư. Để trống: theo khối của đơn vị.",
     )
+    functions_basis = models.CharField(
+        "văn bản quy định chức năng, nhiệm vụ", max_length=500, blank=True,
+        help_text="Dòng căn cứ của tờ trình (Mẫu số 01, ghi chú 7), không gồm chữ \"Căn cứ\", ví dụ \"Quyết định số "
+        "26/2022/QĐ-UBND ngày 15/6/2022 của UBND tỉnh Thanh Hóa về việc quy định chức năng, nhiệm vụ...\". "
+        "Để trống khi chưa biết: tờ trình không in dòng này.",
+    )
 
     class Meta:
         ordering = ["path", "name"]
@@ -146,7 +152,7 @@ class LegalBasis(models.Model):
     name = models.CharField("tên", max_length=255)
     number = models.CharField("số hiệu", max_length=50)
     date = models.DateField("ngày ban hành", null=True, blank=True)
-    effective_from = models.DateField("hiệu lực từ")
+    effective_from = models.DateField("hiệu lực từ", null=True, blank=True, help_text="Để trống: có hiệu lực trước mọi đợt xét.")
     effective_to = models.DateField("hiệu lực đến", null=True, blank=True)
     template_set = models.SlugField("bộ mẫu văn bản", max_length=50, help_text="Thư mục mẫu trong templates/dossiers/.")
     forms = models.JSONField("các mẫu", default=dict, blank=True, help_text="Loại văn bản → số mẫu, ví dụ to_trinh: Mẫu số 01.")
@@ -158,6 +164,68 @@ class LegalBasis(models.Model):
 
     def __str__(self):
         return f"Nghị định {self.number}"
+
+
+class LegalTextRole(models.TextChoices):
+    """What a legal text provides in a document's "Căn cứ" lines; one text of each role is in force
+    on a given day. The order of the choices is the order of the lines."""
+
+    CHINH_QUYEN_DIA_PHUONG = "chinh_quyen_dia_phuong", "Luật Tổ chức chính quyền địa phương"
+    LUAT_THI_DUA = "luat_thi_dua", "Luật Thi đua, khen thưởng"
+    NGHI_DINH_THI_DUA = "nghi_dinh_thi_dua", "Nghị định quy định chi tiết Luật Thi đua, khen thưởng"
+    THONG_TU_THI_DUA = "thong_tu_thi_dua", "Thông tư hướng dẫn thi hành"
+
+
+class LegalText(models.Model):
+    """A law, decree or circular a document cites, with the days it is in force and its exact
+    citation (number, date, title): every document cites the text of each role in force on its own
+    date (shared/law/can-cu-quyet-dinh.md)."""
+
+    code = models.SlugField("mã", max_length=50, unique=True)
+    role = models.CharField("vai trò", max_length=40, choices=LegalTextRole.choices)
+    number = models.CharField("số hiệu", max_length=50, blank=True, help_text="Ví dụ: 98/2023/NĐ-CP. Để trống khi văn bản nguồn trích dẫn không ghi số.")
+    date = models.DateField("ngày ban hành", null=True, blank=True)
+    title = models.CharField("tên (trích yếu)", max_length=500)
+    citation = models.TextField(
+        "trích dẫn", help_text="Dòng \"Căn cứ ...\" đúng như văn bản in (không gồm chữ \"Căn cứ\" và dấu cuối dòng).",
+    )
+    effective_from = models.DateField("hiệu lực từ", null=True, blank=True, help_text="Để trống: có hiệu lực trước mọi đợt xét.")
+    effective_to = models.DateField("hiệu lực đến", null=True, blank=True)
+    mentions = models.JSONField(
+        "cách nhắc tới văn bản", default=list, blank=True,
+        help_text="Các cụm từ nhận ra văn bản trong nguồn của quy tắc và lời cam kết, ví dụ [\"98/2023/NĐ-CP\"].",
+    )
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="được thay thế bởi",
+    )
+    cited_in_documents = models.BooleanField(
+        "in trong dòng căn cứ", default=True,
+        help_text="Tắt: chỉ dùng để kiểm tra trích dẫn (ví dụ Thông tư chưa có trích yếu đầy đủ trong nguồn).",
+    )
+    source = models.CharField("nguồn", max_length=500)
+
+    class Meta:
+        ordering = ["role", "effective_from"]
+        verbose_name = "văn bản pháp luật được căn cứ"
+        verbose_name_plural = "văn bản pháp luật được căn cứ"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True)
+                | models.Q(effective_from__isnull=True)
+                | models.Q(effective_to__gte=models.F("effective_from")),
+                name="legal_text_valid_range",
+            )
+        ]
+
+    def __str__(self):
+        return self.citation[:120]
+
+    def in_force_on(self, day) -> bool:
+        return (self.effective_from is None or self.effective_from <= day) and (self.effective_to is None or day <= self.effective_to)
+
+    def in_force_between(self, start, end) -> bool:
+        """In force on at least one day of [start, end]."""
+        return (self.effective_from is None or self.effective_from <= end) and (self.effective_to is None or start <= self.effective_to)
 
 
 class VoteRule(models.Model):
@@ -336,6 +404,12 @@ class Round(models.Model):
         "'bao_cao_phong_trao': một mẫu cho cả tập thể và cá nhân khi văn bản phát động yêu cầu (ví dụ Mẫu số 08, Nghị định 98/2023/NĐ-CP).",
     )
     report_form_source = models.CharField("nguồn (mẫu báo cáo thành tích)", max_length=500, blank=True)
+    award_kind = models.CharField(
+        "loại hình khen thưởng", max_length=100, blank=True,
+        help_text="Ghi trong trích yếu tờ trình (Mẫu số 01, ghi chú 5): công trạng, đột xuất, chuyên đề, cống hiến, "
+        "niên hạn, đối ngoại; phong trào thi đua theo đợt hoặc chuyên đề. Để trống: không ghi.",
+    )
+    award_kind_source = models.CharField("nguồn (loại hình khen thưởng)", max_length=500, blank=True)
     achievement_field = models.CharField(
         "thành tích trong", max_length=500, blank=True,
         help_text="Cụm từ văn bản của đợt sau \"có thành tích xuất sắc trong\" (một đợt hằng năm: \"... năm 2024\", "
@@ -380,6 +454,11 @@ class RoundAwardForm(models.Model):
     copies_source = models.CharField("nguồn (số bộ hồ sơ)", max_length=500, blank=True)
     vote_rule = models.ForeignKey(VoteRule, on_delete=models.PROTECT, related_name="+", verbose_name="quy tắc biểu quyết")
     outcome = models.CharField("kết quả tại bước cuối", max_length=20, choices=AwardOutcome.choices, default=AwardOutcome.AWARD)
+    basis_clause = models.CharField(
+        "căn cứ đề nghị (điểm, khoản, điều, tên văn bản)", max_length=500, blank=True,
+        help_text="Dòng căn cứ của tờ trình (Mẫu số 01, ghi chú 8), không gồm chữ \"Căn cứ\". Để trống khi điều, "
+        "khoản chưa được đối chiếu với văn bản: tờ trình không in dòng này.",
+    )
     source = models.CharField("nguồn (điều, khoản)", max_length=500)
     order = models.PositiveIntegerField("thứ tự", default=0)
 
@@ -426,6 +505,12 @@ class Stage(models.Model):
         help_text="Khi cơ quan thực hiện là thường trực Hội đồng của cấp khác (Phòng Nội vụ, thường trực Hội đồng "
         "Thi đua - Khen thưởng thành phố). Để trống: Hội đồng của chính cơ quan thực hiện.",
     )
+    dossier_minutes = models.JSONField(
+        "biên bản kèm hồ sơ trình", default=list, blank=True,
+        help_text="Thứ tự các bước có biên bản họp Hội đồng được gửi kèm hồ sơ trình của bước này (chính bước này "
+        "nếu họp Hội đồng; bước trình khen thưởng trước đó). Ở bước đơn vị: biên bản của từng đơn vị đề nghị.",
+    )
+    dossier_source = models.CharField("nguồn (thành phần hồ sơ)", max_length=500, blank=True)
     source = models.CharField("nguồn (điều, khoản)", max_length=500)
 
     class Meta:

@@ -285,5 +285,12 @@ LOGGING = {
 # The portal's clock can be set (simulations, demos): see campaigns.clock.
 PORTAL_NOW = env("PORTAL_NOW", "")
 
-# Absolute address of the portal, for links in e-mails and QR codes.
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute address of the portal, for links in e-mails and the verification links and QR codes
+# printed on every generated document. Required in production: a document pointing to a
+# development address cannot be verified by whoever receives it.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL phải được đặt khi DEBUG tắt, ví dụ https://thidua.example.gov.vn: đường dẫn xác minh in trên "
+        "văn bản và trong thư điện tử dùng địa chỉ này (SITE_URL is required when DEBUG is off)."
+    )

@@ -189,3 +189,20 @@ class DossierMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["dossier", "document"], name="dossier_member_unique"),
         ]
+
+
+class DocumentDate(models.Model):
+    """The date the issuer chose for a document (a tờ trình dated the day its level forwards it),
+    kept across rebuilds; without one, a document is dated by the act it records (sources.py)."""
+
+    identity = models.CharField("văn bản", max_length=200, unique=True)
+    date = models.DateField("ngày văn bản")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người chọn ngày")
+    set_at = models.DateTimeField("chọn lúc", auto_now=True)
+
+    class Meta:
+        verbose_name = "ngày văn bản do cơ quan ban hành chọn"
+        verbose_name_plural = "ngày văn bản do cơ quan ban hành chọn"
+
+    def __str__(self):
+        return f"{self.identity}: {self.date:%d/%m/%Y}"

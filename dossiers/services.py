@@ -39,6 +39,7 @@ from dossiers.formatting import BLANK, ascii_slug, short_date, vn_date, vn_place
 from dossiers.models import (
     BuildStatus,
     DocumentFormat,
+    DocumentDate,
     DocumentKind,
     DossierMember,
     GeneratedDocument,
@@ -90,6 +91,8 @@ class Spec:
     title: str = ""
     identity: str = ""
     source: dict | None = field(default=None, repr=False)
+    issued_on: dt.date | None = None  # the document's date (its source's); None: today (a dossier's cover)
+    fixed_number: str = ""  # a number given elsewhere (a recorded decision's), not allocated here
 
     def __post_init__(self):
         if not self.identity:
@@ -138,17 +141,20 @@ def ensure_record(spec: Spec, fmt: str, *, fingerprint_now: str | None = None, f
                     .filter(identity=spec.identity, format=fmt, is_latest=True)
                     .first()
                 )
+                day = spec.issued_on or clock.today()
                 if latest is not None and _reusable(latest, fingerprint_now, force):
+                    if latest.status != BuildStatus.DONE and spec.issued_on and latest.issued_on != day:
+                        GeneratedDocument.objects.filter(pk=latest.pk).update(issued_on=day)  # not yet issued: its new date
+                        latest.issued_on = day
                     return latest, False
-                today = clock.today()
-                number = _number_for(spec, today.year)
+                number = spec.fixed_number or _number_for(spec, day.year)
                 if latest is not None:
                     GeneratedDocument.objects.filter(pk=latest.pk).update(is_latest=False)
                 record = GeneratedDocument.objects.create(
                     kind=spec.kind, format=fmt, identity=spec.identity,
                     version=(latest.version + 1) if latest else 1,
                     round=spec.round, stage=spec.stage, organisation=spec.organisation, nomination=spec.nomination,
-                    number=number, issued_on=today, title=spec.title or TITLES[spec.kind],
+                    number=number, issued_on=day, title=spec.title or TITLES[spec.kind],
                     verification_code=new_verification_code(), requested_by=requested_by,
                 )
                 return record, True
@@ -194,27 +200,41 @@ def source_for(record: GeneratedDocument) -> dict | None:
     raise ValueError(record.kind)
 
 
+def source_date(source: dict, default: dt.date) -> dt.date:
+    """The date a document's source carries (the act it records), else `default`."""
+    return dt.date.fromisoformat(source["date"]) if source.get("date") else default
+
+
 def meta_for(record: GeneratedDocument, source: dict) -> dict:
     issuer = source["issuer"]
     place = issuer.get("place", "")
+    day = source_date(source, record.issued_on)
     meta = {
         "anchor": f"doc-{record.verification_code}",
         "code": record.verification_code,
         "verify_url": rendering.verification_url(record.verification_code),
         "number": record.number,
         "number_line": record.number_line,
-        "date": vn_date(record.issued_on),
-        "place_date": vn_place_date(place, record.issued_on),
+        "date": vn_date(day),
+        "place_date": vn_place_date(place, day),
         "form_ref": "",
     }
     if issuer.get("party") and record.number and record.kind != DocumentKind.BIEN_BAN:
         meta["number_line"] = f"Số {record.number}"  # Hướng dẫn 36-HD/VPTW: "Số 05-TTr/VPTU", no colon
     meta["qr"] = rendering.qr_data_uri(meta["verify_url"])
-    if record.kind == DocumentKind.DU_THAO_QUYET_DINH:
+    if record.kind == DocumentKind.DU_THAO_QUYET_DINH and source.get("decision"):
+        # Recorded: the decision's own number and date.
+        decision = source["decision"]
+        signed = dt.date.fromisoformat(decision["date"])
+        meta["number"] = decision["number"]
+        meta["number_line"] = f"Số: {decision['number']}"
+        meta["date"] = vn_date(signed)
+        meta["place_date"] = vn_place_date(place, signed)
+    elif record.kind == DocumentKind.DU_THAO_QUYET_DINH:
         abbr = issuer["abbr"]
         meta["number"] = ""
         meta["number_line"] = f"Số:{BLANK}/QĐ-{abbr}"
-        blank = f"ngày{BLANK}tháng{BLANK}năm {record.issued_on.year}"
+        blank = f"ngày{BLANK}tháng{BLANK}năm {day.year}"
         meta["date"] = blank
         meta["place_date"] = f"{place}, {blank}" if place else blank
     forms = source["round"].get("forms") or {}
@@ -230,6 +250,8 @@ def meta_for(record: GeneratedDocument, source: dict) -> dict:
 def member_title(kind: str, source: dict, *, separator: str = " — ") -> str:
     if kind in NOMINEE_KINDS:
         return f"{TITLES[kind]}{separator}{source['nominee']['name']}"
+    if kind == DocumentKind.DU_THAO_QUYET_DINH and source.get("decision"):
+        return f"Quyết định khen thưởng số {source['decision']['number']}"
     return TITLES[kind]
 
 
@@ -314,6 +336,36 @@ def build_document(record_id: int, *, task_id: str | None = None, queue: str | N
     return record
 
 
+# --- a document's date, chosen by its issuer ----------------------------------------------------------------
+
+
+def set_to_trinh_date(*, stage: Stage, organisation: Unit, day: dt.date, actor) -> DocumentDate:
+    """The issuer dates its tờ trình (by default the day it forwarded what it lists): within the
+    round's period and not after today, and only before the level it goes to has acted on it. The
+    next build carries the date (and the law in force on it)."""
+    from dossiers import dates
+    from dossiers.permissions import can_build_stage
+
+    if not can_build_stage(actor, stage, organisation):
+        raise DossierError("Tài khoản không được lập hồ sơ của cơ quan, đơn vị này ở bước này.")
+    dating = dates.to_trinh_dating(stage, organisation)
+    if dating is None:
+        raise DossierError("Chưa có hồ sơ nào để lập tờ trình ở bước này: chưa chọn được ngày.")
+    if dating.issued:
+        raise DossierError("Tờ trình đã được cấp nhận xem xét: không đổi ngày văn bản được nữa.")
+    start, end = dating.bounds
+    if not start <= day <= end:
+        raise DossierError(
+            f"Ngày tờ trình phải trong thời gian của đợt và không sau hôm nay: từ {start:%d/%m/%Y} đến {end:%d/%m/%Y} "
+            f"(đã chọn {day:%d/%m/%Y})."
+        )
+    identity = sources.identity_for(DocumentKind.TO_TRINH, round_id=stage.round_id, stage_id=stage.pk, organisation_id=organisation.pk)
+    with transaction.atomic():
+        chosen, _ = DocumentDate.objects.update_or_create(identity=identity, defaults={"date": day, "set_by": actor})
+        mark_stale(round_id=stage.round_id)
+    return chosen
+
+
 # --- single documents on request ------------------------------------------------------------------------
 
 
@@ -334,7 +386,7 @@ def request_report(*, nomination: Nomination, actor, force: bool = False) -> lis
         for kind, source in wanted:
             spec = Spec(
                 kind=kind, round=nomination.round, organisation=nomination.proposing_unit,
-                nomination=nomination, title=member_title(kind, source),
+                nomination=nomination, title=member_title(kind, source), issued_on=source_date(source, clock.today()),
             )
             fingerprint_now = sources.fingerprint(source)
             for fmt in (DocumentFormat.PDF, DocumentFormat.DOCX):
@@ -429,7 +481,8 @@ def plan_members(stage: Stage, organisation: Unit) -> list[PlannedMember]:
     def add(kind, source, nomination=None):
         spec = Spec(kind=kind, round=round_, organisation=organisation if nomination is None else nomination.proposing_unit,
                     stage=stage if nomination is None else None, nomination=nomination,
-                    title=member_title(kind, source))
+                    title=member_title(kind, source), issued_on=source_date(source, clock.today()),
+                    fixed_number=(source.get("decision") or {}).get("number", ""))
         planned.append(PlannedMember(spec, source, sources.fingerprint(source)))
 
     nominations = sources.stage_nominations(stage, organisation)
@@ -446,16 +499,45 @@ def plan_members(stage: Stage, organisation: Unit) -> list[PlannedMember]:
             add(DocumentKind.DU_THAO_QUYET_DINH, sources.du_thao_source(stage, organisation, awards))
         if not nominations:
             return planned
+    if stage.action != StageAction.DECISION:
+        check_minutes_match(stage, organisation, nominations)
     add(DocumentKind.TO_TRINH, sources.to_trinh_source(stage, organisation, nominations))
     minutes = sources.bien_ban_source(stage, organisation) if stage.action != StageAction.DECISION else None
     if minutes is not None:
         add(DocumentKind.BIEN_BAN, minutes)
+    # The minutes of the level that proposed (Stage.dossier_minutes): the same documents, not copies.
+    for earlier, body, _meeting in sources.forwarded_minutes(stage, organisation, nominations):
+        source = sources.bien_ban_source(earlier, body)
+        spec = Spec(kind=DocumentKind.BIEN_BAN, round=round_, organisation=body, stage=earlier,
+                    title=f"{TITLES[DocumentKind.BIEN_BAN]} — {body.name}", issued_on=source_date(source, clock.today()))
+        planned.append(PlannedMember(spec, source, sources.fingerprint(source)))
     reports = sources.report_sources(nominations)
     for nomination in nominations:
         add(DocumentKind.BAO_CAO_THANH_TICH, reports[nomination.pk], nomination)
         if round_.summary_report_required:
             add(DocumentKind.BAO_CAO_TOM_TAT, sources.summary_from_report(reports[nomination.pk]), nomination)
     return planned
+
+
+def check_minutes_match(stage: Stage, organisation: Unit, nominations: list[Nomination]):
+    """Before a dossier is built: the council's minutes and the tờ trình of the same body at the same
+    stage list the same nominees, or the build stops and says which differ."""
+    only_minutes, only_to_trinh = sources.minutes_mismatch(stage, organisation, nominations)
+    if not only_minutes and not only_to_trinh:
+        return
+    parts = []
+    if only_minutes:
+        parts.append(
+            f"biên bản đề nghị nhưng tờ trình không có (chưa được {organisation.name} chấp thuận chuyển tiếp, "
+            f"ví dụ vì vượt số lượng): {', '.join(only_minutes)}"
+        )
+    if only_to_trinh:
+        parts.append(f"tờ trình có nhưng biên bản không đề nghị: {', '.join(only_to_trinh)}")
+    raise DossierError(
+        f"Không lập được hồ sơ: biên bản họp {sources.council_name(stage, organisation)} và tờ trình của "
+        f"{organisation.name} ở bước {stage.order} không cùng danh sách — " + "; ".join(parts)
+        + ". Hãy chuyển tiếp, trả lại hoặc không chấp thuận các hồ sơ này (hoặc sửa kết quả họp) rồi lập lại."
+    )
 
 
 def _cover_html(dossier: GeneratedDocument, rows: list[dict], organisation: Unit, stage: Stage) -> str:
@@ -506,6 +588,12 @@ def build_stage_dossier(record_id: int, *, task_id: str | None = None, queue: st
     except DossierError as error:
         mark_failed(dossier.pk, str(error))
         return dossier
+    # The dossier (its cover) carries the date of its first document (the tờ trình, or the decision),
+    # not the day it was assembled.
+    day = source_date(planned[0].source, dossier.issued_on) if planned else dossier.issued_on
+    if day != dossier.issued_on:
+        GeneratedDocument.objects.filter(identity=dossier.identity, version=dossier.version).update(issued_on=day)
+        dossier.issued_on = day
 
     # 1. The member records (reused while current, a new version when their data changed).
     members: list[tuple[PlannedMember, GeneratedDocument, GeneratedDocument]] = []

@@ -9,9 +9,9 @@ Document metadata (number, date, verification code) is added by the services, no
 
 The set of nominations a stage's dossier carries (`stage_nominations`):
 - the unit stage (the first): the proposing unit's nominations its council voted through;
-- a reviewing/appraising stage k: the nominations that reached stage k and went on from it or wait
-  at it (not returned, not refused at k), narrowed to those its own council voted through when
-  the stage holds a council;
+- a reviewing/appraising stage k: the nominations its level approved (they went on from stage k;
+  one still waiting at k, such as one the portal refused for a quota, is not in its tờ trình),
+  narrowed to those its own council voted through when the stage holds a council;
 - the decision stage: the nominations waiting for the decision or awarded at it.
 """
 from __future__ import annotations
@@ -24,10 +24,10 @@ from django.db.models import Q
 
 from campaigns import report_forms
 from campaigns.models import AwardOutcome, CampaignDocument, DocumentFormat, LegalDocumentKind, NomineeKind, Round, Stage, StageAction, Unit
+from campaigns.services.legal import citation_lines
 from criteria.evaluation import summarise
 from criteria.models import CriterionKind, Operator
 from dossiers.formatting import (
-    BLANK,
     body_abbreviation,
     heading_upper,
     short_date,
@@ -42,7 +42,6 @@ from nominations.council import vote_outcome
 from nominations.models import CouncilMeeting, CouncilVote, CriterionValue, Evidence, Nomination, Registration, Status
 from nominations.workflow import stages_of
 
-LAW_LINE = "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"
 CRITERIA_STATUS_LABELS = {"met": "Đạt", "not_met": "Chưa đạt", "pending": "Chờ đánh giá"}
 LEVEL_WORDS = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}
 
@@ -203,6 +202,8 @@ def round_block(round_: Round) -> dict:
             "name": basis.name,
             "date": vn_date(basis.date) if basis.date else "",
         },
+        # Mẫu số 01, note 5: the kind of award the tờ trình proposes ("chuyên đề"), data of the round.
+        "award_kind": round_.award_kind,
     }
 
 
@@ -219,21 +220,26 @@ def campaign_document_line(document: CampaignDocument) -> str:
     if document.number and document.number.lower() in about.lower():
         about = ""
     head = word or "Văn bản"
-    number = f" số {document.number}" if document.number else f" số{BLANK}"  # a blank to fill in
+    # Only what is known: no "số ..." or "ngày ... tháng ... năm" blanks in a document sent upward.
+    number = f" số {document.number}" if document.number else ""
+    date = f" {vn_date(document.date)}" if document.date else ""
     about = f" về {about[0].lower()}{about[1:]}" if about else ""
-    # No date in the source: the blanks ("ngày ... tháng ... năm") an officer fills in the Word file.
-    return f"Căn cứ {head}{number} {vn_date(document.date)} của {document.issuer}{about}"
+    return f"Căn cứ {head}{number}{date} của {document.issuer}{about}"
 
 
-def legal_lines(round_: Round, extra: list[str] | None = None) -> list[str]:
-    """The 'Căn cứ' lines: the law, the decree the round's forms follow, the campaign's documents,
-    then `extra`. Each ends with ';', the last with '.'."""
-    block = round_block(round_)["legal_basis"]
-    decree = f"Căn cứ Nghị định số {block['number']}"
-    if block["date"]:
-        decree += f" {block['date']}"
-    decree += " của Chính phủ quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng"
-    lines = [LAW_LINE, decree]
+def legal_lines(round_: Round, extra: list[str] | None = None, *, on, local_government: bool = False, issuer: Unit | None = None,
+                award_forms: list | None = None) -> list[str]:
+    """The 'Căn cứ' lines of a document dated `on`: the laws in force on that day (the Law on Local
+    Government first where a People's Committee's chairman decides: `local_government`), the text
+    setting the issuer's functions where known (Mẫu số 01, note 7), the basis of each award form
+    proposed where known (note 8), the campaign's documents, then `extra`. Each ends with ';', the
+    last with '.'."""
+    lines = citation_lines(on, local_government=local_government)
+    if issuer is not None and issuer.functions_basis.strip():
+        lines.append(f"Căn cứ {issuer.functions_basis.strip()}")
+    for form in award_forms or []:
+        if form.basis_clause.strip() and f"Căn cứ {form.basis_clause.strip()}" not in lines:
+            lines.append(f"Căn cứ {form.basis_clause.strip()}")
     lines += [campaign_document_line(d) for d in round_.campaign.documents.all()]
     lines += list(extra or [])
     return [line + (";" if i < len(lines) - 1 else ".") for i, line in enumerate(lines)]
@@ -348,9 +354,11 @@ def stage_nominations(stage: Stage, organisation: Unit) -> list[Nomination]:
         # Still to decide, granted, or proposed upward by this level (Rạch Giá's Bằng khen tỉnh).
         queryset = queryset.filter(stage=stage, status__in=[Status.IN_REVIEW, Status.AWARDED, Status.PROPOSED])
     else:
+        # What this level approved: the nominations that went on from stage k (still in review
+        # further on, granted, proposed, or refused by a later level), never one still held at k.
         k = stage.order
         queryset = queryset.filter(
-            Q(status__in=[Status.IN_REVIEW, Status.AWARDED, Status.PROPOSED], stage__order__gte=k)
+            Q(status__in=[Status.IN_REVIEW, Status.AWARDED, Status.PROPOSED], stage__order__gt=k)
             | Q(status__in=[Status.REJECTED, Status.NOT_AWARDED], stage__order__gt=k)
         )
     nominations = list(queryset.order_by("award_form__order", "kind", "proposing_unit__path", "id"))
@@ -361,6 +369,65 @@ def stage_nominations(stage: Stage, organisation: Unit) -> list[Nomination]:
         passed = _passing_ids(meeting, nominations)
         nominations = [n for n in nominations if n.pk in passed]
     return nominations
+
+
+def forwarded_minutes(stage: Stage, organisation: Unit, nominations: list[Nomination]) -> list[tuple[Stage, Unit, CouncilMeeting]]:
+    """The council minutes of EARLIER stages a stage's dossier carries (Stage.dossier_minutes, data):
+    the level that proposed (a Sở's council whose biên bản the Sở Nội vụ forwards), or at the unit
+    stage each proposing unit of the nominations listed. Only minutes that were recorded."""
+    wanted = [order for order in (stage.dossier_minutes or []) if order != stage.order]
+    if not wanted:
+        return []
+    found = []
+    for earlier in stages_of(stage.round):
+        if earlier.order not in wanted or earlier.order >= stage.order:
+            continue
+        bodies = [earlier.organisation] if earlier.organisation_id else list(
+            Unit.objects.filter(pk__in={n.proposing_unit_id for n in nominations}).order_by("path", "name")
+        )
+        for body in bodies:
+            meeting = council_meeting(earlier, body)
+            if meeting is not None:
+                found.append((earlier, body, meeting))
+    return found
+
+
+MINUTES_NAMED_UP_TO = 3  # more proposing units' minutes than this: one Căn cứ line for all of them
+
+
+def forwarded_minutes_lines(found: list[tuple[Stage, Unit, CouncilMeeting]]) -> list[str]:
+    """The Căn cứ lines of the minutes a dossier forwards: each by its council and date, or, for the
+    minutes of many proposing units, one line that counts them (they are all in the dossier)."""
+    of_units = [item for item in found if not item[0].organisation_id]
+    lines = [
+        f"Căn cứ Biên bản họp {council_name(earlier, body)} {vn_date(meeting.date)}"
+        for earlier, body, meeting in found
+        if earlier.organisation_id or len(of_units) <= MINUTES_NAMED_UP_TO
+    ]
+    if len(of_units) > MINUTES_NAMED_UP_TO:
+        lines.append(f"Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng của {vn_count(len(of_units))} cơ quan, đơn vị đề nghị (kèm theo hồ sơ)")
+    return lines
+
+
+def minutes_mismatch(stage: Stage, organisation: Unit, nominations: list[Nomination]) -> tuple[list[str], list[str]]:
+    """What the council's minutes and the tờ trình of the same body at the same stage disagree on:
+    (nominees the minutes propose upward that the tờ trình does not list, nominees the tờ trình lists
+    that the minutes do not propose). Nominations a later level refused are not counted: this level
+    did propose them."""
+    meeting = council_meeting(stage, organisation)
+    if meeting is None:
+        return [], []
+    voted = list(
+        _nomination_queryset().filter(council_votes__meeting=meeting).exclude(award_form__outcome=AwardOutcome.UNIT)
+    )
+    passed = {n.pk: n for n in voted if n.pk in _passing_ids(meeting, voted)}
+    refused_later = {
+        n.pk for n in voted if n.status in (Status.REJECTED, Status.NOT_AWARDED) and n.stage.order > stage.order
+    }
+    listed = {n.pk: n for n in nominations}
+    only_minutes = [n.nominee_name for pk, n in passed.items() if pk not in listed and pk not in refused_later]
+    only_to_trinh = [n.nominee_name for pk, n in listed.items() if pk not in passed]
+    return only_minutes, only_to_trinh
 
 
 def split_at_decision(nominations: list[Nomination]) -> tuple[list[Nomination], list[Nomination]]:
@@ -378,6 +445,16 @@ def stage_issuer(stage: Stage, unit: Unit | None = None) -> Unit:
 # --- the documents --------------------------------------------------------------------------------
 
 
+def to_trinh_date(stage: Stage, organisation: Unit, nominations: list[Nomination]):
+    """The day a stage's tờ trình is dated (dossiers.dates): the issuer's choice, else the day the
+    level forwarded what it lists."""
+    from dossiers import dates
+
+    identity = identity_for(DocumentKind.TO_TRINH, round_id=stage.round_id, stage_id=stage.pk, organisation_id=organisation.pk)
+    act = dates.forwarded_on(stage, [n.pk for n in nominations])
+    return dates.document_date(stage.round, identity, act, choosable=True)
+
+
 def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nomination] | None = None) -> dict:
     round_ = stage.round
     stages = stages_of(round_)
@@ -387,13 +464,16 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
     meeting = council_meeting(stage, organisation) if (stage.holds_council or stage.action == StageAction.UNIT_COUNCIL) else None
     collectives = sum(1 for r in rows if r["kind"] == NomineeKind.COLLECTIVE)
     individuals = len(rows) - collectives
+    day = to_trinh_date(stage, organisation, nominations)
     extra = []
     if meeting is not None:
         extra.append(f"Căn cứ Biên bản họp {council_name(stage, organisation)} {vn_date(meeting.date)}")
+    extra += forwarded_minutes_lines(forwarded_minutes(stage, organisation, nominations))
     proposal = proposal_line(stage, stages)
     if proposal:
         extra.append(proposal)
-    groups = grouped(rows, list(round_.award_forms.all()))
+    award_forms = list(round_.award_forms.all())
+    groups = grouped(rows, award_forms)
     addressee, decides = addressee_of(stage, organisation, stages)
     authorities = {g["granted_by"] for g in groups}
     to_authority = not addressee and len(authorities) == 1  # the last level of the round
@@ -402,16 +482,18 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
         addressee, decides = authorities.pop(), True
     for group in groups:
         group["request"] = "tặng" if to_authority else request_phrase(decides, group["granted_at_decision"])
+    proposed_forms = [f for f in award_forms if any(r["award_form_id"] == f.pk for r in rows)]
     return {
         "kind": DocumentKind.TO_TRINH,
         "round": round_block(round_),
         "stage": {"order": stage.order, "name": stage.name},
         "issuer": issuer,
+        "date": day.isoformat(),
         "addressee": addressee,
         "addressee_decides": decides,
         "work_done": WORK_DONE.get(stage.action, "đã xem xét"),
         "council": council_name(stage, organisation),
-        "legal_lines": legal_lines(round_, extra),
+        "legal_lines": legal_lines(round_, extra, on=day, issuer=organisation, award_forms=proposed_forms),
         "meeting": {
             "date": vn_date(meeting.date),
             "members_total": meeting.members_total,
@@ -544,6 +626,7 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
     return {
         "kind": DocumentKind.BIEN_BAN,
         "round": round_block(round_),
+        "date": meeting.date.isoformat(),  # the meeting's: a biên bản records it
         "stage": {"order": stage.order, "name": stage.name},
         "issuer": issuer,
         "council_upper": "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG",
@@ -718,7 +801,21 @@ def report_sources(nominations: list[Nomination]) -> dict[int, dict]:
             nomination, rounds[round_.pk], values.get(nomination.pk, []), evidence.get(nomination.pk, []),
             registrations.get((nomination.round_id, nomination.proposing_unit_id), ""), first_stage_votes.get(nomination.pk),
         )
+        sources[nomination.pk]["date"] = report_date(nomination, first_stage_votes.get(nomination.pk)).isoformat()
     return sources
+
+
+def report_date(nomination: Nomination, vote: CouncilVote | None):
+    """A report is dated by the level that certifies it: the proposing unit's council meeting, else
+    the day the unit submitted it (dossiers.dates)."""
+    from dossiers import dates
+
+    if vote is not None and vote.meeting.unit_id == nomination.proposing_unit_id:
+        act = vote.meeting.date
+    else:
+        act = dates.local_day(nomination.submitted_at) if nomination.submitted_at else None
+    identity = identity_for(DocumentKind.BAO_CAO_THANH_TICH, round_id=nomination.round_id, nomination_id=nomination.pk)
+    return dates.document_date(nomination.round, identity, act)
 
 
 def _report_source(nomination, round_data, values, evidence, pledge, vote) -> dict:
@@ -828,7 +925,30 @@ def summary_source(nomination: Nomination) -> dict:
     return summary_from_report(report_source(nomination))
 
 
+def recorded_decision(nominations: list[Nomination]):
+    """The award decision recorded for all these nominations (one decision), else None."""
+    ids = {n.decision_id for n in nominations}
+    if len(ids) != 1 or None in ids:
+        return None
+    return nominations[0].decision
+
+
+def decision_signer_lines(decision, issuer: dict) -> list[str]:
+    """The signature block of a recorded decision: the signer's title as recorded ("KT. CHỦ TỊCH,
+    PHÓ CHỦ TỊCH" is two lines), or the issuer's head when the title only names the authority."""
+    title = (decision.signer_title or "").strip()
+    head = issuer["head_title"] or ""
+    if not title or (head and title.lower().startswith(head.lower()) and len(title) > len(head)):
+        return [upper_vi(head)] if head else signer_lines(issuer)
+    return [upper_vi(part.strip()) for part in title.split(",") if part.strip()]
+
+
 def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nomination] | None = None) -> dict:
+    """The decision of the deciding level: a draft (number and date blank for the signer) until the
+    decision is recorded, then the decision with its number, date and signer. It cites the law in
+    force on the decision's date, or before it is recorded on the day of the proposal it answers."""
+    from dossiers import dates
+
     round_ = stage.round
     stages = stages_of(round_)
     nominations = stage_nominations(stage, organisation) if nominations is None else nominations
@@ -845,12 +965,30 @@ def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nominatio
     executors = [f"Chánh Văn phòng {organisation.name}"] if issuer["is_ubnd"] else []
     if proposer:
         executors.append(titled(proposer))
-    lines = legal_lines(round_, extra)
+    decision = recorded_decision(nominations)
+    identity = identity_for(DocumentKind.DU_THAO_QUYET_DINH, round_id=stage.round_id, stage_id=stage.pk, organisation_id=organisation.pk)
+    if decision is not None:
+        day = decision.date
+    else:
+        before = stages[stages.index(next(s for s in stages if s.pk == stage.pk)) - 1] if stages[0].pk != stage.pk else None
+        act = dates.forwarded_on(before, [n.pk for n in nominations]) if before is not None else None
+        day = dates.document_date(round_, identity, act)
+    lines = legal_lines(round_, extra, on=day, local_government=issuer["is_ubnd"])
+    signer = {"lines": [upper_vi(issuer["head_title"])] if issuer["is_ubnd"] else signer_lines(issuer), "name": ""}
+    if decision is not None:
+        signer = {"lines": decision_signer_lines(decision, issuer), "name": decision.signer}
     return {
         "kind": DocumentKind.DU_THAO_QUYET_DINH,
         "round": round_block(round_),
         "stage": {"order": stage.order, "name": stage.name},
         "issuer": issuer,
+        # The day the law is read on; the draft prints its date blank for the signer.
+        "date": day.isoformat(),
+        "decision": {
+            "number": decision.number,
+            "date": decision.date.isoformat(),
+            "signer": decision.signer,
+        } if decision is not None else None,
         "authority": authority,
         "authority_text": head_or_name(issuer),
         "legal_lines": lines,
@@ -859,10 +997,15 @@ def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nominatio
         "count_phrase": count_phrase(collectives, len(rows) - collectives),
         "total": len(rows),
         "executors": executors,
-        "signer": {"lines": [upper_vi(issuer["head_title"])] if issuer["is_ubnd"] else signer_lines(issuer), "name": ""},
+        "signer": signer,
         # "Lưu: VT, <đơn vị soạn thảo>" (Nghị định 30/2020, Phụ lục I): the level before, which drafts the
         # decision (Sở Nội vụ), or the issuer itself when no other level precedes it.
         "noi_nhan": ["Như Điều 3", f"Lưu: VT, {proposer['abbr'] if proposer else issuer['abbr']}"],
     }
 
 
+def decision_authority(round_: Round) -> str:
+    """Who grants the awards of a round's decision, by title: "Chủ tịch Ủy ban nhân dân tỉnh Sơn La"
+    (the organisation of its decision stage), "" when the round has none."""
+    stage = next((s for s in stages_of(round_) if s.action == StageAction.DECISION and s.organisation_id), None)
+    return head_or_name(org_block(stage.organisation)) if stage is not None else ""

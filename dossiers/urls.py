@@ -9,6 +9,7 @@ app_name = "dossiers"
 urlpatterns = [
     path("dot/<int:round_id>/", views.round_dossiers, name="round"),
     path("dot/<int:round_id>/buoc/<int:order>/don-vi/<int:unit_id>/", views.stage_dossier, name="stage"),
+    path("dot/<int:round_id>/buoc/<int:order>/don-vi/<int:unit_id>/ngay-to-trinh/", views.to_trinh_date, name="to_trinh_date"),
     path("ho-so/<int:nomination_id>/bao-cao-thanh-tich/", views.nomination_report, name="nomination_report"),
     path("van-ban/<int:pk>/", views.build_status, name="status"),
     path("van-ban/<int:pk>/trang-thai.json", views.build_status_json, name="status_json"),

@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dossiers import selectors, services
+from dossiers import dates, selectors, services
+from dossiers.forms import DocumentDateForm
 from dossiers.formatting import ascii_slug
 from dossiers.models import CONTENT_TYPES, BuildStatus
 from nominations.models import Nomination
@@ -50,13 +51,36 @@ def stage_dossier(request, round_id, order, unit_id):
     latest = item.latest
     if latest is not None and latest.status == BuildStatus.DONE and latest.is_stale:
         services.refresh_staleness(latest)
+    dating = dates.to_trinh_dating(item.stage, item.organisation) if item.stage.action != "decision" else None
     return render(request, "dossiers/pages/stage.html", {
         "item": item,
         "round": item.stage.round,
         "latest": latest,
+        "dating": dating,
+        "date_form": DocumentDateForm(initial={"date": dating.date}) if dating else None,
         "files": selectors.related_files(latest) if latest else [],
         "members": selectors.members_of(latest) if latest else [],
     })
+
+
+@login_required
+@require_POST
+def to_trinh_date(request, round_id, order, unit_id):
+    """The issuer dates its tờ trình (dossiers.services.set_to_trinh_date says what is allowed)."""
+    item = selectors.stage_dossier_for_user(request.user, round_id, order, unit_id)
+    if item is None or not item.can_build:
+        raise Http404
+    form = DocumentDateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["date"]))
+    else:
+        try:
+            services.set_to_trinh_date(stage=item.stage, organisation=item.organisation, day=form.cleaned_data["date"], actor=request.user)
+        except services.DossierError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Đã ghi ngày tờ trình {form.cleaned_data['date']:%d/%m/%Y}: lập lại hồ sơ để văn bản mang ngày này.")
+    return redirect("dossiers:stage", round_id=round_id, order=order, unit_id=unit_id)
 
 
 @login_required

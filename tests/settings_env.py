@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "prod-like-test-key-7Gk2pQ9vXw3LmN8rT5yZ1aB4cD6eF0hJ2kL4mN6pQ8sT",
     "ALLOWED_HOSTS": "thidua.example.gov.vn",
+    "SITE_URL": "https://thidua.example.gov.vn",
     "DATABASE_URL": "postgres://thidua:secret@db:5432/thidua",
     "CELERY_BROKER_URL": "redis://redis:6379/0",
     "REDIS_URL": "redis://redis:6379/1",

@@ -27,7 +27,7 @@ APP_SERVICES = ("web", "worker", "beat")
 
 # Everything config/settings.py reads, and make's own variables: none may leak into the checks.
 _SCRUBBED = {
-    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "VAR_DIR", "DATABASE_URL",
+    "DEBUG", "SECRET_KEY", "SITE_URL", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "VAR_DIR", "DATABASE_URL",
     "DB_CONN_MAX_AGE", "SESSION_COOKIE_AGE", "STATIC_ROOT", "MEDIA_ROOT",
     "DEFAULT_FILE_STORAGE_BACKEND", "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER",
     "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL", "CELERY_BROKER_URL",
@@ -70,6 +70,7 @@ PROD_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "test-only-secret-key-of-sufficient-length-0123456789",
     "ALLOWED_HOSTS": "thidua.example.gov.vn,localhost",
+    "SITE_URL": "https://thidua.example.gov.vn",
     "DATABASE_URL": "postgres://thidua:secret@db:5432/thidua",
     "CELERY_BROKER_URL": "redis://redis:6379/0",
     "REDIS_URL": "redis://redis:6379/1",
@@ -356,6 +357,28 @@ def test_settings_refuse_to_start_without_secret_key_when_debug_off():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_settings_refuse_to_start_without_site_url_when_debug_off():
+    result = run_python(
+        "from django.conf import settings; settings.DEBUG",
+        DEBUG="0", SECRET_KEY="x" * 50, DATABASE_URL="postgres://thidua@127.0.0.1:5432/thidua",
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SITE_URL phải được đặt khi DEBUG tắt" in result.stderr
+
+
+def test_settings_site_url_read_from_the_environment_without_trailing_slash():
+    values = settings_in_subprocess(["SITE_URL"], DEBUG="0", SECRET_KEY="x" * 50, SITE_URL="https://thidua.example.gov.vn/")
+    assert values == {"SITE_URL": "https://thidua.example.gov.vn"}
+
+
+def test_site_url_documented_in_compose_env_example_and_readme(compose):
+    for name in APP_SERVICES:
+        assert compose["services"][name]["environment"]["SITE_URL"].startswith("${SITE_URL:?"), name
+    assert re.search(r"^SITE_URL=https://", (ROOT / ".env.example").read_text(encoding="utf-8"), re.MULTILINE)
+    assert "| `SITE_URL` |" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 def test_settings_database_url_selects_postgresql():
     values = settings_in_subprocess(
         ["DATABASES"], DATABASE_URL="postgres://thidua:pw@db.example:5433/thidua_prod",
@@ -439,7 +462,7 @@ def test_settings_debug_off_secures_cookies_and_transport():
     values = settings_in_subprocess(
         ["DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT",
          "SECURE_HSTS_SECONDS", "ALLOWED_HOSTS"],
-        DEBUG="0", SECRET_KEY="x" * 50,
+        DEBUG="0", SECRET_KEY="x" * 50, SITE_URL="https://thidua.example.gov.vn",
     )
     assert values["DEBUG"] is False
     assert values["SESSION_COOKIE_SECURE"] is True

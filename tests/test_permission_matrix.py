@@ -181,6 +181,11 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda w: {"round_id": w.round.pk, "order": 2, "unit_id": w.stage2.organisation_id},
         get=signed_in(404, reviewer=200, appraiser=200, chairman=200, administrator=200),
     ),
+    # Only the body issuing the tờ trình (and the administrator) may date it; an empty POST is a form error.
+    "dossiers:to_trinh_date": Entry(
+        kwargs=lambda w: {"round_id": w.round.pk, "order": 2, "unit_id": w.stage2.organisation_id}, get=signed_in(405),
+        post=answers(404, anonymous=LOGIN, reviewer=None, administrator=None),
+    ),
     "dossiers:nomination_report": Entry(
         kwargs=lambda w: {"nomination_id": w.stage2_a.pk}, get=signed_in(405),
         post=answers(404, anonymous=LOGIN, officer_a=None, secretary_a=None, reviewer=None, administrator=None),

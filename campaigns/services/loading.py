@@ -27,6 +27,8 @@ from campaigns.models import (
     EligibilityCondition,
     EligibilityKind,
     LegalBasis,
+    LegalText,
+    LegalTextRole,
     LegalDocumentKind,
     Level,
     NomineeKind,
@@ -80,6 +82,30 @@ class LoadReport:
         )
 
 
+DEFAULT_DOSSIER_SOURCE = (
+    "Hồ sơ trình gồm biên bản xét khen thưởng của Hội đồng Thi đua - Khen thưởng cấp trình khen thưởng "
+    "(Nghị định 98/2023/NĐ-CP, 152/2025/NĐ-CP; shared/law/bien-ban-hoi-dong.md): biên bản của chính bước "
+    "khi bước họp Hội đồng, và biên bản của bước họp Hội đồng gần nhất trước đó."
+)
+
+
+def _holds_council(stage: dict) -> bool:
+    return bool(stage.get("holds_council", stage.get("action") == StageAction.UNIT_COUNCIL))
+
+
+def dossier_minutes(stages: list[dict], stage: dict) -> list[int]:
+    """The stages whose council minutes a stage's dossier carries: `dossier_minutes` as the data file
+    gives it, else its own (when it holds a council) and, for a stage after the first, the nearest
+    earlier stage that held one (the level that proposed: "biên bản của cấp trình khen thưởng")."""
+    if "dossier_minutes" in stage:
+        return [int(order) for order in stage["dossier_minutes"] or []]
+    orders = [stage["order"]] if _holds_council(stage) else []
+    earlier = sorted((s for s in stages if s["order"] < stage["order"] and _holds_council(s)), key=lambda s: s["order"])
+    if earlier and stage.get("action") != StageAction.UNIT_COUNCIL:
+        orders.append(earlier[-1]["order"])
+    return sorted(set(orders))
+
+
 def default_files():
     return [DATA_DIR / REFERENCE_FILE] + sorted(p for p in DATA_DIR.glob("*.yaml") if p.name != REFERENCE_FILE)
 
@@ -101,6 +127,9 @@ def load_campaign_files(paths=None) -> LoadReport:
             for path, data in campaigns:
                 writer.write_campaign(path, data)
                 report.campaigns.append(data["code"])
+            problems = writer.legal_problems()
+            if problems:
+                raise CampaignDataError(problems)  # rolls the load back: nothing half-loaded
     except ValidationError as error:
         # A value the checks above let through but a model refuses (a text too long...): the
         # transaction is rolled back, nothing is half-loaded.
@@ -258,11 +287,26 @@ class _Validator:
             if not self.require(path, where, basis, ["code", "name", "number", "template_set"]):
                 continue
             self.check_date(path, where, basis.get("date"), "date", required=False)
-            self.check_date(path, where, basis.get("effective_from"), "effective_from")
+            self.check_date(path, where, basis.get("effective_from"), "effective_from", required=False)
             self.check_date(path, where, basis.get("effective_to"), "effective_to", required=False)
             for problem in report_forms.problems(basis.get("forms")):
                 self.problem(path, where, problem)
             self.legal_bases.add(basis["code"])
+        text_codes = set(LegalText.objects.values_list("code", flat=True)) | {
+            t.get("code") for t in data.get("legal_texts") or [] if isinstance(t, dict)
+        }
+        for i, text in enumerate(data.get("legal_texts") or []):
+            where = f"legal_texts[{i}] ({text.get('code')})"
+            if not self.require(path, where, text, ["code", "role", "title", "citation", "source"]):
+                continue
+            self.check_choice(path, where, text["role"], "role", LegalTextRole.values)
+            self.check_date(path, where, text.get("date"), "date", required=False)
+            self.check_date(path, where, text.get("effective_from"), "effective_from", required=False)
+            self.check_date(path, where, text.get("effective_to"), "effective_to", required=False)
+            if text.get("replaced_by") and text["replaced_by"] not in text_codes:
+                self.problem(path, where, f"'replaced_by' trỏ tới văn bản không tồn tại: '{text['replaced_by']}'")
+            if not isinstance(text.get("mentions", []), list):
+                self.problem(path, where, "'mentions' phải là một danh sách cụm từ")
 
     def validate_campaign(self, path, data):
         self.require(path, "phong trào", data, ["code", "name", "issuer", "issuer_title", "period", "rounds"])
@@ -369,6 +413,17 @@ class _Validator:
                 self.problem(path, w, "chỉ bước 'unit_council' được để trống cơ quan thực hiện")
         if stages and stages[0].get("action") != StageAction.UNIT_COUNCIL:
             self.problem(path, where, "bước đầu tiên phải là 'unit_council' (đơn vị đề nghị)")
+        for i, stage in enumerate(stages):
+            wanted = stage.get("dossier_minutes", [])
+            if not isinstance(wanted, list):
+                self.problem(path, f"{where}.stages[{i}] ({stage.get('name')})", "'dossier_minutes' phải là danh sách thứ tự các bước")
+                continue
+            for order in wanted:
+                if order not in orders or not isinstance(stage.get("order"), int) or order > stage["order"]:
+                    self.problem(
+                        path, f"{where}.stages[{i}] ({stage.get('name')})",
+                        f"'dossier_minutes' chỉ gồm thứ tự của bước này hoặc bước trước nó (nhận được {order})",
+                    )
 
         for i, condition in enumerate(data.get("eligibility") or []):
             w = f"{where}.eligibility[{i}] ({condition.get('code')})"
@@ -440,6 +495,7 @@ class _Writer:
         self.report = report
         self._units = None
         self._reference = None
+        self.rounds_written = []
 
     def unit(self, code):
         if self._units is None:
@@ -533,12 +589,46 @@ class _Writer:
                     "name": basis["name"],
                     "number": basis["number"],
                     "date": basis.get("date"),
-                    "effective_from": basis["effective_from"],
+                    "effective_from": basis.get("effective_from"),
                     "effective_to": basis.get("effective_to"),
                     "template_set": basis["template_set"],
                     "forms": report_forms.normalised(basis.get("forms")),
                 },
             )
+        texts = {}
+        for text in data.get("legal_texts") or []:
+            texts[text["code"]] = self.track(
+                LegalText,
+                {"code": text["code"]},
+                {
+                    "role": text["role"],
+                    "number": text.get("number") or "",
+                    "date": text.get("date"),
+                    "title": text["title"],
+                    "citation": text["citation"],
+                    "effective_from": text.get("effective_from"),
+                    "effective_to": text.get("effective_to"),
+                    "mentions": list(text.get("mentions") or []),
+                    "cited_in_documents": bool(text.get("cited_in_documents", True)),
+                    "source": text["source"],
+                },
+            )
+        for text in data.get("legal_texts") or []:  # second pass: the links between them
+            obj = texts[text["code"]]
+            successor = LegalText.objects.get(code=text["replaced_by"]) if text.get("replaced_by") else None
+            if obj.replaced_by_id != (successor.pk if successor else None):
+                obj.replaced_by = successor
+                obj.save(update_fields=["replaced_by"])
+
+    def legal_problems(self) -> list[str]:
+        """The rounds written that cite a legal text not in force in their period (one check with
+        clone_round: campaigns.services.legal.round_legal_problems)."""
+        from campaigns.services.legal import round_legal_problems
+
+        problems = []
+        for round_ in self.rounds_written:
+            problems += [f"{round_.campaign.data_file}: đợt '{round_.code}' không mở được: {p}" for p in round_legal_problems(round_)]
+        return problems
 
     def write_units(self, units):
         categories = {c.code: c for c in UnitCategory.objects.all()}
@@ -557,6 +647,7 @@ class _Writer:
                 "valid_to": unit.get("valid_to"),
                 "history_note": unit.get("history_note", ""),
                 "head_title": unit.get("head_title", ""),
+                "functions_basis": unit.get("functions_basis", ""),
             }
             by_code[unit["code"]] = self.track(
                 Unit, {"code": unit["code"]}, values, existing=existing_units, key=unit["code"]
@@ -659,6 +750,8 @@ class _Writer:
                 "units_propose_for_children": bool(data.get("units_propose_for_children", False)),
                 "report_form": data.get("report_form") or "",
                 "report_form_source": data.get("report_form_source") or "",
+                "award_kind": data.get("award_kind") or "",
+                "award_kind_source": data.get("award_kind_source") or "",
                 "achievement_field": data.get("achievement_field") or "",
                 "summary_report_required": bool(data.get("summary_report_required", False)),
                 "summary_report_source": data.get("summary_report_source") or "",
@@ -689,6 +782,7 @@ class _Writer:
                     "copies_source": form.get("copies_source", ""),
                     "vote_rule": vote_rules[form["vote_rule"]],
                     "outcome": form.get("outcome", AwardOutcome.AWARD),
+                    "basis_clause": form.get("basis_clause") or "",
                     "source": form["source"],
                     "order": order,
                 },
@@ -711,6 +805,8 @@ class _Writer:
                         "deadline_stated": bool(stage.get("deadline_stated", True)),
                         "holds_council": bool(stage.get("holds_council", stage["action"] == StageAction.UNIT_COUNCIL)),
                         "council_of": self.unit(stage["council_of"]) if stage.get("council_of") else None,
+                        "dossier_minutes": dossier_minutes(data["stages"], stage),
+                        "dossier_source": stage.get("dossier_source") or DEFAULT_DOSSIER_SOURCE,
                         "source": stage["source"],
                     },
                     existing=old_stages,
@@ -805,4 +901,5 @@ class _Writer:
         self.prune(round_.criteria.all(), criterion_keep, "tiêu chí")
         # Award forms last: criteria and quotas that pointed at a removed form are gone by now.
         self.prune(round_.award_forms.all(), keep, "hình thức khen thưởng")
+        self.rounds_written.append(round_)
         return round_

@@ -14,16 +14,17 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from campaigns.models import (
     EligibilityCondition,
-    LegalBasis,
+    LegalText,
+    VoteRule,
     Round,
     RoundAwardForm,
     Stage,
     Unit,
 )
+from campaigns.services.legal import cited_texts, legal_basis_on, round_legal_problems, round_period, text_in_force_replacing
 from criteria.models import Criterion
 from quotas.models import QuotaException, QuotaRule
 
@@ -44,14 +45,6 @@ def shift_years(day: dt.date | None, years: int) -> dt.date | None:
         return day.replace(year=day.year + years, day=28)
 
 
-def legal_basis_on(day: dt.date) -> LegalBasis | None:
-    """The legal basis in force on `day` (effective_from <= day <= effective_to, or open-ended)."""
-    return (
-        LegalBasis.objects.filter(effective_from__lte=day)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
-        .order_by("-effective_from")
-        .first()
-    )
 
 
 def default_code(round_: Round, year: int) -> str:
@@ -194,6 +187,8 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
             units_propose_for_children=round_.units_propose_for_children,
             report_form=round_.report_form,
             report_form_source=round_.report_form_source,
+            award_kind=round_.award_kind,
+            award_kind_source=round_.award_kind_source,
             achievement_field=with_year(round_.achievement_field, round_.year, year) or round_.achievement_field,
             summary_report_required=round_.summary_report_required,
             summary_report_source=round_.summary_report_source,
@@ -223,6 +218,7 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
                 copies_source=form.copies_source,
                 vote_rule_id=form.vote_rule_id,
                 outcome=form.outcome,
+                basis_clause=form.basis_clause,
                 source=form.source,
                 order=form.order,
             )
@@ -238,17 +234,31 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
                 deadline_stated=stage.deadline_stated,
                 holds_council=stage.holds_council,
                 council_of=_successor(stage.council_of, shift_years(stage.deadline, years)) if stage.council_of_id else None,
+                dossier_minutes=list(stage.dossier_minutes or []),
+                dossier_source=stage.dossier_source,
                 source=stage.source if stage.deadline_stated else derived_source(stage.source, round_.year, year),
             )
             for stage in old_stages
         )
 
+        start, end = round_period(new_round)
+        cite = _citer(start, end)
         EligibilityCondition.objects.bulk_create(
             EligibilityCondition(
-                round=new_round, code=c.code, label=c.label, kind=c.kind, source=c.source, order=c.order
+                round=new_round, code=c.code, label=cite(c.label), kind=c.kind, source=cite(c.source), order=c.order
             )
             for c in round_.eligibility_conditions.all()
         )
+        rules = _vote_rules_in_force(start, end)
+        for form in new_round.award_forms.select_related("vote_rule"):
+            replacement = rules(form.vote_rule)
+            update = {}
+            if replacement.pk != form.vote_rule_id:
+                update["vote_rule"] = replacement
+            if form.basis_clause and cite(form.basis_clause) != form.basis_clause:
+                update["basis_clause"] = cite(form.basis_clause)
+            if update:
+                RoundAwardForm.objects.filter(pk=form.pk).update(**update)
 
         for criterion in round_.criteria.all().prefetch_related("categories", "award_forms"):
             copy = Criterion.objects.create(
@@ -300,4 +310,52 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
                 QuotaException(rule=copy, unit_id=unit_id, limit=limit, source=source)
                 for unit_id, (limit, source) in sorted(limits.items())
             )
+        problems = round_legal_problems(new_round)
+        if problems:  # the transaction is rolled back: no half-made round
+            raise RoundCloneError(f"Đợt '{code}' không mở được: " + "; ".join(problems) + ".")
     return new_round
+
+
+def _citer(start: dt.date, end: dt.date):
+    """A function rewriting a rule's text so that it names, for each legal text it cites that is not
+    in force in [start, end], the text that replaced it (Nghị định 98/2023/NĐ-CP → 152/2025/NĐ-CP)."""
+    replacements = []
+    for text in LegalText.objects.select_related("replaced_by"):
+        if text.in_force_between(start, end) or not text.mentions:
+            continue
+        successor = text_in_force_replacing(text, start, end)
+        if successor is None or not successor.mentions:
+            continue
+        for mention in text.mentions:
+            if mention:
+                replacements.append((mention, successor.mentions[0]))
+    replacements.sort(key=lambda pair: -len(pair[0]))  # the longest phrase first
+
+    def cite(value: str) -> str:
+        for old, new in replacements:
+            if old in value:
+                value = value.replace(old, new)
+        return value
+
+    return cite
+
+
+def _vote_rules_in_force(start: dt.date, end: dt.date):
+    """A function giving, for a vote rule citing a text not in force in [start, end], the rule with the
+    same quorum and shares whose sources cite only texts in force then (the rule itself otherwise)."""
+    texts = list(LegalText.objects.all())
+    candidates = list(VoteRule.objects.all())
+
+    def current(rule: VoteRule) -> bool:
+        return all(t.in_force_between(start, end) for t in cited_texts(f"{rule.name}\n{rule.source}", texts))
+
+    def pick(rule: VoteRule) -> VoteRule:
+        if current(rule):
+            return rule
+        same = lambda other: (  # noqa: E731
+            (other.quorum_numerator, other.quorum_denominator, other.approval_numerator, other.approval_denominator, other.approval_strict)
+            == (rule.quorum_numerator, rule.quorum_denominator, rule.approval_numerator, rule.approval_denominator, rule.approval_strict)
+        )
+        return next((other for other in candidates if other.pk != rule.pk and same(other) and current(other)), rule)
+
+    return pick

@@ -390,8 +390,14 @@ class DecisionListExporter(Exporter):
         return f"danh-sach-kem-quyet-dinh-{number}.xlsx"
 
     def heading(self) -> list[str]:
+        """"(Kèm theo Quyết định số 12/QĐ-UBND ngày 31 tháng 12 năm 2024 của Chủ tịch Ủy ban nhân dân
+        tỉnh Sơn La)": the authority that decides (the round's decision stage), in words, whatever the
+        signer's title as recorded ("CHỦ TỊCH", "KT. CHỦ TỊCH, PHÓ CHỦ TỊCH")."""
+        from dossiers.sources import decision_authority
+
         d = self.decision
-        by = f" của {d.signer_title}" if d.signer_title else ""
+        authority = decision_authority(d.round) or d.signer_title
+        by = f" của {authority}" if authority else ""
         return [
             "DANH SÁCH",
             "Tập thể, cá nhân được khen thưởng",

@@ -372,7 +372,7 @@ def test_deadline_surge_officers_submit_reviewers_race_quota_holds(tmp_path):
     sessions = open_sessions([username for username, _, _ in officers[LOGINS:]])
     env = {
         # The same secret key as this process: the sessions opened here are valid there.
-        "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1,localhost", "SITE_URL": "http://127.0.0.1:8000",
         "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "SECURE_HSTS_SECONDS": "0",
         "DATABASE_URL": subprocess_database_url(), "DB_CONN_MAX_AGE": "60",
         "PORTAL_NOW": DEADLINE_NIGHT, "STATIC_ROOT": str(static_root), "VAR_DIR": str(tmp_path / "var"),

@@ -49,12 +49,16 @@ def test_clone_round_moves_every_deadline_by_whole_years(nt_2024):
 
 def test_clone_round_copies_award_forms_criteria_and_eligibility_pointing_at_the_new_round(nt_2024):
     clone = clone_round(round_=nt_2024, year=2026)
-    assert list(clone.award_forms.values_list("code", "outcome", "vote_rule__code")) == list(
-        nt_2024.award_forms.values_list("code", "outcome", "vote_rule__code")
-    )
-    assert list(clone.eligibility_conditions.values_list("code", "kind", "source")) == list(
-        nt_2024.eligibility_conditions.values_list("code", "kind", "source")
-    )
+    # The same forms and shares; the rule and the declaration cite the decree in force in 2026
+    # (Nghị định 152/2025/NĐ-CP), not 98/2023 (ended 30/6/2025).
+    assert list(clone.award_forms.values_list("code", "outcome", "vote_rule__code")) == [
+        (code, outcome, "bang-khen-giay-khen-nd152") for code, outcome in nt_2024.award_forms.values_list("code", "outcome")
+    ]
+    assert list(clone.eligibility_conditions.values_list("code", "kind", "source")) == [
+        (code, kind, source.replace("Nghị định 98/2023/NĐ-CP", "Nghị định 152/2025/NĐ-CP"))
+        for code, kind, source in nt_2024.eligibility_conditions.values_list("code", "kind", "source")
+    ]
+    assert "Nghị định 98/2023/NĐ-CP, Điều 4" in nt_2024.eligibility_conditions.values_list("source", flat=True)
     old = {c.code: c for c in nt_2024.criteria.prefetch_related("categories", "award_forms")}
     new = {c.code: c for c in clone.criteria.prefetch_related("categories", "award_forms")}
     assert sorted(new) == sorted(old)

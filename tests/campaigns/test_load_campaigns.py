@@ -112,6 +112,8 @@ def test_edited_file_updates_the_database(nt_copy):
         (lambda d: d["rounds"][0]["award_forms"][0].__setitem__("vote_rule", "khong-co"), "quy tắc biểu quyết không tồn tại"),
         (lambda d: d["rounds"][0]["award_forms"][0].__setitem__("dossier_copies", 0), "'dossier_copies' phải từ 1 trở lên"),
         (lambda d: d["documents"][0].__setitem__("kind", "bien_ban"), "documents[0] (1670/KH-UBND): loại văn bản không hợp lệ: 'bien_ban'"),
+        (lambda d: d["rounds"][0]["stages"][1].__setitem__("dossier_minutes", [3]),
+         "'dossier_minutes' chỉ gồm thứ tự của bước này hoặc bước trước nó (nhận được 3)"),
     ],
 )
 def test_wrong_file_is_refused_naming_file_entry_and_problem(nt_copy, change, message):

@@ -48,8 +48,8 @@ def _criterion(round_, code, category=None):
 @pytest.mark.django_db
 def test_rounds_have_kinds_years_and_legal_bases(rules):
     assert [(r["code"], r["kind"], r["year"], r["dossier_legal_basis"]["code"]) for r in rules["rounds"]] == [
-        ("nam-2023", "annual", 2023, "nd-98-2023"),
-        ("so-ket-2023", "interim", 2023, "nd-98-2023"),
+        ("nam-2023", "annual", 2023, "nd-91-2017"),
+        ("so-ket-2023", "interim", 2023, "nd-91-2017"),
         ("nam-2024", "annual", 2024, "nd-98-2023"),
         ("tong-ket-2025", "final", 2025, "nd-152-2025"),
     ]

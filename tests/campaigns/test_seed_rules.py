@@ -81,7 +81,7 @@ def test_son_la_campaign_and_documents(son_la):
 @pytest.mark.django_db
 def test_son_la_rounds_kinds_years_and_legal_bases(son_la):
     assert [(r["code"], r["kind"], r["year"], r["dossier_legal_basis"]["code"]) for r in son_la["rounds"]] == [
-        ("nam-2023", "annual", 2023, "nd-98-2023"),
+        ("nam-2023", "annual", 2023, "nd-91-2017"),
         ("nam-2024", "annual", 2024, "nd-98-2023"),
         ("tong-ket-2025", "final", 2025, "nd-152-2025"),
     ]
@@ -241,10 +241,11 @@ def test_son_la_final_round(son_la):
 
 @pytest.mark.django_db
 def test_son_la_eligibility(son_la):
-    for round_code in ("nam-2023", "nam-2024"):
+    # Each round's declaration cites the decree in force when it is held (2023: Nghị định 91/2017).
+    for round_code, decree in (("nam-2023", "Nghị định 91/2017/NĐ-CP"), ("nam-2024", "Nghị định 98/2023/NĐ-CP, Điều 4")):
         eligibility = {e["kind"]: e["source"] for e in round_of(son_la, round_code)["eligibility"]}
         assert set(eligibility) == {"declaration", "one_award_per_achievement"}
-        assert eligibility["declaration"].startswith("Nghị định 98/2023/NĐ-CP, Điều 4")
+        assert decree in eligibility["declaration"]
 
 
 @pytest.mark.django_db

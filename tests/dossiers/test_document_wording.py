@@ -212,10 +212,15 @@ def test_the_deciding_city_grants_its_giay_khen_and_proposes_the_provincial_awar
         advance(refresh(proposed), Action.APPROVE, actor=world.users["stage:3"])
     assert refresh(proposed).status == "proposed"
     members = services.plan_members(decision, decision.organisation)
-    assert [m.spec.kind for m in members] == [DocumentKind.DU_THAO_QUYET_DINH, DocumentKind.TO_TRINH, DocumentKind.BAO_CAO_THANH_TICH]
-    draft, to_trinh, report = (m.source for m in members)
+    # The proposal to the province carries the minutes of the city's council (Stage.dossier_minutes).
+    assert [m.spec.kind for m in members] == [
+        DocumentKind.DU_THAO_QUYET_DINH, DocumentKind.TO_TRINH, DocumentKind.BIEN_BAN, DocumentKind.BAO_CAO_THANH_TICH,
+    ]
+    draft, to_trinh, minutes_member, report = (m.source for m in members)
     assert [g["award_form"] for g in draft["groups"]] == [giay_khen.name]
-    assert members[2].spec.nomination.pk == proposed.pk
+    assert members[2].spec.stage.pk == appraisal.pk and minutes_member["council"] == minutes_source["council"]
+    assert any(line.startswith(f"Căn cứ Biên bản họp {minutes_source['council']}") for line in to_trinh["legal_lines"])
+    assert members[3].spec.nomination.pk == proposed.pk
     # An individual's report for the Giấy khen marks the criteria that replace one another (one kind
     # of person or another) and judges them as the workflow does: one met is enough.
     from tests.nominations.conftest import new_nomination as draft

@@ -32,9 +32,11 @@ def test_a_title_that_only_restates_the_reference_is_not_repeated():
         "Căn cứ Nghị quyết số 09-NQ/TU ngày 29 tháng 11 năm 2021 của Ban Thường vụ Tỉnh ủy Ninh Thuận")
 
 
-def test_an_unknown_kind_or_date_leaves_words_and_blanks_an_officer_can_fill():
+def test_an_unknown_number_or_date_is_left_out_never_printed_as_blanks():
     text = line(title="Khen thưởng chuyển đổi số", kind="")
-    assert text.startswith("Căn cứ Văn bản số\u00a0") and " ngày\u00a0" in text and text.endswith("về khen thưởng chuyển đổi số")
+    assert text == "Căn cứ Văn bản của Ủy ban nhân dân tỉnh Sơn La về khen thưởng chuyển đổi số"
+    assert line(number="12/KH-UBND", title="Kế hoạch chuyển đổi số", kind="ke_hoach") == (
+        "Căn cứ Kế hoạch số 12/KH-UBND của Ủy ban nhân dân tỉnh Sơn La về chuyển đổi số")
 
 
 @pytest.mark.django_db

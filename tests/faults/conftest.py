@@ -44,7 +44,7 @@ def server_env(tmp_path, **extra) -> dict:
     """The environment of a production-like gunicorn (or worker) on the test database. The secret
     key is this process's, so that sessions made here (session_client) are valid there."""
     return {
-        "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DEBUG": "0", "SECRET_KEY": settings.SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1,localhost", "SITE_URL": "http://127.0.0.1:8000",
         "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "SECURE_HSTS_SECONDS": "0",
         "PORTAL_NOW": INSIDE_UNIT_STAGE, "VAR_DIR": str(tmp_path / "var"), "STATIC_ROOT": str(tmp_path / "static"),
         "MEDIA_ROOT": str(tmp_path / "media"), "LOG_LEVEL": "WARNING", "REDIS_URL": "", "CELERY_BROKER_URL": "",

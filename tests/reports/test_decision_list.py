@@ -48,3 +48,16 @@ def test_decision_list_grouped_collectives_then_individuals(report_world, after_
 )
 def test_vn_long_date_pads_day_and_january_february(day, text):
     assert vn_long_date(day) == text
+
+
+@pytest.mark.parametrize("signer_title", ["CHỦ TỊCH", "KT. CHỦ TỊCH, PHÓ CHỦ TỊCH", ""])
+def test_decision_list_names_the_deciding_authority_whatever_the_signers_title(report_world, after_export_date, signer_title):
+    """Not "(Kèm theo Quyết định số … của CHỦ TỊCH)": the decision's real number and date, and the
+    authority that decides in words."""
+    decision = report_world.decision
+    decision.signer_title = signer_title
+    decision.save(update_fields=["signer_title"])
+    _name, _, data = DecisionListExporter(decision).render()
+    assert reopen(data).worksheets[0]["A3"].value == (
+        "(Kèm theo Quyết định số 123/QĐ-UBND ngày 31 tháng 12 năm 2024 của Chủ tịch Ủy ban nhân dân tỉnh Ninh Thuận)"
+    )
