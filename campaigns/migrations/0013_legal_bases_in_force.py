@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0011_round_achievement_field'),
+        ('campaigns', '0012_unit_category_document_format'),
     ]
 
     operations = [

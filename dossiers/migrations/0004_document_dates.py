@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0002_summary_report_kind'),
+        ('dossiers', '0003_document_contents'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -130,7 +130,7 @@ def test_to_trinh_elements_have_their_sizes(pdfs):
     assert all("Bold" in f for f in fonts_of(first, "SỞ TÀI CHÍNH"))
     assert sizes_of(first, "Số: 01/TTr-STC") == {13.0}
     assert sizes_of(first, "TỜ TRÌNH") <= {13.0, 14.0}
-    assert sizes_of(first, "Về việc đề nghị tặng") <= {13.0, 14.0}
+    assert sizes_of(first, "Về việc đề nghị khen thưởng") <= {13.0, 14.0}
     assert sizes_of(first, "Căn cứ Luật Thi đua") <= {13.0, 14.0}
     assert all("Italic" in f for f in fonts_of(first, "Căn cứ Luật Thi đua"))
     text_pages = [p for p in pages if p.search("Nơi nhận:")]
