@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns import clock
 from campaigns.models import EligibilityKind, NomineeKind, RoundAwardForm, Unit
+from campaigns.text import CleanTextForm
 from criteria import evaluation
 from criteria.models import Criterion, CriterionKind
 from criteria.selectors import criteria_for
@@ -198,7 +199,7 @@ def _fits(award_form, kind) -> bool:
     return award_form.for_collectives if kind == NomineeKind.COLLECTIVE else award_form.for_individuals
 
 
-class NominationForm(forms.Form):
+class NominationForm(CleanTextForm):
     """A nomination and one field per criterion that applies to it.
 
     The criteria depend on the kind, the nominee unit's category and the award form, so the form
@@ -471,7 +472,7 @@ class NominationForm(forms.Form):
 # --- Evidence ------------------------------------------------------------------------------------
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(CleanTextForm):
     file = forms.FileField(
         label=_("Tệp minh chứng"),
         help_text=format_lazy(_("Chấp nhận {allowed}, tối đa 10 MB. Cổng kiểm tra nội dung tệp."), allowed=ALLOWED_LABEL),
@@ -508,7 +509,7 @@ class EvidenceForm(forms.Form):
 # --- The unit's council meeting ----------------------------------------------------------------------
 
 
-class CouncilMeetingForm(forms.Form):
+class CouncilMeetingForm(CleanTextForm):
     date = forms.DateField(
         label=_("Ngày họp"),
         input_formats=["%d/%m/%Y"],
@@ -632,7 +633,7 @@ class CouncilMeetingForm(forms.Form):
 # --- Registration -----------------------------------------------------------------------------------
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(CleanTextForm):
     pledge = forms.CharField(
         label=_("Chỉ tiêu đăng ký"),
         required=False,

@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import RegexValidator
 
 from campaigns import clock
+from campaigns.text import CleanTextForm
 from nominations.models import CriteriaStatus
 from nominations.validators import validate_not_after_today
 
@@ -35,7 +36,7 @@ def vn_time_field(label):
     )
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(CleanTextForm):
     """The queue's GET filters. Choices come from the selector (queue_filter_choices)."""
 
     category = forms.ModelChoiceField(queryset=None, required=False, label="Khối", empty_label="Tất cả các khối")
@@ -62,13 +63,13 @@ class QueueFilterForm(forms.Form):
         return {name: data[name] for name in self.fields if data.get(name)}
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(CleanTextForm):
     comment = forms.CharField(
         label="Ý kiến (không bắt buộc)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(CleanTextForm):
     reason = forms.CharField(
         label="Lý do trả lại, nội dung cần bổ sung",
         max_length=2000,
@@ -92,7 +93,7 @@ class RejectForm(ReturnForm):
     )
 
 
-class JudgementForm(forms.Form):
+class JudgementForm(CleanTextForm):
     judgement = forms.ChoiceField(
         label="Đánh giá",
         choices=[("met", "Đạt"), ("not_met", "Không đạt")],
@@ -102,7 +103,7 @@ class JudgementForm(forms.Form):
     comment = forms.CharField(label="Nhận xét", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class BulkSelectionForm(forms.Form):
+class BulkSelectionForm(CleanTextForm):
     """The nominations ticked in the queue, kept in the order they were sent."""
 
     n = forms.TypedMultipleChoiceField(
@@ -120,7 +121,7 @@ class BulkSelectionForm(forms.Form):
         self.fields["n"].choices = [(str(pk), str(pk)) for pk in queue_ids]
 
 
-class BulkConfirmForm(forms.Form):
+class BulkConfirmForm(CleanTextForm):
     """The confirmed selection: any id of the round; advance() decides for each one."""
 
     n = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={"required": "Chọn ít nhất một hồ sơ."})
@@ -133,7 +134,7 @@ class BulkConfirmForm(forms.Form):
         self.fields["n"].error_messages["invalid_choice"] = "Mã hồ sơ không hợp lệ."
 
 
-class CouncilMeetingForm(forms.Form):
+class CouncilMeetingForm(CleanTextForm):
     """The stage organisation's council meeting, with the 'đồng ý' votes for each nomination."""
 
     date = vn_date_field("Ngày họp")
@@ -205,7 +206,7 @@ class CouncilMeetingForm(forms.Form):
         }
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(CleanTextForm):
     unit = forms.ModelChoiceField(
         queryset=None, label="Đơn vị được gia hạn", empty_label="— Chọn đơn vị —",
         error_messages={"required": "Chọn đơn vị được gia hạn.", "invalid_choice": "Đơn vị không hợp lệ."},
@@ -239,7 +240,7 @@ decision_number_validator = RegexValidator(
 )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextForm):
     """The Quyết định khen thưởng and, for each nomination at the final stage, awarded or not (with a reason)."""
 
     number = forms.CharField(
