@@ -1,7 +1,9 @@
 """Project-level error handlers (config/urls.py names them)."""
 import sys
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.template.defaultfilters import filesizeformat
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -32,7 +34,8 @@ def _bad_request_reason(exception) -> str:
     if isinstance(exception, TooManyFilesSent):
         return _("Biểu mẫu gửi lên có quá nhiều tệp. Hãy gửi ít tệp hơn trong một lần.")
     if isinstance(exception, RequestDataTooBig):
-        return _("Dữ liệu gửi lên quá lớn (tối đa 10 MB cho phần chữ của biểu mẫu). Hãy rút gọn nội dung rồi gửi lại.")
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return _("Dữ liệu gửi lên quá lớn (phần chữ của biểu mẫu tối đa %(limit)s). Hãy rút gọn nội dung rồi gửi lại.") % {"limit": limit}
     if isinstance(exception, DisallowedHost):
         return _("Địa chỉ (tên miền) đã dùng để mở trang không thuộc cổng thông tin này. Hãy mở cổng bằng địa chỉ chính thức.")
     return ""
