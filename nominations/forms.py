@@ -19,6 +19,7 @@ from criteria import evaluation
 from criteria.models import Criterion, CriterionKind
 from criteria.selectors import criteria_for
 from nominations import display
+from campaigns.bounds import COUNCIL_MEMBERS_MAX, COUNCIL_NOTES_MAX_CHARS, CRITERION_TEXT_MAX_CHARS, PLEDGE_MAX_CHARS, SUMMARY_MAX_CHARS
 from nominations.models import Gender
 from nominations.services import nominee_units_for
 from nominations.validators import ALLOWED_LABEL, round_start, validate_evidence_file, validate_round_date
@@ -90,7 +91,7 @@ def criterion_field(criterion: Criterion) -> forms.Field:
         label=criterion.label,
         help_text=_("%(help)s. Thuyết minh ngắn; tệp minh chứng tải lên ở trang Minh chứng.") % {"help": help_text},
         required=False,
-        max_length=5000,
+        max_length=CRITERION_TEXT_MAX_CHARS,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
         error_messages=MAX_LENGTH,
     )
@@ -255,7 +256,7 @@ class NominationForm(CleanTextForm):
     achievement_summary = forms.CharField(
         label=_("Tóm tắt thành tích"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=20000,
+        max_length=SUMMARY_MAX_CHARS,
         error_messages={**_required(_("tóm tắt thành tích")), **MAX_LENGTH},
     )
     eligibility_declared = forms.BooleanField(
@@ -534,32 +535,41 @@ class CouncilMeetingForm(CleanTextForm):
     members_total = forms.IntegerField(
         label=_("Số thành viên Hội đồng (đương nhiệm)"),
         min_value=1,
+        max_value=COUNCIL_MEMBERS_MAX,
         error_messages={
             **_required(_("số thành viên Hội đồng")),
             "invalid": _("Hãy nhập một số nguyên."),
             "min_value": _("Hội đồng phải có ít nhất 1 thành viên."),
+            "max_value": _("Số thành viên Hội đồng không được lớn hơn %(limit_value)s."),
         },
     )
     members_present = forms.IntegerField(
         label=_("Số thành viên có mặt"),
         min_value=0,
+        max_value=COUNCIL_MEMBERS_MAX,
         error_messages={
             **_required(_("số thành viên có mặt")),
             "invalid": _("Hãy nhập một số nguyên."),
             "min_value": _("Số thành viên có mặt không được âm."),
+            "max_value": _("Số thành viên có mặt không được lớn hơn %(limit_value)s."),
         },
     )
     written_opinions = forms.IntegerField(
         label=_("Số ý kiến bằng văn bản của thành viên vắng mặt"),
         min_value=0,
+        max_value=COUNCIL_MEMBERS_MAX,
         initial=0,
         error_messages={
             **_required(_("số ý kiến bằng văn bản (0 nếu không có)")),
             "invalid": _("Hãy nhập một số nguyên."),
             "min_value": _("Số ý kiến bằng văn bản không được âm."),
+            "max_value": _("Số ý kiến bằng văn bản không được lớn hơn %(limit_value)s."),
         },
     )
-    notes = forms.CharField(label=_("Diễn biến, ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=_("Diễn biến, ý kiến"), required=False, max_length=COUNCIL_NOTES_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}), error_messages=MAX_LENGTH,
+    )
 
     MEETING_FIELDS = ("date", "start_time", "end_time", "place", "chair", "secretary", "members_total",
                       "members_present", "written_opinions", "notes")
@@ -577,8 +587,12 @@ class CouncilMeetingForm(CleanTextForm):
                 label=_("Số phiếu đồng ý: %(name)s") % {"name": nomination.nominee_name},
                 required=False,
                 min_value=0,
+                max_value=COUNCIL_MEMBERS_MAX,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
-                error_messages={"invalid": _("Hãy nhập một số nguyên."), "min_value": _("Số phiếu không được âm.")},
+                error_messages={
+                    "invalid": _("Hãy nhập một số nguyên."), "min_value": _("Số phiếu không được âm."),
+                    "max_value": _("Số phiếu không được lớn hơn %(limit_value)s."),
+                },
             )
 
     def vote_field(self, nomination):
@@ -637,7 +651,7 @@ class RegistrationForm(CleanTextForm):
     pledge = forms.CharField(
         label=_("Chỉ tiêu đăng ký"),
         required=False,
-        max_length=10000,
+        max_length=PLEDGE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages=MAX_LENGTH,
     )
