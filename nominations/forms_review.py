@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 from django import forms
 from django.core.validators import RegexValidator
 
 from campaigns import clock
 from campaigns.text import CleanTextForm
+from campaigns.bounds import COUNCIL_MEMBERS_MAX, COUNCIL_NOTES_MAX_CHARS, MAX_CHARS_MESSAGE, REASON_MAX_CHARS
 from nominations.models import CriteriaStatus
 from nominations.validators import validate_not_after_today
 
@@ -65,14 +67,14 @@ class QueueFilterForm(CleanTextForm):
 
 class ApproveForm(CleanTextForm):
     comment = forms.CharField(
-        label="Ý kiến (không bắt buộc)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Ý kiến (không bắt buộc)", required=False, max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class ReturnForm(CleanTextForm):
     reason = forms.CharField(
         label="Lý do trả lại, nội dung cần bổ sung",
-        max_length=2000,
+        max_length=REASON_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Cần ghi rõ lý do trả lại hồ sơ và nội dung đơn vị cần bổ sung."},
     )
@@ -87,7 +89,7 @@ class ReturnForm(CleanTextForm):
 class RejectForm(ReturnForm):
     reason = forms.CharField(
         label="Lý do không chấp thuận",
-        max_length=2000,
+        max_length=REASON_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Cần ghi rõ lý do không chấp thuận hồ sơ."},
     )
@@ -100,7 +102,7 @@ class JudgementForm(CleanTextForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Chọn Đạt hoặc Không đạt.", "invalid_choice": "Chọn Đạt hoặc Không đạt."},
     )
-    comment = forms.CharField(label="Nhận xét", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label="Nhận xét", required=False, max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class BulkSelectionForm(CleanTextForm):
@@ -114,7 +116,7 @@ class BulkSelectionForm(CleanTextForm):
             "invalid_choice": "Hồ sơ %(value)s không còn ở bước này.",
         },
     )
-    comment = forms.CharField(label="Ý kiến chung (không bắt buộc)", required=False, max_length=2000)
+    comment = forms.CharField(label="Ý kiến chung (không bắt buộc)", required=False, max_length=REASON_MAX_CHARS)
 
     def __init__(self, *args, queue_ids, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,7 +127,7 @@ class BulkConfirmForm(CleanTextForm):
     """The confirmed selection: any id of the round; advance() decides for each one."""
 
     n = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={"required": "Chọn ít nhất một hồ sơ."})
-    comment = forms.CharField(required=False, max_length=2000)
+    comment = forms.CharField(required=False, max_length=REASON_MAX_CHARS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,7 +137,13 @@ class BulkConfirmForm(CleanTextForm):
 
 
 class CouncilMeetingForm(CleanTextForm):
-    """The stage organisation's council meeting, with the 'đồng ý' votes for each nomination."""
+    """The stage organisation's council meeting and its 'đồng ý' votes, for any number of nominations.
+
+    A council usually gives most nominations the same count, so the form asks for it once
+    (`votes_all`) and per nomination (`vote_<id>`) only where it differs: a row left empty takes
+    the common count, and static/js/sparse-form.js leaves empty rows out of the request. A stage
+    with thousands of nominations is then sent in a few dozen fields, far below
+    DATA_UPLOAD_MAX_NUMBER_FIELDS (each posted field counts, empty or not)."""
 
     date = vn_date_field("Ngày họp")
     start_time = vn_time_field("Bắt đầu")
@@ -143,10 +151,22 @@ class CouncilMeetingForm(CleanTextForm):
     place = forms.CharField(label="Địa điểm", max_length=255)
     chair = forms.CharField(label="Chủ trì", max_length=200)
     secretary = forms.CharField(label="Thư ký", max_length=200)
-    members_total = forms.IntegerField(label="Số thành viên Hội đồng", min_value=1)
-    members_present = forms.IntegerField(label="Số thành viên có mặt", min_value=0)
-    written_opinions = forms.IntegerField(label="Số ý kiến bằng văn bản của thành viên vắng mặt", min_value=0, initial=0)
-    notes = forms.CharField(label="Diễn biến, ý kiến", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    members_total = forms.IntegerField(label="Số thành viên Hội đồng", min_value=1, max_value=COUNCIL_MEMBERS_MAX)
+    members_present = forms.IntegerField(label="Số thành viên có mặt", min_value=0, max_value=COUNCIL_MEMBERS_MAX)
+    written_opinions = forms.IntegerField(
+        label="Số ý kiến bằng văn bản của thành viên vắng mặt", min_value=0, max_value=COUNCIL_MEMBERS_MAX, initial=0
+    )
+    notes = forms.CharField(
+        label="Diễn biến, ý kiến", required=False, max_length=COUNCIL_NOTES_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": MAX_CHARS_MESSAGE},
+    )
+    votes_all = forms.IntegerField(
+        label="Số phiếu đồng ý chung",
+        required=False,
+        min_value=0,
+        max_value=COUNCIL_MEMBERS_MAX,
+        help_text="Áp dụng cho mọi hồ sơ không ghi số phiếu riêng trong bảng dưới.",
+    )
 
     MEETING_FIELDS = (
         "date", "start_time", "end_time", "place", "chair", "secretary",
@@ -155,23 +175,34 @@ class CouncilMeetingForm(CleanTextForm):
 
     def __init__(self, *args, nominations, meeting=None, **kwargs):
         self.nominations = list(nominations)
-        votes = {}
+        stored = {}
         if meeting is not None:
-            kwargs.setdefault("initial", {f: getattr(meeting, f) for f in self.MEETING_FIELDS})
-            votes = {v.nomination_id: v.votes_for for v in meeting.votes.all()}
+            stored = {v.nomination_id: v.votes_for for v in meeting.votes.all()}
+            common = Counter(stored.values()).most_common(1)
+            kwargs.setdefault("initial", {
+                **{f: getattr(meeting, f) for f in self.MEETING_FIELDS}, "votes_all": common[0][0] if common else None,
+            })
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.error_messages["required"] = "Cần nhập thông tin này."
             if isinstance(field, forms.IntegerField):
                 field.error_messages["invalid"] = "Cần nhập một số nguyên."
                 field.error_messages["min_value"] = "Không được nhỏ hơn %(limit_value)s."
+                field.error_messages["max_value"] = "Không được lớn hơn %(limit_value)s."
+        common_votes = self.initial.get("votes_all")
         for nomination in self.nominations:
+            own = stored.get(nomination.pk)
             self.fields[f"vote_{nomination.pk}"] = forms.IntegerField(
                 label=f"Số phiếu đồng ý: {nomination.nominee_name}",
                 min_value=0,
+                max_value=COUNCIL_MEMBERS_MAX,
                 required=False,
-                initial=votes.get(nomination.pk),
-                error_messages={"invalid": "Cần nhập một số nguyên.", "min_value": "Không được âm."},
+                initial=own if own != common_votes else None,
+                widget=forms.NumberInput(attrs={"data-sparse": "1", "min": 0, "inputmode": "numeric"}),
+                error_messages={
+                    "invalid": "Cần nhập một số nguyên.", "min_value": "Không được âm.",
+                    "max_value": "Không được lớn hơn %(limit_value)s.",
+                },
             )
 
     def clean_date(self):
@@ -201,9 +232,16 @@ class CouncilMeetingForm(CleanTextForm):
         return {name: self.cleaned_data[name] for name in self.MEETING_FIELDS}
 
     def votes(self) -> dict[int, int]:
-        return {
-            n.pk: self.cleaned_data[f"vote_{n.pk}"] for n in self.nominations if self.cleaned_data.get(f"vote_{n.pk}") is not None
-        }
+        """Each nomination's count: its own where given, else the common count (if any)."""
+        common = self.cleaned_data.get("votes_all")
+        result = {}
+        for nomination in self.nominations:
+            own = self.cleaned_data.get(f"vote_{nomination.pk}")
+            if own is not None:
+                result[nomination.pk] = own
+            elif common is not None:
+                result[nomination.pk] = common
+        return result
 
 
 class ExtensionForm(CleanTextForm):
@@ -213,7 +251,7 @@ class ExtensionForm(CleanTextForm):
     )
     new_deadline = vn_date_field("Hạn mới")
     reason = forms.CharField(
-        label="Lý do gia hạn", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Lý do gia hạn", max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Cần ghi rõ lý do gia hạn."},
     )
 
@@ -241,7 +279,13 @@ decision_number_validator = RegexValidator(
 
 
 class DecisionForm(CleanTextForm):
-    """The Quyết định khen thưởng and, for each nomination at the final stage, awarded or not (with a reason)."""
+    """The Quyết định khen thưởng for every nomination at the final stage, for any number of them.
+
+    Every nomination listed is awarded unless it is ticked in `khong` (one field, sent once per
+    ticked nomination), and only those need a reason (`reason_<id>`); static/js/sparse-form.js
+    leaves empty reasons out of the request. A decision on thousands of nominations is then sent in
+    a handful of fields, far below DATA_UPLOAD_MAX_NUMBER_FIELDS. The ids are checked against the
+    nominations waiting at the stage (what the user may act on)."""
 
     number = forms.CharField(
         label="Số quyết định",
@@ -252,16 +296,22 @@ class DecisionForm(CleanTextForm):
     date = vn_date_field("Ngày ký")
     signer = forms.CharField(label="Người ký", max_length=200, error_messages={"required": "Cần nhập họ tên người ký."})
     signer_title = forms.CharField(label="Chức vụ người ký", max_length=200, required=False, help_text="Ví dụ: KT. CHỦ TỊCH, PHÓ CHỦ TỊCH.")
+    khong = forms.TypedMultipleChoiceField(
+        label="Không khen thưởng",
+        coerce=int,
+        required=False,
+        choices=(),
+        error_messages={"invalid_choice": "Hồ sơ mã %(value)s không còn chờ quyết định. Hãy tải lại trang."},
+    )
 
     def __init__(self, *args, nominations, **kwargs):
         super().__init__(*args, **kwargs)
         self.nominations = list(nominations)
+        self.fields["khong"].choices = [(str(n.pk), str(n.pk)) for n in self.nominations]
         for nomination in self.nominations:
-            self.fields[f"award_{nomination.pk}"] = forms.BooleanField(
-                label=f"Khen thưởng {nomination.nominee_name}", required=False, initial=True
-            )
             self.fields[f"reason_{nomination.pk}"] = forms.CharField(
-                label=f"Lý do không khen thưởng {nomination.nominee_name}", required=False, max_length=2000
+                label=f"Lý do không khen thưởng {nomination.nominee_name}", required=False, max_length=REASON_MAX_CHARS,
+                error_messages={"max_length": MAX_CHARS_MESSAGE},
             )
 
     def clean_date(self):
@@ -274,27 +324,35 @@ class DecisionForm(CleanTextForm):
         decision_number_validator(number)
         return number
 
+    def _declined_ids(self) -> set[int]:
+        return set(getattr(self, "cleaned_data", {}).get("khong") or [])
+
     def clean(self):
         data = super().clean()
         if not self.nominations:
             raise forms.ValidationError("Không có hồ sơ nào ở bước quyết định.")
-        awarded = [n for n in self.nominations if data.get(f"award_{n.pk}")]
-        if not awarded:
+        declined = self._declined_ids()
+        if "khong" in self.errors:
+            return data
+        if len(declined) == len(self.nominations):
             raise forms.ValidationError("Chọn ít nhất một hồ sơ được khen thưởng.")
         for nomination in self.nominations:
-            if not data.get(f"award_{nomination.pk}") and not (data.get(f"reason_{nomination.pk}") or "").strip():
+            if nomination.pk in declined and not (data.get(f"reason_{nomination.pk}") or "").strip():
                 self.add_error(f"reason_{nomination.pk}", f"Cần ghi lý do không khen thưởng {nomination.nominee_name}.")
         return data
 
     def rows(self):
-        return [(n, self[f"award_{n.pk}"], self[f"reason_{n.pk}"]) for n in self.nominations]
+        """(nomination, ticked as not awarded, its reason field) for the table."""
+        if self.is_bound:
+            ticked = {str(v) for v in self.data.getlist(self.add_prefix("khong"))} if hasattr(self.data, "getlist") else set()
+        else:
+            ticked = set()
+        return [(n, str(n.pk) in ticked, self[f"reason_{n.pk}"]) for n in self.nominations]
 
     def awarded(self):
-        return [n for n in self.nominations if self.cleaned_data.get(f"award_{n.pk}")]
+        declined = self._declined_ids()
+        return [n for n in self.nominations if n.pk not in declined]
 
     def not_awarded(self) -> dict[int, str]:
-        return {
-            n.pk: self.cleaned_data[f"reason_{n.pk}"].strip()
-            for n in self.nominations
-            if not self.cleaned_data.get(f"award_{n.pk}")
-        }
+        declined = self._declined_ids()
+        return {n.pk: self.cleaned_data[f"reason_{n.pk}"].strip() for n in self.nominations if n.pk in declined}
