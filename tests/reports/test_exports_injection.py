@@ -129,3 +129,25 @@ def test_open_data_csv_neutralises_formulas_owasp(client, hostile_world):
 )
 def test_csv_text_owasp_prefix(value, expected):
     assert csv_text(value) == expected
+
+
+def test_export_job_that_cannot_write_says_so_in_vietnamese_without_the_exception(client, report_world, settings, tmp_path):
+    """A storage that refuses the file (here MEDIA_ROOT is a file, not a folder): the job's page
+    says it failed in Vietnamese; the OSError's text stays in the log."""
+    from nominations.exports.services import WRITE_FAILED, run_export_job
+    from nominations.models import ExportJob, ExportStatus
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("x")
+    settings.MEDIA_ROOT = blocked
+    user = report_world.users["administrator"]
+    job = ExportJob.objects.create(round=report_world.round, requested_by=user)
+    with pytest.raises(OSError):
+        run_export_job(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.error) == (ExportStatus.FAILED, WRITE_FAILED)
+    client.force_login(user)
+    state = client.get(reverse("reports_job_status", args=(job.pk,))).json()
+    assert state["error"] == WRITE_FAILED
+    page = client.get(reverse("reports_job", args=(job.pk,))).content.decode()
+    assert "Errno" not in page and "Lỗi khi ghi tệp" not in page
