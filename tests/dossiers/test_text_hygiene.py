@@ -19,7 +19,8 @@ from tests.dossiers.test_documents import docx_text, pdf_text
 
 pytestmark = pytest.mark.django_db
 
-SUMMARY = "Năm 2024 đơn vị hoàn thành\x0bchuyển đổi số\x07 toàn diện\x00;\r\nđạt 100\x0c% chỉ tiêu\x85."
+# No NUL: PostgreSQL never stored one (it refuses them), so old data cannot hold it.
+SUMMARY = "Năm 2024 đơn vị hoàn thành\x0bchuyển đổi số\x07 toàn diện\x1b;\r\nđạt 100\x0c% chỉ tiêu\x85."
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def test_report_with_control_characters_in_the_summary_builds_in_every_format(di
         text = docx_text(document)
     else:
         raw = text = pdf_text(data)
-    assert not any(ch in raw for ch in "\x0b\x07\x00\x0c\x85")
+    assert not any(ch in raw for ch in "\x0b\x07\x1b\x0c\x85")
     assert "chuyển đổi số toàn diện" in text
     assert "đạt 100" in text
 

