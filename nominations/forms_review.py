@@ -15,6 +15,7 @@ from nominations.models import CriteriaStatus
 from nominations.validators import validate_not_after_today
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y"]
+ID_RE = re.compile(r"[0-9]{1,18}")
 DECISION_NUMBER_RE = re.compile(r"^\d+/QĐ-[A-ZĐ0-9-]+$")
 
 
@@ -132,7 +133,8 @@ class BulkConfirmForm(CleanTextForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         values = self.data.getlist("n") if hasattr(self.data, "getlist") else []
-        self.fields["n"].choices = [(v, v) for v in values if str(v).isdigit()]
+        # An id the database can hold (a 30-digit "id" overflowed its integer: a 500).
+        self.fields["n"].choices = [(v, v) for v in values if ID_RE.fullmatch(str(v))]
         self.fields["n"].error_messages["invalid_choice"] = "Mã hồ sơ không hợp lệ."
 
 

@@ -146,3 +146,11 @@ def test_summary_over_the_limit_refused_by_the_form_and_nothing_saved(draft, cli
     ]
     assert Nomination.objects.get(pk=nomination.pk).achievement_summary == before
 
+
+
+def test_bulk_approval_with_an_id_too_large_for_the_database_is_refused(nt_world, client):
+    """A 30-digit "id" overflowed the database's integer (a 500): refused as an invalid code."""
+    client.force_login(nt_world.users["stage:2"])
+    response = client.post(reverse("review_bulk_confirm", args=(nt_world.round.pk, 2)), {"n": ["9" * 30]}, follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["Mã hồ sơ không hợp lệ."]
