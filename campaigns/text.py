@@ -39,6 +39,8 @@ def clean_text(value: str) -> str:
     """The text without control characters (line breaks and tabs kept, as \\n and \\t), in NFC."""
     if not value:
         return value
+    if value.isprintable():  # the usual case, at C speed: no control character, no line break
+        return value if value.isascii() or unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
     if _LINE_BREAKS.search(value):
         value = _LINE_BREAKS.sub("\n", value)
     if _CONTROLS.search(value):
