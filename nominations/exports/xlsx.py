@@ -93,10 +93,13 @@ class Sheet:
         return len(self.heading) + 2  # the title lines, one blank row, the header
 
 
+EXCEL_CELL_MAX_CHARS = 32_767  # Excel's limit: a longer text makes it "repair" the file
+
+
 def set_value(cell, value) -> None:
     """Put a value in a cell; a string is cleaned and stored as text, so a leading = is no formula."""
     if isinstance(value, str):
-        cell.value = clean_text(value)
+        cell.value = clean_text(value)[:EXCEL_CELL_MAX_CHARS]
         cell.data_type = "s"
     else:
         cell.value = value

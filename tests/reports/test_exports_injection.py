@@ -152,3 +152,12 @@ def test_export_job_that_cannot_write_says_so_in_vietnamese_without_the_exceptio
     assert state["error"] == WRITE_FAILED
     page = client.get(reverse("reports_job", args=(job.pk,))).content.decode()
     assert "Errno" not in page and "Lỗi khi ghi tệp" not in page
+
+
+def test_award_list_cuts_text_longer_than_an_excel_cell_holds(report_world, after_export_date):
+    """Stored before the 20,000-character limit: Excel refuses more than 32,767 characters in a cell."""
+    person = report_world.nominations["awarded_person"]
+    Nomination.objects.filter(pk=person.pk).update(achievement_summary="Đ" * 40_000)
+    _, _, data = AwardListExporter(report_world.round).render()
+    longest = max(len(c.value) for c in cells(reopen(data)) if isinstance(c.value, str))
+    assert longest == 32_767
