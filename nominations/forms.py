@@ -571,10 +571,27 @@ class CouncilMeetingForm(CleanTextForm):
         widget=forms.Textarea(attrs={"rows": 3}), error_messages=MAX_LENGTH,
     )
 
+    phieu_chung = forms.IntegerField(
+        label=_("Số phiếu đồng ý chung"),
+        required=False,
+        min_value=0,
+        max_value=COUNCIL_MEMBERS_MAX,
+        help_text=_("Áp dụng cho mọi hồ sơ để trống ở dưới. Để trống nếu chỉ ghi số phiếu riêng từng hồ sơ."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+        error_messages={
+            "invalid": _("Hãy nhập một số nguyên."), "min_value": _("Số phiếu không được âm."),
+            "max_value": _("Số phiếu không được lớn hơn %(limit_value)s."),
+        },
+    )
+
     MEETING_FIELDS = ("date", "start_time", "end_time", "place", "chair", "secretary", "members_total",
                       "members_present", "written_opinions", "notes")
 
     def __init__(self, *args, round_=None, nominations=(), **kwargs):
+        """`phieu_<id>` per nomination, only where its count differs from `phieu_chung`: an empty
+        row takes the common count (none: not voted), and static/js/sparse-form.js leaves empty
+        rows out of the request, so a unit with hundreds of nominations stays far below
+        DATA_UPLOAD_MAX_NUMBER_FIELDS."""
         super().__init__(*args, **kwargs)
         self.round = round_
         if round_ is not None:
@@ -588,7 +605,7 @@ class CouncilMeetingForm(CleanTextForm):
                 required=False,
                 min_value=0,
                 max_value=COUNCIL_MEMBERS_MAX,
-                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "data-sparse": "1"}),
                 error_messages={
                     "invalid": _("Hãy nhập một số nguyên."), "min_value": _("Số phiếu không được âm."),
                     "max_value": _("Số phiếu không được lớn hơn %(limit_value)s."),
@@ -622,23 +639,27 @@ class CouncilMeetingForm(CleanTextForm):
         if start and end and end <= start:
             self.add_error("end_time", _("Giờ kết thúc phải sau giờ bắt đầu."))
         if present is not None and written is not None:
+            too_many = _("Số phiếu đồng ý không được lớn hơn số thành viên có mặt cộng ý kiến bằng văn bản (%(n)d).")
+            common = cleaned.get("phieu_chung")
+            if common is not None and common > present + written:
+                self.add_error("phieu_chung", too_many % {"n": present + written})
             for nomination in self.nominations:
                 votes = cleaned.get(f"phieu_{nomination.pk}")
                 if votes is not None and votes > present + written:
-                    self.add_error(
-                        f"phieu_{nomination.pk}",
-                        _("Số phiếu đồng ý không được lớn hơn số thành viên có mặt cộng ý kiến bằng văn bản (%(n)d).")
-                        % {"n": present + written},
-                    )
+                    self.add_error(f"phieu_{nomination.pk}", too_many % {"n": present + written})
         return cleaned
 
     def meeting_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.MEETING_FIELDS}
 
     def votes(self) -> dict[int, int]:
+        """Each nomination's count: its own where given, else the common count (if any)."""
+        common = self.cleaned_data.get("phieu_chung")
         result = {}
         for nomination in self.nominations:
             votes = self.cleaned_data.get(f"phieu_{nomination.pk}")
+            if votes is None:
+                votes = common
             if votes is not None:
                 result[nomination.pk] = votes
         return result

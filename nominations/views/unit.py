@@ -413,7 +413,12 @@ def unit_council(request, round_id):
     initial = {}
     if meeting is not None:
         initial = {name: getattr(meeting, name) for name in CouncilMeetingForm.MEETING_FIELDS}
-        initial.update({f"phieu_{nid}": votes for nid, votes in selectors.votes_of_meeting(meeting).items()})
+        stored = selectors.votes_of_meeting(meeting)
+        counts = {stored.get(n.pk) for n in open_nominations}
+        if len(open_nominations) > 1 and len(counts) == 1 and None not in counts:
+            initial["phieu_chung"] = counts.pop()  # every open nomination has the same count: shown once
+        else:
+            initial.update({f"phieu_{nid}": votes for nid, votes in stored.items()})
     form = CouncilMeetingForm(
         request.POST if request.method == "POST" else None, round_=round_, nominations=open_nominations, initial=initial
     )

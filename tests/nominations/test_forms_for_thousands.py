@@ -1,10 +1,10 @@
-"""The award decision and the stage council are sent for 1,500 nominations.
+"""The award decision and the stage and unit councils are sent for 1,500 nominations.
 
 Before, both forms posted fields per nomination (the decision two: a checkbox and a reason box,
 sent even when empty), and Django refuses more than DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) with
 an English "Bad Request (400)": the decision failed from about 500 nominations, the council from
-about 990. Now the decision sends one field per nomination *not* awarded (and its reason), the
-council one common count and a count per nomination only where it differs.
+about 990 (the unit council alike). Now the decision sends one field per nomination *not* awarded
+(and its reason), a council one common count and a count per nomination only where it differs.
 
 1,500 nominations are copies (bulk_create) of one walked through the real workflow to the stage,
 with its unit council vote and criterion values; the round's quota rules are removed, since the
@@ -137,3 +137,56 @@ def test_stage_council_refuses_three_billion_members_in_vietnamese(nt_world, cli
     assert response.context["form"].errors["members_total"] == ["Không được lớn hơn 500."]
     assert response.context["form"].errors["votes_all"] == ["Không được lớn hơn 500."]
     assert not CouncilMeeting.objects.filter(stage=stage).exists()
+
+
+def drafts_of_one_unit(world, count):
+    """`count` individual drafts of Sở Tài chính (copies of one made through the service)."""
+    from tests.nominations.conftest import new_nomination
+
+    with clock.frozen_at(world.at_stage(1)):
+        model = new_nomination(world, "so-tai-chinh-nt", kind="individual", full_name="Trần Văn Mẫu", person_identifier="079200000000")
+    clones = []
+    for index in range(1, count):
+        clone = Nomination.objects.get(pk=model.pk)
+        clone.pk, clone.full_name, clone.person_identifier = None, f"Trần Văn {index:04d}", f"0792{index:08d}"
+        clones.append(clone)
+    return [model.pk] + [c.pk for c in Nomination.objects.bulk_create(clones, batch_size=500)]
+
+
+def test_unit_council_for_1500_drafts_is_sent_with_a_common_count(nt_world, client):
+    ids = drafts_of_one_unit(nt_world, MANY)
+    data = {
+        "date": "25/11/2024", "start_time": "08:00", "end_time": "10:30", "place": "Hội trường Sở Tài chính",
+        "chair": "Nguyễn Văn An", "secretary": "Trần Thị Bình", "members_total": "9", "members_present": "9",
+        "written_opinions": "0", "phieu_chung": "9", f"phieu_{ids[0]}": "5",
+    }
+    assert len(data) < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    client.force_login(nt_world.users["officer:so-tai-chinh-nt"])
+    url = reverse("unit_council", args=[nt_world.round.pk])
+    with clock.frozen_at(nt_world.at_stage(1)):
+        response = client.post(url, data)
+        assert response.status_code == 302, response.context["form"].errors if response.context else response.status_code
+        votes = dict(CouncilVote.objects.filter(nomination_id__in=ids).values_list("nomination_id", "votes_for"))
+        assert len(votes) == MANY and votes[ids[0]] == 5 and set(votes[pk] for pk in ids[1:]) == {9}
+        # The same count everywhere but one: each shown with its own count (no common count to show).
+        form = client.get(url).context["form"]
+    assert form[f"phieu_{ids[0]}"].value() == 5 and form[f"phieu_{ids[1]}"].value() == 9
+
+
+def test_unit_council_common_count_above_those_present_is_refused(nt_world, client):
+    ids = drafts_of_one_unit(nt_world, 2)
+    client.force_login(nt_world.users["officer:so-tai-chinh-nt"])
+    data = {
+        "date": "25/11/2024", "start_time": "08:00", "end_time": "10:30", "place": "Hội trường", "chair": "Nguyễn Văn An",
+        "secretary": "Trần Thị Bình", "members_total": "9", "members_present": "7", "written_opinions": "0", "phieu_chung": "8",
+    }
+    with clock.frozen_at(nt_world.at_stage(1)):
+        response = client.post(reverse("unit_council", args=[nt_world.round.pk]), data)
+        assert response.context["form"].errors["phieu_chung"] == [
+            "Số phiếu đồng ý không được lớn hơn số thành viên có mặt cộng ý kiến bằng văn bản (7)."
+        ]
+        assert not CouncilVote.objects.filter(nomination_id__in=ids).exists()
+        response = client.post(reverse("unit_council", args=[nt_world.round.pk]), {**data, "phieu_chung": "7"})
+        assert response.status_code == 302
+        form = client.get(reverse("unit_council", args=[nt_world.round.pk])).context["form"]
+    assert form["phieu_chung"].value() == 7 and form[f"phieu_{ids[0]}"].value() is None  # one count for all: shown once
