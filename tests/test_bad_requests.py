@@ -31,9 +31,19 @@ def assert_vietnamese_400(response, reason):
     assert '<html lang="vi">' in text
 
 
-def test_foreign_host_header_gives_the_vietnamese_400(production):
+@pytest.mark.parametrize("ssl_redirect", [False, True], ids=["behind-proxy", "ssl-redirect"])
+def test_foreign_host_header_gives_the_vietnamese_400(production, ssl_redirect):
+    production.SECURE_SSL_REDIRECT = ssl_redirect  # SecurityMiddleware reads the host first then
     response = Client().get("/", HTTP_HOST="ke-xau.example")
     assert_vietnamese_400(response, "không thuộc cổng thông tin này")
+
+
+def test_malformed_multipart_body_gives_the_vietnamese_400(production):
+    body = b"--abc\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nx"  # never closed
+    response = Client().generic(
+        "POST", reverse("login"), body, content_type="multipart/form-data; boundary=abc; boundary=\x00"
+    )
+    assert_vietnamese_400(response, "Cổng không xử lý được yêu cầu vừa gửi")
 
 
 def test_too_many_fields_gives_the_vietnamese_400(production):
