@@ -13,6 +13,7 @@ from campaigns import clock
 from campaigns.bounds import COUNCIL_NOTES_MAX_CHARS, SUMMARY_MAX_CHARS
 from campaigns.models import VoteRule
 from nominations.models import CouncilMeeting, CouncilVote, CriterionValue, Nomination, Registration
+from nominations.services import ServiceError
 from quotas.models import QuotaRule
 from tests.nominations.conftest import hold_unit_council, new_nomination, nt_world  # noqa: F401  (nt_world is a fixture)
 
@@ -154,3 +155,11 @@ def test_bulk_approval_with_an_id_too_large_for_the_database_is_refused(nt_world
     response = client.post(reverse("review_bulk_confirm", args=(nt_world.round.pk, 2)), {"n": ["9" * 30]}, follow=True)
     assert response.status_code == 200
     assert [str(m) for m in response.context["messages"]] == ["Mã hồ sơ không hợp lệ."]
+
+
+def test_council_service_refuses_out_of_bounds_members_and_notes(draft):
+    """The service checks too, for any caller that is not a form (an import, a command)."""
+    world, nomination = draft
+    with pytest.raises(ServiceError, match="Số thành viên Hội đồng không được lớn hơn 500."):
+        hold_unit_council(world, UNIT, [nomination], members=3_000_000_000, present=9)
+    assert not CouncilMeeting.objects.exists()
