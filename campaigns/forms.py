@@ -2,9 +2,10 @@
 from django import forms
 
 from campaigns.services.units import MAX_FILE_SIZE
+from campaigns.text import CleanTextForm
 
 
-class UnitImportForm(forms.Form):
+class UnitImportForm(CleanTextForm):
     file = forms.FileField(
         label="Tệp Excel (.xlsx)",
         help_text=f"Tối đa {MAX_FILE_SIZE // (1024 * 1024)} MB. Dòng đầu là dòng tiêu đề.",

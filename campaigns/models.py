@@ -6,6 +6,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from campaigns.bounds import (
+    DOSSIER_COPIES_MAX,
+    FRACTION_TERM_MAX,
+    NOTES_MAX_CHARS,
+    YEAR_MAX,
+    YEAR_MIN,
+    at_least,
+    at_most,
+    max_chars,
+)
+
 
 class Level(models.TextChoices):
     TINH = "tinh", "Cấp tỉnh"
@@ -31,7 +42,7 @@ class UnitCategory(models.Model):
 
     code = models.SlugField("mã", max_length=50, unique=True)
     name = models.CharField("tên khối", max_length=200)
-    description = models.TextField("mô tả", blank=True)
+    description = models.TextField("mô tả", blank=True, max_length=NOTES_MAX_CHARS, validators=[max_chars(NOTES_MAX_CHARS)])
     order = models.PositiveIntegerField("thứ tự", default=0)
     # How the documents of a unit of this kind are headed and signed (Nghị định 30/2020, Phụ lục I).
     people_committee = models.BooleanField(
@@ -233,10 +244,10 @@ class VoteRule(models.Model):
 
     code = models.SlugField("mã", max_length=50, unique=True)
     name = models.CharField("tên", max_length=255)
-    quorum_numerator = models.PositiveIntegerField("túc số (tử số)", default=2)
-    quorum_denominator = models.PositiveIntegerField("túc số (mẫu số)", default=3)
-    approval_numerator = models.PositiveIntegerField("tỷ lệ đồng ý (tử số)", default=1)
-    approval_denominator = models.PositiveIntegerField("tỷ lệ đồng ý (mẫu số)", default=2)
+    quorum_numerator = models.PositiveIntegerField("túc số (tử số)", default=2, validators=[at_most(FRACTION_TERM_MAX)])
+    quorum_denominator = models.PositiveIntegerField("túc số (mẫu số)", default=3, validators=[at_most(FRACTION_TERM_MAX)])
+    approval_numerator = models.PositiveIntegerField("tỷ lệ đồng ý (tử số)", default=1, validators=[at_most(FRACTION_TERM_MAX)])
+    approval_denominator = models.PositiveIntegerField("tỷ lệ đồng ý (mẫu số)", default=2, validators=[at_most(FRACTION_TERM_MAX)])
     approval_strict = models.BooleanField(
         "phải vượt quá tỷ lệ", default=True, help_text="Bật: 'quá' (trên) tỷ lệ, như đa số; tắt: 'từ ... trở lên'."
     )
@@ -278,7 +289,7 @@ class Campaign(models.Model):
     )
     period_start = models.DateField("bắt đầu")
     period_end = models.DateField("kết thúc")
-    summary = models.TextField("tóm tắt", blank=True)
+    summary = models.TextField("tóm tắt", blank=True, max_length=NOTES_MAX_CHARS, validators=[max_chars(NOTES_MAX_CHARS)])
     data_file = models.CharField("tệp dữ liệu", max_length=255, blank=True)
     seed_document = models.CharField("văn bản gốc", max_length=255, blank=True)
 
@@ -344,11 +355,15 @@ class CampaignTarget(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets", verbose_name="phong trào")
     code = models.SlugField("mã", max_length=80)
-    year = models.PositiveIntegerField("năm đạt", null=True, blank=True)
+    year = models.PositiveIntegerField(
+        "năm đạt", null=True, blank=True, validators=[at_least(YEAR_MIN, "Năm"), at_most(YEAR_MAX, "Năm")]
+    )
     group = models.CharField("nhóm", max_length=200, blank=True)
     label = models.CharField("mục tiêu", max_length=1000)
     operator = models.CharField("phép so sánh", max_length=10, blank=True)
-    threshold = models.DecimalField("giá trị (%)", max_digits=7, decimal_places=2, null=True, blank=True)
+    threshold = models.DecimalField(
+        "giá trị (%)", max_digits=7, decimal_places=2, null=True, blank=True, validators=[at_least(0, "Tỷ lệ"), at_most(100, "Tỷ lệ")]
+    )
     source = models.CharField("nguồn (điều, khoản)", max_length=500)
     order = models.PositiveIntegerField("thứ tự", default=0)
 
@@ -384,7 +399,7 @@ class Round(models.Model):
     code = models.SlugField("mã", max_length=80)
     name = models.CharField("tên đợt", max_length=255)
     kind = models.CharField("loại đợt", max_length=20, choices=RoundKind.choices)
-    year = models.PositiveIntegerField("năm")
+    year = models.PositiveIntegerField("năm", validators=[at_least(YEAR_MIN, "Năm"), at_most(YEAR_MAX, "Năm")])
     legal_basis = models.ForeignKey(LegalBasis, on_delete=models.PROTECT, related_name="rounds", verbose_name="căn cứ mẫu hồ sơ")
     registration_required = models.BooleanField("bắt buộc đăng ký thi đua", default=False)
     registration_deadline = models.DateField("hạn đăng ký", null=True, blank=True)
@@ -422,7 +437,7 @@ class Round(models.Model):
     )
     summary_report_source = models.CharField("nguồn (báo cáo tóm tắt)", max_length=500, blank=True)
     source = models.CharField("nguồn (điều, khoản)", max_length=500, blank=True)
-    notes = models.TextField("ghi chú", blank=True)
+    notes = models.TextField("ghi chú", blank=True, max_length=NOTES_MAX_CHARS, validators=[max_chars(NOTES_MAX_CHARS)])
     cloned_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="clones", verbose_name="sao chép từ"
     )
@@ -450,7 +465,7 @@ class RoundAwardForm(models.Model):
     granted_by = models.CharField("thẩm quyền khen thưởng", max_length=255)
     for_collectives = models.BooleanField("tặng tập thể", default=True)
     for_individuals = models.BooleanField("tặng cá nhân", default=True)
-    dossier_copies = models.PositiveIntegerField("số bộ hồ sơ", default=1)
+    dossier_copies = models.PositiveIntegerField("số bộ hồ sơ", default=1, validators=[at_most(DOSSIER_COPIES_MAX, "Số bộ hồ sơ")])
     copies_source = models.CharField("nguồn (số bộ hồ sơ)", max_length=500, blank=True)
     vote_rule = models.ForeignKey(VoteRule, on_delete=models.PROTECT, related_name="+", verbose_name="quy tắc biểu quyết")
     outcome = models.CharField("kết quả tại bước cuối", max_length=20, choices=AwardOutcome.choices, default=AwardOutcome.AWARD)

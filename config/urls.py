@@ -36,3 +36,5 @@ urlpatterns = [
 
 # A database that refuses connections answers the Vietnamese 503 page (see config/middleware.py).
 handler500 = "config.views.server_error"
+# Requests Django refuses (a foreign Host, too many fields, a form over the size limit): Vietnamese 400.
+handler400 = "config.views.bad_request"

@@ -1,6 +1,7 @@
 """Criteria a nominee must meet, per round, nominee kind and participant category."""
 from django.db import models
 
+from campaigns.bounds import at_least, at_most
 from campaigns.models import NomineeKind, Round, RoundAwardForm, UnitCategory
 
 
@@ -33,7 +34,9 @@ class Criterion(models.Model):
     )
     kind = models.CharField("loại tiêu chí", max_length=20, choices=CriterionKind.choices)
     operator = models.CharField("phép so sánh", max_length=10, choices=Operator.choices, blank=True)
-    threshold = models.DecimalField("ngưỡng", max_digits=7, decimal_places=2, null=True, blank=True)
+    threshold = models.DecimalField(
+        "ngưỡng", max_digits=7, decimal_places=2, null=True, blank=True, validators=[at_least(0, "Ngưỡng"), at_most(100, "Ngưỡng")]
+    )
     choices = models.JSONField("các mức", default=list, blank=True, help_text="Với tiêu chí xếp hạng: các mức có thể chọn.")
     accepted_values = models.JSONField("các mức đạt", default=list, blank=True)
     mandatory = models.BooleanField("bắt buộc", default=True)

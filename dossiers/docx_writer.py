@@ -10,6 +10,10 @@ document say the same thing.
 
 Output is deterministic (fixed core properties and zip timestamps): the same source gives the
 same bytes, so a retried build replaces a file with an identical one.
+
+Text is cleaned before it reaches python-docx (campaigns.text.clean_text): Word's manual line break
+(\x0b) or a stray control character in text stored before input was cleaned would otherwise make
+lxml refuse the run ("All strings must be XML compatible") and the document fail on every build.
 """
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import html as lxml_html
 
+from campaigns.text import clean_text
 from dossiers.rendering import qr_png_bytes
 
 FONT = "Times New Roman"
@@ -105,6 +110,7 @@ class DocxBuilder:
         self._page_number_header(section)
         properties = self.document.core_properties
         moment = dt.datetime.combine(self.date, dt.time(8, 0))
+        title, author = clean_text(title), clean_text(author)
         properties.title = title[:250]
         properties.author = author[:250]
         properties.last_modified_by = author[:250]
@@ -356,7 +362,7 @@ class DocxBuilder:
     # --- output -------------------------------------------------------------------------------------
 
     def add_html(self, html: str):
-        root = lxml_html.fromstring(html)
+        root = lxml_html.fromstring(clean_text(html))
         sections = root.xpath("//section[contains(concat(' ', normalize-space(@class), ' '), ' doc ')]")
         for index, section in enumerate(sections):
             if index:

@@ -30,6 +30,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string, select_template
 from django.utils.html import strip_spaces_between_tags
 
+from campaigns.text import clean_text
 from dossiers.errors import DossierError
 
 logger = logging.getLogger(__name__)
@@ -212,11 +213,13 @@ def stylesheet():
 
 
 def render_document(html: str):
-    """Lay out `html` once: the returned weasyprint Document writes the whole PDF."""
+    """Lay out `html` once: the returned weasyprint Document writes the whole PDF. Control
+    characters (in text stored before input was cleaned) are dropped first: WeasyPrint would print
+    them as empty boxes."""
     from weasyprint import HTML
 
     fetcher = _url_fetcher_class()()
-    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=fetcher).render(
+    return HTML(string=clean_text(html), base_url=settings.SITE_URL + "/", url_fetcher=fetcher).render(
         font_config=font_config(), stylesheets=[stylesheet()]
     )
 

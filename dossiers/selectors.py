@@ -1,6 +1,7 @@
 """Reads for the pages: which dossiers a user may build or see, and the status of a build."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -131,6 +132,20 @@ def latest_reports(nomination: Nomination) -> list[GeneratedDocument]:
     return list(GeneratedDocument.objects.filter(identity__in=identities, is_latest=True).order_by("kind", "format"))
 
 
+# A failure the build recorded as "ExceptionName: text" (dossiers.tasks), possibly after "Đang thử
+# lại: ", is a technical fault: its text stays in the log and the admin; people read USER_FAULT.
+# A DossierError's message is already written for people and is shown as it is.
+_TECHNICAL_ERROR = re.compile(r"^(Đang thử lại: )?[A-Za-z_][A-Za-z0-9_.]*:( |$)")
+USER_FAULT = "Không lập được văn bản do lỗi của hệ thống; lỗi đã được ghi lại để quản trị viên xử lý. Hãy thử lập lại sau."
+
+
+def user_error(error: str) -> str:
+    """The failure message a user sees for a record's `error`: never a Python exception text."""
+    if not error:
+        return ""
+    return USER_FAULT if _TECHNICAL_ERROR.match(error) else error
+
+
 def status_payload(record: GeneratedDocument) -> dict:
     """What the progress page polls (dossiers:status_json)."""
     files = related_files(record)
@@ -157,7 +172,7 @@ def status_payload(record: GeneratedDocument) -> dict:
         "percent": int(done * 100 / total) if total else 0,
         "finished": finished,
         "failed": failed,
-        "error": next((f.error for f in files if f.status == BuildStatus.FAILED and f.error), ""),
+        "error": user_error(next((f.error for f in files if f.status == BuildStatus.FAILED and f.error), "")),
         "files": [
             {"label": f.get_format_display(), "url": reverse("dossiers:download", args=[f.pk]), "size": f.size}
             for f in files if f.status == BuildStatus.DONE

@@ -6,6 +6,8 @@ polls a JSON status (with a <meta refresh> fallback when JavaScript is off).
 """
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
@@ -13,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from campaigns.text import clean_text
 from dossiers import dates, selectors, services
 from dossiers.forms import DocumentDateForm
 from dossiers.formatting import ascii_slug
@@ -144,19 +147,26 @@ def download(request, pk):
     return response
 
 
+VERIFICATION_CODE = re.compile(r"[A-Z0-9]{1,12}")
+
+
 @require_GET
 def verify(request, code):
     """Public: number, date, issuer, checksum and whether this is the current version. Nothing
     about the nominees."""
     from dossiers.models import GeneratedDocument
 
+    wanted = code.strip().upper()
+    # Codes are 8 letters and digits (services.CODE_ALPHABET); anything else (a NUL, which
+    # PostgreSQL refuses in a query, a long string) is simply not a code: 404 without a query.
     record = (
         GeneratedDocument.objects.select_related("organisation")
-        .filter(verification_code=code.strip().upper(), status=BuildStatus.DONE)
+        .filter(verification_code=wanted, status=BuildStatus.DONE)
         .first()
+        if VERIFICATION_CODE.fullmatch(wanted) else None
     )
     if record is None:
-        return render(request, "dossiers/pages/verify.html", {"found": False, "code": code}, status=404)
+        return render(request, "dossiers/pages/verify.html", {"found": False, "code": clean_text(code)[:40]}, status=404)
     return render(request, "dossiers/pages/verify.html", {
         "found": True,
         "code": record.verification_code,

@@ -14,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns import clock, report_forms
 from campaigns.models import EligibilityKind, NomineeKind, RoundAwardForm, Unit
+from campaigns.text import CleanTextForm
 from criteria import evaluation
 from criteria.models import Criterion, CriterionKind
 from criteria.selectors import criteria_for
 from nominations import display
+from campaigns.bounds import COUNCIL_MEMBERS_MAX, COUNCIL_NOTES_MAX_CHARS, CRITERION_TEXT_MAX_CHARS, PLEDGE_MAX_CHARS, SUMMARY_MAX_CHARS
 from nominations.models import Gender
 from nominations.services import nominee_units_for
 from nominations.validators import ALLOWED_LABEL, round_start, validate_evidence_file, validate_round_date
@@ -89,7 +91,7 @@ def criterion_field(criterion: Criterion) -> forms.Field:
         label=criterion.label,
         help_text=_("%(help)s. Thuyết minh ngắn; tệp minh chứng tải lên ở trang Minh chứng.") % {"help": help_text},
         required=False,
-        max_length=5000,
+        max_length=CRITERION_TEXT_MAX_CHARS,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
         error_messages=MAX_LENGTH,
     )
@@ -202,7 +204,7 @@ def _fits(award_form, kind) -> bool:
     return award_form.for_collectives if kind == NomineeKind.COLLECTIVE else award_form.for_individuals
 
 
-class NominationForm(forms.Form):
+class NominationForm(CleanTextForm):
     """A nomination and one field per criterion that applies to it.
 
     The criteria depend on the kind, the nominee unit's category and the award form, so the form
@@ -285,7 +287,7 @@ class NominationForm(forms.Form):
     achievement_summary = forms.CharField(
         label=_("Tóm tắt thành tích"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=20000,
+        max_length=SUMMARY_MAX_CHARS,
         error_messages={**_required(_("tóm tắt thành tích")), **MAX_LENGTH},
     )
     eligibility_declared = forms.BooleanField(
@@ -529,7 +531,7 @@ class NominationForm(forms.Form):
 # --- Evidence ------------------------------------------------------------------------------------
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(CleanTextForm):
     file = forms.FileField(
         label=_("Tệp minh chứng"),
         help_text=format_lazy(_("Chấp nhận {allowed}, tối đa 10 MB. Cổng kiểm tra nội dung tệp."), allowed=ALLOWED_LABEL),
@@ -566,7 +568,7 @@ class EvidenceForm(forms.Form):
 # --- The unit's council meeting ----------------------------------------------------------------------
 
 
-class CouncilMeetingForm(forms.Form):
+class CouncilMeetingForm(CleanTextForm):
     date = forms.DateField(
         label=_("Ngày họp"),
         input_formats=["%d/%m/%Y"],
@@ -591,32 +593,54 @@ class CouncilMeetingForm(forms.Form):
     members_total = forms.IntegerField(
         label=_("Số thành viên Hội đồng (đương nhiệm)"),
         min_value=1,
+        max_value=COUNCIL_MEMBERS_MAX,
         error_messages={
             **_required(_("số thành viên Hội đồng")),
             "invalid": _("Hãy nhập một số nguyên."),
             "min_value": _("Hội đồng phải có ít nhất 1 thành viên."),
+            "max_value": _("Số thành viên Hội đồng không được lớn hơn %(limit_value)s."),
         },
     )
     members_present = forms.IntegerField(
         label=_("Số thành viên có mặt"),
         min_value=0,
+        max_value=COUNCIL_MEMBERS_MAX,
         error_messages={
             **_required(_("số thành viên có mặt")),
             "invalid": _("Hãy nhập một số nguyên."),
             "min_value": _("Số thành viên có mặt không được âm."),
+            "max_value": _("Số thành viên có mặt không được lớn hơn %(limit_value)s."),
         },
     )
     written_opinions = forms.IntegerField(
         label=_("Số ý kiến bằng văn bản của thành viên vắng mặt"),
         min_value=0,
+        max_value=COUNCIL_MEMBERS_MAX,
         initial=0,
         error_messages={
             **_required(_("số ý kiến bằng văn bản (0 nếu không có)")),
             "invalid": _("Hãy nhập một số nguyên."),
             "min_value": _("Số ý kiến bằng văn bản không được âm."),
+            "max_value": _("Số ý kiến bằng văn bản không được lớn hơn %(limit_value)s."),
         },
     )
-    notes = forms.CharField(label=_("Diễn biến, ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=_("Diễn biến, ý kiến"), required=False, max_length=COUNCIL_NOTES_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}), error_messages=MAX_LENGTH,
+    )
+
+    phieu_chung = forms.IntegerField(
+        label=_("Số phiếu đồng ý chung"),
+        required=False,
+        min_value=0,
+        max_value=COUNCIL_MEMBERS_MAX,
+        help_text=_("Áp dụng cho mọi hồ sơ để trống ở dưới. Để trống nếu chỉ ghi số phiếu riêng từng hồ sơ."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+        error_messages={
+            "invalid": _("Hãy nhập một số nguyên."), "min_value": _("Số phiếu không được âm."),
+            "max_value": _("Số phiếu không được lớn hơn %(limit_value)s."),
+        },
+    )
     attendees = forms.CharField(
         label=_("Thành viên có mặt (họ tên, chức vụ; mỗi người một dòng)"), required=False, max_length=3000,
         widget=forms.Textarea(attrs={"rows": 3}), error_messages=MAX_LENGTH,
@@ -631,6 +655,10 @@ class CouncilMeetingForm(forms.Form):
                       "members_present", "written_opinions", "notes", "attendees", "absentees")
 
     def __init__(self, *args, round_=None, nominations=(), **kwargs):
+        """`phieu_<id>` per nomination, only where its count differs from `phieu_chung`: an empty
+        row takes the common count (none: not voted), and static/js/sparse-form.js leaves empty
+        rows out of the request, so a unit with hundreds of nominations stays far below
+        DATA_UPLOAD_MAX_NUMBER_FIELDS."""
         super().__init__(*args, **kwargs)
         self.round = round_
         if round_ is not None:
@@ -643,8 +671,12 @@ class CouncilMeetingForm(forms.Form):
                 label=_("Số phiếu đồng ý: %(name)s") % {"name": nomination.nominee_name},
                 required=False,
                 min_value=0,
-                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
-                error_messages={"invalid": _("Hãy nhập một số nguyên."), "min_value": _("Số phiếu không được âm.")},
+                max_value=COUNCIL_MEMBERS_MAX,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "data-sparse": "1"}),
+                error_messages={
+                    "invalid": _("Hãy nhập một số nguyên."), "min_value": _("Số phiếu không được âm."),
+                    "max_value": _("Số phiếu không được lớn hơn %(limit_value)s."),
+                },
             )
 
     def vote_field(self, nomination):
@@ -674,23 +706,27 @@ class CouncilMeetingForm(forms.Form):
         if start and end and end <= start:
             self.add_error("end_time", _("Giờ kết thúc phải sau giờ bắt đầu."))
         if present is not None and written is not None:
+            too_many = _("Số phiếu đồng ý không được lớn hơn số thành viên có mặt cộng ý kiến bằng văn bản (%(n)d).")
+            common = cleaned.get("phieu_chung")
+            if common is not None and common > present + written:
+                self.add_error("phieu_chung", too_many % {"n": present + written})
             for nomination in self.nominations:
                 votes = cleaned.get(f"phieu_{nomination.pk}")
                 if votes is not None and votes > present + written:
-                    self.add_error(
-                        f"phieu_{nomination.pk}",
-                        _("Số phiếu đồng ý không được lớn hơn số thành viên có mặt cộng ý kiến bằng văn bản (%(n)d).")
-                        % {"n": present + written},
-                    )
+                    self.add_error(f"phieu_{nomination.pk}", too_many % {"n": present + written})
         return cleaned
 
     def meeting_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.MEETING_FIELDS}
 
     def votes(self) -> dict[int, int]:
+        """Each nomination's count: its own where given, else the common count (if any)."""
+        common = self.cleaned_data.get("phieu_chung")
         result = {}
         for nomination in self.nominations:
             votes = self.cleaned_data.get(f"phieu_{nomination.pk}")
+            if votes is None:
+                votes = common
             if votes is not None:
                 result[nomination.pk] = votes
         return result
@@ -699,11 +735,11 @@ class CouncilMeetingForm(forms.Form):
 # --- Registration -----------------------------------------------------------------------------------
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(CleanTextForm):
     pledge = forms.CharField(
         label=_("Chỉ tiêu đăng ký"),
         required=False,
-        max_length=10000,
+        max_length=PLEDGE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages=MAX_LENGTH,
     )

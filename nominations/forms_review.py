@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 from django import forms
 from django.core.validators import RegexValidator
 
 from campaigns import clock
+from campaigns.text import CleanTextForm
+from campaigns.bounds import COUNCIL_MEMBERS_MAX, COUNCIL_NOTES_MAX_CHARS, MAX_CHARS_MESSAGE, REASON_MAX_CHARS
 from nominations.models import CriteriaStatus
 from nominations.validators import validate_not_after_today
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y"]
+ID_RE = re.compile(r"[0-9]{1,18}")
 DECISION_NUMBER_RE = re.compile(r"^\d+/QĐ-[A-ZĐ0-9-]+$")
 
 
@@ -35,7 +39,7 @@ def vn_time_field(label):
     )
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(CleanTextForm):
     """The queue's GET filters. Choices come from the selector (queue_filter_choices)."""
 
     category = forms.ModelChoiceField(queryset=None, required=False, label="Khối", empty_label="Tất cả các khối")
@@ -62,16 +66,16 @@ class QueueFilterForm(forms.Form):
         return {name: data[name] for name in self.fields if data.get(name)}
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(CleanTextForm):
     comment = forms.CharField(
-        label="Ý kiến (không bắt buộc)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Ý kiến (không bắt buộc)", required=False, max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(CleanTextForm):
     reason = forms.CharField(
         label="Lý do trả lại, nội dung cần bổ sung",
-        max_length=2000,
+        max_length=REASON_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Cần ghi rõ lý do trả lại hồ sơ và nội dung đơn vị cần bổ sung."},
     )
@@ -86,23 +90,23 @@ class ReturnForm(forms.Form):
 class RejectForm(ReturnForm):
     reason = forms.CharField(
         label="Lý do không chấp thuận",
-        max_length=2000,
+        max_length=REASON_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Cần ghi rõ lý do không chấp thuận hồ sơ."},
     )
 
 
-class JudgementForm(forms.Form):
+class JudgementForm(CleanTextForm):
     judgement = forms.ChoiceField(
         label="Đánh giá",
         choices=[("met", "Đạt"), ("not_met", "Không đạt")],
         widget=forms.RadioSelect,
         error_messages={"required": "Chọn Đạt hoặc Không đạt.", "invalid_choice": "Chọn Đạt hoặc Không đạt."},
     )
-    comment = forms.CharField(label="Nhận xét", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label="Nhận xét", required=False, max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class BulkSelectionForm(forms.Form):
+class BulkSelectionForm(CleanTextForm):
     """The nominations ticked in the queue, kept in the order they were sent."""
 
     n = forms.TypedMultipleChoiceField(
@@ -113,28 +117,35 @@ class BulkSelectionForm(forms.Form):
             "invalid_choice": "Hồ sơ %(value)s không còn ở bước này.",
         },
     )
-    comment = forms.CharField(label="Ý kiến chung (không bắt buộc)", required=False, max_length=2000)
+    comment = forms.CharField(label="Ý kiến chung (không bắt buộc)", required=False, max_length=REASON_MAX_CHARS)
 
     def __init__(self, *args, queue_ids, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["n"].choices = [(str(pk), str(pk)) for pk in queue_ids]
 
 
-class BulkConfirmForm(forms.Form):
+class BulkConfirmForm(CleanTextForm):
     """The confirmed selection: any id of the round; advance() decides for each one."""
 
     n = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={"required": "Chọn ít nhất một hồ sơ."})
-    comment = forms.CharField(required=False, max_length=2000)
+    comment = forms.CharField(required=False, max_length=REASON_MAX_CHARS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         values = self.data.getlist("n") if hasattr(self.data, "getlist") else []
-        self.fields["n"].choices = [(v, v) for v in values if str(v).isdigit()]
+        # An id the database can hold (a 30-digit "id" overflowed its integer: a 500).
+        self.fields["n"].choices = [(v, v) for v in values if ID_RE.fullmatch(str(v))]
         self.fields["n"].error_messages["invalid_choice"] = "Mã hồ sơ không hợp lệ."
 
 
-class CouncilMeetingForm(forms.Form):
-    """The stage organisation's council meeting, with the 'đồng ý' votes for each nomination."""
+class CouncilMeetingForm(CleanTextForm):
+    """The stage organisation's council meeting and its 'đồng ý' votes, for any number of nominations.
+
+    A council usually gives most nominations the same count, so the form asks for it once
+    (`votes_all`) and per nomination (`vote_<id>`) only where it differs: a row left empty takes
+    the common count, and static/js/sparse-form.js leaves empty rows out of the request. A stage
+    with thousands of nominations is then sent in a few dozen fields, far below
+    DATA_UPLOAD_MAX_NUMBER_FIELDS (each posted field counts, empty or not)."""
 
     date = vn_date_field("Ngày họp")
     start_time = vn_time_field("Bắt đầu")
@@ -142,17 +153,30 @@ class CouncilMeetingForm(forms.Form):
     place = forms.CharField(label="Địa điểm", max_length=255)
     chair = forms.CharField(label="Chủ trì", max_length=200)
     secretary = forms.CharField(label="Thư ký", max_length=200)
-    members_total = forms.IntegerField(label="Số thành viên Hội đồng", min_value=1)
-    members_present = forms.IntegerField(label="Số thành viên có mặt", min_value=0)
-    written_opinions = forms.IntegerField(label="Số ý kiến bằng văn bản của thành viên vắng mặt", min_value=0, initial=0)
-    notes = forms.CharField(label="Diễn biến, ý kiến", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    members_total = forms.IntegerField(label="Số thành viên Hội đồng", min_value=1, max_value=COUNCIL_MEMBERS_MAX)
+    members_present = forms.IntegerField(label="Số thành viên có mặt", min_value=0, max_value=COUNCIL_MEMBERS_MAX)
+    written_opinions = forms.IntegerField(
+        label="Số ý kiến bằng văn bản của thành viên vắng mặt", min_value=0, max_value=COUNCIL_MEMBERS_MAX, initial=0
+    )
+    notes = forms.CharField(
+        label="Diễn biến, ý kiến", required=False, max_length=COUNCIL_NOTES_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": MAX_CHARS_MESSAGE},
+    )
     attendees = forms.CharField(
         label="Thành viên có mặt (họ tên, chức vụ; mỗi người một dòng)", required=False, max_length=3000,
         widget=forms.Textarea(attrs={"rows": 3}), help_text="Không bắt buộc. Biên bản ghi tên từng thành viên khi được nhập.",
+        error_messages={"max_length": MAX_CHARS_MESSAGE},
     )
     absentees = forms.CharField(
         label="Thành viên vắng mặt (họ tên, chức vụ; ghi \"có ý kiến bằng văn bản\" nếu có)", required=False, max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2}), error_messages={"max_length": MAX_CHARS_MESSAGE},
+    )
+    votes_all = forms.IntegerField(
+        label="Số phiếu đồng ý chung",
+        required=False,
+        min_value=0,
+        max_value=COUNCIL_MEMBERS_MAX,
+        help_text="Áp dụng cho mọi hồ sơ không ghi số phiếu riêng trong bảng dưới.",
     )
 
     MEETING_FIELDS = (
@@ -162,10 +186,13 @@ class CouncilMeetingForm(forms.Form):
 
     def __init__(self, *args, nominations, meeting=None, **kwargs):
         self.nominations = list(nominations)
-        votes = {}
+        stored = {}
         if meeting is not None:
-            kwargs.setdefault("initial", {f: getattr(meeting, f) for f in self.MEETING_FIELDS})
-            votes = {v.nomination_id: v.votes_for for v in meeting.votes.all()}
+            stored = {v.nomination_id: v.votes_for for v in meeting.votes.all()}
+            common = Counter(stored.values()).most_common(1)
+            kwargs.setdefault("initial", {
+                **{f: getattr(meeting, f) for f in self.MEETING_FIELDS}, "votes_all": common[0][0] if common else None,
+            })
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.error_messages["required"] = "Cần nhập thông tin này."
@@ -174,13 +201,21 @@ class CouncilMeetingForm(forms.Form):
             if isinstance(field, forms.IntegerField):
                 field.error_messages["invalid"] = "Cần nhập một số nguyên."
                 field.error_messages["min_value"] = "Không được nhỏ hơn %(limit_value)s."
+                field.error_messages["max_value"] = "Không được lớn hơn %(limit_value)s."
+        common_votes = self.initial.get("votes_all")
         for nomination in self.nominations:
+            own = stored.get(nomination.pk)
             self.fields[f"vote_{nomination.pk}"] = forms.IntegerField(
                 label=f"Số phiếu đồng ý: {nomination.nominee_name}",
                 min_value=0,
+                max_value=COUNCIL_MEMBERS_MAX,
                 required=False,
-                initial=votes.get(nomination.pk),
-                error_messages={"invalid": "Cần nhập một số nguyên.", "min_value": "Không được âm."},
+                initial=own if own != common_votes else None,
+                widget=forms.NumberInput(attrs={"data-sparse": "1", "min": 0, "inputmode": "numeric"}),
+                error_messages={
+                    "invalid": "Cần nhập một số nguyên.", "min_value": "Không được âm.",
+                    "max_value": "Không được lớn hơn %(limit_value)s.",
+                },
             )
 
     def clean_date(self):
@@ -210,19 +245,26 @@ class CouncilMeetingForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.MEETING_FIELDS}
 
     def votes(self) -> dict[int, int]:
-        return {
-            n.pk: self.cleaned_data[f"vote_{n.pk}"] for n in self.nominations if self.cleaned_data.get(f"vote_{n.pk}") is not None
-        }
+        """Each nomination's count: its own where given, else the common count (if any)."""
+        common = self.cleaned_data.get("votes_all")
+        result = {}
+        for nomination in self.nominations:
+            own = self.cleaned_data.get(f"vote_{nomination.pk}")
+            if own is not None:
+                result[nomination.pk] = own
+            elif common is not None:
+                result[nomination.pk] = common
+        return result
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(CleanTextForm):
     unit = forms.ModelChoiceField(
         queryset=None, label="Đơn vị được gia hạn", empty_label="— Chọn đơn vị —",
         error_messages={"required": "Chọn đơn vị được gia hạn.", "invalid_choice": "Đơn vị không hợp lệ."},
     )
     new_deadline = vn_date_field("Hạn mới")
     reason = forms.CharField(
-        label="Lý do gia hạn", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Lý do gia hạn", max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Cần ghi rõ lý do gia hạn."},
     )
 
@@ -249,8 +291,14 @@ decision_number_validator = RegexValidator(
 )
 
 
-class DecisionForm(forms.Form):
-    """The Quyết định khen thưởng and, for each nomination at the final stage, awarded or not (with a reason)."""
+class DecisionForm(CleanTextForm):
+    """The Quyết định khen thưởng for every nomination at the final stage, for any number of them.
+
+    Every nomination listed is awarded unless it is ticked in `khong` (one field, sent once per
+    ticked nomination), and only those need a reason (`reason_<id>`); static/js/sparse-form.js
+    leaves empty reasons out of the request. A decision on thousands of nominations is then sent in
+    a handful of fields, far below DATA_UPLOAD_MAX_NUMBER_FIELDS. The ids are checked against the
+    nominations waiting at the stage (what the user may act on)."""
 
     number = forms.CharField(
         label="Số quyết định",
@@ -261,16 +309,22 @@ class DecisionForm(forms.Form):
     date = vn_date_field("Ngày ký")
     signer = forms.CharField(label="Người ký", max_length=200, error_messages={"required": "Cần nhập họ tên người ký."})
     signer_title = forms.CharField(label="Chức vụ người ký", max_length=200, required=False, help_text="Ví dụ: KT. CHỦ TỊCH, PHÓ CHỦ TỊCH.")
+    khong = forms.TypedMultipleChoiceField(
+        label="Không khen thưởng",
+        coerce=int,
+        required=False,
+        choices=(),
+        error_messages={"invalid_choice": "Hồ sơ mã %(value)s không còn chờ quyết định. Hãy tải lại trang."},
+    )
 
     def __init__(self, *args, nominations, **kwargs):
         super().__init__(*args, **kwargs)
         self.nominations = list(nominations)
+        self.fields["khong"].choices = [(str(n.pk), str(n.pk)) for n in self.nominations]
         for nomination in self.nominations:
-            self.fields[f"award_{nomination.pk}"] = forms.BooleanField(
-                label=f"Khen thưởng {nomination.nominee_name}", required=False, initial=True
-            )
             self.fields[f"reason_{nomination.pk}"] = forms.CharField(
-                label=f"Lý do không khen thưởng {nomination.nominee_name}", required=False, max_length=2000
+                label=f"Lý do không khen thưởng {nomination.nominee_name}", required=False, max_length=REASON_MAX_CHARS,
+                error_messages={"max_length": MAX_CHARS_MESSAGE},
             )
 
     def clean_date(self):
@@ -283,27 +337,35 @@ class DecisionForm(forms.Form):
         decision_number_validator(number)
         return number
 
+    def _declined_ids(self) -> set[int]:
+        return set(getattr(self, "cleaned_data", {}).get("khong") or [])
+
     def clean(self):
         data = super().clean()
         if not self.nominations:
             raise forms.ValidationError("Không có hồ sơ nào ở bước quyết định.")
-        awarded = [n for n in self.nominations if data.get(f"award_{n.pk}")]
-        if not awarded:
+        declined = self._declined_ids()
+        if "khong" in self.errors:
+            return data
+        if len(declined) == len(self.nominations):
             raise forms.ValidationError("Chọn ít nhất một hồ sơ được khen thưởng.")
         for nomination in self.nominations:
-            if not data.get(f"award_{nomination.pk}") and not (data.get(f"reason_{nomination.pk}") or "").strip():
+            if nomination.pk in declined and not (data.get(f"reason_{nomination.pk}") or "").strip():
                 self.add_error(f"reason_{nomination.pk}", f"Cần ghi lý do không khen thưởng {nomination.nominee_name}.")
         return data
 
     def rows(self):
-        return [(n, self[f"award_{n.pk}"], self[f"reason_{n.pk}"]) for n in self.nominations]
+        """(nomination, ticked as not awarded, its reason field) for the table."""
+        if self.is_bound:
+            ticked = {str(v) for v in self.data.getlist(self.add_prefix("khong"))} if hasattr(self.data, "getlist") else set()
+        else:
+            ticked = set()
+        return [(n, str(n.pk) in ticked, self[f"reason_{n.pk}"]) for n in self.nominations]
 
     def awarded(self):
-        return [n for n in self.nominations if self.cleaned_data.get(f"award_{n.pk}")]
+        declined = self._declined_ids()
+        return [n for n in self.nominations if n.pk not in declined]
 
     def not_awarded(self) -> dict[int, str]:
-        return {
-            n.pk: self.cleaned_data[f"reason_{n.pk}"].strip()
-            for n in self.nominations
-            if not self.cleaned_data.get(f"award_{n.pk}")
-        }
+        declined = self._declined_ids()
+        return {n.pk: self.cleaned_data[f"reason_{n.pk}"].strip() for n in self.nominations if n.pk in declined}

@@ -5,11 +5,23 @@ A nomination's `stage` and `status` change only through nominations.workflow.adv
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from campaigns.models import NomineeKind, Round, RoundAwardForm, Stage, Unit
 from criteria.models import Criterion
+from campaigns.bounds import (
+    BIRTH_YEAR_MAX,
+    BIRTH_YEAR_MIN,
+    COUNCIL_MEMBERS_MAX,
+    COUNCIL_NOTES_MAX_CHARS,
+    CRITERION_TEXT_MAX_CHARS,
+    PLEDGE_MAX_CHARS,
+    REASON_MAX_CHARS,
+    SUMMARY_MAX_CHARS,
+    at_least,
+    at_most,
+    max_chars,
+)
 
 
 class Registration(models.Model):
@@ -17,7 +29,9 @@ class Registration(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="registrations", verbose_name="đợt")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="registrations", verbose_name="đơn vị")
-    pledge = models.TextField("nội dung đăng ký (chỉ tiêu, sản phẩm)", blank=True)
+    pledge = models.TextField(
+        "nội dung đăng ký (chỉ tiêu, sản phẩm)", blank=True, max_length=PLEDGE_MAX_CHARS, validators=[max_chars(PLEDGE_MAX_CHARS)]
+    )
     registered_at = models.DateTimeField("thời điểm đăng ký")
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người đăng ký")
 
@@ -68,7 +82,10 @@ class Nomination(models.Model):
     )
     full_name = models.CharField("họ và tên", max_length=200, blank=True)
     gender = models.CharField("giới tính", max_length=10, choices=Gender.choices, blank=True)
-    birth_year = models.PositiveIntegerField("năm sinh", null=True, blank=True)
+    birth_year = models.PositiveIntegerField(
+        "năm sinh", null=True, blank=True,
+        validators=[at_least(BIRTH_YEAR_MIN, "Năm sinh"), at_most(BIRTH_YEAR_MAX, "Năm sinh")],
+    )
     position = models.CharField("chức vụ", max_length=255, blank=True)
     person_identifier = models.CharField(
         "số định danh cá nhân", max_length=32, blank=True, db_index=True, help_text="Số CCCD/định danh, để phát hiện một người được đề nghị hai lần."
@@ -86,11 +103,13 @@ class Nomination(models.Model):
     # A collective: "I. Sơ lược đặc điểm, tình hình" (Mẫu số 02, note 3: trụ sở, đặc điểm, cơ cấu tổ chức,
     # chức năng, nhiệm vụ).
     headquarters = models.CharField("trụ sở", max_length=255, blank=True)
-    unit_profile = models.TextField("đặc điểm, tình hình", max_length=4000, blank=True, validators=[MaxLengthValidator(4000)])
-    unit_functions = models.TextField("chức năng, nhiệm vụ", max_length=4000, blank=True, validators=[MaxLengthValidator(4000)])
-    unit_structure = models.TextField("tổ chức bộ máy (cơ cấu tổ chức)", max_length=4000, blank=True, validators=[MaxLengthValidator(4000)])
+    unit_profile = models.TextField("đặc điểm, tình hình", max_length=4000, blank=True, validators=[max_chars(4000)])
+    unit_functions = models.TextField("chức năng, nhiệm vụ", max_length=4000, blank=True, validators=[max_chars(4000)])
+    unit_structure = models.TextField("tổ chức bộ máy (cơ cấu tổ chức)", max_length=4000, blank=True, validators=[max_chars(4000)])
     award_form = models.ForeignKey(RoundAwardForm, on_delete=models.PROTECT, related_name="nominations", verbose_name="hình thức đề nghị")
-    achievement_summary = models.TextField("tóm tắt thành tích")
+    achievement_summary = models.TextField(
+        "tóm tắt thành tích", max_length=SUMMARY_MAX_CHARS, validators=[max_chars(SUMMARY_MAX_CHARS)]
+    )
     eligibility_declared = models.BooleanField(
         "đơn vị cam kết đủ điều kiện", default=False, help_text="Không đang bị xem xét kỷ luật, điều tra, thanh tra, kiểm tra, khiếu nại, tố cáo."
     )
@@ -100,7 +119,10 @@ class Nomination(models.Model):
     criteria_status = models.CharField("kết quả tiêu chí", max_length=10, choices=CriteriaStatus.choices, default=CriteriaStatus.PENDING)
     criteria_met = models.PositiveIntegerField("số tiêu chí đạt", default=0)
     criteria_total = models.PositiveIntegerField("tổng số tiêu chí", default=0)
-    outcome_reason = models.TextField("lý do (trả lại, không chấp thuận, không được khen)", blank=True)
+    outcome_reason = models.TextField(
+        "lý do (trả lại, không chấp thuận, không được khen)", blank=True, max_length=REASON_MAX_CHARS,
+        validators=[max_chars(REASON_MAX_CHARS)],
+    )
     decision = models.ForeignKey(
         "AwardDecision", on_delete=models.PROTECT, null=True, blank=True, related_name="nominations", verbose_name="quyết định khen thưởng"
     )
@@ -150,9 +172,14 @@ class Nomination(models.Model):
 class CriterionValue(models.Model):
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="criterion_values", verbose_name="hồ sơ")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="values", verbose_name="tiêu chí")
-    number = models.DecimalField("số liệu (%)", max_digits=7, decimal_places=2, null=True, blank=True)
+    number = models.DecimalField(
+        "số liệu (%)", max_digits=7, decimal_places=2, null=True, blank=True,
+        validators=[at_least(0, "Tỷ lệ"), at_most(100, "Tỷ lệ")],  # a percentage (criteria.CriterionKind.PERCENTAGE)
+    )
     flag = models.BooleanField("có/không", null=True, blank=True)
-    text = models.TextField("mức / thuyết minh", blank=True)
+    text = models.TextField(
+        "mức / thuyết minh", blank=True, max_length=CRITERION_TEXT_MAX_CHARS, validators=[max_chars(CRITERION_TEXT_MAX_CHARS)]
+    )
     judgement = models.CharField(
         "đánh giá của Hội đồng", max_length=10, choices=[("met", "Đạt"), ("not_met", "Không đạt")], blank=True
     )
@@ -210,17 +237,26 @@ class CouncilMeeting(models.Model):
     place = models.CharField("địa điểm", max_length=255)
     chair = models.CharField("chủ trì", max_length=200)
     secretary = models.CharField("thư ký", max_length=200)
-    members_total = models.PositiveIntegerField("số thành viên Hội đồng")
-    members_present = models.PositiveIntegerField("số thành viên có mặt")
-    written_opinions = models.PositiveIntegerField("số ý kiến bằng văn bản của thành viên vắng mặt", default=0)
-    notes = models.TextField("diễn biến, ý kiến", blank=True)
+    members_total = models.PositiveIntegerField(
+        "số thành viên Hội đồng", validators=[at_most(COUNCIL_MEMBERS_MAX, "Số thành viên Hội đồng")]
+    )
+    members_present = models.PositiveIntegerField(
+        "số thành viên có mặt", validators=[at_most(COUNCIL_MEMBERS_MAX, "Số thành viên có mặt")]
+    )
+    written_opinions = models.PositiveIntegerField(
+        "số ý kiến bằng văn bản của thành viên vắng mặt", default=0,
+        validators=[at_most(COUNCIL_MEMBERS_MAX, "Số ý kiến bằng văn bản")],
+    )
+    notes = models.TextField(
+        "diễn biến, ý kiến", blank=True, max_length=COUNCIL_NOTES_MAX_CHARS, validators=[max_chars(COUNCIL_NOTES_MAX_CHARS)]
+    )
     # Nghị định 30/2020, Mẫu 1.9: "Thành phần tham dự" by name where the meeting records them.
     attendees = models.TextField(
-        "thành viên có mặt (họ tên, chức vụ)", max_length=3000, blank=True, validators=[MaxLengthValidator(3000)],
+        "thành viên có mặt (họ tên, chức vụ)", max_length=3000, blank=True, validators=[max_chars(3000)],
         help_text="Mỗi người một dòng, ví dụ: Nguyễn Văn A, Giám đốc Sở, Chủ tịch Hội đồng.",
     )
     absentees = models.TextField(
-        "thành viên vắng mặt (có hoặc không có ý kiến bằng văn bản)", max_length=2000, blank=True, validators=[MaxLengthValidator(2000)],
+        "thành viên vắng mặt (có hoặc không có ý kiến bằng văn bản)", max_length=2000, blank=True, validators=[max_chars(2000)],
         help_text="Mỗi người một dòng, ví dụ: Trần Thị B, Phó Giám đốc Sở (có ý kiến bằng văn bản).",
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -246,7 +282,7 @@ class CouncilMeeting(models.Model):
 class CouncilVote(models.Model):
     meeting = models.ForeignKey(CouncilMeeting, on_delete=models.CASCADE, related_name="votes", verbose_name="cuộc họp")
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="council_votes", verbose_name="hồ sơ")
-    votes_for = models.PositiveIntegerField("số phiếu đồng ý")
+    votes_for = models.PositiveIntegerField("số phiếu đồng ý", validators=[at_most(COUNCIL_MEMBERS_MAX, "Số phiếu đồng ý")])
 
     class Meta:
         verbose_name = "kết quả biểu quyết"
@@ -260,7 +296,7 @@ class DeadlineExtension(models.Model):
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="extensions", verbose_name="bước")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="deadline_extensions", verbose_name="đơn vị")
     new_deadline = models.DateField("hạn mới")
-    reason = models.TextField("lý do")
+    reason = models.TextField("lý do", max_length=REASON_MAX_CHARS, validators=[max_chars(REASON_MAX_CHARS)])
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người gia hạn")
     granted_at = models.DateTimeField("gia hạn lúc")
 
@@ -305,7 +341,7 @@ class NominationEvent(models.Model):
     to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, null=True, related_name="+")
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
-    comment = models.TextField("ghi chú", blank=True)
+    comment = models.TextField("ghi chú", blank=True, max_length=REASON_MAX_CHARS, validators=[max_chars(REASON_MAX_CHARS)])
     changes = models.JSONField("thay đổi", default=dict, blank=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from campaigns import clock
+from campaigns.bounds import COUNCIL_MEMBERS_MAX, COUNCIL_NOTES_MAX_CHARS
 from campaigns.models import NomineeKind, Round, Stage, Unit
 from criteria import evaluation
 from criteria.models import CriterionKind
@@ -330,6 +331,10 @@ def record_council_meeting(*, actor, stage: Stage, unit: Unit, data: dict, votes
     total, present, written = data["members_total"], data["members_present"], data.get("written_opinions", 0)
     if total <= 0:
         raise ServiceError("Số thành viên Hội đồng phải lớn hơn 0.")
+    if total > COUNCIL_MEMBERS_MAX:
+        raise ServiceError(f"Số thành viên Hội đồng không được lớn hơn {COUNCIL_MEMBERS_MAX}.")
+    if len(data.get("notes") or "") > COUNCIL_NOTES_MAX_CHARS:
+        raise ServiceError(f"Diễn biến, ý kiến không quá {COUNCIL_NOTES_MAX_CHARS} ký tự.")
     if present > total:
         raise ServiceError("Số thành viên có mặt không được lớn hơn số thành viên Hội đồng.")
     if written > total - present:

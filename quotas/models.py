@@ -1,6 +1,7 @@
 """Quota rules: the most awards that may be proposed or given, per round and award form."""
 from django.db import models
 
+from campaigns.bounds import QUOTA_MAX, at_most
 from campaigns.models import Level, Round, RoundAwardForm, Unit, UnitCategory
 
 
@@ -58,7 +59,7 @@ class QuotaRule(models.Model):
         "cấp", max_length=10, choices=Level.choices, blank=True,
         help_text="Chỉ tính đơn vị ở cấp này (xét trên cùng đơn vị với \"khối xét theo\"); để trống: mọi cấp.",
     )
-    limit = models.PositiveIntegerField("số lượng tối đa")
+    limit = models.PositiveIntegerField("số lượng tối đa", validators=[at_most(QUOTA_MAX, "Số lượng tối đa")])
     binds_at = models.CharField(
         "áp dụng từ",
         max_length=20,
@@ -84,7 +85,7 @@ class QuotaException(models.Model):
 
     rule = models.ForeignKey(QuotaRule, on_delete=models.CASCADE, related_name="exceptions", verbose_name="quy định")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="quota_exceptions", verbose_name="đơn vị")
-    limit = models.PositiveIntegerField("số lượng tối đa")
+    limit = models.PositiveIntegerField("số lượng tối đa", validators=[at_most(QUOTA_MAX, "Số lượng tối đa")])
     source = models.CharField("nguồn (điều, khoản)", max_length=500)
 
     class Meta:

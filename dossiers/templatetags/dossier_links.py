@@ -10,3 +10,9 @@ register = template.Library()
 def latest_reports(nomination):
     """The latest báo cáo thành tích files (PDF, Word) of a nomination, built or not."""
     return selectors.latest_reports(nomination)
+
+
+@register.filter
+def user_error(error):
+    """A record's failure as a user may read it (selectors.user_error): no exception text."""
+    return selectors.user_error(error or "")

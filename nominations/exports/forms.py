@@ -4,13 +4,14 @@ from __future__ import annotations
 from django import forms
 
 from campaigns.models import Round, Unit, UnitCategory
+from campaigns.text import CleanTextForm
 from nominations.models import Nomination, Status
 from nominations.workflow import stages_of
 
 from .filters import AwardListFilters
 
 
-class AwardListForm(forms.Form):
+class AwardListForm(CleanTextForm):
     stage = forms.TypedChoiceField(label="Bước hiện tại", required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label="Trạng thái", required=False)
     award_form = forms.ChoiceField(label="Hình thức khen thưởng", required=False)

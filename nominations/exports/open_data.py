@@ -3,7 +3,9 @@
 Only what a decision makes public: the awardee's name, the unit, the award form, the decision's
 number and date. No person identifier, year of birth, gender or position is read from the
 database (selectors.OPEN_DATA_FIELDS), so none can leak into the files. Dates are ISO 8601
-(yyyy-mm-dd), which Excel and every open-data tool read.
+(yyyy-mm-dd), which Excel and every open-data tool read. A CSV cell that would start a formula in a
+spreadsheet (= + - @) starts with a single quote instead (campaigns.text.csv_text); the JSON keeps
+the text as it is.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import io
 import json
 
 from campaigns.models import NomineeKind, Round
+from campaigns.text import clean_value, csv_text
 
 from . import selectors
 
@@ -33,17 +36,17 @@ def records(round_: Round) -> list[dict]:
     for number, (kind, full_name, nominee_unit, proposing_unit, award_form, decision_number, decision_date) in enumerate(
         selectors.open_data_rows(round_), 1
     ):
-        rows.append(
-            {
-                "stt": number,
-                "ten": selectors.nominee_name(kind, full_name, nominee_unit),
-                "doi_tuong": KIND_LABELS.get(kind, kind),
-                "don_vi": nominee_unit if kind == NomineeKind.INDIVIDUAL else proposing_unit,
-                "hinh_thuc_khen_thuong": award_form,
-                "so_quyet_dinh": decision_number,
-                "ngay_quyet_dinh": decision_date.isoformat(),
-            }
-        )
+        row = {
+            "stt": number,
+            "ten": selectors.nominee_name(kind, full_name, nominee_unit),
+            "doi_tuong": KIND_LABELS.get(kind, kind),
+            "don_vi": nominee_unit if kind == NomineeKind.INDIVIDUAL else proposing_unit,
+            "hinh_thuc_khen_thuong": award_form,
+            "so_quyet_dinh": decision_number,
+            "ngay_quyet_dinh": decision_date.isoformat(),
+        }
+        # Cleaned (campaigns.text): text stored before input was cleaned may hold control characters.
+        rows.append({key: clean_value(value) for key, value in row.items()})
     return rows
 
 
@@ -53,7 +56,8 @@ def as_csv(round_: Round) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
     writer.writerow(HEADERS)
-    writer.writerows(records(round_))
+    # A name like "=HYPERLINK(...)" must not become a formula in Excel (OWASP, CSV Injection).
+    writer.writerows({key: csv_text(value) for key, value in row.items()} for row in records(round_))
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 INLINE_MAX_ROWS = settings.EXPORT_INLINE_MAX_ROWS
 REFUSED = "Tài khoản không còn quyền xem danh sách của đợt này: không xuất tệp."
 QUEUE_DOWN = "Không gửi được yêu cầu tới bộ xử lý nền. Vui lòng thử lại sau ít phút."
+WRITE_FAILED = "Không ghi được tệp do lỗi của hệ thống; lỗi đã được ghi lại để quản trị viên xử lý. Vui lòng xuất lại sau."
 
 
 def start_award_list_export(*, user, round_: Round, filters: AwardListFilters, total: int) -> ExportJob:
@@ -102,9 +103,9 @@ def run_export_job(job_id: int) -> ExportJob | None:
             default_storage.delete(target)
         with open(temp_path, "rb") as written:
             stored = default_storage.save(target, File(written))
-    except Exception as error:  # the page must say it failed; the task's retry decides what next
-        logger.exception("Export job %s failed", job.pk)
-        _fail(job, f"Lỗi khi ghi tệp: {error}")
+    except Exception:  # the page must say it failed; the task's retry decides what next
+        logger.exception("Export job %s failed", job.pk)  # the technical detail: in the log only
+        _fail(job, WRITE_FAILED)
         raise
     finally:
         os.remove(temp_path)

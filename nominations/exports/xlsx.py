@@ -7,6 +7,10 @@ once: title rows, a styled header repeated on every printed page (print titles),
 fit-to-width, the header frozen, an autofilter over the table, column widths, wrapped text, real
 dates and numbers.
 
+Every string is written as a text cell, never a formula: a name typed as `=HYPERLINK(...)` shows as
+typed (`set_value`), and control characters that Excel cannot store are dropped (campaigns.text), so
+text stored before input was cleaned never fails an export.
+
 Write-only mode supports all of these (openpyxl 3.1: freeze panes, print titles, page setup,
 column widths, merged cells and the autofilter are kept on the write-only sheet and written in the
 sheet's head or tail), with one rule: what goes into the sheet's head (column widths, frozen
@@ -27,6 +31,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
+
+from campaigns.text import clean_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -87,9 +93,21 @@ class Sheet:
         return len(self.heading) + 2  # the title lines, one blank row, the header
 
 
+EXCEL_CELL_MAX_CHARS = 32_767  # Excel's limit: a longer text makes it "repair" the file
+
+
+def set_value(cell, value) -> None:
+    """Put a value in a cell; a string is cleaned and stored as text, so a leading = is no formula."""
+    if isinstance(value, str):
+        cell.value = clean_text(value)[:EXCEL_CELL_MAX_CHARS]
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
 def sheet_title(text: str, taken: set[str]) -> str:
     """A valid, unique sheet name: at most 31 characters, none of []:*?/\\."""
-    clean = " ".join("".join(" " if ch in "[]:*?/\\" else ch for ch in text).split()) or "Danh sach"
+    clean = " ".join("".join(" " if ch in "[]:*?/\\" else ch for ch in clean_text(text)).split()) or "Danh sach"
     base = clean if len(clean) <= 31 else (clean[:31].rsplit(" ", 1)[0] if " " in clean[:31] else clean[:31])
     title, n = base, 2
     while title.lower() in taken:
@@ -124,7 +142,7 @@ class _StreamSheet(WriteOnlyWorksheet):
                 yield value
                 continue
             cell = cells[col_idx - 1]
-            cell.value = value
+            set_value(cell, value)
             cell.row = row_idx
             yield cell
 
@@ -150,7 +168,8 @@ class _Styles:
 
 
 def _cell(ws, value=None, *, font=None, alignment=None, fill=None, border=None, number_format=None, column=None):
-    cell = WriteOnlyCell(ws, value)
+    cell = WriteOnlyCell(ws)
+    set_value(cell, value)
     if font is not None:
         cell.font = font
     if alignment is not None:
@@ -269,7 +288,8 @@ def _write_sheet(wb, sheet: Sheet, taken: set[str], progress: Callable[[int], No
             values = list(row.values)
             for index in row.marked:
                 if values[index] is not None:
-                    cell = WriteOnlyCell(ws, values[index])
+                    cell = WriteOnlyCell(ws)
+                    set_value(cell, values[index])
                     cell._style = copy(marked[index]._style)
                     values[index] = cell
             row = values

@@ -36,7 +36,7 @@ from nominations.forms_review import (
 from nominations.models import AwardDecision, CriterionValue, Nomination
 from nominations.permissions import can_act_at_stage, visible_nominations_q
 from nominations.services import ServiceError, grant_extension, judge_criterion, record_council_meeting, record_decision
-from nominations.workflow import Action, TransitionError, advance
+from nominations.workflow import Action, RoundRules, TransitionError, advance
 from quotas.rules import quota_usage
 
 logger = logging.getLogger(__name__)
@@ -385,6 +385,7 @@ def review_decision(request, round_id):
                 decision = record_decision(
                     actor=request.user, round_=round_, number=data["number"], date=data["date"], signer=data["signer"],
                     signer_title=data["signer_title"], nominations=form.awarded(), not_awarded=form.not_awarded(),
+                    round_rules=RoundRules.load(round_),  # read once for the whole list, not per nomination
                 )
             except ServiceError as error:
                 form.add_error(None, str(error))

@@ -413,7 +413,12 @@ def unit_council(request, round_id):
     initial = {}
     if meeting is not None:
         initial = {name: getattr(meeting, name) for name in CouncilMeetingForm.MEETING_FIELDS}
-        initial.update({f"phieu_{nid}": votes for nid, votes in selectors.votes_of_meeting(meeting).items()})
+        stored = selectors.votes_of_meeting(meeting)
+        counts = {stored.get(n.pk) for n in open_nominations}
+        if len(open_nominations) > 1 and len(counts) == 1 and None not in counts:
+            initial["phieu_chung"] = counts.pop()  # every open nomination has the same count: shown once
+        else:
+            initial.update({f"phieu_{nid}": votes for nid, votes in stored.items()})
     form = CouncilMeetingForm(
         request.POST if request.method == "POST" else None, round_=round_, nominations=open_nominations, initial=initial
     )
@@ -459,8 +464,10 @@ def criteria_evaluate(request):
     if request.content_type == "application/json":
         try:
             payload = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nesting too deep to read
             return JsonResponse({"error": _("Dữ liệu gửi lên không phải JSON hợp lệ.")}, status=400)
+        if not isinstance(payload, dict):
+            return JsonResponse({"error": _("Dữ liệu gửi lên phải là một đối tượng JSON có mục \"values\".")}, status=400)
         raw_values = payload.get("values") or {}
         nomination_id = payload.get("nomination")
     else:
@@ -470,15 +477,17 @@ def criteria_evaluate(request):
         return JsonResponse({"error": _("Thiếu số liệu tiêu chí.")}, status=400)
     wanted = {}
     for key, value in raw_values.items():
-        match = re.fullmatch(r"(?:tc_)?(\d+)", str(key))
+        match = re.fullmatch(r"(?:tc_)?(\d{1,18})", str(key))  # an id the database can hold
         if match:
+            if not (value is None or isinstance(value, (str, int, float))):
+                return JsonResponse({"error": _("Giá trị tiêu chí phải là chữ hoặc số.")}, status=400)
             wanted[int(match.group(1))] = value
     criteria = list(selectors.visible_criteria(request.user, wanted.keys()))
     if not criteria:
         return JsonResponse({"error": _("Không tìm thấy tiêu chí.")}, status=404)
     judgements, with_evidence = {}, set()
     if nomination_id:
-        nomination = selectors.nomination_for_user(request.user, nomination_id) if str(nomination_id).isdigit() else None
+        nomination = selectors.nomination_for_user(request.user, nomination_id) if re.fullmatch(r"\d{1,18}", str(nomination_id)) else None
         if nomination is not None:
             judgements = {cid: v.judgement for cid, v in selectors.criterion_values(nomination).items()}
             with_evidence = selectors.evidence_criterion_ids(nomination)

@@ -148,7 +148,10 @@ def test_reviewers_approve_return_reject_quota_fills_last_place_once_decision(nt
     d.page.fill("input[name=signer]", "Trần Quốc Nam")
     d.page.fill("input[name=signer_title]", "CHỦ TỊCH")
     not_awarded = past[0]
-    d.page.uncheck(f"input[name=award_{not_awarded.pk}]")
+    # Awarded by default: a reason box opens only for a nomination ticked "not awarded" (sparse-form.js).
+    assert d.page.is_disabled(f"input[name=reason_{not_awarded.pk}]")
+    d.page.check(f"input[name=khong][value='{not_awarded.pk}']")
+    assert d.page.is_enabled(f"input[name=reason_{not_awarded.pk}]") and d.page.is_disabled(f"input[name=reason_{winner.pk}]")
     d.page.fill(f"input[name=reason_{not_awarded.pk}]", "Chưa đủ tiêu chuẩn theo Nghị định 98/2023/NĐ-CP.")
     d.shot("08 decision form")
     d.page.get_by_role("button", name="Ghi quyết định").click()

@@ -540,7 +540,7 @@ def test_decision_number_format_error_then_awarding(nt_world, client):
     url = reverse("review_decision", args=(nt_world.round.pk,))
     client_for(client, nt_world.users["stage:4"])
     data = {"number": "123/QD UBND", "date": "30/12/2024", "signer": "Trần Quốc Nam", "signer_title": "CHỦ TỊCH",
-            f"award_{awarded.pk}": "on", f"reason_{declined.pk}": "Chưa tiêu biểu so với các đơn vị khác."}
+            "khong": [declined.pk], f"reason_{declined.pk}": "Chưa tiêu biểu so với các đơn vị khác."}
     with clock.frozen_at(nt_world.at_stage(4)):
         bad = client.post(url, data)
         assert bad.status_code == 200
@@ -570,9 +570,9 @@ def test_decision_duplicate_number_is_refused_whole(nt_world, client):
     client_for(client, nt_world.users["stage:4"])
     base = {"date": "30/12/2024", "signer": "Trần Quốc Nam", "number": "123/QĐ-UBND"}
     with clock.frozen_at(nt_world.at_stage(4)):
-        client.post(url, {**base, f"award_{first.pk}": "on", f"reason_{second.pk}": "Để xét đợt sau."})
+        client.post(url, {**base, "khong": [second.pk], f"reason_{second.pk}": "Để xét đợt sau."})
         Nomination.objects.filter(pk=second.pk).update(status=Status.IN_REVIEW, outcome_reason="")
-        again = client.post(url, {**base, f"award_{second.pk}": "on"})
+        again = client.post(url, base)
     assert "Quyết định số 123/QĐ-UBND đã được ghi trong đợt này." in again.content.decode()
     assert refresh(second).status == Status.IN_REVIEW
 
