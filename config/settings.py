@@ -236,6 +236,19 @@ CELERY_BEAT_SCHEDULE = {
     # Export files older than EXPORT_RETENTION_DAYS, and their jobs, deleted once a day.
     "export-cleanup": {"task": "nominations.tasks.task_delete_old_exports", "schedule": 24 * 3600.0},
 }
+# Time limits of the document and export tasks (seconds): at the soft limit the task stops and
+# its record says the document took too long; at the hard limit the worker process is killed.
+# A running build holds a lease of DOCUMENT_BUILD_LEASE seconds (dossiers.services): past it, the
+# build is taken as dead and the next request builds the document again. The lease must outlast
+# the hard limit (a live task never loses its lease) and stay below CELERY_VISIBILITY_TIMEOUT.
+DOCUMENT_TASK_SOFT_TIME_LIMIT = int(env("DOCUMENT_TASK_SOFT_TIME_LIMIT", "600"))
+DOCUMENT_TASK_TIME_LIMIT = int(env("DOCUMENT_TASK_TIME_LIMIT", "660"))
+DOCUMENT_BUILD_LEASE = int(env("DOCUMENT_BUILD_LEASE", "900"))
+if not 0 < DOCUMENT_TASK_SOFT_TIME_LIMIT < DOCUMENT_TASK_TIME_LIMIT < DOCUMENT_BUILD_LEASE:
+    raise ImproperlyConfigured(
+        "Cần 0 < DOCUMENT_TASK_SOFT_TIME_LIMIT < DOCUMENT_TASK_TIME_LIMIT < DOCUMENT_BUILD_LEASE "
+        "(the lease of a build must outlast the task's hard time limit)."
+    )
 # The queue of the dossier builds (dossiers/services.py); empty: Celery's default queue
 # (CELERY_TASK_DEFAULT_QUEUE, "celery"), which every worker started without -Q consumes.
 DOSSIERS_QUEUE = env("DOSSIERS_QUEUE", "") or None

@@ -123,6 +123,11 @@ class GeneratedDocument(models.Model):
     attempts = models.PositiveIntegerField("số lần chạy", default=0)
     task_id = models.CharField("tác vụ đang chạy", max_length=64, blank=True)
     queued_at = models.DateTimeField("đưa vào hàng đợi lúc", null=True, blank=True)
+    lease_until = models.DateTimeField(
+        "giữ quyền tạo đến", null=True, blank=True,
+        help_text="Tác vụ đang tạo văn bản giữ quyền đến lúc này (DOCUMENT_BUILD_LEASE giây); quá hạn mà chưa xong "
+        "(tiến trình bị dừng giữa chừng) thì yêu cầu sau tạo lại.",
+    )
     builds = models.PositiveIntegerField("số lần ghi tệp", default=0, help_text="Số lần tệp đã được ghi xong.")
     file = models.FileField("tệp", upload_to=document_upload_path, max_length=300, blank=True)
     size = models.PositiveIntegerField("dung lượng (byte)", default=0)

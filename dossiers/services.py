@@ -9,6 +9,11 @@ The order of every build (style.md, "Celery tasks"):
 3. running the task again for a done record does nothing; for a record left running by a killed
    worker it builds again and replaces the file: one record, one file, `builds` counts the
    completed writes.
+A running build holds a lease (`lease_until`, DOCUMENT_BUILD_LEASE seconds, longer than the
+tasks' hard time limit): within it, nobody else builds the record (a second request or `force`
+joins it); once it has expired, the build is taken as dead (a worker killed, a process gone
+without a broker to deliver the task again) and the next request, forced or not, builds the same
+record again.
 A record whose data has changed is stale; building it again makes a new version (new record and
 code, same number); the old version stays verifiable as "not current".
 
@@ -52,7 +57,6 @@ logger = logging.getLogger(__name__)
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by hand
 CODE_LENGTH = 8
-RUNNING_LEASE = dt.timedelta(minutes=15)
 TITLES = {
     DocumentKind.TO_TRINH: "Tờ trình đề nghị khen thưởng",
     DocumentKind.BIEN_BAN: "Biên bản họp Hội đồng Thi đua - Khen thưởng",
@@ -114,9 +118,26 @@ def _number_for(spec: Spec, year: int) -> str:
     return register.text
 
 
+def build_lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.DOCUMENT_BUILD_LEASE)
+
+
+def lease_expired(record: GeneratedDocument) -> bool:
+    """A running build whose lease has run out: its worker is taken as dead. Records from before
+    leases existed count from their last update."""
+    if record.status != BuildStatus.RUNNING:
+        return False
+    if record.lease_until is not None:
+        return record.lease_until <= timezone.now()
+    return record.updated_at is None or timezone.now() - record.updated_at >= build_lease()
+
+
 def _reusable(latest: GeneratedDocument, fingerprint_now: str | None, force: bool) -> bool:
     if latest.status != BuildStatus.DONE:
-        return True  # queued, running or failed: build this same record (again)
+        # Queued, running or failed: build this same record (again). A running one within its
+        # lease is joined, even when forced (no second build of the same file); an expired one
+        # is queued again by _needs_dispatch.
+        return True
     if force:
         return False
     if fingerprint_now is None:
@@ -167,7 +188,7 @@ def _dispatch(task, record_id: int, *, queue: str | None = None):
 
 
 def _needs_dispatch(record: GeneratedDocument, created: bool) -> bool:
-    if created or record.status == BuildStatus.FAILED:
+    if created or record.status == BuildStatus.FAILED or lease_expired(record):
         return True
     if record.status == BuildStatus.QUEUED:
         return record.queued_at is None or timezone.now() - record.queued_at > QUEUE_AGAIN_AFTER
@@ -229,8 +250,9 @@ def member_title(kind: str, source: dict, *, separator: str = " — ") -> str:
 
 
 def _claim(record_id: int, task_id: str | None) -> GeneratedDocument | None:
-    """Lock the record and mark it running, or return None when there is nothing to do (done, or
-    being built by another live task)."""
+    """Lock the record and mark it running under a fresh lease, or return None when there is
+    nothing to do (done, or being built by another task whose lease has not expired). The same
+    task delivered again (acks_late after a crash) takes its own record over at once."""
     with transaction.atomic():
         record = GeneratedDocument.objects.select_for_update().filter(pk=record_id).first()
         if record is None:
@@ -238,17 +260,18 @@ def _claim(record_id: int, task_id: str | None) -> GeneratedDocument | None:
             return None
         if record.status == BuildStatus.DONE:
             return None
-        if (
-            record.status == BuildStatus.RUNNING and task_id and record.task_id and record.task_id != task_id
-            and timezone.now() - record.updated_at < RUNNING_LEASE
-        ):
+        same_task = bool(task_id) and record.task_id == task_id
+        if record.status == BuildStatus.RUNNING and not same_task and not lease_expired(record):
             logger.info("Văn bản %s đang được tạo bởi tác vụ khác: bỏ qua.", record_id)
             return None
+        if record.status == BuildStatus.RUNNING and not same_task:
+            logger.warning("Văn bản %s: tác vụ %s quá hạn giữ quyền, tạo lại.", record_id, record.task_id or "(trong tiến trình)")
         record.status = BuildStatus.RUNNING
         record.attempts += 1
         record.task_id = task_id or ""
         record.error = ""
-        record.save(update_fields=["status", "attempts", "task_id", "error", "updated_at"])
+        record.lease_until = timezone.now() + build_lease()
+        record.save(update_fields=["status", "attempts", "task_id", "error", "lease_until", "updated_at"])
         return record
 
 
@@ -335,8 +358,9 @@ def request_report(*, nomination: Nomination, actor, force: bool = False) -> lis
 
 
 def _requeue(record):
-    if record.status == BuildStatus.FAILED:
-        GeneratedDocument.objects.filter(pk=record.pk).update(status=BuildStatus.QUEUED, error="")
+    """A failed record, or a running one whose lease expired, back to the queue."""
+    if record.status == BuildStatus.FAILED or lease_expired(record):
+        GeneratedDocument.objects.filter(pk=record.pk, status=record.status).update(status=BuildStatus.QUEUED, error="", lease_until=None)
         record.status = BuildStatus.QUEUED
 
 
@@ -510,6 +534,7 @@ def build_stage_dossier(record_id: int, *, task_id: str | None = None, queue: st
         if not inline:
             for _item, _pdf, docx in members:
                 if _needs_dispatch(docx, False):
+                    _requeue(docx)
                     _dispatch(tasks.task_build_document, docx.pk, queue=queue)
     update_progress(dossier)
 
@@ -590,7 +615,7 @@ def maybe_queue_zip(dossier: GeneratedDocument, *, queue: str | None = None, inl
             # Queued again even if a message was sent before: a worker may have died between
             # the commit and the send. A duplicate is harmless (the task claims under a lock;
             # a done ZIP is left alone).
-            if archive.status in (BuildStatus.QUEUED, BuildStatus.FAILED):
+            if archive.status in (BuildStatus.QUEUED, BuildStatus.FAILED) or lease_expired(archive):
                 GeneratedDocument.objects.filter(pk=archive.pk).update(status=BuildStatus.QUEUED)
                 _dispatch(tasks.task_build_stage_zip, archive.pk, queue=queue)
             return
@@ -649,8 +674,7 @@ def build_stage_dossier_now(*, stage: Stage, organisation: Unit, actor=None, for
     with transaction.atomic():
         pdf, _ = ensure_record(dossier_spec(stage, organisation), DocumentFormat.PDF, force=force, requested_by=actor)
         ensure_zip_record(pdf)
-    if pdf.status == BuildStatus.FAILED:
-        _requeue(pdf)
+    _requeue(pdf)  # failed, or left running past its lease
     build_stage_dossier(pdf.pk, inline=True)
     pdf.refresh_from_db()
     if pdf.status == BuildStatus.DONE:
