@@ -215,6 +215,11 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Cổng thi đua chuyển đổi số <no-reply@thidua.local>")
+# Seconds before an unanswering mail server is given up (Django's default is to wait for ever).
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
+# Mail is written to an outbox table with the action and sent after it (nominations.outbox); a
+# failed send is tried again after 1, 2, 4 ... 60 minutes, at most this many times.
+MAIL_OUTBOX_MAX_ATTEMPTS = int(env("MAIL_OUTBOX_MAX_ATTEMPTS", "48"))
 
 # Celery: without a broker, tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
@@ -232,6 +237,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # first is still at it: keep it above the longest task. Default: one hour.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_BEAT_SCHEDULE = {
+    # Mail still in the outbox (a mail server that was down): nominations.outbox.
+    "mail-outbox": {"task": "nominations.tasks.task_send_outbox_mail", "schedule": 60.0},
     "deadline-reminders": {"task": "nominations.tasks.task_send_deadline_reminders", "schedule": 3600.0},
     # Export files older than EXPORT_RETENTION_DAYS, and their jobs, deleted once a day.
     "export-cleanup": {"task": "nominations.tasks.task_delete_old_exports", "schedule": 24 * 3600.0},

@@ -332,5 +332,7 @@ def advance(nomination, action, *, actor, comment="", decision=None, round_rules
         )
         from nominations.notifications import queue_transition_emails
 
-        queue_transition_emails(nomination.pk, action=action, to_status=nomination.status)
+        # Written with the transition, sent after commit: a mail server that is down never fails
+        # or undoes it (nominations.outbox). The view says the mail is queued.
+        nomination.queued_mail = queue_transition_emails(nomination, action=action, to_status=nomination.status)
     return nomination
