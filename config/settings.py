@@ -5,6 +5,7 @@ production differs from a developer's laptop only by environment values.
 """
 from datetime import timedelta
 from pathlib import Path
+import ipaddress
 import os
 
 import dj_database_url
@@ -145,16 +146,33 @@ if SESSION_STORE not in _SESSION_ENGINES:
     raise ImproperlyConfigured(f"SESSION_STORE phải là db, cache hoặc cached_db (got {SESSION_STORE!r}).")
 SESSION_ENGINE = _SESSION_ENGINES[SESSION_STORE]
 
-# Login throttling (django-axes): 5 failures for one username from one address lock that pair out
-# for 15 minutes; a successful login resets the count. Attempts are kept in the database, so every
-# web host sees them. Behind the reverse proxy the address is the proxy's (REMOTE_ADDR; a forged
-# X-Forwarded-For cannot dodge the lock), which makes the lock per username in practice.
+# The reverse proxy's addresses or networks, comma-separated (e.g. "127.0.0.1,::1" for a proxy on
+# the same host, "172.16.0.0/12" for one reaching a container over Docker's network). Only a
+# request from one of them has its X-Forwarded-For believed (config/client_ip.py); never "*".
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: '{_proxy}' không phải địa chỉ IP hoặc mạng (an IP or network, never '*').")
+
+# Login throttling (django-axes): 5 failures for one username from one client address lock that
+# pair out for 15 minutes; a successful login resets the count. Attempts are kept in the
+# database, so every web host sees them. The client address is the one the trusted proxy saw
+# (config/client_ip.py): a stranger's failures lock that username from the stranger's address
+# only, never the user's own, and a forged X-Forwarded-For cannot dodge the lock.
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_COOLOFF_MESSAGE = "Tài khoản tạm bị khoá do đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút."
+
+# Password reset mail (config/password_reset.py): at most this many an hour to one address and
+# from one client address; beyond, the same page and no mail.
+PASSWORD_RESET_PER_ADDRESS = int(env("PASSWORD_RESET_PER_ADDRESS", "3"))
+PASSWORD_RESET_PER_IP = int(env("PASSWORD_RESET_PER_IP", "10"))
 
 # Internationalisation: Vietnamese first, English second.
 LANGUAGE_CODE = "vi"
