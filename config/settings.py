@@ -274,6 +274,11 @@ if not 0 < DOCUMENT_TASK_SOFT_TIME_LIMIT < DOCUMENT_TASK_TIME_LIMIT < DOCUMENT_B
         "Cần 0 < DOCUMENT_TASK_SOFT_TIME_LIMIT < DOCUMENT_TASK_TIME_LIMIT < DOCUMENT_BUILD_LEASE "
         "(the lease of a build must outlast the task's hard time limit)."
     )
+# Without a broker (CELERY_TASK_ALWAYS_EAGER), document builds and background exports run in this
+# many threads of the web process, after the request (config/background.py), not inside it.
+# RUN_TASKS_IN_REQUEST=1 runs them inside the request instead (the test settings do).
+BACKGROUND_THREADS = int(env("BACKGROUND_THREADS", "2"))
+RUN_TASKS_IN_REQUEST = env_bool("RUN_TASKS_IN_REQUEST", False)
 # The queue of the dossier builds (dossiers/services.py); empty: Celery's default queue
 # (CELERY_TASK_DEFAULT_QUEUE, "celery"), which every worker started without -Q consumes.
 DOSSIERS_QUEUE = env("DOSSIERS_QUEUE", "") or None

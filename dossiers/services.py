@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from campaigns import clock
 from campaigns.models import Round, Stage, StageAction, Unit
+from config import background
 from dossiers import numbering, rendering, sources
 from dossiers.formatting import BLANK, ascii_slug, short_date, vn_date, vn_place_date
 from dossiers.models import (
@@ -184,7 +185,8 @@ def _dispatch(task, record_id: int, *, queue: str | None = None):
     GeneratedDocument.objects.filter(pk=record_id).update(queued_at=timezone.now())
     name = queue or getattr(settings, "DOSSIERS_QUEUE", None)
     options = {"queue": name} if name else {}
-    transaction.on_commit(lambda: task.apply_async(args=[record_id], **options), robust=True)
+    # Without a broker: in a background thread, not in the request (config/background.py).
+    transaction.on_commit(lambda: background.send(task, args=[record_id], **options), robust=True)
 
 
 def _needs_dispatch(record: GeneratedDocument, created: bool) -> bool:
