@@ -47,6 +47,9 @@ def send(task, args=(), kwargs=None, **options) -> Future | None:
     """Queue `task` (call it after commit). Returns the background Future when it runs in a thread."""
     kwargs = kwargs or {}
     if not task.app.conf.task_always_eager or settings.RUN_TASKS_IN_REQUEST:
-        task.apply_async(args=args, kwargs=kwargs, **options)
+        if options:
+            task.apply_async(args=args, kwargs=kwargs, **options)
+        else:
+            task.delay(*args, **kwargs)
         return None
     return executor().submit(_run_here, task, list(args), kwargs)
