@@ -121,3 +121,49 @@ def test_worker_killed_mid_batch_then_restarted_builds_each_document_once(worker
     assert all(Path(r.file.path).name in on_disk for r in records)
     docx_count = GeneratedDocument.objects.filter(format=DocumentFormat.DOCX, status=BuildStatus.DONE).count()
     assert docx_count == 2 + len(people) + 1
+
+
+def test_build_stuck_running_after_its_worker_died_is_taken_over_once_the_lease_expires(worker_setup, client, settings):
+    """The message of a killed worker's build is not given back before the broker's visibility
+    timeout (an hour): the record stays "running". Within its lease, asking again (even forced)
+    joins it; once the lease has run out, the next request builds the same record again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    people = ["Nguyễn Thị Hằng", "Trần Quốc Việt", "Lê Minh Đức"]
+    world = small_world(people)
+    queue = settings.DOSSIERS_QUEUE
+    first = Worker(queue=queue, var_dir=worker_setup, name="first").start()
+    try:
+        dossier = start_build(client, world)
+        running = GeneratedDocument.objects.filter(pk=dossier.pk, status=BuildStatus.RUNNING)
+        try:
+            wait_for(running.exists, timeout=120, interval=0.02, message="the worker to start the dossier")
+        except AssertionError:
+            print(first.log())
+            raise
+    finally:
+        first.kill()
+    dossier.refresh_from_db()
+    assert dossier.status == BuildStatus.RUNNING and dossier.lease_until > timezone.now()
+    url = reverse("dossiers:stage", args=[world.round.pk, world.stages[0].order, world.units[UNIT].pk])
+
+    with Worker(queue=queue, var_dir=worker_setup, name="second") as second:
+        assert client.post(url, {"force": "1"}).status_code == 302  # within the lease: joined
+        dossier.refresh_from_db()
+        assert (dossier.status, dossier.attempts, GeneratedDocument.objects.filter(kind=DocumentKind.STAGE_DOSSIER_PDF).count()) == (
+            BuildStatus.RUNNING, 1, 1
+        )
+        GeneratedDocument.objects.filter(pk=dossier.pk).update(lease_until=timezone.now() - timedelta(seconds=1))  # time passes
+        assert client.post(url, {"force": "1"}).status_code == 302
+        try:
+            wait_for(zip_done, timeout=300, interval=0.25, message="the second worker to build the dossier again")
+        except AssertionError:
+            print(second.log(), sorted(GeneratedDocument.objects.values_list("kind", "format", "status", "error")), sep="\n")
+            raise
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.version, dossier.builds, dossier.attempts) == (BuildStatus.DONE, 1, 1, 2)
+    records = list(GeneratedDocument.objects.all())
+    assert len(records) == 2 * (2 + len(people) + 1) + 2
+    assert {r.status for r in records} == {BuildStatus.DONE}, [(r.kind, r.format, r.status, r.error) for r in records]
