@@ -28,10 +28,14 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import contextlib
 import secrets
+import threading
+import time
 import zipfile
 from dataclasses import dataclass, field
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -117,6 +121,28 @@ def _number_for(spec: Spec, year: int) -> str:
         identity=spec.identity, organisation=spec.organisation, doc_type=doc_type, year=year, body=body
     )
     return register.text
+
+
+_budget = threading.local()
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float):
+    """The build in this block must end within `seconds` (the task's soft time limit). Celery's
+    soft limit is a signal raised once, anywhere: inside WeasyPrint it can land in a `try` that
+    swallows it, so the build also checks the budget itself between its long steps."""
+    previous = getattr(_budget, "deadline", None)
+    _budget.deadline = time.monotonic() + seconds
+    try:
+        yield
+    finally:
+        _budget.deadline = previous
+
+
+def check_time_budget():
+    deadline = getattr(_budget, "deadline", None)
+    if deadline is not None and time.monotonic() > deadline:
+        raise SoftTimeLimitExceeded()
 
 
 def build_lease() -> dt.timedelta:
@@ -321,6 +347,7 @@ def build_document(record_id: int, *, task_id: str | None = None, queue: str | N
         mark_failed(record.pk, "Không còn dữ liệu để lập văn bản (chưa có kết quả họp Hội đồng?).")
         return record
     data, pages = document_bytes(record, source)
+    check_time_budget()
     _finish(record, data, record.format, fingerprint_value=sources.fingerprint(source), pages=pages)
     if not inline:
         after_member_done(record, queue=queue)
@@ -548,10 +575,12 @@ def build_stage_dossier(record_id: int, *, task_id: str | None = None, queue: st
     sections = [rendering.section_html(item.source, meta_for(pdf, item.source)) for item, pdf, _docx in members]
     html = rendering.document_html(sections, title=dossier.title, cover=_cover_html(dossier, rows, organisation, stage))
     document = rendering.render_document(html)
+    check_time_budget()
     starts = _section_starts(document, [meta_for_anchor(pdf) for _item, pdf, _docx in members])
 
     # 3. The merged PDF, written once; each member's PDF painted from its pages (no second layout).
     data = rendering.write_pdf(document)
+    check_time_budget()
     total_pages = len(document.pages)
     ranges = [(start, starts[i + 1] if i + 1 < len(starts) else total_pages) for i, start in enumerate(starts)]
     todo = [i for i, (_item, pdf, _docx) in enumerate(members) if pdf.status != BuildStatus.DONE]

@@ -6,9 +6,10 @@
   record left running by a dead worker is built again, replacing its file atomically.
 - Retries with exponential backoff live here; the last failure is stored on the record.
 - Soft and hard time limits (DOCUMENT_TASK_SOFT_TIME_LIMIT, DOCUMENT_TASK_TIME_LIMIT): a build
-  past the soft limit fails with a message and is not retried (it would run as long again); one
-  past the hard limit is killed, and its lease (DOCUMENT_BUILD_LEASE) lets the next request build
-  it again.
+  past the soft limit fails with a message and is not retried (it would run as long again); the
+  build also checks that budget between its long steps (services.time_budget), which holds in
+  eager mode too; one past the hard limit is killed, and its lease (DOCUMENT_BUILD_LEASE) lets the
+  next request build it again.
 - Follow-up tasks (the Word files, the ZIP) go to the queue this task came from.
 - Documents are in Vietnamese whatever the language of the user who asked (eager mode runs the
   task in that user's request, with the English interface possibly active).
@@ -52,7 +53,7 @@ def _queue_of(task) -> str | None:
 
 def _run(task, service, record_id: int):
     try:
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(settings.LANGUAGE_CODE), services.time_budget(settings.DOCUMENT_TASK_SOFT_TIME_LIMIT):
             return service(record_id, task_id=task.request.id, queue=_queue_of(task))
     except DossierError as error:
         services.mark_failed(record_id, str(error))  # the user's data, not a transient fault

@@ -112,3 +112,15 @@ def test_document_and_export_tasks_have_time_limits_below_the_lease(settings):
         assert task.soft_time_limit == settings.DOCUMENT_TASK_SOFT_TIME_LIMIT, task.name
         assert task.time_limit == settings.DOCUMENT_TASK_TIME_LIMIT, task.name
         assert 0 < task.soft_time_limit < task.time_limit < settings.DOCUMENT_BUILD_LEASE
+
+
+def test_a_build_over_its_time_budget_fails_with_a_vietnamese_message_without_a_broker_too(world, client, eager_celery, django_capture_on_commit_callbacks, settings):
+    """Eager Celery enforces no time limit: the build checks DOCUMENT_TASK_SOFT_TIME_LIMIT itself
+    between its long steps (here a budget shorter than any layout)."""
+    settings.DOCUMENT_TASK_SOFT_TIME_LIMIT = 0.001
+    with clock.frozen_at(MOMENT), django_capture_on_commit_callbacks(execute=True):
+        assert start_stage_dossier(client, world).status_code == 302
+    dossier = GeneratedDocument.objects.get(kind=DocumentKind.STAGE_DOSSIER_PDF)
+    assert (dossier.status, dossier.builds, dossier.attempts) == (BuildStatus.FAILED, 0, 1)
+    assert dossier.error == tasks.TOO_LONG.format(seconds=0.001)
+    assert dossier.error.startswith("Tạo văn bản quá thời gian cho phép")

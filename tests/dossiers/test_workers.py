@@ -167,3 +167,23 @@ def test_build_stuck_running_after_its_worker_died_is_taken_over_once_the_lease_
     records = list(GeneratedDocument.objects.all())
     assert len(records) == 2 * (2 + len(people) + 1) + 2
     assert {r.status for r in records} == {BuildStatus.DONE}, [(r.kind, r.format, r.status, r.error) for r in records]
+
+
+def test_a_build_past_the_soft_time_limit_fails_with_a_vietnamese_message_and_is_not_retried(worker_setup, client, settings):
+    """DOCUMENT_TASK_SOFT_TIME_LIMIT in a real worker (eager mode has no time limits): 1 second,
+    shorter than laying out a dossier of five reports."""
+    from dossiers.tasks import TOO_LONG
+
+    world = small_world(["Nguyễn Thị Hằng", "Trần Quốc Việt", "Lê Minh Đức", "Phạm Thu Trang", "Hoàng Ngọc Ánh"])
+    limits = {"DOCUMENT_TASK_SOFT_TIME_LIMIT": "1", "DOCUMENT_TASK_TIME_LIMIT": "30", "DOCUMENT_BUILD_LEASE": "60"}
+    with Worker(queue=settings.DOSSIERS_QUEUE, var_dir=worker_setup, extra_env=limits) as worker:
+        dossier = start_build(client, world)
+        failed = GeneratedDocument.objects.filter(pk=dossier.pk, status=BuildStatus.FAILED)
+        try:
+            wait_for(failed.exists, timeout=120, interval=0.1, message="the soft time limit to stop the build")
+        except AssertionError:
+            print(worker.log())
+            raise
+        dossier.refresh_from_db()
+    assert dossier.error == TOO_LONG.format(seconds=1)
+    assert dossier.attempts == 1 and dossier.builds == 0
