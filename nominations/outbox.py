@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
+import socket
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -89,10 +91,10 @@ def send_pending(*, ids: list[int] | None = None, limit: int = BATCH, stop_on_er
         outcome = _send_one(pk)
         if outcome is True:
             result.sent += 1
-        elif outcome is False:
+        elif outcome is not None:
             result.failed += 1
-            if stop_on_error:
-                break
+            if stop_on_error or isinstance(outcome, UNREACHABLE):
+                break  # the server is down: the rest waits for the next run, not for N timeouts
     return result
 
 
@@ -100,8 +102,13 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
 
 
-def _send_one(pk: int) -> bool | None:
-    """True: sent; False: failed (kept with its error); None: gone, sent or being sent elsewhere."""
+# The mail server cannot be reached at all (as opposed to refusing one message's recipients).
+UNREACHABLE = (ConnectionError, TimeoutError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, socket.gaierror)
+
+
+def _send_one(pk: int):
+    """True: sent; None: gone, sent or being sent elsewhere; else the exception of a failed try
+    (the row keeps it)."""
     with transaction.atomic():
         mail = OutboxMail.objects.select_for_update(skip_locked=True).filter(pk=pk, status=MailStatus.PENDING).first()
         if mail is None:
@@ -118,7 +125,7 @@ def _send_one(pk: int) -> bool | None:
                 mail.next_attempt_at = timezone.now() + retry_delay(mail.attempts)
                 logger.warning("Mail %s not sent (attempt %s), next try at %s: %s", pk, mail.attempts, mail.next_attempt_at, mail.last_error)
             mail.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            return False
+            return error
         mail.status, mail.sent_at = MailStatus.SENT, timezone.now()
         mail.attempts += 1
         mail.save(update_fields=["status", "sent_at", "attempts"])

@@ -127,3 +127,18 @@ def test_a_mail_failing_every_time_is_given_up_with_its_error(nt_world, smtp_dow
     assert (mail.status, mail.attempts) == (MailStatus.FAILED, 2) and "ConnectionRefusedError" in mail.last_error
     make_due_now()
     assert send_pending().failed == 0
+
+
+def test_deadline_reminders_with_the_mail_server_down_wait_in_the_outbox(nt_world, smtp_down, mailoutbox):
+    from nominations.models import ReminderSent
+    from nominations.reminders import send_deadline_reminders
+
+    assert send_deadline_reminders(dt.date(2024, 11, 23)) == 7  # the seven units, 7 days before 30/11/2024
+    assert ReminderSent.objects.count() == 7
+    # One try told the server is down: the others wait for the next run untried.
+    assert OutboxMail.objects.filter(status=MailStatus.PENDING).count() == 7 and mailoutbox == []
+    assert sorted(OutboxMail.objects.values_list("attempts", flat=True)) == [0] * 6 + [1]
+    smtp_back(smtp_down)
+    make_due_now()
+    assert task_send_outbox_mail.apply().get() == 7
+    assert len(mailoutbox) == 7 and all(m.subject.startswith("[Thi đua CĐS] Còn 7 ngày") for m in mailoutbox)
