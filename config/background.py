@@ -43,6 +43,23 @@ def _run_here(task, args, kwargs):
         connections.close_all()  # this thread's own connections
 
 
+def _call_here(function, args):
+    try:
+        function(*args)
+    except Exception:  # noqa: BLE001 - nobody else would hear of it
+        logger.exception("Background call %s failed", getattr(function, "__name__", function))
+    finally:
+        connections.close_all()
+
+
+def call(function, *args) -> Future | None:
+    """Call `function(*args)` in a background thread (or here, with RUN_TASKS_IN_REQUEST)."""
+    if settings.RUN_TASKS_IN_REQUEST:
+        function(*args)
+        return None
+    return executor().submit(_call_here, function, args)
+
+
 def send(task, args=(), kwargs=None, **options) -> Future | None:
     """Queue `task` (call it after commit). Returns the background Future when it runs in a thread."""
     kwargs = kwargs or {}

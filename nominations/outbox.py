@@ -3,10 +3,11 @@ tells about, and sent after that transaction has committed.
 
 - With a broker: the Celery task task_send_outbox_mail is queued after commit with the new rows'
   ids, and Celery beat runs it every minute for whatever is still due (earlier failures).
-- Without a broker (or when it cannot be reached): the rows are sent in the process that
-  committed them, best effort: a mail server that is down is logged, never raised, and the rows
-  stay pending with their error; the next action, the beat or `manage.py send_outbox_mail` (cron)
-  tries them again.
+- Without a broker: the rows are sent by a background thread of the process that committed them
+  (config/background.py), so a mail server that does not answer never holds the page; when the
+  broker cannot be reached, in the request. Best effort either way: a mail server that is down
+  is logged, never raised, and the rows stay pending with their error; the next action, the beat
+  or `manage.py send_outbox_mail` (cron) tries them again.
 - A row is sent under its row lock (SKIP LOCKED on PostgreSQL): two senders never send the same
   mail twice. A failure waits 1, 2, 4 ... up to 60 minutes before the next try; after
   MAIL_OUTBOX_MAX_ATTEMPTS tries the row is marked failed, with its last error, for the admin.
@@ -24,6 +25,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from config import background
 from nominations.models import MailStatus, OutboxMail
 
 logger = logging.getLogger(__name__)
@@ -55,13 +57,14 @@ def send_after_commit(ids: list[int]):
 def _publish(ids: list[int]):
     from nominations.tasks import task_send_outbox_mail
 
-    if not task_send_outbox_mail.app.conf.task_always_eager:
-        try:
-            task_send_outbox_mail.delay(ids)
-            return
-        except Exception:  # noqa: BLE001 - kombu OperationalError, redis ConnectionError...: the broker is away
-            logger.warning("Broker unreachable: sending mail %s in this process", ids, exc_info=True)
-    send_here(ids)
+    if task_send_outbox_mail.app.conf.task_always_eager:
+        background.call(send_here, ids)  # no broker: a background thread, not the request (config/background.py)
+        return
+    try:
+        task_send_outbox_mail.delay(ids)
+    except Exception:  # noqa: BLE001 - kombu OperationalError, redis ConnectionError...: the broker is away
+        logger.warning("Broker unreachable: sending mail %s in this process", ids, exc_info=True)
+        send_here(ids)
 
 
 def send_here(ids: list[int]) -> SendResult | None:
