@@ -238,6 +238,8 @@ EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
 # Mail is written to an outbox table with the action and sent after it (nominations.outbox); a
 # failed send is tried again after 1, 2, 4 ... 60 minutes, at most this many times.
 MAIL_OUTBOX_MAX_ATTEMPTS = int(env("MAIL_OUTBOX_MAX_ATTEMPTS", "48"))
+# Sent mail is deleted from the outbox after this many days (daily, Celery beat).
+MAIL_OUTBOX_RETENTION_DAYS = int(env("MAIL_OUTBOX_RETENTION_DAYS", "30"))
 
 # Celery: without a broker, tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
@@ -257,6 +259,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBIL
 CELERY_BEAT_SCHEDULE = {
     # Mail still in the outbox (a mail server that was down): nominations.outbox.
     "mail-outbox": {"task": "nominations.tasks.task_send_outbox_mail", "schedule": 60.0},
+    "mail-outbox-cleanup": {"task": "nominations.tasks.task_delete_sent_mail", "schedule": 24 * 3600.0},
     "deadline-reminders": {"task": "nominations.tasks.task_send_deadline_reminders", "schedule": 3600.0},
     # Export files older than EXPORT_RETENTION_DAYS, and their jobs, deleted once a day.
     "export-cleanup": {"task": "nominations.tasks.task_delete_old_exports", "schedule": 24 * 3600.0},

@@ -133,3 +133,11 @@ def _send_one(pk: int):
         mail.attempts += 1
         mail.save(update_fields=["status", "sent_at", "attempts"])
         return True
+
+
+def delete_sent(*, days: int | None = None) -> int:
+    """Sent mail older than MAIL_OUTBOX_RETENTION_DAYS (daily, Celery beat): the outbox is a queue,
+    not an archive. Pending and given-up mail stays for the administrator to see."""
+    days = settings.MAIL_OUTBOX_RETENTION_DAYS if days is None else days
+    deleted, _ = OutboxMail.objects.filter(status=MailStatus.SENT, sent_at__lt=timezone.now() - dt.timedelta(days=days)).delete()
+    return deleted

@@ -19,6 +19,14 @@ def task_send_outbox_mail(ids=None):
 
 
 @shared_task(acks_late=True)
+def task_delete_sent_mail():
+    """Daily (CELERY_BEAT_SCHEDULE): sent outbox mail older than MAIL_OUTBOX_RETENTION_DAYS."""
+    from nominations.outbox import delete_sent
+
+    return delete_sent()
+
+
+@shared_task(acks_late=True)
 def task_send_transition_emails(nomination_id, action, to_status):
     """Kept for messages queued before the outbox existed: writes the mail to the outbox and sends it."""
     from nominations.models import Nomination

@@ -424,7 +424,7 @@ def test_celery_app_takes_visibility_timeout_and_beat_schedule_from_settings():
     assert result.returncode == 0, result.stderr
     options, schedule = json.loads(result.stdout.strip().splitlines()[-1])
     assert options == {"visibility_timeout": 5400}
-    assert schedule == ["deadline-reminders", "export-cleanup", "mail-outbox"]
+    assert schedule == ["deadline-reminders", "export-cleanup", "mail-outbox", "mail-outbox-cleanup"]
 
 
 def test_settings_vietnamese_language_and_time_zone():

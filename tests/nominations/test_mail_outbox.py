@@ -142,3 +142,15 @@ def test_deadline_reminders_with_the_mail_server_down_wait_in_the_outbox(nt_worl
     make_due_now()
     assert task_send_outbox_mail.apply().get() == 7
     assert len(mailoutbox) == 7 and all(m.subject.startswith("[Thi đua CĐS] Còn 7 ngày") for m in mailoutbox)
+
+
+def test_sent_mail_is_deleted_after_the_retention_days_pending_mail_stays(nt_world, smtp_down, mailoutbox):
+    from nominations.tasks import task_delete_sent_mail
+
+    submitted(nt_world, UNIT)
+    submitted(nt_world, "so-y-te-nt")
+    old, recent = OutboxMail.objects.order_by("pk")
+    OutboxMail.objects.filter(pk=old.pk).update(status=MailStatus.SENT, sent_at=timezone.now() - dt.timedelta(days=31))
+    OutboxMail.objects.filter(pk=recent.pk).update(created_at=timezone.now() - dt.timedelta(days=60))  # still pending
+    assert task_delete_sent_mail.apply().get() == 1
+    assert list(OutboxMail.objects.values_list("pk", flat=True)) == [recent.pk]
