@@ -154,3 +154,17 @@ def test_sent_mail_is_deleted_after_the_retention_days_pending_mail_stays(nt_wor
     OutboxMail.objects.filter(pk=recent.pk).update(created_at=timezone.now() - dt.timedelta(days=60))  # still pending
     assert task_delete_sent_mail.apply().get() == 1
     assert list(OutboxMail.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_the_outbox_admin_lists_waiting_mail_read_only(nt_world, smtp_down, client):
+    from tests.factories import UserFactory
+
+    submitted(nt_world, UNIT)
+    send_pending()
+    client.force_login(UserFactory(superuser=True))
+    page = client.get(reverse("admin:nominations_outboxmail_changelist"), {"status__exact": "pending"})
+    assert page.status_code == 200 and "Hồ sơ mới cần xét" in page.content.decode()
+    mail = OutboxMail.objects.get()
+    change = client.get(reverse("admin:nominations_outboxmail_change", args=(mail.pk,))).content.decode()
+    assert "ConnectionRefusedError" in change
+    assert client.get(reverse("admin:nominations_outboxmail_add")).status_code == 403
