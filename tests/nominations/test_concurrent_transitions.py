@@ -91,3 +91,31 @@ def test_four_simultaneous_decisions_award_once(nt_world):
     assert {str(error) for error in refused} == {"Hồ sơ không ở bước xét."}
     assert Nomination.objects.get(pk=nomination.pk).status == Status.AWARDED
     assert NominationEvent.objects.filter(nomination=nomination, action=Action.APPROVE, from_stage=final).count() == 1
+
+
+def test_four_simultaneous_submit_requests_all_answer_with_a_page(nt_world):
+    """The probe's case over HTTP: four POSTs of the submit button at once give four redirects
+    (one "Đã gửi", three "Chưa gửi được hồ sơ. Hồ sơ đã được gửi."), never a 500."""
+    from django.test import Client
+    from django.urls import reverse
+
+    world = nt_world
+    with clock.frozen_at(world.at_stage(1)):
+        nomination = new_nomination(world, "so-y-te-nt")
+        hold_unit_council(world, "so-y-te-nt", [nomination])
+    answers = {}
+
+    def post(key, start):
+        client = Client(raise_request_exception=True)
+        client.force_login(get_user_model().objects.get(pk=world.users["officer:so-y-te-nt"].pk))
+        with clock.frozen_at(world.at_stage(1)):
+            start()
+            response = client.post(reverse("nomination_submit", args=[nomination.pk]))
+        answers[key] = (response.status_code, [str(m) for m in response.wsgi_request._messages])
+
+    outcomes = race(CONTENDERS, post)
+    assert set(outcomes.values()) == {"done"}, outcomes
+    assert sorted(status for status, _ in answers.values()) == [302] * 4
+    messages = sorted(message for _, shown in answers.values() for message in shown if "gửi" in message and "Thư" not in message)
+    assert messages[:3] == ["Chưa gửi được hồ sơ. Hồ sơ đã được gửi."] * 3 and messages[3].startswith("Đã gửi hồ sơ đến bước"), messages
+    assert NominationEvent.objects.filter(nomination=nomination, action=Action.SUBMIT).count() == 1
