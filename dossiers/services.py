@@ -150,13 +150,8 @@ def build_lease() -> dt.timedelta:
 
 
 def lease_expired(record: GeneratedDocument) -> bool:
-    """A running build whose lease has run out: its worker is taken as dead. Records from before
-    leases existed count from their last update."""
-    if record.status != BuildStatus.RUNNING:
-        return False
-    if record.lease_until is not None:
-        return record.lease_until <= timezone.now()
-    return record.updated_at is None or timezone.now() - record.updated_at >= build_lease()
+    """A running build whose lease has run out: its worker is taken as dead."""
+    return record.lease_expired
 
 
 def _reusable(latest: GeneratedDocument, fingerprint_now: str | None, force: bool) -> bool:

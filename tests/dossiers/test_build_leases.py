@@ -124,3 +124,17 @@ def test_a_build_over_its_time_budget_fails_with_a_vietnamese_message_without_a_
     assert (dossier.status, dossier.builds, dossier.attempts) == (BuildStatus.FAILED, 0, 1)
     assert dossier.error == tasks.TOO_LONG.format(seconds=0.001)
     assert dossier.error.startswith("Tạo văn bản quá thời gian cho phép")
+
+
+def test_the_progress_page_says_a_build_stopped_once_its_lease_expired(world, client, django_capture_on_commit_callbacks):
+    from dossiers.selectors import STALLED
+
+    dossier = stuck_stage_dossier(client, world, django_capture_on_commit_callbacks, lease_left=dt.timedelta(minutes=5))
+    status_url = reverse("dossiers:status_json", args=[dossier.pk])
+    payload = client.get(status_url).json()
+    assert (payload["finished"], payload["failed"], payload["error"]) == (False, False, "")
+    GeneratedDocument.objects.filter(pk=dossier.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
+    payload = client.get(status_url).json()
+    assert (payload["finished"], payload["failed"], payload["status_label"], payload["error"]) == (True, True, "Lỗi", STALLED)
+    page = client.get(reverse("dossiers:status", args=[dossier.pk])).content.decode()
+    assert STALLED in page and 'http-equiv="refresh"' not in page
