@@ -135,7 +135,8 @@ class UnitAdmin(CompleteFieldsetsMixin, admin.ModelAdmin):
             raise PermissionDenied
         problems = []
         if request.method == "POST" and _declared_length(request) > MAX_FILE_SIZE + UPLOAD_OVERHEAD:
-            # Refused before the body is read and parsed.
+            # Refused from the announced length, before the form and the spreadsheet are read (the
+            # body itself is bounded by the reverse proxy's limit: CSRF checking reads it first).
             form = UnitImportForm()
             problems = [f"Tệp quá lớn ({_declared_length(request) / 1024 / 1024:.1f} MB); giới hạn {MAX_FILE_SIZE // (1024 * 1024)} MB."]
         elif request.method == "POST":

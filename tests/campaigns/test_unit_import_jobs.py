@@ -3,7 +3,7 @@
 - A 200 KB .xlsx whose shared strings expand to 95 MB is refused from the archive's directory, in
   well under a second and a few MB of memory, with a Vietnamese message; so is one whose parts
   together pass the total limit. The admin upload refuses it on the form, creating no job; a
-  request announcing a body over the size limit is refused before the body is parsed.
+  request announcing a body over the size limit is refused before the form or the file is read.
 - An upload becomes a UnitImportJob row first; the task takes its id, notes its progress and
   result on the row, and running it again does nothing. Without a broker the job runs in the
   request; with one, it is queued after commit and the page refreshes itself until it ends.
@@ -84,11 +84,11 @@ def test_admin_upload_of_a_bomb_is_refused_on_the_form_without_a_job(admin_user_
     assert UnitImportJob.objects.count() == 0 and Unit.objects.count() == 0
 
 
-def test_admin_upload_announcing_a_body_over_the_limit_is_refused_before_parsing(admin_user_client, categories):
+def test_admin_upload_announcing_a_body_over_the_limit_is_refused_before_reading_the_file(admin_user_client, categories):
     response = upload(admin_user_client, content=b"0" * (6 * MB))
     assert response.status_code == 200
     assert response.context["problems"] == ["Tệp quá lớn (6.0 MB); giới hạn 5 MB."]
-    assert response.context["form"].is_bound is False  # the multipart body was never parsed
+    assert response.context["form"].is_bound is False  # the upload was never looked at
     assert UnitImportJob.objects.count() == 0
 
 
