@@ -162,3 +162,13 @@ def test_an_import_page_is_only_for_the_user_who_uploaded(client, tmp_path, prov
     assert client.get(reverse("admin:campaigns_unit_import_job", args=[job.pk])).status_code == 404
     client.force_login(owner)
     assert client.get(reverse("admin:campaigns_unit_import_job", args=[job.pk])).status_code == 200
+
+
+def test_the_import_units_command_refuses_a_bomb_with_the_same_message(tmp_path, categories):
+    from django.core.management import CommandError, call_command
+
+    path = bomb(tmp_path, {"xl/sharedStrings.xml": 95 * MB})
+    with pytest.raises(CommandError) as caught:
+        call_command("import_units", str(path), "--update")
+    assert f"Tệp '{path}' không hợp lệ, không nhập đơn vị nào:" in str(caught.value)
+    assert "Nội dung tệp quá lớn sau khi giải nén (bảng chuỗi ký tự: 95.0 MB, giới hạn 10 MB)." in str(caught.value)
