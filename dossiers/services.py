@@ -24,11 +24,11 @@ are done.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
 import logging
-import contextlib
 import secrets
 import threading
 import time
