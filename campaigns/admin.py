@@ -349,4 +349,3 @@ class EligibilityConditionAdmin(admin.ModelAdmin):
     list_select_related = ["round__campaign"]
     search_fields = ["label", "code", "source"]
     autocomplete_fields = ["round"]
-
