@@ -4,9 +4,10 @@ The campaigns' rules are loaded from campaigns/data/*.yaml (`load_campaigns`), w
 source of truth: an edit made here is overwritten the next time the files are loaded. Every
 rule row shows its `source` (the document and clause it comes from).
 """
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -28,9 +29,11 @@ from campaigns.models import (
     Stage,
     Unit,
     UnitCategory,
+    UnitImportJob,
     VoteRule,
 )
-from campaigns.services.units import MAX_FILE_SIZE, UnitImportError, import_units
+from campaigns.services.unit_imports import start_unit_import
+from campaigns.services.units import MAX_FILE_SIZE, UnitImportError
 
 admin.site.site_header = "Quản trị Cổng thi đua chuyển đổi số"
 admin.site.site_title = "Cổng thi đua chuyển đổi số"
@@ -122,29 +125,33 @@ class UnitAdmin(CompleteFieldsetsMixin, admin.ModelAdmin):
     def get_urls(self):
         urls = [
             path("import/", self.admin_site.admin_view(self.import_view), name="campaigns_unit_import"),
+            path("import/<int:job_id>/", self.admin_site.admin_view(self.import_job_view), name="campaigns_unit_import_job"),
         ]
         return urls + super().get_urls()
 
     def import_view(self, request):
-        """'Nhập đơn vị từ Excel': the form, then the service; problems are listed on the form."""
+        """'Nhập đơn vị từ Excel': the form; the file is checked (size, zip bomb) at once, then
+        imported by a job whose page shows its progress and, at the end, its result."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         problems = []
-        if request.method == "POST":
+        if request.method == "POST" and _declared_length(request) > MAX_FILE_SIZE + UPLOAD_OVERHEAD:
+            # Refused from the announced length, before the form and the spreadsheet are read (the
+            # body itself is bounded by the reverse proxy's limit: CSRF checking reads it first).
+            form = UnitImportForm()
+            problems = [f"Tệp quá lớn ({_declared_length(request) / 1024 / 1024:.1f} MB); giới hạn {MAX_FILE_SIZE // (1024 * 1024)} MB."]
+        elif request.method == "POST":
             form = UnitImportForm(request.POST, request.FILES)
             if form.is_valid():
                 update = form.cleaned_data["update"]
                 if update and not self.has_change_permission(request):
                     raise PermissionDenied
                 try:
-                    result = import_units(file=form.cleaned_data["file"], update=update)
+                    job = start_unit_import(upload=form.cleaned_data["file"], update=update, actor=request.user)
                 except UnitImportError as error:
                     problems = error.problems
                 else:
-                    for warning in result.warnings:
-                        self.message_user(request, warning, messages.WARNING)
-                    self.message_user(request, str(result), messages.SUCCESS)
-                    return redirect("admin:campaigns_unit_changelist")
+                    return redirect("admin:campaigns_unit_import_job", job_id=job.pk)
         else:
             form = UnitImportForm()
         context = {
@@ -156,6 +163,31 @@ class UnitAdmin(CompleteFieldsetsMixin, admin.ModelAdmin):
             "max_size_mb": MAX_FILE_SIZE // (1024 * 1024),
         }
         return TemplateResponse(request, self.import_template, context)
+
+    def import_job_view(self, request, job_id):
+        """The progress of one import (refreshing itself until it ends), then its result."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        job = UnitImportJob.objects.filter(pk=job_id).first()
+        if job is None or not (request.user.is_superuser or job.requested_by_id == request.user.pk):
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Nhập đơn vị từ Excel",
+            "opts": self.model._meta,
+            "job": job,
+        }
+        return TemplateResponse(request, "admin/campaigns/unit/import_job.html", context)
+
+
+UPLOAD_OVERHEAD = 64 * 1024  # bytes of a multipart request besides the file (fields, boundaries)
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 @admin.register(Membership)

@@ -584,3 +584,60 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "chờ xử lý"
+    RUNNING = "running", "đang nhập"
+    DONE = "done", "đã nhập"
+    FAILED = "failed", "không nhập"
+
+
+class UnitImportJob(models.Model):
+    """One upload of the unit spreadsheet, imported by a Celery task (campaigns.tasks): the row is
+    written first, the task takes its id, the page polls it. Running the task again for a finished
+    job does nothing; the import itself is all or nothing (campaigns.services.units)."""
+
+    file = models.FileField("tệp", upload_to="private/imports/", max_length=300, blank=True)
+    original_name = models.CharField("tên tệp", max_length=255, blank=True)
+    update = models.BooleanField("cập nhật đơn vị đã có", default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="người nhập"
+    )
+    status = models.CharField("trạng thái", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    phase = models.CharField("đang làm", max_length=100, blank=True)
+    progress_done = models.PositiveIntegerField("số dòng đã xử lý", default=0)
+    progress_total = models.PositiveIntegerField("tổng số dòng", default=0)
+    created_count = models.PositiveIntegerField("số đơn vị tạo mới", default=0)
+    updated_count = models.PositiveIntegerField("số đơn vị cập nhật", default=0)
+    warnings = models.JSONField("cảnh báo", default=list, blank=True)
+    problems = models.JSONField("lỗi", default=list, blank=True)
+    task_id = models.CharField("tác vụ", max_length=64, blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    started_at = models.DateTimeField("bắt đầu", null=True, blank=True)
+    finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "lượt nhập đơn vị"
+        verbose_name_plural = "lượt nhập đơn vị"
+
+    def __str__(self):
+        return f"{self.original_name or 'Nhập đơn vị'} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        return min(99, round(100 * self.progress_done / self.progress_total)) if self.progress_total else 0
+
+    @property
+    def summary(self) -> str:
+        text = f"Đã nhập {self.created_count + self.updated_count} đơn vị: {self.created_count} tạo mới"
+        if self.updated_count:
+            text += f", {self.updated_count} cập nhật"
+        return text + "."

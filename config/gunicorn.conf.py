@@ -21,5 +21,6 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-# Trust X-Forwarded-* only from the reverse proxy (the compose network by default).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+# Trust X-Forwarded-* only from the reverse proxy: its addresses or networks, comma-separated
+# (docker-compose.yml sets Docker's private networks). Never "*": anyone could then claim https.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"

@@ -5,6 +5,7 @@ production differs from a developer's laptop only by environment values.
 """
 from datetime import timedelta
 from pathlib import Path
+import ipaddress
 import os
 
 import dj_database_url
@@ -145,16 +146,33 @@ if SESSION_STORE not in _SESSION_ENGINES:
     raise ImproperlyConfigured(f"SESSION_STORE phải là db, cache hoặc cached_db (got {SESSION_STORE!r}).")
 SESSION_ENGINE = _SESSION_ENGINES[SESSION_STORE]
 
-# Login throttling (django-axes): 5 failures for one username from one address lock that pair out
-# for 15 minutes; a successful login resets the count. Attempts are kept in the database, so every
-# web host sees them. Behind the reverse proxy the address is the proxy's (REMOTE_ADDR; a forged
-# X-Forwarded-For cannot dodge the lock), which makes the lock per username in practice.
+# The reverse proxy's addresses or networks, comma-separated (e.g. "127.0.0.1,::1" for a proxy on
+# the same host, "172.16.0.0/12" for one reaching a container over Docker's network). Only a
+# request from one of them has its X-Forwarded-For believed (config/client_ip.py); never "*".
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: '{_proxy}' không phải địa chỉ IP hoặc mạng (an IP or network, never '*').")
+
+# Login throttling (django-axes): 5 failures for one username from one client address lock that
+# pair out for 15 minutes; a successful login resets the count. Attempts are kept in the
+# database, so every web host sees them. The client address is the one the trusted proxy saw
+# (config/client_ip.py): a stranger's failures lock that username from the stranger's address
+# only, never the user's own, and a forged X-Forwarded-For cannot dodge the lock.
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_COOLOFF_MESSAGE = "Tài khoản tạm bị khoá do đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút."
+
+# Password reset mail (config/password_reset.py): at most this many an hour to one address and
+# from one client address; beyond, the same page and no mail.
+PASSWORD_RESET_PER_ADDRESS = int(env("PASSWORD_RESET_PER_ADDRESS", "3"))
+PASSWORD_RESET_PER_IP = int(env("PASSWORD_RESET_PER_IP", "10"))
 
 # Internationalisation: Vietnamese first, English second.
 LANGUAGE_CODE = "vi"
@@ -215,6 +233,13 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Cổng thi đua chuyển đổi số <no-reply@thidua.local>")
+# Seconds before an unanswering mail server is given up (Django's default is to wait for ever).
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
+# Mail is written to an outbox table with the action and sent after it (nominations.outbox); a
+# failed send is tried again after 1, 2, 4 ... 60 minutes, at most this many times.
+MAIL_OUTBOX_MAX_ATTEMPTS = int(env("MAIL_OUTBOX_MAX_ATTEMPTS", "48"))
+# Sent mail is deleted from the outbox after this many days (daily, Celery beat).
+MAIL_OUTBOX_RETENTION_DAYS = int(env("MAIL_OUTBOX_RETENTION_DAYS", "30"))
 
 # Celery: without a broker, tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
@@ -232,10 +257,31 @@ CELERY_TIMEZONE = TIME_ZONE
 # first is still at it: keep it above the longest task. Default: one hour.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_BEAT_SCHEDULE = {
+    # Mail still in the outbox (a mail server that was down): nominations.outbox.
+    "mail-outbox": {"task": "nominations.tasks.task_send_outbox_mail", "schedule": 60.0},
+    "mail-outbox-cleanup": {"task": "nominations.tasks.task_delete_sent_mail", "schedule": 24 * 3600.0},
     "deadline-reminders": {"task": "nominations.tasks.task_send_deadline_reminders", "schedule": 3600.0},
     # Export files older than EXPORT_RETENTION_DAYS, and their jobs, deleted once a day.
     "export-cleanup": {"task": "nominations.tasks.task_delete_old_exports", "schedule": 24 * 3600.0},
 }
+# Time limits of the document and export tasks (seconds): at the soft limit the task stops and
+# its record says the document took too long; at the hard limit the worker process is killed.
+# A running build holds a lease of DOCUMENT_BUILD_LEASE seconds (dossiers.services): past it, the
+# build is taken as dead and the next request builds the document again. The lease must outlast
+# the hard limit (a live task never loses its lease) and stay below CELERY_VISIBILITY_TIMEOUT.
+DOCUMENT_TASK_SOFT_TIME_LIMIT = int(env("DOCUMENT_TASK_SOFT_TIME_LIMIT", "600"))
+DOCUMENT_TASK_TIME_LIMIT = int(env("DOCUMENT_TASK_TIME_LIMIT", "660"))
+DOCUMENT_BUILD_LEASE = int(env("DOCUMENT_BUILD_LEASE", "900"))
+if not 0 < DOCUMENT_TASK_SOFT_TIME_LIMIT < DOCUMENT_TASK_TIME_LIMIT < DOCUMENT_BUILD_LEASE:
+    raise ImproperlyConfigured(
+        "Cần 0 < DOCUMENT_TASK_SOFT_TIME_LIMIT < DOCUMENT_TASK_TIME_LIMIT < DOCUMENT_BUILD_LEASE "
+        "(the lease of a build must outlast the task's hard time limit)."
+    )
+# Without a broker (CELERY_TASK_ALWAYS_EAGER), document builds and background exports run in this
+# many threads of the web process, after the request (config/background.py), not inside it.
+# RUN_TASKS_IN_REQUEST=1 runs them inside the request instead (the test settings do).
+BACKGROUND_THREADS = int(env("BACKGROUND_THREADS", "2"))
+RUN_TASKS_IN_REQUEST = env_bool("RUN_TASKS_IN_REQUEST", False)
 # The queue of the dossier builds (dossiers/services.py); empty: Celery's default queue
 # (CELERY_TASK_DEFAULT_QUEUE, "celery"), which every worker started without -Q consumes.
 DOSSIERS_QUEUE = env("DOSSIERS_QUEUE", "") or None

@@ -4,6 +4,8 @@ from config.settings import *  # noqa: F401,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# Without a broker, a test sees its request's builds and exports done (config/background.py).
+RUN_TASKS_IN_REQUEST = True
 
 # django-axes stays first and active; only its backend learns to accept Client.login()'s
 # request-less authenticate() call (tests/auth_backends.py).

@@ -7,8 +7,11 @@ numbers and the records of the files built from the portal's data.
 - `GeneratedDocument`: one file (PDF, DOCX or ZIP) of one version of one logical document, with
   its status, checksum, the fingerprint of the data it was built from, and a verification code.
 """
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from campaigns.models import Round, Stage, Unit
 
@@ -123,6 +126,11 @@ class GeneratedDocument(models.Model):
     attempts = models.PositiveIntegerField("số lần chạy", default=0)
     task_id = models.CharField("tác vụ đang chạy", max_length=64, blank=True)
     queued_at = models.DateTimeField("đưa vào hàng đợi lúc", null=True, blank=True)
+    lease_until = models.DateTimeField(
+        "giữ quyền tạo đến", null=True, blank=True,
+        help_text="Tác vụ đang tạo văn bản giữ quyền đến lúc này (DOCUMENT_BUILD_LEASE giây); quá hạn mà chưa xong "
+        "(tiến trình bị dừng giữa chừng) thì yêu cầu sau tạo lại.",
+    )
     builds = models.PositiveIntegerField("số lần ghi tệp", default=0, help_text="Số lần tệp đã được ghi xong.")
     file = models.FileField("tệp", upload_to=document_upload_path, max_length=300, blank=True)
     size = models.PositiveIntegerField("dung lượng (byte)", default=0)
@@ -175,6 +183,17 @@ class GeneratedDocument(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (BuildStatus.DONE, BuildStatus.FAILED)
+
+    @property
+    def lease_expired(self) -> bool:
+        """Running, and its build's lease (DOCUMENT_BUILD_LEASE) has run out: the build is taken as
+        dead and the next request builds it again. Rows from before leases count from their last
+        update."""
+        if self.status != BuildStatus.RUNNING:
+            return False
+        if self.lease_until is not None:
+            return self.lease_until <= timezone.now()
+        return self.updated_at is None or timezone.now() - self.updated_at >= dt.timedelta(seconds=settings.DOCUMENT_BUILD_LEASE)
 
 
 class DossierMember(models.Model):

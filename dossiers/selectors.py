@@ -146,6 +146,9 @@ def user_error(error: str) -> str:
     return USER_FAULT if _TECHNICAL_ERROR.match(error) else error
 
 
+STALLED = "Việc lập văn bản đã dừng giữa chừng (bộ xử lý bị dừng). Hãy yêu cầu lập lại: văn bản sẽ được lập tiếp."
+
+
 def status_payload(record: GeneratedDocument) -> dict:
     """What the progress page polls (dossiers:status_json)."""
     files = related_files(record)
@@ -160,6 +163,9 @@ def status_payload(record: GeneratedDocument) -> dict:
         total = len(files)
         finished = all(f.status in (BuildStatus.DONE, BuildStatus.FAILED) for f in files)
         failed = any(f.status == BuildStatus.FAILED for f in files)
+    stalled = not finished and any(f.lease_expired for f in files)
+    if stalled:  # its worker died mid-build: say so instead of "running" for ever
+        finished = failed = True
     status = BuildStatus.FAILED if failed else (BuildStatus.DONE if finished else (
         BuildStatus.RUNNING if any(f.status == BuildStatus.RUNNING for f in files) or done else BuildStatus.QUEUED
     ))
@@ -172,7 +178,7 @@ def status_payload(record: GeneratedDocument) -> dict:
         "percent": int(done * 100 / total) if total else 0,
         "finished": finished,
         "failed": failed,
-        "error": user_error(next((f.error for f in files if f.status == BuildStatus.FAILED and f.error), "")),
+        "error": STALLED if stalled else user_error(next((f.error for f in files if f.status == BuildStatus.FAILED and f.error), "")),
         "files": [
             {"label": f.get_format_display(), "url": reverse("dossiers:download", args=[f.pk]), "size": f.size}
             for f in files if f.status == BuildStatus.DONE

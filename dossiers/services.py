@@ -9,6 +9,11 @@ The order of every build (style.md, "Celery tasks"):
 3. running the task again for a done record does nothing; for a record left running by a killed
    worker it builds again and replaces the file: one record, one file, `builds` counts the
    completed writes.
+A running build holds a lease (`lease_until`, DOCUMENT_BUILD_LEASE seconds, longer than the
+tasks' hard time limit): within it, nobody else builds the record (a second request or `force`
+joins it); once it has expired, the build is taken as dead (a worker killed, a process gone
+without a broker to deliver the task again) and the next request, forced or not, builds the same
+record again.
 A record whose data has changed is stale; building it again makes a new version (new record and
 code, same number); the old version stays verifiable as "not current".
 
@@ -19,14 +24,18 @@ are done.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
 import logging
 import secrets
+import threading
+import time
 import zipfile
 from dataclasses import dataclass, field
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -34,6 +43,7 @@ from django.utils import timezone
 
 from campaigns import clock
 from campaigns.models import Round, Stage, StageAction, Unit
+from config import background
 from dossiers import contents, numbering, rendering, sources
 from dossiers.formatting import BLANK, ascii_slug, short_date, vn_date, vn_place_date
 from dossiers.models import (
@@ -53,7 +63,6 @@ logger = logging.getLogger(__name__)
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by hand
 CODE_LENGTH = 8
-RUNNING_LEASE = dt.timedelta(minutes=15)
 TITLES = {
     DocumentKind.TO_TRINH: "Tờ trình đề nghị khen thưởng",
     DocumentKind.BIEN_BAN: "Biên bản họp Hội đồng Thi đua - Khen thưởng",
@@ -120,9 +129,43 @@ def _number_for(spec: Spec, year: int) -> str:
     return register.text
 
 
+_budget = threading.local()
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float):
+    """The build in this block must end within `seconds` (the task's soft time limit). Celery's
+    soft limit is a signal raised once, anywhere: inside WeasyPrint it can land in a `try` that
+    swallows it, so the build also checks the budget itself between its long steps."""
+    previous = getattr(_budget, "deadline", None)
+    _budget.deadline = time.monotonic() + seconds
+    try:
+        yield
+    finally:
+        _budget.deadline = previous
+
+
+def check_time_budget():
+    deadline = getattr(_budget, "deadline", None)
+    if deadline is not None and time.monotonic() > deadline:
+        raise SoftTimeLimitExceeded()
+
+
+def build_lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.DOCUMENT_BUILD_LEASE)
+
+
+def lease_expired(record: GeneratedDocument) -> bool:
+    """A running build whose lease has run out: its worker is taken as dead."""
+    return record.lease_expired
+
+
 def _reusable(latest: GeneratedDocument, fingerprint_now: str | None, force: bool) -> bool:
     if latest.status != BuildStatus.DONE:
-        return True  # queued, running or failed: build this same record (again)
+        # Queued, running or failed: build this same record (again). A running one within its
+        # lease is joined, even when forced (no second build of the same file); an expired one
+        # is queued again by _needs_dispatch.
+        return True
     if force:
         return False
     if fingerprint_now is None:
@@ -172,11 +215,12 @@ def _dispatch(task, record_id: int, *, queue: str | None = None):
     GeneratedDocument.objects.filter(pk=record_id).update(queued_at=timezone.now())
     name = queue or getattr(settings, "DOSSIERS_QUEUE", None)
     options = {"queue": name} if name else {}
-    transaction.on_commit(lambda: task.apply_async(args=[record_id], **options), robust=True)
+    # Without a broker: in a background thread, not in the request (config/background.py).
+    transaction.on_commit(lambda: background.send(task, args=[record_id], **options), robust=True)
 
 
 def _needs_dispatch(record: GeneratedDocument, created: bool) -> bool:
-    if created or record.status == BuildStatus.FAILED:
+    if created or record.status == BuildStatus.FAILED or lease_expired(record):
         return True
     if record.status == BuildStatus.QUEUED:
         return record.queued_at is None or timezone.now() - record.queued_at > QUEUE_AGAIN_AFTER
@@ -259,8 +303,9 @@ def member_title(kind: str, source: dict, *, separator: str = " — ") -> str:
 
 
 def _claim(record_id: int, task_id: str | None) -> GeneratedDocument | None:
-    """Lock the record and mark it running, or return None when there is nothing to do (done, or
-    being built by another live task)."""
+    """Lock the record and mark it running under a fresh lease, or return None when there is
+    nothing to do (done, or being built by another task whose lease has not expired). The same
+    task delivered again (acks_late after a crash) takes its own record over at once."""
     with transaction.atomic():
         record = GeneratedDocument.objects.select_for_update().filter(pk=record_id).first()
         if record is None:
@@ -268,17 +313,18 @@ def _claim(record_id: int, task_id: str | None) -> GeneratedDocument | None:
             return None
         if record.status == BuildStatus.DONE:
             return None
-        if (
-            record.status == BuildStatus.RUNNING and task_id and record.task_id and record.task_id != task_id
-            and timezone.now() - record.updated_at < RUNNING_LEASE
-        ):
+        same_task = bool(task_id) and record.task_id == task_id
+        if record.status == BuildStatus.RUNNING and not same_task and not lease_expired(record):
             logger.info("Văn bản %s đang được tạo bởi tác vụ khác: bỏ qua.", record_id)
             return None
+        if record.status == BuildStatus.RUNNING and not same_task:
+            logger.warning("Văn bản %s: tác vụ %s quá hạn giữ quyền, tạo lại.", record_id, record.task_id or "(trong tiến trình)")
         record.status = BuildStatus.RUNNING
         record.attempts += 1
         record.task_id = task_id or ""
         record.error = ""
-        record.save(update_fields=["status", "attempts", "task_id", "error", "updated_at"])
+        record.lease_until = timezone.now() + build_lease()
+        record.save(update_fields=["status", "attempts", "task_id", "error", "lease_until", "updated_at"])
         return record
 
 
@@ -329,6 +375,7 @@ def build_document(record_id: int, *, task_id: str | None = None, queue: str | N
         mark_failed(record.pk, "Không còn dữ liệu để lập văn bản (chưa có kết quả họp Hội đồng?).")
         return record
     data, pages = document_bytes(record, source)
+    check_time_budget()
     _finish(record, data, record.format, fingerprint_value=sources.fingerprint(source), pages=pages,
             nomination_ids=contents.nomination_ids_of(record.kind, record.nomination_id, source))
     if not inline:
@@ -399,8 +446,9 @@ def request_report(*, nomination: Nomination, actor, force: bool = False) -> lis
 
 
 def _requeue(record):
-    if record.status == BuildStatus.FAILED:
-        GeneratedDocument.objects.filter(pk=record.pk).update(status=BuildStatus.QUEUED, error="")
+    """A failed record, or a running one whose lease expired, back to the queue."""
+    if record.status == BuildStatus.FAILED or lease_expired(record):
+        GeneratedDocument.objects.filter(pk=record.pk, status=record.status).update(status=BuildStatus.QUEUED, error="", lease_until=None)
         record.status = BuildStatus.QUEUED
 
 
@@ -610,6 +658,7 @@ def build_stage_dossier(record_id: int, *, task_id: str | None = None, queue: st
         if not inline:
             for _item, _pdf, docx in members:
                 if _needs_dispatch(docx, False):
+                    _requeue(docx)
                     _dispatch(tasks.task_build_document, docx.pk, queue=queue)
     update_progress(dossier)
 
@@ -621,10 +670,12 @@ def build_stage_dossier(record_id: int, *, task_id: str | None = None, queue: st
     sections = [rendering.section_html(item.source, meta_for(pdf, item.source)) for item, pdf, _docx in members]
     html = rendering.document_html(sections, title=dossier.title, cover=_cover_html(dossier, rows, organisation, stage))
     document = rendering.render_document(html)
+    check_time_budget()
     starts = _section_starts(document, [meta_for_anchor(pdf) for _item, pdf, _docx in members])
 
     # 3. The merged PDF, written once; each member's PDF painted from its pages (no second layout).
     data = rendering.write_pdf(document)
+    check_time_budget()
     total_pages = len(document.pages)
     ranges = [(start, starts[i + 1] if i + 1 < len(starts) else total_pages) for i, start in enumerate(starts)]
     todo = [i for i, (_item, pdf, _docx) in enumerate(members) if pdf.status != BuildStatus.DONE]
@@ -692,7 +743,7 @@ def maybe_queue_zip(dossier: GeneratedDocument, *, queue: str | None = None, inl
             # Queued again even if a message was sent before: a worker may have died between
             # the commit and the send. A duplicate is harmless (the task claims under a lock;
             # a done ZIP is left alone).
-            if archive.status in (BuildStatus.QUEUED, BuildStatus.FAILED):
+            if archive.status in (BuildStatus.QUEUED, BuildStatus.FAILED) or lease_expired(archive):
                 GeneratedDocument.objects.filter(pk=archive.pk).update(status=BuildStatus.QUEUED)
                 _dispatch(tasks.task_build_stage_zip, archive.pk, queue=queue)
             return
@@ -752,8 +803,7 @@ def build_stage_dossier_now(*, stage: Stage, organisation: Unit, actor=None, for
     with transaction.atomic():
         pdf, _ = ensure_record(dossier_spec(stage, organisation), DocumentFormat.PDF, force=force, requested_by=actor)
         ensure_zip_record(pdf)
-    if pdf.status == BuildStatus.FAILED:
-        _requeue(pdf)
+    _requeue(pdf)  # failed, or left running past its lease
     build_stage_dossier(pdf.pk, inline=True)
     pdf.refresh_from_db()
     if pdf.status == BuildStatus.DONE:

@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from campaigns.admin import RoundListFilter
 from nominations.exports.exporters import AwardListExporter
-from nominations.models import ExportJob
+from nominations.models import ExportJob, OutboxMail
 
 # A job's `kind` is its exporter's identifier: shown by the exporter's Vietnamese name.
 KIND_NAMES = {exporter.identifier: exporter.verbose_name for exporter in (AwardListExporter,)}
@@ -39,3 +39,20 @@ class ExportJobAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # the cleanup task deletes a job with its file; a row deleted here would orphan the file
+
+
+@admin.register(OutboxMail)
+class OutboxMailAdmin(admin.ModelAdmin):
+    """Read-only: the outbox is written by the actions and emptied by nominations.outbox."""
+
+    list_display = ("id", "subject", "status", "attempts", "created_at", "next_attempt_at", "sent_at")
+    list_filter = ("status", "created_at")
+    search_fields = ("subject", "last_error")
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in OutboxMail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -420,3 +420,40 @@ class ExportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+
+class MailStatus(models.TextChoices):
+    PENDING = "pending", "chờ gửi"
+    SENT = "sent", "đã gửi"
+    FAILED = "failed", "gửi không được (đã thôi thử)"
+
+
+class OutboxMail(models.Model):
+    """An e-mail waiting to be sent, written in the transaction of the action it tells about: the
+    action and its mail commit together, and a mail server that is down never undoes or fails the
+    action. nominations.outbox sends pending mail (after commit, and every minute from Celery beat
+    or the send_outbox_mail command) and, when sending fails, keeps the row with the error and
+    tries again later."""
+
+    subject = models.CharField("tiêu đề", max_length=300)
+    body = models.TextField("nội dung")
+    from_email = models.CharField("người gửi", max_length=300)
+    recipients = models.JSONField("người nhận", default=list)
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.SET_NULL, null=True, blank=True, related_name="outbox_mail", verbose_name="hồ sơ"
+    )
+    status = models.CharField("trạng thái", max_length=10, choices=MailStatus.choices, default=MailStatus.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField("số lần thử", default=0)
+    last_error = models.TextField("lỗi lần thử gần nhất", blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    next_attempt_at = models.DateTimeField("thử gửi từ", db_index=True)
+    sent_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "thư chờ gửi"
+        verbose_name_plural = "thư chờ gửi"
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.recipients)}"

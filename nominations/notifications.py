@@ -1,11 +1,10 @@
-"""E-mail about nominations: queued as Celery tasks after the transaction commits."""
+"""E-mail about nominations: written to the outbox in the transition's transaction, sent after it
+commits (nominations.outbox)."""
 import contextlib
 import logging
 import threading
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 
 from campaigns.models import Membership, Role
@@ -33,29 +32,19 @@ def is_muted() -> bool:
     return getattr(_local, "muted", False)
 
 
-def queue_transition_emails(nomination_id: int, *, action: str, to_status: str):
+def queue_transition_emails(nomination, *, action: str, to_status: str) -> int:
+    """Write the transition's e-mail to the outbox, in the transition's transaction, and have it
+    sent after commit (nominations.outbox). Returns the number of mails queued."""
     if is_muted():
-        return
-    transaction.on_commit(lambda: _publish(nomination_id, action, to_status))
+        return 0
+    from nominations import outbox
 
-
-def _publish(nomination_id: int, action: str, to_status: str):
-    """Queue the e-mail task. This runs after the transition has committed: if the broker cannot
-    be reached (Redis restarting), the e-mail is sent here and now instead of being lost, and the
-    request still answers normally; an error is logged, never raised to the user."""
-    from nominations.tasks import task_send_transition_emails
-
-    try:
-        task_send_transition_emails.delay(nomination_id, action, to_status)
-        return
-    except Exception:  # noqa: BLE001 - kombu OperationalError, redis ConnectionError...: the broker is away
-        if task_send_transition_emails.app.conf.task_always_eager:
-            raise  # no broker: the task itself ran here and failed (as before)
-        logger.warning("Broker unreachable: sending the transition e-mail for nomination %s in the request", nomination_id, exc_info=True)
-    try:
-        task_send_transition_emails(nomination_id, action, to_status)
-    except Exception:  # noqa: BLE001 - the transition is saved; an e-mail failure must not undo the answer
-        logger.exception("Transition e-mail for nomination %s could not be sent", nomination_id)
+    ids = [
+        outbox.queue_mail(subject=subject, body=body, recipients=recipients, nomination_id=nomination.pk).pk
+        for subject, body, recipients in transition_messages(nomination, action=action, to_status=to_status)
+    ]
+    outbox.send_after_commit(ids)
+    return len(ids)
 
 
 def unit_recipients(unit_id) -> list[str]:
@@ -80,20 +69,19 @@ def stage_recipients(stage) -> list[str]:
     )
 
 
-def send_transition_emails(nomination, *, action: str, to_status: str) -> int:
-    """Tell the unit what happened to its nomination, and the next stage's people that it reached them."""
+def transition_messages(nomination, *, action: str, to_status: str) -> list[tuple[str, str, list[str]]]:
+    """(subject, body, recipients) of each mail: the unit hears what happened to its nomination,
+    the next stage's people that it reached them."""
     context = {"nomination": nomination, "action": action, "status": to_status, "site_url": settings.SITE_URL}
-    sent = 0
+    messages = []
     if action in ("return", "reject") or to_status in ("awarded", "proposed", "not_awarded") or action == "approve":
         recipients = unit_recipients(nomination.proposing_unit_id)
         if recipients:
             subject = render_to_string("emails/unit_update_subject.txt", context).strip()
-            body = render_to_string("emails/unit_update.txt", context)
-            sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+            messages.append((subject, render_to_string("emails/unit_update.txt", context), recipients))
     if to_status == "in_review" and action in ("submit", "approve"):
         recipients = stage_recipients(nomination.stage)
         if recipients:
             subject = render_to_string("emails/stage_arrival_subject.txt", context).strip()
-            body = render_to_string("emails/stage_arrival.txt", context)
-            sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    return sent
+            messages.append((subject, render_to_string("emails/stage_arrival.txt", context), recipients))
+    return messages

@@ -2,11 +2,11 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
 from campaigns import clock
+from nominations import outbox
 from campaigns.models import Role, Round, Unit
 from campaigns.selectors import territory_units
 from nominations.models import DeadlineExtension, Nomination, Registration, ReminderSent
@@ -27,7 +27,7 @@ def units_expected(round_) -> list[Unit]:
 def send_deadline_reminders(today: dt.date | None = None) -> int:
     today = today or clock.today()
     horizon = today + dt.timedelta(days=max(REMINDER_DAYS))
-    sent = 0
+    queued = []
     rounds = Round.objects.filter(stages__deadline__gte=today - dt.timedelta(days=60), stages__deadline__lte=horizon + dt.timedelta(days=60)).distinct()
     for round_ in rounds.select_related("campaign__issuer", "campaign__territory"):
         stage = first_stage(round_)
@@ -44,16 +44,19 @@ def send_deadline_reminders(today: dt.date | None = None) -> int:
             days = (deadline - today).days
             if days not in REMINDER_DAYS:
                 continue
+            recipients = unit_recipients(unit.pk)
+            context = {"unit": unit, "round": round_, "stage": stage, "deadline": deadline, "days": days, "site_url": settings.SITE_URL}
             try:
+                # The reminder is noted and its mail written to the outbox together: a mail
+                # server that is down delays it (the outbox tries again), never loses it.
                 with transaction.atomic():
                     ReminderSent.objects.create(stage=stage, unit=unit, days_before=days, deadline=deadline)
+                    if recipients:
+                        queued.append(outbox.queue_mail(
+                            subject=render_to_string("emails/reminder_subject.txt", context).strip(),
+                            body=render_to_string("emails/reminder.txt", context), recipients=recipients,
+                        ).pk)
             except IntegrityError:
                 continue  # already sent
-            recipients = unit_recipients(unit.pk)
-            if not recipients:
-                continue
-            context = {"unit": unit, "round": round_, "stage": stage, "deadline": deadline, "days": days, "site_url": settings.SITE_URL}
-            subject = render_to_string("emails/reminder_subject.txt", context).strip()
-            body = render_to_string("emails/reminder.txt", context)
-            sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    return sent
+    outbox.send_pending(ids=queued)  # stops at the first sign of a mail server that is down
+    return len(queued)

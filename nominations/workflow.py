@@ -242,18 +242,27 @@ def allowed_actions(nomination, *, actor) -> list[str]:
 
 
 def _locked(pk, round_rules: RoundRules | None) -> tuple[Nomination, RoundRules | None]:
-    """The nomination, its row locked, and the rules to judge it by. With the round's rules at
-    hand only the units are joined: its round, stage and award form are the RoundRules' objects."""
-    locked = Nomination.objects.select_for_update(of=("self",))
+    """The nomination, its row locked, and the rules to judge it by.
+
+    The row is locked ALONE (no join: no select_related, and no ordering, since the model's
+    default ordering joins the round, stage and unit), then read again with its relations. A
+    locking SELECT that joins the stage rechecks the join with the row another transaction just
+    committed: when that transaction moved the nomination to another stage, PostgreSQL drops the
+    row and the query finds nothing. Read after the lock, the nomination is the committed one, and the transition
+    is judged on it (a second "submit" is refused: "Hồ sơ đã được gửi.").
+    With the round's rules at hand only the units are joined: its round, stage and award form are
+    the RoundRules' objects."""
+    if not list(Nomination.objects.select_for_update().filter(pk=pk).order_by().values_list("pk", flat=True)):
+        raise TransitionError("Hồ sơ không còn tồn tại (đã bị xoá).")
     if round_rules is not None:
-        nomination = locked.select_related("proposing_unit", "nominee_unit").get(pk=pk)
+        nomination = Nomination.objects.select_related("proposing_unit", "nominee_unit").get(pk=pk)
         if round_rules.covers(nomination):
             nomination.round = round_rules.round
             nomination.stage = round_rules.stage_by_pk[nomination.stage_id]
             nomination.award_form = round_rules.award_form_by_pk[nomination.award_form_id]
             return nomination, round_rules
         # Its stage or award form is newer than the rules: judge it as without them.
-    nomination = locked.select_related(
+    nomination = Nomination.objects.select_related(
         "round", "stage", "stage__organisation", "award_form__vote_rule", "proposing_unit", "nominee_unit"
     ).get(pk=pk)
     return nomination, None
@@ -323,5 +332,7 @@ def advance(nomination, action, *, actor, comment="", decision=None, round_rules
         )
         from nominations.notifications import queue_transition_emails
 
-        queue_transition_emails(nomination.pk, action=action, to_status=nomination.status)
+        # Written with the transition, sent after commit: a mail server that is down never fails
+        # or undoes it (nominations.outbox). The view says the mail is queued.
+        nomination.queued_mail = queue_transition_emails(nomination, action=action, to_status=nomination.status)
     return nomination

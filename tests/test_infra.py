@@ -178,7 +178,7 @@ def test_compose_environment_names_are_read_by_settings(compose):
     """A misspelt variable in compose would be silently ignored by Django."""
     settings_text = (ROOT / "config" / "settings.py").read_text(encoding="utf-8")
     read = set(re.findall(r'env(?:_bool|_list)?\(\s*"([A-Z_]+)"', settings_text))
-    outside_settings = {"DJANGO_SETTINGS_MODULE", "TZ"}
+    outside_settings = {"DJANGO_SETTINGS_MODULE", "TZ", "FORWARDED_ALLOW_IPS"}  # the last: config/gunicorn.conf.py
     env = compose["services"]["web"]["environment"]
     unknown = sorted(set(env) - read - outside_settings)
     assert unknown == []
@@ -447,7 +447,7 @@ def test_celery_app_takes_visibility_timeout_and_beat_schedule_from_settings():
     assert result.returncode == 0, result.stderr
     options, schedule = json.loads(result.stdout.strip().splitlines()[-1])
     assert options == {"visibility_timeout": 5400}
-    assert schedule == ["deadline-reminders", "export-cleanup"]
+    assert schedule == ["deadline-reminders", "export-cleanup", "mail-outbox", "mail-outbox-cleanup"]
 
 
 def test_settings_vietnamese_language_and_time_zone():

@@ -45,7 +45,11 @@ from campaigns.models import Level, Unit, UnitCategory
 logger = logging.getLogger(__name__)
 
 MAX_FILE_SIZE = 5 * 1024 * 1024  # bytes, of the .xlsx as uploaded
-MAX_UNCOMPRESSED_SIZE = 100 * 1024 * 1024  # bytes, of the .xlsx's contents (guards against zip bombs)
+# A zip bomb (a small .xlsx whose shared strings expand to 100 MB) is refused from the archive's
+# directory, before openpyxl reads a byte of it. 5,000 rows of ten columns take about 5 MB of XML.
+MAX_UNCOMPRESSED_SIZE = 20 * 1024 * 1024  # bytes, of all the .xlsx's parts once uncompressed
+MAX_PART_SIZE = 10 * 1024 * 1024  # bytes, of any one part (the sheet, xl/sharedStrings.xml...)
+MAX_PARTS = 500  # parts in the archive
 MAX_ROWS = 5000  # data rows per file
 HEADER_SEARCH_ROWS = 10  # the header may sit under a title row or two
 
@@ -120,19 +124,31 @@ class _Row:
 # ---------------------------------------------------------------- entry point
 
 
-def import_units(*, file, update: bool = False) -> ImportResult:
+PROGRESS_EVERY = 250  # rows between two progress reports
+
+
+def import_units(*, file, update: bool = False, progress=None) -> ImportResult:
     """Validate every row of `file` (a path, or a file object such as an upload), then create the
-    units in one transaction. Raises UnitImportError, having saved nothing, if anything is wrong."""
+    units in one transaction. Raises UnitImportError, having saved nothing, if anything is wrong.
+    `progress(phase, done, total)`, if given, hears how far it got (the import job's page)."""
+    report = progress or (lambda phase, done=0, total=0: None)
+    report("Đang đọc tệp", 0, 0)
     headers, raw_rows = _read_sheet(_read_bytes(file))
     columns, result_warnings = _map_columns(headers)
-    rows = [_clean_row(number, values, columns) for number, values in raw_rows]
+    rows = []
+    for index, (number, values) in enumerate(raw_rows):
+        if index % PROGRESS_EVERY == 0:
+            report("Đang kiểm tra từng dòng", index, len(raw_rows))
+        rows.append(_clean_row(number, values, columns))
     rows = [row for row in rows if row is not None]
     if not rows:
         raise UnitImportError(["Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."])
+    report("Đang đối chiếu với đơn vị trong hệ thống", len(raw_rows), len(raw_rows))
     existing = _validate(rows, columns, update=update)
     problems = [f"Dòng {row.number}: {message}" for row in rows for message in row.problems]
     if problems:
         raise UnitImportError(problems)
+    report("Đang ghi đơn vị", len(raw_rows), len(raw_rows))
     result = _write(rows, columns, existing)
     result.warnings = result_warnings
     return result
@@ -168,6 +184,20 @@ def _read_bytes(file) -> bytes:
     return data
 
 
+def check_workbook_file(file) -> None:
+    """The cheap checks, for the upload's request: size, a zip, not a zip bomb. Raises
+    UnitImportError; reads the archive's directory only, never the sheet."""
+    data = _read_bytes(file)
+    buffer = io.BytesIO(data)
+    if not zipfile.is_zipfile(buffer):
+        raise UnitImportError([NOT_XLSX])
+    try:
+        with zipfile.ZipFile(buffer) as archive:
+            _check_expanded_size(archive.infolist())
+    except zipfile.BadZipFile:
+        raise UnitImportError([NOT_XLSX])
+
+
 def _too_big(size):
     return f"Tệp quá lớn ({size / 1024 / 1024:.1f} MB); giới hạn {MAX_FILE_SIZE // (1024 * 1024)} MB."
 
@@ -185,8 +215,7 @@ def _read_sheet(data: bytes):
         raise UnitImportError([NOT_XLSX])
     try:
         with zipfile.ZipFile(buffer) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_SIZE:
-                raise UnitImportError(["Nội dung tệp quá lớn sau khi giải nén; hãy chia thành nhiều tệp nhỏ hơn."])
+            _check_expanded_size(archive.infolist())
     except zipfile.BadZipFile:
         raise UnitImportError([NOT_XLSX])
 
@@ -222,6 +251,28 @@ def _read_sheet(data: bytes):
     if len(data_rows) > MAX_ROWS:
         raise UnitImportError([f"Tệp có quá nhiều dòng (hơn {MAX_ROWS}); hãy chia thành nhiều tệp."])
     return headers, data_rows
+
+
+TOO_BIG_EXPANDED = (
+    "Nội dung tệp quá lớn sau khi giải nén ({what}: {size:.1f} MB, giới hạn {limit} MB). "
+    "Tệp danh sách đơn vị thường chỉ vài MB: hãy xoá các trang tính, cột, định dạng thừa "
+    "hoặc chia thành nhiều tệp nhỏ hơn."
+)
+
+
+def _check_expanded_size(parts):
+    """Refuse an archive that would expand beyond the limits, from the sizes in its directory
+    (zipfile stops at the declared size and rejects a part that claims less than it holds)."""
+    if len(parts) > MAX_PARTS:
+        raise UnitImportError([f"Tệp có quá nhiều thành phần ({len(parts)}); đây không phải tệp danh sách đơn vị."])
+    mb = 1024 * 1024
+    for info in parts:
+        if info.file_size > MAX_PART_SIZE:
+            what = "bảng chuỗi ký tự" if info.filename.endswith("sharedStrings.xml") else f"phần '{info.filename[:60]}'"
+            raise UnitImportError([TOO_BIG_EXPANDED.format(what=what, size=info.file_size / mb, limit=MAX_PART_SIZE // mb)])
+    total = sum(info.file_size for info in parts)
+    if total > MAX_UNCOMPRESSED_SIZE:
+        raise UnitImportError([TOO_BIG_EXPANDED.format(what="tổng cộng", size=total / mb, limit=MAX_UNCOMPRESSED_SIZE // mb)])
 
 
 def _find_header(rows):

@@ -36,6 +36,7 @@ from nominations.forms_review import (
 from nominations.models import AwardDecision, CriterionValue, Nomination
 from nominations.permissions import can_act_at_stage, visible_nominations_q
 from nominations.services import ServiceError, grant_extension, judge_criterion, record_council_meeting, record_decision
+from nominations.outbox import QUEUED_NOTICE
 from nominations.workflow import Action, RoundRules, TransitionError, advance
 from quotas.rules import quota_usage
 
@@ -182,6 +183,8 @@ def _act(request, pk, action, form_class):
         messages.success(request, f"Đã trả lại hồ sơ {name} cho {nomination.proposing_unit} để bổ sung.")
     else:
         messages.success(request, f"Đã ghi không chấp thuận hồ sơ {name}.")
+    if getattr(moved, "queued_mail", 0):
+        messages.info(request, QUEUED_NOTICE)
     return _back(request, fallback)
 
 

@@ -218,6 +218,8 @@ def nomination_submit(request, pk):
         messages.error(request, _("Chưa gửi được hồ sơ. %(reason)s") % {"reason": error})
     else:
         messages.success(request, _("Đã gửi hồ sơ đến bước \"%(stage)s\".") % {"stage": nomination.stage.name})
+        if getattr(nomination, "queued_mail", 0):
+            messages.info(request, _("Thư thông báo đã được xếp vào hàng đợi và sẽ được gửi tự động."))
     return redirect("nomination_detail", pk=pk)
 
 

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
-from campaigns.models import Level, Unit
+from campaigns.models import Level, Unit, UnitImportJob
 from campaigns.services.units import MAX_FILE_SIZE, NOT_XLSX, UnitImportError, import_units
 from tests.factories import UnitCategoryFactory, UnitFactory, UserFactory
 
@@ -397,17 +397,23 @@ def test_import_units_command_exit_status_is_non_zero_on_a_bad_file(tmp_path):
 
 @pytest.fixture
 def admin_user_client(client, db):
+    """A superuser; the import job runs in the request (Celery eager, as without a broker)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
     client.force_login(UserFactory(superuser=True))
-    return client
+    yield client
+    app.conf.task_always_eager = previous
 
 
 IMPORT_URL = "admin:campaigns_unit_import"
 
 
-def upload(client, path=None, *, name="don-vi.xlsx", content=None, **data):
+def upload(client, path=None, *, name="don-vi.xlsx", content=None, follow=False, **data):
     content = Path(path).read_bytes() if path is not None else content
     file = SimpleUploadedFile(name, content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return client.post(reverse(IMPORT_URL), {"file": file, **data})
+    return client.post(reverse(IMPORT_URL), {"file": file, **data}, follow=follow)
 
 
 @pytest.mark.django_db
@@ -434,20 +440,22 @@ def test_admin_import_good_file_creates_units_and_returns_to_the_list(admin_user
     response = upload(admin_user_client, path)
 
     assert response.status_code == 302
-    assert response.url == reverse("admin:campaigns_unit_changelist")
+    job = UnitImportJob.objects.get()
+    assert response.url == reverse("admin:campaigns_unit_import_job", args=[job.pk])
     assert Unit.objects.get(code="xa-a").parent.parent == province
-    page = admin_user_client.get(response.url)
-    assert "Đã nhập 2 đơn vị: 2 tạo mới." in page.content.decode()
+    page = admin_user_client.get(response.url).content.decode()
+    assert "Đã nhập 2 đơn vị: 2 tạo mới." in page and 'http-equiv="refresh"' not in page
+    assert reverse("admin:campaigns_unit_changelist") in page
 
 
 @pytest.mark.django_db
 def test_admin_import_bad_file_lists_problems_and_saves_nothing(admin_user_client, tmp_path, categories):
     path = write_xlsx(tmp_path / "sai.xlsx", [good_row("huyen-a", parent=None, category="ubnd_huyen", level="huyen"), good_row("xa-a", category="xyz")])
 
-    response = upload(admin_user_client, path)
+    response = upload(admin_user_client, path, follow=True)
 
     assert response.status_code == 200
-    assert response.context["problems"] == ["Dòng 3: khối 'xyz' không tồn tại"]
+    assert response.context["job"].problems == ["Dòng 3: khối 'xyz' không tồn tại"]
     html = response.content.decode()
     assert "Dòng 3: khối &#x27;xyz&#x27; không tồn tại" in html
     assert "chưa nhập đơn vị nào" in html

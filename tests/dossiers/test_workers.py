@@ -121,3 +121,69 @@ def test_worker_killed_mid_batch_then_restarted_builds_each_document_once(worker
     assert all(Path(r.file.path).name in on_disk for r in records)
     docx_count = GeneratedDocument.objects.filter(format=DocumentFormat.DOCX, status=BuildStatus.DONE).count()
     assert docx_count == 2 + len(people) + 1
+
+
+def test_build_stuck_running_after_its_worker_died_is_taken_over_once_the_lease_expires(worker_setup, client, settings):
+    """The message of a killed worker's build is not given back before the broker's visibility
+    timeout (an hour): the record stays "running". Within its lease, asking again (even forced)
+    joins it; once the lease has run out, the next request builds the same record again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    people = ["Nguyễn Thị Hằng", "Trần Quốc Việt", "Lê Minh Đức"]
+    world = small_world(people)
+    queue = settings.DOSSIERS_QUEUE
+    first = Worker(queue=queue, var_dir=worker_setup, name="first").start()
+    try:
+        dossier = start_build(client, world)
+        running = GeneratedDocument.objects.filter(pk=dossier.pk, status=BuildStatus.RUNNING)
+        try:
+            wait_for(running.exists, timeout=120, interval=0.02, message="the worker to start the dossier")
+        except AssertionError:
+            print(first.log())
+            raise
+    finally:
+        first.kill()
+    dossier.refresh_from_db()
+    assert dossier.status == BuildStatus.RUNNING and dossier.lease_until > timezone.now()
+    url = reverse("dossiers:stage", args=[world.round.pk, world.stages[0].order, world.units[UNIT].pk])
+
+    with Worker(queue=queue, var_dir=worker_setup, name="second") as second:
+        assert client.post(url, {"force": "1"}).status_code == 302  # within the lease: joined
+        dossier.refresh_from_db()
+        assert (dossier.status, dossier.attempts, GeneratedDocument.objects.filter(kind=DocumentKind.STAGE_DOSSIER_PDF).count()) == (
+            BuildStatus.RUNNING, 1, 1
+        )
+        GeneratedDocument.objects.filter(pk=dossier.pk).update(lease_until=timezone.now() - timedelta(seconds=1))  # time passes
+        assert client.post(url, {"force": "1"}).status_code == 302
+        try:
+            wait_for(zip_done, timeout=300, interval=0.25, message="the second worker to build the dossier again")
+        except AssertionError:
+            print(second.log(), sorted(GeneratedDocument.objects.values_list("kind", "format", "status", "error")), sep="\n")
+            raise
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.version, dossier.builds, dossier.attempts) == (BuildStatus.DONE, 1, 1, 2)
+    records = list(GeneratedDocument.objects.all())
+    assert len(records) == 2 * (2 + len(people) + 1) + 2
+    assert {r.status for r in records} == {BuildStatus.DONE}, [(r.kind, r.format, r.status, r.error) for r in records]
+
+
+def test_a_build_past_the_soft_time_limit_fails_with_a_vietnamese_message_and_is_not_retried(worker_setup, client, settings):
+    """DOCUMENT_TASK_SOFT_TIME_LIMIT in a real worker (eager mode has no time limits): 1 second,
+    shorter than laying out a dossier of five reports."""
+    from dossiers.tasks import TOO_LONG
+
+    world = small_world(["Nguyễn Thị Hằng", "Trần Quốc Việt", "Lê Minh Đức", "Phạm Thu Trang", "Hoàng Ngọc Ánh"])
+    limits = {"DOCUMENT_TASK_SOFT_TIME_LIMIT": "1", "DOCUMENT_TASK_TIME_LIMIT": "30", "DOCUMENT_BUILD_LEASE": "60"}
+    with Worker(queue=settings.DOSSIERS_QUEUE, var_dir=worker_setup, extra_env=limits) as worker:
+        dossier = start_build(client, world)
+        failed = GeneratedDocument.objects.filter(pk=dossier.pk, status=BuildStatus.FAILED)
+        try:
+            wait_for(failed.exists, timeout=120, interval=0.1, message="the soft time limit to stop the build")
+        except AssertionError:
+            print(worker.log())
+            raise
+        dossier.refresh_from_db()
+    assert dossier.error == TOO_LONG.format(seconds=1)
+    assert dossier.attempts == 1 and dossier.builds == 0

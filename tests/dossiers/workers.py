@@ -44,8 +44,10 @@ def broker_problem() -> str | None:
 class Worker:
     """`with Worker(queue=..., var_dir=...) as worker:` starts a worker and waits until it is ready."""
 
-    def __init__(self, *, queue: str, var_dir: Path, app: str = "config", concurrency: int = 1, name: str | None = None):
+    def __init__(self, *, queue: str, var_dir: Path, app: str = "config", concurrency: int = 1, name: str | None = None,
+                 extra_env: dict | None = None):
         self.queue, self.var_dir, self.app, self.concurrency = queue, var_dir, app, concurrency
+        self.extra_env = extra_env or {}
         self.name = name or f"dossiers-{uuid.uuid4().hex[:6]}"
         self.process: subprocess.Popen | None = None
         self.lines: list[str] = []
@@ -62,6 +64,7 @@ class Worker:
             "SITE_URL": settings.SITE_URL,
             "PYTHONUNBUFFERED": "1",
         })
+        env.update(self.extra_env)
         return env
 
     def start(self, timeout: float = 60):

@@ -200,7 +200,7 @@ def test_approve_moves_to_next_stage(nt_world, client):
         )
     assert response.status_code == 302 and response.url == queue_url(nt_world)
     assert refresh(nomination).stage.order == 3
-    assert texts(response) == [f'Đã chấp thuận hồ sơ Sở Tài chính tỉnh Ninh Thuận, chuyển tới bước "{nt_world.stages[2].name}".']
+    assert texts(response) == [f'Đã chấp thuận hồ sơ Sở Tài chính tỉnh Ninh Thuận, chuyển tới bước "{nt_world.stages[2].name}".', "Thư thông báo đã được xếp vào hàng đợi và sẽ được gửi tự động."]
 
 
 def test_approve_with_pending_criteria_is_refused_with_reason(nt_world, client):
@@ -239,7 +239,7 @@ def test_return_with_reason_sends_back_to_unit(nt_world, client):
         )
     nomination = refresh(nomination)
     assert (nomination.status, nomination.stage.order, nomination.outcome_reason) == (Status.RETURNED, 1, "Thiếu báo cáo thành tích.")
-    assert texts(response) == ["Đã trả lại hồ sơ Sở Tài chính tỉnh Ninh Thuận cho Sở Tài chính tỉnh Ninh Thuận để bổ sung."]
+    assert texts(response) == ["Đã trả lại hồ sơ Sở Tài chính tỉnh Ninh Thuận cho Sở Tài chính tỉnh Ninh Thuận để bổ sung.", "Thư thông báo đã được xếp vào hàng đợi và sẽ được gửi tự động."]
 
 
 def test_reject_needs_reason_then_rejects(nt_world, client):

@@ -103,12 +103,12 @@ def test_queries_per_nomination_do_not_grow_with_the_number_of_nominations(nt_ro
         assert max(large_paths[path]) <= floor + 2, (path, large_paths[path])
     for path, costs in large_paths.items():
         moves = len(path[1])
-        # Per move: savepoint, the nomination locked, its council vote, the quota rules locked and
-        # the places counted, the save (and the dossiers' stale flags), the event. Reading the
-        # rules again at every move costs ~14.
-        assert max(costs) <= 10 * moves, (path, costs)
+        # Per move: savepoint, the nomination locked (alone) and read, its council vote, the quota
+        # rules locked and the places counted, the save (and the dossiers' stale flags), the
+        # event. Reading the rules again at every move costs ~15.
+        assert max(costs) <= 11 * moves, (path, costs)
     # Per nomination over the whole run (drafts, councils, judgements and decision included).
-    assert len(large_sql) / 20 <= 60
+    assert len(large_sql) / 20 <= 62
 
 
 def test_the_round_rules_are_read_a_fixed_number_of_times(nt_round, monkeypatch):
