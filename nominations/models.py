@@ -100,6 +100,16 @@ class Nomination(models.Model):
             models.Index(fields=["round", "status"]),
             models.Index(fields=["round", "proposing_unit"]),
             models.Index(fields=["round", "stage"]),
+            # The review queue: nominations waiting at a stage, counted per proposing unit and read
+            # unit by unit in (kind, id) order; and its filters.
+            models.Index(fields=["stage", "status", "proposing_unit", "kind", "id"], name="nomination_queue_idx"),
+            models.Index(fields=["stage", "status", "nominee_unit"], name="nomination_queue_nominee_idx"),
+            models.Index(fields=["stage", "status", "award_form"], name="nomination_queue_form_idx"),
+            models.Index(fields=["stage", "status", "criteria_status"], name="nomination_queue_criteria_idx"),
+            # The same-person flag: one person's nominations in a round.
+            models.Index(fields=["round", "person_identifier"], name="nomination_round_person_idx"),
+            # A round's lists by status in a stable order (award list, open data, dashboard).
+            models.Index(fields=["round", "status", "award_form", "id"], name="nomination_round_status_idx"),
         ]
         constraints = [
             # One nominee, one award form per round (one achievement, one award).
@@ -286,6 +296,9 @@ class NominationEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = "lịch sử hồ sơ"
         verbose_name_plural = "lịch sử hồ sơ"
+        # A nomination's latest event of one kind (its latest return, for the queue's
+        # "returned by this stage" list).
+        indexes = [models.Index(fields=["nomination", "action", "at", "id"], name="event_nomination_action_idx")]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

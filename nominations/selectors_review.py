@@ -23,7 +23,13 @@ from nominations.models import (
     NominationEvent,
     Status,
 )
-from nominations.permissions import administered_campaigns_q, administers, can_act_at_stage, stage_organisation_ids, visible_nominations_q
+from nominations.permissions import (
+    administered_campaigns_q,
+    administers,
+    can_act_at_stage,
+    stage_organisation_ids,
+    visible_in_round_q,
+)
 from nominations.workflow import stages_of, unit_deadline
 
 ACT = "act"
@@ -36,7 +42,7 @@ READ = "read"
 def review_stage(round_id: int, order: int) -> Stage | None:
     """The stage of a round by its order, with its round and organisation; None if there is none."""
     return (
-        Stage.objects.select_related("round__campaign", "organisation").filter(round_id=round_id, order=order).first()
+        Stage.objects.select_related("round__campaign__issuer", "organisation").filter(round_id=round_id, order=order).first()
     )
 
 
@@ -111,14 +117,40 @@ def review_stages_for(user):
 
 
 # --- The queue ---------------------------------------------------------------------------------
+#
+# A stage may hold tens of thousands of nominations. The queue therefore works out the page first
+# and annotates only its rows: one aggregate counts the nominations waiting per proposing unit
+# (index (stage, status, proposing_unit, kind, id)); the units, ordered by name, tell which units
+# a page spans and from which position in each; each unit's rows are read in index order
+# (kind, id), so no query sorts or skips more than one unit's rows; the council vote and the
+# same-person flag are computed for the page's rows only.
+
+QUEUE_RELATED = ("proposing_unit", "nominee_unit__category", "award_form__vote_rule")
 
 
 def queue_nominations(stage: Stage, user, *, category=None, award_form=None, criteria_status="", proposing_unit=None):
-    """The nominations waiting at `stage` that `user` may see, filtered, one query per page.
+    """The nominations waiting at `stage` that `user` may see, filtered, in queue order (proposing
+    unit's name, kind, id), without annotations: for ids (bulk approval) and counts. The page the
+    queue shows comes from queue_rows()."""
+    nominations = Nomination.objects.filter(
+        visible_in_round_q(user, stage.round), stage=stage, status=Status.IN_REVIEW
+    )
+    if category is not None:
+        nominations = nominations.filter(nominee_unit__category=category)
+    if award_form is not None:
+        nominations = nominations.filter(award_form=award_form)
+    if criteria_status:
+        nominations = nominations.filter(criteria_status=criteria_status)
+    if proposing_unit is not None:
+        nominations = nominations.filter(proposing_unit=proposing_unit)
+    return nominations.order_by("proposing_unit__name", "proposing_unit_id", "kind", "id")
 
-    Annotations: the proposing unit's council vote (votes, members, present) and
-    `same_person_elsewhere`: an individual whose person_identifier another proposing unit of
-    the round also proposed (drafts and rejected proposals aside)."""
+
+def annotate_queue_rows(stage: Stage, nominations):
+    """The queue's annotations on `nominations` (meant for one page of ids): the proposing unit's
+    council vote (votes, members, present) and `same_person_elsewhere`: an individual whose
+    person_identifier another proposing unit of the round also proposed (drafts and rejected
+    proposals aside)."""
     first = stages_of(stage.round)[0]
     unit_vote = CouncilVote.objects.filter(
         nomination=OuterRef("pk"), meeting__stage_id=first.pk, meeting__unit_id=OuterRef("proposing_unit_id")
@@ -130,30 +162,69 @@ def queue_nominations(stage: Stage, user, *, category=None, award_form=None, cri
         .exclude(proposing_unit_id=OuterRef("proposing_unit_id"))
         .exclude(status__in=(Status.DRAFT, Status.REJECTED))
     )
-    nominations = (
-        Nomination.objects.filter(visible_nominations_q(user), round_id=stage.round_id, stage=stage, status=Status.IN_REVIEW)
-        .select_related("proposing_unit", "nominee_unit__category", "award_form__vote_rule")
-        .annotate(
-            unit_votes_for=Subquery(unit_vote.values("votes_for")[:1]),
-            unit_members_total=Subquery(unit_vote.values("meeting__members_total")[:1]),
-            unit_members_present=Subquery(unit_vote.values("meeting__members_present")[:1]),
-            same_person_elsewhere=Case(
-                When(Q(kind=NomineeKind.INDIVIDUAL) & ~Q(person_identifier=""), then=Exists(same_person)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
-        .order_by("proposing_unit__name", "kind", "id")
+    return nominations.select_related(*QUEUE_RELATED).annotate(
+        unit_votes_for=Subquery(unit_vote.values("votes_for")[:1]),
+        unit_members_total=Subquery(unit_vote.values("meeting__members_total")[:1]),
+        unit_members_present=Subquery(unit_vote.values("meeting__members_present")[:1]),
+        same_person_elsewhere=Case(
+            When(Q(kind=NomineeKind.INDIVIDUAL) & ~Q(person_identifier=""), then=Exists(same_person)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     )
-    if category is not None:
-        nominations = nominations.filter(nominee_unit__category=category)
-    if award_form is not None:
-        nominations = nominations.filter(award_form=award_form)
-    if criteria_status:
-        nominations = nominations.filter(criteria_status=criteria_status)
-    if proposing_unit is not None:
-        nominations = nominations.filter(proposing_unit=proposing_unit)
-    return nominations
+
+
+class QueueRows:
+    """The queue as a sequence for django.core.paginator.Paginator: count() is one aggregate
+    (nominations per proposing unit), a slice reads the ids of that slice only, unit by unit in
+    index order, then annotates those rows (annotate_queue_rows). Reading a page costs the same
+    at 100 or 100,000 nominations, whichever page it is."""
+
+    def __init__(self, stage: Stage, user, **filters):
+        self.stage = stage
+        self.nominations = queue_nominations(stage, user, **filters).order_by()
+        self._units = None
+
+    def units(self) -> list[tuple[int, int]]:
+        """(proposing unit id, nominations waiting) in queue order: one GROUP BY, one read of the units' names."""
+        if self._units is None:
+            counts = dict(self.nominations.values_list("proposing_unit_id").annotate(n=Count("id")).order_by())
+            ordered = Unit.objects.filter(pk__in=list(counts)).order_by("name", "id").values_list("pk", flat=True) if counts else []
+            self._units = [(pk, counts[pk]) for pk in ordered]
+        return self._units
+
+    def count(self) -> int:
+        return sum(n for _pk, n in self.units())
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("QueueRows only supports slices.")
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        whole, partial, position, seen = [], [], {}, 0
+        for order, (unit_id, n) in enumerate(self.units()):
+            if seen >= stop:
+                break
+            if seen + n > start:
+                low, high = max(start - seen, 0), min(stop - seen, n)
+                (whole if (low, high) == (0, n) else partial).append((unit_id, low, high))
+                position[unit_id] = order
+            seen += n
+        ids = []
+        if whole:
+            ids += self.nominations.filter(proposing_unit_id__in=[u for u, _l, _h in whole]).values_list("pk", flat=True)
+        for unit_id, low, high in partial:
+            ids += self.nominations.filter(proposing_unit_id=unit_id).order_by("kind", "id").values_list("pk", flat=True)[low:high]
+        if not ids:
+            return []
+        rows = annotate_queue_rows(self.stage, Nomination.objects.filter(pk__in=ids))
+        return sorted(rows, key=lambda n: (position[n.proposing_unit_id], n.kind, n.pk))
+
+
+def queue_rows(stage: Stage, user, **filters) -> QueueRows:
+    return QueueRows(stage, user, **filters)
 
 
 def unit_vote_of(nomination):
@@ -166,15 +237,15 @@ def unit_vote_of(nomination):
 
 def queue_filter_choices(stage: Stage):
     """Querysets for the queue's filters: the categories of the nominees and the proposing units
-    with a nomination waiting at the stage, the round's award forms."""
+    with a nomination waiting at the stage, the round's award forms. Each is one semi-join over
+    the stage's index, not a join of every waiting nomination."""
+    waiting = Nomination.objects.filter(stage=stage, status=Status.IN_REVIEW).order_by()
     return {
         "categories": UnitCategory.objects.filter(
-            units__nominations__stage=stage, units__nominations__status=Status.IN_REVIEW
-        ).distinct().order_by("order", "code"),
+            pk__in=Unit.objects.filter(pk__in=waiting.values("nominee_unit_id")).values("category_id")
+        ).order_by("order", "code"),
         "award_forms": stage.round.award_forms.order_by("order"),
-        "proposing_units": Unit.objects.filter(
-            proposed_nominations__stage=stage, proposed_nominations__status=Status.IN_REVIEW
-        ).distinct().order_by("name"),
+        "proposing_units": Unit.objects.filter(pk__in=waiting.values("proposing_unit_id")).order_by("name"),
     }
 
 
@@ -185,7 +256,7 @@ def returned_from_stage(stage: Stage, user):
         NominationEvent.objects.filter(nomination=OuterRef("pk"), action="return").order_by("-at", "-id").values("from_stage_id")[:1]
     )
     return (
-        Nomination.objects.filter(visible_nominations_q(user), round_id=stage.round_id, status=Status.RETURNED)
+        Nomination.objects.filter(visible_in_round_q(user, stage.round), round_id=stage.round_id, status=Status.RETURNED)
         .annotate(returned_from=Subquery(last_return))
         .filter(returned_from=stage.pk)
         .select_related("proposing_unit", "nominee_unit")

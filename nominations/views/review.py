@@ -117,7 +117,7 @@ def review_home(request):
 def review_queue(request, round_id, order):
     stage, access = _stage_or_404(request.user, round_id, order)
     filter_form = QueueFilterForm(request.GET or None, choices=selectors.queue_filter_choices(stage))
-    nominations = selectors.queue_nominations(stage, request.user, **filter_form.filters())
+    nominations = selectors.queue_rows(stage, request.user, **filter_form.filters())
     page = Paginator(nominations, PAGE_SIZE).get_page(request.GET.get("trang"))
     for nomination in page.object_list:
         nomination.unit_vote = selectors.unit_vote_of(nomination)
