@@ -155,15 +155,28 @@ class QuotaUsage:
 def quota_usage(round_, *, past_stage_order: int) -> list[QuotaUsage]:
     """Every rule of the round with used/limit among nominations past the given stage.
     Rules counted per unit give one row per unit that uses places (and the default limit row).
-    One aggregate query per rule, whatever the number of nominations."""
+    One aggregate query for the rules counted over the round, one per rule counted per unit,
+    whatever the number of nominations."""
     from nominations.models import Nomination
 
     rows = []
-    rules = QuotaRule.objects.filter(round=round_).select_related("award_form").prefetch_related(*RULE_PREFETCH, "exceptions__unit")
+    rules = list(
+        QuotaRule.objects.filter(round=round_).select_related("award_form").prefetch_related(*RULE_PREFETCH, "exceptions__unit")
+    )
+    # The rules counted over the whole round: one aggregate for all of them, one pass over the
+    # round's counted nominations (index (round, status, award_form, id)).
+    whole_round = [rule for rule in rules if rule.scope in (QuotaScope.ROUND, QuotaScope.CATEGORY)]
+    totals = (
+        Nomination.objects.filter(round_id=round_.pk, status__in=COUNTED_STATUSES).aggregate(
+            **{f"r{rule.pk}": Count("id", filter=rule_filter(rule) & passed_stage_q(past_stage_order)) for rule in whole_round}
+        )
+        if whole_round
+        else {}
+    )
     for rule in rules:
         base = Nomination.objects.filter(rule_filter(rule) & passed_stage_q(past_stage_order))
         if rule.scope in (QuotaScope.ROUND, QuotaScope.CATEGORY):
-            rows.append(QuotaUsage(rule, base.count(), rule.limit))
+            rows.append(QuotaUsage(rule, totals[f"r{rule.pk}"], rule.limit))
             continue
         field = "proposing_unit" if rule.scope == QuotaScope.UNIT else "nominee_unit__parent"
         groups = base.values(f"{field}_id" if rule.scope == QuotaScope.UNIT else field, f"{field}__name").annotate(n=Count("id"))
