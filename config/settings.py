@@ -115,7 +115,7 @@ else:
             # the busy timeout instead of failing with "database is locked" when a read
             # transaction tries to become a write one.
             "OPTIONS": {
-                "timeout": int(env("SQLITE_TIMEOUT", "20")),
+                "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
             },
