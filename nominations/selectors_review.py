@@ -198,10 +198,18 @@ class QueueRows:
     def units(self) -> list[tuple[int, int]]:
         """(proposing unit id, nominations waiting) in queue order: one GROUP BY, one read of the units' names."""
         if self._units is None:
-            counts = dict(self.nominations.values_list("proposing_unit_id").annotate(n=Count("id")).order_by())
+            counts = dict(self.per_unit_counts())
             ordered = Unit.objects.filter(pk__in=list(counts)).order_by("name", "id").values_list("pk", flat=True) if counts else []
             self._units = [(pk, counts[pk]) for pk in ordered]
         return self._units
+
+    def per_unit_counts(self):
+        """(proposing unit id, number waiting): the one aggregate a page needs."""
+        return self.nominations.values_list("proposing_unit_id").annotate(n=Count("id")).order_by()
+
+    def unit_ids(self, unit_id: int):
+        """The ids waiting from one proposing unit, in the queue's order within a unit (slice it)."""
+        return self.nominations.filter(proposing_unit_id=unit_id).order_by("kind", "id").values_list("pk", flat=True)
 
     def count(self) -> int:
         return sum(n for _pk, n in self.units())
@@ -226,7 +234,7 @@ class QueueRows:
         if whole:
             ids += self.nominations.filter(proposing_unit_id__in=[u for u, _l, _h in whole]).values_list("pk", flat=True)
         for unit_id, low, high in partial:
-            ids += self.nominations.filter(proposing_unit_id=unit_id).order_by("kind", "id").values_list("pk", flat=True)[low:high]
+            ids += self.unit_ids(unit_id)[low:high]
         if not ids:
             return []
         rows = annotate_queue_rows(self.stage, Nomination.objects.filter(pk__in=ids))

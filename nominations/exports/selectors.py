@@ -15,7 +15,7 @@ from django.db.models.functions import Length
 from campaigns import clock
 from campaigns.models import NomineeKind, Round, Stage, Unit
 from nominations.models import AwardDecision, CouncilVote, DeadlineExtension, Nomination, NominationEvent, Registration, Status
-from nominations.permissions import visible_nominations_q
+from nominations.permissions import visible_in_round_q
 from nominations.workflow import stages_of
 from quotas.models import QuotaRule, QuotaScope, QuotaStep
 from quotas.rules import RULE_PREFETCH, passed_stage_q, rule_filter
@@ -34,7 +34,7 @@ def award_list_queryset(round_: Round, resolved: ResolvedFilters, *, user=None):
     (None: the shell, everything). Drafts are left out unless asked for by status."""
     queryset = Nomination.objects.filter(round=round_)
     if user is not None:
-        queryset = queryset.filter(visible_nominations_q(user))
+        queryset = queryset.filter(visible_in_round_q(user, round_))
     filters = resolved.filters
     if resolved.stage is not None:
         queryset = queryset.filter(stage=resolved.stage)

@@ -16,7 +16,7 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery
 from campaigns import clock
 from campaigns.models import Round, Stage, Unit
 from nominations.models import DeadlineExtension, Nomination, NominationEvent, Registration, Status
-from nominations.permissions import visible_nominations_q
+from nominations.permissions import visible_in_round_q, visible_nominations_q
 from nominations.workflow import stages_of
 
 from . import selectors
@@ -242,7 +242,9 @@ def compare_rounds(round_: Round, visible) -> RoundComparison:
 def dashboard(round_: Round, user) -> Dashboard:
     stages = stages_of(round_)
     today = clock.today()
-    visible = visible_nominations_q(user)
+    # Within the round, visibility is a condition on the row itself (no per-row subquery); the
+    # comparison with the campaign's other rounds keeps the general rule.
+    visible = visible_in_round_q(user, round_)
     rows, statuses, totals = _stage_matrix(round_, stages, visible)
     returns = waiting_returns(round_, visible)
     return Dashboard(
@@ -256,6 +258,6 @@ def dashboard(round_: Round, user) -> Dashboard:
         not_submitted=not_submitted_units(round_),
         returns=returns,
         returns_total=totals.get(Status.RETURNED, 0),
-        comparison=compare_rounds(round_, visible),
+        comparison=compare_rounds(round_, visible_nominations_q(user)),
         status_totals=totals,
     )
