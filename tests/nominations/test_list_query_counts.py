@@ -175,3 +175,24 @@ def test_visibility_within_a_round_equals_the_general_rule():
         in_round = Nomination.objects.filter(round=world.round)
         expected = set(in_round.filter(visible_nominations_q(user)).values_list("pk", flat=True))
         assert set(in_round.filter(visible_in_round_q(user, world.round)).values_list("pk", flat=True)) == expected, key
+
+
+# --- A unit's pages: the first rows of each group, with the group's total ---------------------
+
+
+def test_unit_round_page_lists_the_first_rows_of_a_large_group_with_its_total(client, monkeypatch):
+    from nominations import selectors
+
+    monkeypatch.setattr(selectors, "GROUP_ROWS", 5)
+    world = make_report_world()
+    _grow(world, LARGE)
+    unit = world.units["so-tai-chinh-nt"]
+    awarded = Nomination.objects.filter(round=world.round, proposing_unit=unit, status=Status.AWARDED)
+    total = awarded.count()
+    assert total > 5
+    client.force_login(world.users["officer:so-tai-chinh-nt"])
+    for url in (reverse("unit_round", args=(world.round.pk,)), reverse("home")):
+        page = client.get(url).content.decode()
+        shown = [pk for pk in awarded.order_by("id").values_list("pk", flat=True) if f'href="/ho-so/{pk}/"' in page]
+        assert shown == list(awarded.order_by("id").values_list("pk", flat=True)[:5]), url
+        assert f"Hiển thị 5/{total} hồ sơ đầu tiên của nhóm." in page, url
