@@ -137,6 +137,7 @@ def _grown_world(total):
 def test_queue_pages_read_in_turn_give_the_queue_in_its_order(client):
     from django.core.paginator import Paginator
 
+    from nominations.permissions import visible_nominations_q
     from nominations.selectors_review import queue_nominations, queue_rows, review_stage
 
     world = _grown_world(LARGE)
@@ -144,6 +145,8 @@ def test_queue_pages_read_in_turn_give_the_queue_in_its_order(client):
         stage = review_stage(world.round.pk, order)
         user = world.users[f"stage:{order}"]
         expected = list(queue_nominations(stage, user).values_list("pk", flat=True))
+        visible = Nomination.objects.filter(visible_nominations_q(user), stage=stage, status=Status.IN_REVIEW)
+        assert sorted(expected) == sorted(visible.values_list("pk", flat=True))
         assert len(expected) > 7
         assert len(set(queue_nominations(stage, user).values_list("proposing_unit", flat=True))) > 3
         for per_page in (1, 3, 7, 50):
