@@ -42,6 +42,7 @@ from quotas.rules import quota_usage
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
+DECISION_PAGE_SIZE = 200
 
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -410,11 +411,12 @@ def review_decision(request, round_id):
 def review_decision_detail(request, round_id, decision_id):
     round_, final, _access = _final_stage_or_404(request.user, round_id)
     decision = get_object_or_404(AwardDecision.objects.select_related("recorded_by"), pk=decision_id, round=round_)
+    page = Paginator(selectors.decision_nominations(decision), DECISION_PAGE_SIZE).get_page(request.GET.get("trang"))
     return render(
         request,
         "nominations/review/decision_detail.html",
         {
-            "round": round_, "stage": final, "decision": decision, "awarded": selectors.decision_nominations(decision),
+            "round": round_, "stage": final, "decision": decision, "awarded": page.object_list, "page": page,
             "previous_stage": selectors.previous_stage(final),
         },
     )

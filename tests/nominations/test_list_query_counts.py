@@ -199,3 +199,20 @@ def test_unit_round_page_lists_the_first_rows_of_a_large_group_with_its_total(cl
         shown = [pk for pk in awarded.order_by("id").values_list("pk", flat=True) if f'href="/ho-so/{pk}/"' in page]
         assert shown == list(awarded.order_by("id").values_list("pk", flat=True)[:5]), url
         assert f"Hiển thị 5/{total} hồ sơ đầu tiên của nhóm." in page, url
+
+
+def test_decision_page_lists_its_awards_page_by_page_numbered_on(client, monkeypatch):
+    from nominations.selectors_review import decision_nominations
+    from nominations.views import review
+
+    monkeypatch.setattr(review, "DECISION_PAGE_SIZE", 2)
+    world = make_report_world()
+    _grow(world, SMALL)
+    awarded = [n.nominee_name for n in decision_nominations(world.decision)]
+    assert len(awarded) > 4
+    client.force_login(world.users["stage:4"])
+    url = reverse("review_decision_detail", args=(world.round.pk, world.decision.pk))
+    page = client.get(url + "?trang=2").content.decode()
+    assert f"Trang 2/{-(-len(awarded) // 2)}" in page
+    assert "<td>3</td>" in page and "<td>4</td>" in page and "<td>2</td>" not in page
+    assert awarded[2] in page
