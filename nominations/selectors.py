@@ -325,16 +325,27 @@ def group_nominations(nominations, totals=None, *, limit=None) -> list[Nominatio
     return [groups[k] for k in sorted(groups)]
 
 
-def first_nominations_of_units(unit_ids, *, rounds, limit=GROUP_ROWS):
-    """(rows, totals) for the units' pages: the first `limit` nominations of each unit, round,
-    status and stage (a window over the unit's rows, in the database) and the number in each
-    (round, unit, group key). Two queries whatever the number of nominations."""
+def first_nominations_query(unit_ids, *, rounds, limit=GROUP_ROWS):
+    """The first `limit` nominations of each unit, round, status and stage, ready to list: a
+    window numbers the ids in the database, the rows are then read for those ids only."""
     from django.db.models import F, Window
     from django.db.models.functions import RowNumber
 
-    listed = nominations_of_units(unit_ids, rounds=rounds).annotate(
-        place=Window(RowNumber(), partition_by=[F("round_id"), F("proposing_unit_id"), F("status"), F("stage_id")], order_by=F("id").asc())
-    ).filter(place__lte=limit)
+    first_ids = (
+        Nomination.objects.filter(proposing_unit_id__in=unit_ids, round__in=rounds)
+        .annotate(
+            place=Window(RowNumber(), partition_by=[F("round_id"), F("proposing_unit_id"), F("status"), F("stage_id")], order_by=F("id").asc())
+        )
+        .filter(place__lte=limit)
+        .values("pk")
+    )
+    return nominations_of_units(unit_ids, rounds=rounds).filter(pk__in=first_ids)
+
+
+def first_nominations_of_units(unit_ids, *, rounds, limit=GROUP_ROWS):
+    """(rows, totals) for the units' pages: first_nominations_query() and the number in each
+    (round, unit, group key). Two queries whatever the number of nominations."""
+    listed = first_nominations_query(unit_ids, rounds=rounds, limit=limit)
     totals = defaultdict(int)
     counted = (
         Nomination.objects.filter(proposing_unit_id__in=unit_ids, round__in=rounds)
