@@ -108,8 +108,8 @@ class Nomination(models.Model):
             models.Index(fields=["stage", "status", "criteria_status"], name="nomination_queue_criteria_idx"),
             # The same-person flag: one person's nominations in a round.
             models.Index(fields=["round", "person_identifier"], name="nomination_round_person_idx"),
-            # A round's lists by status in a stable order (award list, open data, dashboard).
-            models.Index(fields=["round", "status", "award_form", "id"], name="nomination_round_status_idx"),
+            # A round's counts by status (quota usage: award form, kind, stage; the dashboard).
+            models.Index(fields=["round", "status", "award_form", "kind", "stage"], name="nomination_round_status_idx"),
         ]
         constraints = [
             # One nominee, one award form per round (one achievement, one award).
@@ -298,7 +298,11 @@ class NominationEvent(models.Model):
         verbose_name_plural = "lịch sử hồ sơ"
         # A nomination's latest event of one kind (its latest return, for the queue's
         # "returned by this stage" list).
-        indexes = [models.Index(fields=["nomination", "action", "at", "id"], name="event_nomination_action_idx")]
+        indexes = [
+            models.Index(fields=["nomination", "action", "at", "id"], name="event_nomination_action_idx"),
+            # The nominations one stage returned.
+            models.Index(fields=["from_stage", "action"], name="event_from_stage_action_idx"),
+        ]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -159,6 +159,11 @@ def quota_usage(round_, *, past_stage_order: int) -> list[QuotaUsage]:
     whatever the number of nominations."""
     from nominations.models import Nomination
 
+    from nominations.workflow import stages_of
+
+    # passed_stage_q without the join to the stages: the round's stages are known.
+    later = [s.pk for s in stages_of(round_) if s.order > past_stage_order]
+    passed = Q(stage_id__in=later, status="in_review") | Q(status__in=("awarded", "proposed"))
     rows = []
     rules = list(
         QuotaRule.objects.filter(round=round_).select_related("award_form").prefetch_related(*RULE_PREFETCH, "exceptions__unit")
@@ -168,13 +173,13 @@ def quota_usage(round_, *, past_stage_order: int) -> list[QuotaUsage]:
     whole_round = [rule for rule in rules if rule.scope in (QuotaScope.ROUND, QuotaScope.CATEGORY)]
     totals = (
         Nomination.objects.filter(round_id=round_.pk, status__in=COUNTED_STATUSES).aggregate(
-            **{f"r{rule.pk}": Count("id", filter=rule_filter(rule) & passed_stage_q(past_stage_order)) for rule in whole_round}
+            **{f"r{rule.pk}": Count("id", filter=rule_filter(rule) & passed) for rule in whole_round}
         )
         if whole_round
         else {}
     )
     for rule in rules:
-        base = Nomination.objects.filter(rule_filter(rule) & passed_stage_q(past_stage_order))
+        base = Nomination.objects.filter(rule_filter(rule) & passed)
         if rule.scope in (QuotaScope.ROUND, QuotaScope.CATEGORY):
             rows.append(QuotaUsage(rule, totals[f"r{rule.pk}"], rule.limit))
             continue

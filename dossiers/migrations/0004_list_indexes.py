@@ -9,7 +9,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ('campaigns', '0011_round_achievement_field'),
         ('dossiers', '0003_document_contents'),
-        ('nominations', '0003_list_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
