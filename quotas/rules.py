@@ -26,6 +26,13 @@ def passed_stage_q(stage_order: int) -> Q:
     return Q(stage__order__gt=stage_order, status="in_review") | Q(status__in=("awarded", "proposed"))
 
 
+def passed_stage_of_q(stages, stage_order: int) -> Q:
+    """passed_stage_q for a round whose stages are known (`stages`): the same rows, without a
+    join to the stages in every count."""
+    later = [s.pk for s in stages if s.order > stage_order]
+    return Q(stage_id__in=later, status="in_review") | Q(status__in=("awarded", "proposed"))
+
+
 def rule_matches(rule: QuotaRule, nomination) -> bool:
     if rule.award_form_id != nomination.award_form_id:
         return False
@@ -161,9 +168,7 @@ def quota_usage(round_, *, past_stage_order: int) -> list[QuotaUsage]:
 
     from nominations.workflow import stages_of
 
-    # passed_stage_q without the join to the stages: the round's stages are known.
-    later = [s.pk for s in stages_of(round_) if s.order > past_stage_order]
-    passed = Q(stage_id__in=later, status="in_review") | Q(status__in=("awarded", "proposed"))
+    passed = passed_stage_of_q(stages_of(round_), past_stage_order)
     rows = []
     rules = list(
         QuotaRule.objects.filter(round=round_).select_related("award_form").prefetch_related(*RULE_PREFETCH, "exceptions__unit")

@@ -18,7 +18,7 @@ from nominations.models import AwardDecision, CouncilVote, DeadlineExtension, No
 from nominations.permissions import visible_in_round_q
 from nominations.workflow import stages_of
 from quotas.models import QuotaRule, QuotaScope, QuotaStep
-from quotas.rules import RULE_PREFETCH, passed_stage_q, rule_filter
+from quotas.rules import COUNTED_STATUSES, RULE_PREFETCH, passed_stage_of_q, rule_filter
 
 from .filters import ResolvedFilters
 
@@ -190,13 +190,13 @@ def quota_report(round_: Round) -> QuotaReport:
         .prefetch_related(*RULE_PREFETCH, "exceptions__unit")
         .order_by("order", "pk")
     )
-    counts = {f"past_{o}": Count("id", filter=passed_stage_q(o)) for o in orders}
+    counts = {f"past_{o}": Count("id", filter=passed_stage_of_q(stages, o)) for o in orders}
     # Rules counted over the whole round (or a category): every count of every such rule in one
     # scan of the round's nominations.
     flat = [rule for rule in rules if rule.scope in (QuotaScope.ROUND, QuotaScope.CATEGORY)]
     totals = (
-        Nomination.objects.filter(round=round_).aggregate(
-            **{f"r{rule.pk}_{o}": Count("id", filter=rule_filter(rule) & passed_stage_q(o)) for rule in flat for o in orders}
+        Nomination.objects.filter(round=round_, status__in=COUNTED_STATUSES).aggregate(
+            **{f"r{rule.pk}_{o}": Count("id", filter=rule_filter(rule) & passed_stage_of_q(stages, o)) for rule in flat for o in orders}
         )
         if flat
         else {}
