@@ -300,8 +300,8 @@ class NominationEvent(models.Model):
         # "returned by this stage" list).
         indexes = [
             models.Index(fields=["nomination", "action", "at", "id"], name="event_nomination_action_idx"),
-            # The nominations one stage returned.
-            models.Index(fields=["from_stage", "action"], name="event_from_stage_action_idx"),
+            # The returns one stage made, newest first.
+            models.Index(fields=["from_stage", "action", "at", "id"], name="event_from_stage_action_idx"),
         ]
 
     def save(self, *args, **kwargs):

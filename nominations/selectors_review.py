@@ -272,23 +272,45 @@ def queue_filter_choices(stage: Stage):
     }
 
 
+RETURNED_COUNTED = 100
+
+
+def _prefixed(condition: Q, prefix: str) -> Q:
+    """The same condition on a related model (`prefix`: "nomination__")."""
+    copy = Q(*[_prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in condition.children])
+    copy.connector, copy.negated = condition.connector, condition.negated
+    return copy
+
+
 def returned_from_stage(stage: Stage, user):
-    """Nominations this stage returned to their unit and still waiting for it (their latest return
-    came from this stage)."""
-    last_return = (
-        NominationEvent.objects.filter(nomination=OuterRef("pk"), action="return").order_by("-at", "-id").values("from_stage_id")[:1]
+    """The latest returns this stage made whose nomination still waits for its unit (no later
+    return by another stage), newest first, as events with their nomination: read in the order of
+    the index (from_stage, action, at, id), so showing the first ones and counting up to
+    RETURNED_COUNTED stop early whatever the number of returns."""
+    later_return = NominationEvent.objects.filter(nomination_id=OuterRef("nomination_id"), action="return").filter(
+        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), id__gt=OuterRef("id"))
     )
-    # Only nominations this stage ever returned get their latest return looked up.
-    returned_here = NominationEvent.objects.filter(action="return", from_stage=stage).values("nomination_id")
     return (
-        Nomination.objects.filter(
-            visible_in_round_q(user, stage.round), round_id=stage.round_id, status=Status.RETURNED, pk__in=returned_here
+        NominationEvent.objects.filter(
+            _prefixed(visible_in_round_q(user, stage.round), "nomination__"),
+            action="return",
+            from_stage=stage,
+            nomination__round_id=stage.round_id,
+            nomination__status=Status.RETURNED,
         )
-        .annotate(returned_from=Subquery(last_return))
-        .filter(returned_from=stage.pk)
-        .select_related("proposing_unit", "nominee_unit")
-        .order_by("proposing_unit__name", "id")
+        .filter(~Exists(later_return))
+        .select_related("nomination__proposing_unit", "nomination__nominee_unit")
+        .order_by("-at", "-id")
     )
+
+
+def returned_summary(stage: Stage, user, *, shown: int = 20):
+    """(the first `shown` nominations returned by the stage, how many, whether there are more
+    than RETURNED_COUNTED): what the queue shows of them, bounded."""
+    returns = returned_from_stage(stage, user)
+    first = [event.nomination for event in returns[:shown]]
+    count = len(first) if len(first) < shown else returns[: RETURNED_COUNTED + 1].count()
+    return first, min(count, RETURNED_COUNTED), count > RETURNED_COUNTED
 
 
 # --- Councils, extensions, decisions -----------------------------------------------------------

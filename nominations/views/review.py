@@ -126,7 +126,7 @@ def review_queue(request, round_id, order):
     previous = selectors.previous_stage(stage)
     query = request.GET.copy()
     query.pop("trang", None)
-    returned = selectors.returned_from_stage(stage, request.user)
+    returned, returned_count, returned_more = selectors.returned_summary(stage, request.user, shown=20)
     context = {
         "stage": stage,
         "round": stage.round,
@@ -136,8 +136,9 @@ def review_queue(request, round_id, order):
         "page_query": query.urlencode(),
         "deadline": selectors.stage_deadline(stage),
         "quotas": quota_usage(stage.round, past_stage_order=stage.order),
-        "returned": returned[:20],
-        "returned_count": returned.count(),
+        "returned": returned,
+        "returned_count": returned_count,
+        "returned_more": returned_more,
         "is_final": selectors.is_final_stage(stage),
         "next_stage": selectors.following_stage(stage),
         "previous_stage": previous,

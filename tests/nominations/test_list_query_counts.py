@@ -216,3 +216,43 @@ def test_decision_page_lists_its_awards_page_by_page_numbered_on(client, monkeyp
     assert f"Trang 2/{-(-len(awarded) // 2)}" in page
     assert "<td>3</td>" in page and "<td>4</td>" in page and "<td>2</td>" not in page
     assert awarded[2] in page
+
+
+def test_queue_lists_the_latest_returns_first_and_counts_them_up_to_a_bound(client, monkeypatch):
+    from nominations import selectors_review
+    from nominations.models import NominationEvent
+
+    monkeypatch.setattr(selectors_review, "RETURNED_COUNTED", 4)
+    world = make_report_world()
+    _grow(world, LARGE)
+    stage = selectors_review.review_stage(world.round.pk, 2)
+    returned = Nomination.objects.filter(round=world.round, status=Status.RETURNED)
+    assert returned.count() > 5
+    newest = NominationEvent.objects.filter(action="return", nomination__in=returned).order_by("-at", "-id")
+    client.force_login(world.users["stage:2"])
+    response = client.get(reverse("review_queue", args=(world.round.pk, 2)))
+    assert [n.pk for n in response.context["returned"]] == [e.nomination_id for e in newest[:20]]
+    assert (response.context["returned_count"], response.context["returned_more"]) == (4, True)
+    assert '<span class="badge text-bg-warning">4+</span>' in response.content.decode()
+    # The next stage returned none of them.
+    first, count, more = selectors_review.returned_summary(selectors_review.review_stage(world.round.pk, 3), world.users["stage:3"])
+    assert (first, count, more) == ([], 0, False)
+    assert stage.order == 2
+
+
+def test_a_nomination_returned_again_by_a_later_stage_is_listed_by_that_stage_only():
+    from nominations import selectors_review
+    from nominations.models import NominationEvent
+
+    world = make_report_world()
+    returned = world.nominations["returned"]  # returned by stage 2
+    first = NominationEvent.objects.get(nomination=returned, action="return")
+    stage_2 = selectors_review.review_stage(world.round.pk, 2)
+    stage_3 = selectors_review.review_stage(world.round.pk, 3)
+    assert selectors_review.returned_summary(stage_2, world.users["stage:2"])[0] == [returned]
+    NominationEvent.objects.create(
+        nomination=returned, actor=world.users["stage:3"], at=first.at + dt.timedelta(days=3), action="return",
+        from_stage=stage_3, to_stage=first.to_stage, from_status="in_review", to_status="returned",
+    )
+    assert selectors_review.returned_summary(stage_2, world.users["stage:2"])[:2] == ([], 0)
+    assert selectors_review.returned_summary(stage_3, world.users["administrator"])[:2] == ([returned], 1)
