@@ -300,6 +300,8 @@ class NominationEvent(models.Model):
         # "returned by this stage" list).
         indexes = [
             models.Index(fields=["nomination", "action", "at", "id"], name="event_nomination_action_idx"),
+            # A round's returns, oldest first (the dashboard).
+            models.Index(fields=["action", "at"], name="event_action_at_idx"),
             # The returns one stage made, newest first.
             models.Index(fields=["from_stage", "action", "at", "id"], name="event_from_stage_action_idx"),
         ]

@@ -106,6 +106,14 @@ def visible_nominations_q(user) -> Q:
     return own | (reached & ~Q(status="draft"))
 
 
+def on_related(condition: Q, prefix: str) -> Q:
+    """The same condition on a related model (`prefix`: e.g. "nomination__"), for lists read from
+    a nomination's events."""
+    copy = Q(*[on_related(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in condition.children])
+    copy.connector, copy.negated = condition.connector, condition.negated
+    return copy
+
+
 def visible_in_round_q(user, round_) -> Q:
     """visible_nominations_q for the nominations of ONE round, without a per-row subquery: the
     round's stages are known, so "has reached one of the user's stages" is a bound on

@@ -27,6 +27,7 @@ from nominations.permissions import (
     administered_campaigns_q,
     administers,
     can_act_at_stage,
+    on_related,
     stage_organisation_ids,
     visible_in_round_q,
 )
@@ -275,13 +276,6 @@ def queue_filter_choices(stage: Stage):
 RETURNED_COUNTED = 100
 
 
-def _prefixed(condition: Q, prefix: str) -> Q:
-    """The same condition on a related model (`prefix`: "nomination__")."""
-    copy = Q(*[_prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in condition.children])
-    copy.connector, copy.negated = condition.connector, condition.negated
-    return copy
-
-
 def returned_from_stage(stage: Stage, user):
     """The latest returns this stage made whose nomination still waits for its unit (no later
     return by another stage), newest first, as events with their nomination: read in the order of
@@ -292,7 +286,7 @@ def returned_from_stage(stage: Stage, user):
     )
     return (
         NominationEvent.objects.filter(
-            _prefixed(visible_in_round_q(user, stage.round), "nomination__"),
+            on_related(visible_in_round_q(user, stage.round), "nomination__"),
             action="return",
             from_stage=stage,
             nomination__round_id=stage.round_id,

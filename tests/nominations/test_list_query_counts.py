@@ -256,3 +256,25 @@ def test_a_nomination_returned_again_by_a_later_stage_is_listed_by_that_stage_on
     )
     assert selectors_review.returned_summary(stage_2, world.users["stage:2"])[:2] == ([], 0)
     assert selectors_review.returned_summary(stage_3, world.users["administrator"])[:2] == ([returned], 1)
+
+
+def test_dashboard_returns_are_the_oldest_latest_returns_of_nominations_still_returned():
+    from django.db.models import OuterRef, Subquery
+
+    from nominations.exports import statistics
+    from nominations.models import NominationEvent
+    from nominations.permissions import visible_in_round_q
+
+    world = make_report_world()
+    _grow(world, LARGE)
+    user = world.users["administrator"]
+    last_return = NominationEvent.objects.filter(nomination=OuterRef("pk"), action="return").order_by("-at", "-id")
+    expected = list(
+        Nomination.objects.filter(round=world.round, status=Status.RETURNED)
+        .annotate(returned_at=Subquery(last_return.values("at")[:1]), returned_from=Subquery(last_return.values("from_stage__order")[:1]))
+        .order_by("returned_at", "id")
+        .values_list("pk", "returned_at", "returned_from")[: statistics.RETURNS_SHOWN]
+    )
+    assert len(expected) > 3
+    returns = statistics.waiting_returns(world.round, visible_in_round_q(user, world.round))
+    assert [(n.pk, n.returned_at, n.returned_from) for n in returns] == expected
