@@ -207,7 +207,8 @@ def test_list_pages_at_10000_and_100000_nominations(client):
     figures = {}
     for file in sorted(RESULTS.glob("list_pages_*.json")):
         data = json.loads(file.read_text())
-        figures[f"{file.stem.removeprefix('list_pages_')} ({data['run']['measured_at']})"] = data["sizes"]
+        run = data["run"]
+        figures[f"{file.stem.removeprefix('list_pages_')} ({run['measured_at']}, load average {run['load_average']:.1f})"] = data["sizes"]
     print("=" * 110)
     _print_table(figures)
     print("=" * 110)
