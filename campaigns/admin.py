@@ -112,6 +112,7 @@ class UnitAdmin(CompleteFieldsetsMixin, admin.ModelAdmin):
     list_display = ["name", "code", "category", "level", "parent", "valid_from", "valid_to", "successor"]
     list_filter = [ValidityFilter, "level", "category"]
     list_select_related = ["category", "parent", "successor"]
+    show_full_result_count = False
     search_fields = ["name", "code", "short_name", "place_name"]
     autocomplete_fields = ["parent", "successor"]
     list_per_page = 100

@@ -111,7 +111,15 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
-            "OPTIONS": {"timeout": 20},
+            # WAL: readers do not wait for a writer, and a writer for readers. A writer takes the
+            # lock when its transaction begins (IMMEDIATE), so two workers writing at once queue on
+            # the busy timeout instead of failing with "database is locked" when a read
+            # transaction tries to become a write one.
+            "OPTIONS": {
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

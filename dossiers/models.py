@@ -160,7 +160,11 @@ class GeneratedDocument(models.Model):
         ordering = ["round", "identity", "format", "-version"]
         verbose_name = "văn bản đã tạo"
         verbose_name_plural = "văn bản đã tạo"
-        indexes = [models.Index(fields=["round", "kind", "status"])]
+        indexes = [
+            models.Index(fields=["round", "kind", "status"]),
+            # The admin change list's default order.
+            models.Index(fields=["round", "identity", "format", "-version"], name="document_list_order_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["identity", "format", "version"], name="generated_document_version_unique"),
             models.UniqueConstraint(

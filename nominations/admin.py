@@ -18,6 +18,7 @@ class ExportJobAdmin(admin.ModelAdmin):
     list_display_links = ("id", "kind_name")
     list_filter = ("status", ("round", RoundListFilter), "created_at")
     list_select_related = ("round__campaign", "requested_by")
+    show_full_result_count = False
     search_fields = ("filename", "requested_by__username", "requested_by__last_name", "error")
     date_hierarchy = "created_at"
     exclude = ("file",)  # downloads go through the permission-checking view

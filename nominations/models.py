@@ -139,6 +139,16 @@ class Nomination(models.Model):
             models.Index(fields=["round", "status"]),
             models.Index(fields=["round", "proposing_unit"]),
             models.Index(fields=["round", "stage"]),
+            # The review queue: nominations waiting at a stage, counted per proposing unit and read
+            # unit by unit in (kind, id) order; and its filters.
+            models.Index(fields=["stage", "status", "proposing_unit", "kind", "id"], name="nomination_queue_idx"),
+            models.Index(fields=["stage", "status", "nominee_unit"], name="nomination_queue_nominee_idx"),
+            models.Index(fields=["stage", "status", "award_form"], name="nomination_queue_form_idx"),
+            models.Index(fields=["stage", "status", "criteria_status"], name="nomination_queue_criteria_idx"),
+            # The same-person flag: one person's nominations in a round.
+            models.Index(fields=["round", "person_identifier"], name="nomination_round_person_idx"),
+            # A round's counts by status (quota usage: award form, kind, stage; the dashboard).
+            models.Index(fields=["round", "status", "award_form", "kind", "stage"], name="nomination_round_status_idx"),
         ]
         constraints = [
             # One nominee, one award form per round (one achievement, one award).
@@ -348,6 +358,15 @@ class NominationEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = "lịch sử hồ sơ"
         verbose_name_plural = "lịch sử hồ sơ"
+        # A nomination's latest event of one kind (its latest return, for the queue's
+        # "returned by this stage" list).
+        indexes = [
+            models.Index(fields=["nomination", "action", "at", "id"], name="event_nomination_action_idx"),
+            # A round's returns, oldest first (the dashboard).
+            models.Index(fields=["action", "at"], name="event_action_at_idx"),
+            # The returns one stage made, newest first.
+            models.Index(fields=["from_stage", "action", "at", "id"], name="event_from_stage_action_idx"),
+        ]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

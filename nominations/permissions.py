@@ -106,6 +106,33 @@ def visible_nominations_q(user) -> Q:
     return own | (reached & ~Q(status="draft"))
 
 
+def on_related(condition: Q, prefix: str) -> Q:
+    """The same condition on a related model (`prefix`: e.g. "nomination__"), for lists read from
+    a nomination's events."""
+    copy = Q(*[on_related(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in condition.children])
+    copy.connector, copy.negated = condition.connector, condition.negated
+    return copy
+
+
+def visible_in_round_q(user, round_) -> Q:
+    """visible_nominations_q for the nominations of ONE round, without a per-row subquery: the
+    round's stages are known, so "has reached one of the user's stages" is a bound on
+    furthest_stage_order, and an administrator of the round's campaign sees all of it. The same
+    rows as visible_nominations_q(user) & Q(round=round_)."""
+    from nominations.workflow import stages_of
+
+    if user.is_authenticated and user.is_superuser:
+        return Q()
+    if administrator_paths(user) and administers(user, round_.campaign):
+        return Q()
+    own = Q(proposing_unit_id__in=council_unit_ids(user))
+    organisations = stage_organisation_ids(user)
+    orders = [s.order for s in stages_of(round_) if s.organisation_id in organisations]
+    if not orders:
+        return own
+    return own | (Q(furthest_stage_order__gte=min(orders)) & ~Q(status="draft"))
+
+
 @rules.predicate
 def is_unit_officer_of_nomination(user, nomination):
     return nomination is not None and nomination.proposing_unit_id in officer_unit_ids(user)

@@ -243,12 +243,22 @@ class Deadline:
         return self.days_left < 0
 
 
+# A unit's page lists at most this many nominations of each group (drafts, returned, each stage,
+# each outcome), with the group's total: a ministry proposing thousands gets the same page.
+GROUP_ROWS = 50
+
+
 @dataclass
 class NominationGroup:
     key: tuple
     label: str
     status: str
     nominations: list = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def cut(self) -> bool:
+        return self.total > len(self.nominations)
 
 
 @dataclass
@@ -277,35 +287,81 @@ class UnitRound:
 
     @property
     def nomination_count(self) -> int:
-        return sum(len(g.nominations) for g in self.groups)
+        return sum(g.total for g in self.groups)
 
 
-def group_nominations(nominations) -> list[NominationGroup]:
-    """Nominations by where they are: drafts and returns first, then each review stage, then outcomes."""
-    order = {Status.DRAFT: 0, Status.RETURNED: 1}
-    finals = {Status.AWARDED: 0, Status.PROPOSED: 1, Status.NOT_AWARDED: 2, Status.REJECTED: 3}
+_UNIT_ORDER = {Status.DRAFT: 0, Status.RETURNED: 1}
+_FINAL_ORDER = {Status.AWARDED: 0, Status.PROPOSED: 1, Status.NOT_AWARDED: 2, Status.REJECTED: 3}
+
+
+def group_key(status: str, stage_order: int) -> tuple:
+    """Where a nomination is listed: drafts and returns first, then each review stage, then outcomes."""
+    if status == Status.IN_REVIEW:
+        return (1, stage_order)
+    if status in _UNIT_ORDER:
+        return (0, _UNIT_ORDER[status])
+    return (2, _FINAL_ORDER.get(status, 9))
+
+
+def group_nominations(nominations, totals=None, *, limit=None) -> list[NominationGroup]:
+    """Nominations by where they are (group_key), at most `limit` in each group; `totals`
+    (group key → number) gives each group's size when the rows are only its first ones."""
     groups: dict[tuple, NominationGroup] = {}
     labels = dict(Status.choices)
     for nomination in nominations:
-        if nomination.status == Status.IN_REVIEW:
-            key = (1, nomination.stage.order)
-            label = f"Đang xét — {nomination.stage.name}"
-        elif nomination.status in order:
-            key = (0, order[nomination.status])
-            label = str(labels[nomination.status])
-        else:
-            key = (2, finals.get(nomination.status, 9))
-            label = str(labels.get(nomination.status, nomination.status))
+        key = group_key(nomination.status, nomination.stage.order)
         group = groups.get(key)
         if group is None:
+            label = f"Đang xét — {nomination.stage.name}" if nomination.status == Status.IN_REVIEW else str(
+                labels.get(nomination.status, nomination.status)
+            )
             group = groups[key] = NominationGroup(key, label, nomination.status)
-        group.nominations.append(nomination)
+        if limit is None or len(group.nominations) < limit:
+            group.nominations.append(nomination)
+        group.total += 1
+    for key, group in groups.items():
+        if totals is not None:
+            group.total = totals.get(key, group.total)
     return [groups[k] for k in sorted(groups)]
+
+
+def first_nominations_query(unit_ids, *, rounds, limit=GROUP_ROWS):
+    """The first `limit` nominations of each unit, round, status and stage, ready to list: a
+    window numbers the ids in the database, the rows are then read for those ids only."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    first_ids = (
+        Nomination.objects.filter(proposing_unit_id__in=unit_ids, round__in=rounds)
+        .annotate(
+            place=Window(RowNumber(), partition_by=[F("round_id"), F("proposing_unit_id"), F("status"), F("stage_id")], order_by=F("id").asc())
+        )
+        .filter(place__lte=limit)
+        .values("pk")
+    )
+    return nominations_of_units(unit_ids, rounds=rounds).filter(pk__in=first_ids)
+
+
+def first_nominations_of_units(unit_ids, *, rounds, limit=GROUP_ROWS):
+    """(rows, totals) for the units' pages: first_nominations_query() and the number in each
+    (round, unit, group key). Two queries whatever the number of nominations."""
+    listed = first_nominations_query(unit_ids, rounds=rounds, limit=limit)
+    totals = defaultdict(int)
+    counted = (
+        Nomination.objects.filter(proposing_unit_id__in=unit_ids, round__in=rounds)
+        .order_by()
+        .values_list("round_id", "proposing_unit_id", "status", "stage__order")
+        .annotate(n=Count("id"))
+    )
+    for round_id, unit_id, status, stage_order, n in counted:
+        totals[(round_id, unit_id, group_key(status, stage_order))] += n
+    return list(listed), totals
 
 
 def unit_rounds(units, rounds=None) -> list[UnitRound]:
     """For each unit, each round it takes part in: deadlines with days left, registration, and its
-    nominations grouped by stage and status. A fixed number of queries whatever the nominations."""
+    nominations grouped by stage and status (the first GROUP_ROWS of each group, with the
+    group's total). A fixed number of queries whatever the nominations."""
     units = list(units)
     rounds = rounds_for_units(units) if rounds is None else rounds
     if not units or not rounds:
@@ -315,7 +371,8 @@ def unit_rounds(units, rounds=None) -> list[UnitRound]:
     deadlines = unit_deadlines(all_stages, units)
     registrations = registrations_for(rounds, units)
     by_round_unit = defaultdict(list)
-    for nomination in nominations_of_units([u.pk for u in units], rounds=rounds):
+    rows, totals = first_nominations_of_units([u.pk for u in units], rounds=rounds)
+    for nomination in rows:
         by_round_unit[(nomination.round_id, nomination.proposing_unit_id)].append(nomination)
     result = []
     for round_ in rounds:
@@ -337,7 +394,11 @@ def unit_rounds(units, rounds=None) -> list[UnitRound]:
                 submit = submit or row
                 rows.append(row)
             rows.sort(key=lambda d: d.day)
-            groups = group_nominations(by_round_unit.get((round_.pk, unit.pk), []))
+            groups = group_nominations(
+                by_round_unit.get((round_.pk, unit.pk), []),
+                {key[2]: n for key, n in totals.items() if key[:2] == (round_.pk, unit.pk)},
+                limit=GROUP_ROWS,
+            )
             result.append(UnitRound(round_, unit, registration, rows, submit, groups))
     result.sort(key=lambda ur: (not ur.is_live, -ur.round.year, ur.round.campaign.name, ur.unit.name))
     return result

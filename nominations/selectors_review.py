@@ -23,7 +23,14 @@ from nominations.models import (
     NominationEvent,
     Status,
 )
-from nominations.permissions import administered_campaigns_q, administers, can_act_at_stage, stage_organisation_ids, visible_nominations_q
+from nominations.permissions import (
+    administered_campaigns_q,
+    administers,
+    can_act_at_stage,
+    on_related,
+    stage_organisation_ids,
+    visible_in_round_q,
+)
 from nominations.workflow import stages_of, unit_deadline
 
 ACT = "act"
@@ -36,7 +43,7 @@ READ = "read"
 def review_stage(round_id: int, order: int) -> Stage | None:
     """The stage of a round by its order, with its round and organisation; None if there is none."""
     return (
-        Stage.objects.select_related("round__campaign", "organisation").filter(round_id=round_id, order=order).first()
+        Stage.objects.select_related("round__campaign__issuer", "organisation").filter(round_id=round_id, order=order).first()
     )
 
 
@@ -107,28 +114,66 @@ def review_stages_for(user):
     latest_extension = DeadlineExtension.objects.filter(
         stage_id=OuterRef("pk"), unit_id=OuterRef("organisation_id")
     ).order_by("-new_deadline").values("new_deadline")[:1]
-    stages = stages.annotate(
-        waiting=Count("nominations", filter=Q(nominations__status=Status.IN_REVIEW)),
-        extended_to=Subquery(latest_extension),
-    ).order_by("round__campaign__code", "round__year", "round__code", "order")
-    visible = [s for s in stages if stage_access(user, s)]
-    for stage in visible:
+    stages = [
+        s for s in stages.annotate(extended_to=Subquery(latest_extension)).order_by(
+            "round__campaign__code", "round__year", "round__code", "order"
+        ) if stage_access(user, s)
+    ]
+    # The number waiting, counted on the (stage, status) index rather than by grouping the stages
+    # joined with every nomination.
+    waiting = dict(
+        Nomination.objects.filter(stage__in=[s.pk for s in stages], status=Status.IN_REVIEW)
+        .order_by()
+        .values_list("stage_id")
+        .annotate(n=Count("id"))
+    )
+    for stage in stages:
+        stage.waiting = waiting.get(stage.pk, 0)
         # The organisation's own deadline there (an extension granted to it moves it): past it, the
         # stage's queue is for reading only.
         stage.organisation_deadline = max(stage.deadline, stage.extended_to or stage.deadline)
         stage.expired = clock.is_past(stage.organisation_deadline)
-    return visible
+    return stages
 
 
 # --- The queue ---------------------------------------------------------------------------------
+#
+# A stage may hold tens of thousands of nominations. The queue therefore works out the page first
+# and annotates only its rows: one aggregate counts the nominations waiting per proposing unit
+# (index (stage, status, proposing_unit, kind, id)); the units, ordered by name, tell which units
+# a page spans and from which position in each; each unit's rows are read in index order
+# (kind, id), so no query sorts or skips more than one unit's rows; the council vote and the
+# same-person flag are computed for the page's rows only.
+
+QUEUE_RELATED = ("proposing_unit", "nominee_unit__category", "award_form__vote_rule")
 
 
 def queue_nominations(stage: Stage, user, *, category=None, award_form=None, criteria_status="", proposing_unit=None):
-    """The nominations waiting at `stage` that `user` may see, filtered, one query per page.
+    """The nominations waiting at `stage` that `user` may see, filtered, in queue order (proposing
+    unit's name, kind, id), without annotations: for ids (bulk approval) and counts. The page the
+    queue shows comes from queue_rows()."""
+    nominations = Nomination.objects.filter(stage=stage, status=Status.IN_REVIEW)
+    if stage_access(user, stage) is None:
+        # Whoever may open the stage's queue sees every nomination waiting there (it has reached
+        # the stage, or the user administers the campaign): the condition is only needed for
+        # anybody else, and leaving it out lets the counts read the index alone.
+        nominations = nominations.filter(visible_in_round_q(user, stage.round))
+    if category is not None:
+        nominations = nominations.filter(nominee_unit__category=category)
+    if award_form is not None:
+        nominations = nominations.filter(award_form=award_form)
+    if criteria_status:
+        nominations = nominations.filter(criteria_status=criteria_status)
+    if proposing_unit is not None:
+        nominations = nominations.filter(proposing_unit=proposing_unit)
+    return nominations.order_by("proposing_unit__name", "proposing_unit_id", "kind", "id")
 
-    Annotations: the proposing unit's council vote (votes, members, present) and
-    `same_person_elsewhere`: an individual whose person_identifier another proposing unit of
-    the round also proposed (drafts and rejected proposals aside)."""
+
+def annotate_queue_rows(stage: Stage, nominations):
+    """The queue's annotations on `nominations` (meant for one page of ids): the proposing unit's
+    council vote (votes, members, present) and `same_person_elsewhere`: an individual whose
+    person_identifier another proposing unit of the round also proposed (drafts and rejected
+    proposals aside)."""
     first = stages_of(stage.round)[0]
     unit_vote = CouncilVote.objects.filter(
         nomination=OuterRef("pk"), meeting__stage_id=first.pk, meeting__unit_id=OuterRef("proposing_unit_id")
@@ -140,30 +185,79 @@ def queue_nominations(stage: Stage, user, *, category=None, award_form=None, cri
         .exclude(proposing_unit_id=OuterRef("proposing_unit_id"))
         .exclude(status__in=(Status.DRAFT, Status.REJECTED))
     )
-    nominations = (
-        Nomination.objects.filter(visible_nominations_q(user), round_id=stage.round_id, stage=stage, status=Status.IN_REVIEW)
-        .select_related("proposing_unit", "nominee_unit__category", "award_form__vote_rule")
-        .annotate(
-            unit_votes_for=Subquery(unit_vote.values("votes_for")[:1]),
-            unit_members_total=Subquery(unit_vote.values("meeting__members_total")[:1]),
-            unit_members_present=Subquery(unit_vote.values("meeting__members_present")[:1]),
-            same_person_elsewhere=Case(
-                When(Q(kind=NomineeKind.INDIVIDUAL) & ~Q(person_identifier=""), then=Exists(same_person)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
-        .order_by("proposing_unit__name", "kind", "id")
+    # order_by(): the page's order is applied by the caller; the model's default order would let
+    # SQLite walk an index of the whole round to avoid sorting 50 rows.
+    return nominations.order_by().select_related(*QUEUE_RELATED).annotate(
+        unit_votes_for=Subquery(unit_vote.values("votes_for")[:1]),
+        unit_members_total=Subquery(unit_vote.values("meeting__members_total")[:1]),
+        unit_members_present=Subquery(unit_vote.values("meeting__members_present")[:1]),
+        same_person_elsewhere=Case(
+            When(Q(kind=NomineeKind.INDIVIDUAL) & ~Q(person_identifier=""), then=Exists(same_person)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     )
-    if category is not None:
-        nominations = nominations.filter(nominee_unit__category=category)
-    if award_form is not None:
-        nominations = nominations.filter(award_form=award_form)
-    if criteria_status:
-        nominations = nominations.filter(criteria_status=criteria_status)
-    if proposing_unit is not None:
-        nominations = nominations.filter(proposing_unit=proposing_unit)
-    return nominations
+
+
+class QueueRows:
+    """The queue as a sequence for django.core.paginator.Paginator: count() is one aggregate
+    (nominations per proposing unit), a slice reads the ids of that slice only, unit by unit in
+    index order, then annotates those rows (annotate_queue_rows). Reading a page costs the same
+    at 100 or 100,000 nominations, whichever page it is."""
+
+    def __init__(self, stage: Stage, user, **filters):
+        self.stage = stage
+        self.nominations = queue_nominations(stage, user, **filters).order_by()
+        self._units = None
+
+    def units(self) -> list[tuple[int, int]]:
+        """(proposing unit id, nominations waiting) in queue order: one GROUP BY, one read of the units' names."""
+        if self._units is None:
+            counts = dict(self.per_unit_counts())
+            ordered = Unit.objects.filter(pk__in=list(counts)).order_by("name", "id").values_list("pk", flat=True) if counts else []
+            self._units = [(pk, counts[pk]) for pk in ordered]
+        return self._units
+
+    def per_unit_counts(self):
+        """(proposing unit id, number waiting): the one aggregate a page needs."""
+        return self.nominations.values_list("proposing_unit_id").annotate(n=Count("id")).order_by()
+
+    def unit_ids(self, unit_id: int):
+        """The ids waiting from one proposing unit, in the queue's order within a unit (slice it)."""
+        return self.nominations.filter(proposing_unit_id=unit_id).order_by("kind", "id").values_list("pk", flat=True)
+
+    def count(self) -> int:
+        return sum(n for _pk, n in self.units())
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("QueueRows only supports slices.")
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        whole, partial, position, seen = [], [], {}, 0
+        for order, (unit_id, n) in enumerate(self.units()):
+            if seen >= stop:
+                break
+            if seen + n > start:
+                low, high = max(start - seen, 0), min(stop - seen, n)
+                (whole if (low, high) == (0, n) else partial).append((unit_id, low, high))
+                position[unit_id] = order
+            seen += n
+        ids = []
+        if whole:
+            ids += self.nominations.filter(proposing_unit_id__in=[u for u, _l, _h in whole]).values_list("pk", flat=True)
+        for unit_id, low, high in partial:
+            ids += self.unit_ids(unit_id)[low:high]
+        if not ids:
+            return []
+        rows = annotate_queue_rows(self.stage, Nomination.objects.filter(pk__in=ids))
+        return sorted(rows, key=lambda n: (position[n.proposing_unit_id], n.kind, n.pk))
+
+
+def queue_rows(stage: Stage, user, **filters) -> QueueRows:
+    return QueueRows(stage, user, **filters)
 
 
 def unit_vote_of(nomination):
@@ -176,31 +270,52 @@ def unit_vote_of(nomination):
 
 def queue_filter_choices(stage: Stage):
     """Querysets for the queue's filters: the categories of the nominees and the proposing units
-    with a nomination waiting at the stage, the round's award forms."""
+    with a nomination waiting at the stage, the round's award forms. Each is one semi-join over
+    the stage's index, not a join of every waiting nomination."""
+    waiting = Nomination.objects.filter(stage=stage, status=Status.IN_REVIEW).order_by()
     return {
         "categories": UnitCategory.objects.filter(
-            units__nominations__stage=stage, units__nominations__status=Status.IN_REVIEW
-        ).distinct().order_by("order", "code"),
+            pk__in=Unit.objects.filter(pk__in=waiting.values("nominee_unit_id")).values("category_id")
+        ).order_by("order", "code"),
         "award_forms": stage.round.award_forms.order_by("order"),
-        "proposing_units": Unit.objects.filter(
-            proposed_nominations__stage=stage, proposed_nominations__status=Status.IN_REVIEW
-        ).distinct().order_by("name"),
+        "proposing_units": Unit.objects.filter(pk__in=waiting.values("proposing_unit_id")).order_by("name"),
     }
 
 
+RETURNED_COUNTED = 100
+
+
 def returned_from_stage(stage: Stage, user):
-    """Nominations this stage returned to their unit and still waiting for it (their latest return
-    came from this stage)."""
-    last_return = (
-        NominationEvent.objects.filter(nomination=OuterRef("pk"), action="return").order_by("-at", "-id").values("from_stage_id")[:1]
+    """The latest returns this stage made whose nomination still waits for its unit (no later
+    return by another stage), newest first, as events with their nomination: read in the order of
+    the index (from_stage, action, at, id), so showing the first ones and counting up to
+    RETURNED_COUNTED stop early whatever the number of returns."""
+    later_return = NominationEvent.objects.filter(nomination_id=OuterRef("nomination_id"), action="return").filter(
+        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), id__gt=OuterRef("id"))
     )
     return (
-        Nomination.objects.filter(visible_nominations_q(user), round_id=stage.round_id, status=Status.RETURNED)
-        .annotate(returned_from=Subquery(last_return))
-        .filter(returned_from=stage.pk)
-        .select_related("proposing_unit", "nominee_unit")
-        .order_by("proposing_unit__name", "id")
+        NominationEvent.objects.filter(
+            on_related(visible_in_round_q(user, stage.round), "nomination__"),
+            action="return",
+            from_stage=stage,
+            nomination__round_id=stage.round_id,
+            nomination__status=Status.RETURNED,
+        )
+        .filter(~Exists(later_return))
+        .select_related("nomination__proposing_unit", "nomination__nominee_unit")
+        .order_by("-at", "-id")
     )
+
+
+def returned_summary(stage: Stage, user, *, shown: int = 20):
+    """(the first `shown` nominations returned by the stage, how many, whether there are more
+    than RETURNED_COUNTED): what the queue shows of them, bounded."""
+    returns = returned_from_stage(stage, user)
+    first = [event.nomination for event in returns[:shown]]
+    # Counted by reading at most RETURNED_COUNTED + 1 ids in the index's order (a COUNT(*) would
+    # let PostgreSQL join every return before stopping).
+    count = len(first) if len(first) < shown else len(returns.values_list("pk", flat=True)[: RETURNED_COUNTED + 1])
+    return first, min(count, RETURNED_COUNTED), count > RETURNED_COUNTED
 
 
 # --- Councils, extensions, decisions -----------------------------------------------------------

@@ -26,6 +26,13 @@ def passed_stage_q(stage_order: int) -> Q:
     return Q(stage__order__gt=stage_order, status="in_review") | Q(status__in=("awarded", "proposed"))
 
 
+def passed_stage_of_q(stages, stage_order: int) -> Q:
+    """passed_stage_q for a round whose stages are known (`stages`): the same rows, without a
+    join to the stages in every count."""
+    later = [s.pk for s in stages if s.order > stage_order]
+    return Q(stage_id__in=later, status="in_review") | Q(status__in=("awarded", "proposed"))
+
+
 def rule_matches(rule: QuotaRule, nomination) -> bool:
     if rule.award_form_id != nomination.award_form_id:
         return False
@@ -155,15 +162,31 @@ class QuotaUsage:
 def quota_usage(round_, *, past_stage_order: int) -> list[QuotaUsage]:
     """Every rule of the round with used/limit among nominations past the given stage.
     Rules counted per unit give one row per unit that uses places (and the default limit row).
-    One aggregate query per rule, whatever the number of nominations."""
+    One aggregate query for the rules counted over the round, one per rule counted per unit,
+    whatever the number of nominations."""
     from nominations.models import Nomination
 
+    from nominations.workflow import stages_of
+
+    passed = passed_stage_of_q(stages_of(round_), past_stage_order)
     rows = []
-    rules = QuotaRule.objects.filter(round=round_).select_related("award_form").prefetch_related(*RULE_PREFETCH, "exceptions__unit")
+    rules = list(
+        QuotaRule.objects.filter(round=round_).select_related("award_form").prefetch_related(*RULE_PREFETCH, "exceptions__unit")
+    )
+    # The rules counted over the whole round: one aggregate for all of them, one pass over the
+    # round's counted nominations (index (round, status, award_form, id)).
+    whole_round = [rule for rule in rules if rule.scope in (QuotaScope.ROUND, QuotaScope.CATEGORY)]
+    totals = (
+        Nomination.objects.filter(round_id=round_.pk, status__in=COUNTED_STATUSES).aggregate(
+            **{f"r{rule.pk}": Count("id", filter=rule_filter(rule) & passed) for rule in whole_round}
+        )
+        if whole_round
+        else {}
+    )
     for rule in rules:
-        base = Nomination.objects.filter(rule_filter(rule) & passed_stage_q(past_stage_order))
+        base = Nomination.objects.filter(rule_filter(rule) & passed)
         if rule.scope in (QuotaScope.ROUND, QuotaScope.CATEGORY):
-            rows.append(QuotaUsage(rule, base.count(), rule.limit))
+            rows.append(QuotaUsage(rule, totals[f"r{rule.pk}"], rule.limit))
             continue
         field = "proposing_unit" if rule.scope == QuotaScope.UNIT else "nominee_unit__parent"
         groups = base.values(f"{field}_id" if rule.scope == QuotaScope.UNIT else field, f"{field}__name").annotate(n=Count("id"))

@@ -15,10 +15,10 @@ from django.db.models.functions import Length
 from campaigns import clock
 from campaigns.models import NomineeKind, Round, Stage, Unit
 from nominations.models import AwardDecision, CouncilVote, DeadlineExtension, Nomination, NominationEvent, Registration, Status
-from nominations.permissions import visible_nominations_q
+from nominations.permissions import visible_in_round_q
 from nominations.workflow import stages_of
 from quotas.models import QuotaRule, QuotaScope, QuotaStep
-from quotas.rules import RULE_PREFETCH, passed_stage_q, rule_filter
+from quotas.rules import COUNTED_STATUSES, RULE_PREFETCH, passed_stage_of_q, rule_filter
 
 from .filters import ResolvedFilters
 
@@ -34,7 +34,7 @@ def award_list_queryset(round_: Round, resolved: ResolvedFilters, *, user=None):
     (None: the shell, everything). Drafts are left out unless asked for by status."""
     queryset = Nomination.objects.filter(round=round_)
     if user is not None:
-        queryset = queryset.filter(visible_nominations_q(user))
+        queryset = queryset.filter(visible_in_round_q(user, round_))
     filters = resolved.filters
     if resolved.stage is not None:
         queryset = queryset.filter(stage=resolved.stage)
@@ -190,13 +190,13 @@ def quota_report(round_: Round) -> QuotaReport:
         .prefetch_related(*RULE_PREFETCH, "exceptions__unit")
         .order_by("order", "pk")
     )
-    counts = {f"past_{o}": Count("id", filter=passed_stage_q(o)) for o in orders}
+    counts = {f"past_{o}": Count("id", filter=passed_stage_of_q(stages, o)) for o in orders}
     # Rules counted over the whole round (or a category): every count of every such rule in one
     # scan of the round's nominations.
     flat = [rule for rule in rules if rule.scope in (QuotaScope.ROUND, QuotaScope.CATEGORY)]
     totals = (
-        Nomination.objects.filter(round=round_).aggregate(
-            **{f"r{rule.pk}_{o}": Count("id", filter=rule_filter(rule) & passed_stage_q(o)) for rule in flat for o in orders}
+        Nomination.objects.filter(round=round_, status__in=COUNTED_STATUSES).aggregate(
+            **{f"r{rule.pk}_{o}": Count("id", filter=rule_filter(rule) & passed_stage_of_q(stages, o)) for rule in flat for o in orders}
         )
         if flat
         else {}

@@ -11,12 +11,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 
 from campaigns import clock
 from campaigns.models import Round, Stage, Unit
 from nominations.models import DeadlineExtension, Nomination, NominationEvent, Registration, Status
-from nominations.permissions import visible_nominations_q
+from nominations.permissions import on_related, visible_in_round_q, visible_nominations_q
 from nominations.workflow import stages_of
 
 from . import selectors
@@ -204,17 +204,27 @@ def not_submitted_units(round_: Round):
 
 def waiting_returns(round_: Round, visible):
     """Nominations returned to their unit and not sent again, the oldest return first (at most
-    RETURNS_SHOWN), with when and from which stage. One query."""
-    last_return = NominationEvent.objects.filter(nomination=OuterRef("pk"), action="return").order_by("-at", "-id")
-    return list(
-        Nomination.objects.filter(visible, round=round_, status=Status.RETURNED)
-        .select_related("proposing_unit", "nominee_unit", "award_form")
-        .annotate(
-            returned_at=Subquery(last_return.values("at")[:1]),
-            returned_from=Subquery(last_return.values("from_stage__order")[:1]),
-        )
-        .order_by("returned_at", "id")[:RETURNS_SHOWN]
+    RETURNS_SHOWN), with when and from which stage. One query, read from the returns in the order
+    of the index (action, at): it stops after RETURNS_SHOWN instead of looking up the latest
+    return of every returned nomination."""
+    later_return = NominationEvent.objects.filter(nomination_id=OuterRef("nomination_id"), action="return").filter(
+        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), id__gt=OuterRef("id"))
     )
+    events = (
+        NominationEvent.objects.filter(
+            on_related(visible, "nomination__"), action="return", nomination__round=round_, nomination__status=Status.RETURNED
+        )
+        .filter(~Exists(later_return))
+        .select_related("nomination__proposing_unit", "nomination__nominee_unit", "nomination__award_form", "from_stage")
+        .order_by("at", "nomination_id")[:RETURNS_SHOWN]
+    )
+    returns = []
+    for event in events:
+        nomination = event.nomination
+        nomination.returned_at = event.at
+        nomination.returned_from = event.from_stage.order if event.from_stage_id else None
+        returns.append(nomination)
+    return returns
 
 
 def compare_rounds(round_: Round, visible) -> RoundComparison:
@@ -242,7 +252,9 @@ def compare_rounds(round_: Round, visible) -> RoundComparison:
 def dashboard(round_: Round, user) -> Dashboard:
     stages = stages_of(round_)
     today = clock.today()
-    visible = visible_nominations_q(user)
+    # Within the round, visibility is a condition on the row itself (no per-row subquery); the
+    # comparison with the campaign's other rounds keeps the general rule.
+    visible = visible_in_round_q(user, round_)
     rows, statuses, totals = _stage_matrix(round_, stages, visible)
     returns = waiting_returns(round_, visible)
     return Dashboard(
@@ -256,6 +268,6 @@ def dashboard(round_: Round, user) -> Dashboard:
         not_submitted=not_submitted_units(round_),
         returns=returns,
         returns_total=totals.get(Status.RETURNED, 0),
-        comparison=compare_rounds(round_, visible),
+        comparison=compare_rounds(round_, visible_nominations_q(user)),
         status_totals=totals,
     )

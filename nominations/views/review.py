@@ -43,6 +43,7 @@ from quotas.rules import quota_usage
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
+DECISION_PAGE_SIZE = 200
 
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -118,7 +119,7 @@ def review_home(request):
 def review_queue(request, round_id, order):
     stage, access = _stage_or_404(request.user, round_id, order)
     filter_form = QueueFilterForm(request.GET or None, choices=selectors.queue_filter_choices(stage))
-    nominations = selectors.queue_nominations(stage, request.user, **filter_form.filters())
+    nominations = selectors.queue_rows(stage, request.user, **filter_form.filters())
     page = Paginator(nominations, PAGE_SIZE).get_page(request.GET.get("trang"))
     for nomination in page.object_list:
         nomination.unit_vote = selectors.unit_vote_of(nomination)
@@ -126,7 +127,7 @@ def review_queue(request, round_id, order):
     previous = selectors.previous_stage(stage)
     query = request.GET.copy()
     query.pop("trang", None)
-    returned = selectors.returned_from_stage(stage, request.user)
+    returned, returned_count, returned_more = selectors.returned_summary(stage, request.user, shown=20)
     deadline = selectors.stage_deadline(stage)
     context = {
         "stage": stage,
@@ -139,8 +140,9 @@ def review_queue(request, round_id, order):
         "page_query": query.urlencode(),
         "deadline": deadline,
         "quotas": quota_usage(stage.round, past_stage_order=stage.order),
-        "returned": returned[:20],
-        "returned_count": returned.count(),
+        "returned": returned,
+        "returned_count": returned_count,
+        "returned_more": returned_more,
         "is_final": selectors.is_final_stage(stage),
         "next_stage": selectors.following_stage(stage),
         "previous_stage": previous,
@@ -417,11 +419,12 @@ def review_decision(request, round_id):
 def review_decision_detail(request, round_id, decision_id):
     round_, final, _access = _final_stage_or_404(request.user, round_id)
     decision = get_object_or_404(AwardDecision.objects.select_related("recorded_by"), pk=decision_id, round=round_)
+    page = Paginator(selectors.decision_nominations(decision), DECISION_PAGE_SIZE).get_page(request.GET.get("trang"))
     return render(
         request,
         "nominations/review/decision_detail.html",
         {
-            "round": round_, "stage": final, "decision": decision, "awarded": selectors.decision_nominations(decision),
+            "round": round_, "stage": final, "decision": decision, "awarded": page.object_list, "page": page,
             "previous_stage": selectors.previous_stage(final),
         },
     )

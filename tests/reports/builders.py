@@ -40,6 +40,8 @@ def add_copies(round_, count: int, *, seed: int = 0):
         return
     rng = random.Random(seed)
     first = stages_of(round_)[0]
+    # Identifiers go on from the round's size, so a round can grow by several calls.
+    numbered_from = Nomination.objects.filter(round=round_).count()
     models = list(Nomination.objects.filter(round=round_).exclude(status=Status.DRAFT).order_by("id"))
     votes = {
         v.nomination_id: v
@@ -65,7 +67,7 @@ def add_copies(round_, count: int, *, seed: int = 0):
                     gender=gender,
                     birth_year=rng.randint(1966, 1998),
                     position=rng.choice(POSITIONS),
-                    person_identifier=f"9{made + len(batch):011d}",
+                    person_identifier=f"9{numbered_from + made + len(batch):011d}",
                     award_form_id=model.award_form_id,
                     achievement_summary=model.achievement_summary,
                     eligibility_declared=True,
