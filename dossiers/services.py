@@ -43,9 +43,9 @@ from django.utils import timezone
 
 from campaigns import clock
 from campaigns.models import Round, Stage, StageAction, Unit
+from campaigns.vn_format import BLANK, ascii_slug, long_date, short_date, vn_place_date
 from config import background
 from dossiers import contents, numbering, rendering, sources
-from dossiers.formatting import BLANK, ascii_slug, short_date, vn_date, vn_place_date
 from dossiers.models import (
     BuildStatus,
     DocumentFormat,
@@ -259,7 +259,7 @@ def meta_for(record: GeneratedDocument, source: dict) -> dict:
         "verify_url": rendering.verification_url(record.verification_code),
         "number": record.number,
         "number_line": record.number_line,
-        "date": vn_date(day),
+        "date": long_date(day),
         "place_date": vn_place_date(place, day),
         "form_ref": "",
     }
@@ -272,7 +272,7 @@ def meta_for(record: GeneratedDocument, source: dict) -> dict:
         signed = dt.date.fromisoformat(decision["date"])
         meta["number"] = decision["number"]
         meta["number_line"] = f"Số: {decision['number']}"
-        meta["date"] = vn_date(signed)
+        meta["date"] = long_date(signed)
         meta["place_date"] = vn_place_date(place, signed)
     elif record.kind == DocumentKind.DU_THAO_QUYET_DINH:
         abbr = issuer["abbr"]

@@ -25,18 +25,9 @@ from django.db.models import Q
 from campaigns import report_forms
 from campaigns.models import AwardOutcome, CampaignDocument, DocumentFormat, LegalDocumentKind, NomineeKind, Round, Stage, StageAction, Unit
 from campaigns.services.legal import citation_lines
+from campaigns.vn_format import body_abbreviation, heading_upper, long_date, short_date, upper_vi, vn_count, vn_percent, vn_time
 from criteria.evaluation import summarise
 from criteria.models import CriterionKind, Operator
-from dossiers.formatting import (
-    body_abbreviation,
-    heading_upper,
-    short_date,
-    upper_vi,
-    vn_count,
-    vn_date,
-    vn_percent,
-    vn_time,
-)
 from dossiers.models import DocumentKind, GeneratedDocument
 from nominations.council import vote_outcome
 from nominations.models import CouncilMeeting, CouncilVote, CriterionValue, Evidence, Nomination, Registration, Status
@@ -200,7 +191,7 @@ def round_block(round_: Round) -> dict:
         "legal_basis": {
             "number": basis.number,
             "name": basis.name,
-            "date": vn_date(basis.date) if basis.date else "",
+            "date": long_date(basis.date) if basis.date else "",
         },
         # Mẫu số 01, note 5: the kind of award the tờ trình proposes ("chuyên đề"), data of the round.
         "award_kind": round_.award_kind,
@@ -222,7 +213,7 @@ def campaign_document_line(document: CampaignDocument) -> str:
     head = word or "Văn bản"
     # Only what is known: no "số ..." or "ngày ... tháng ... năm" blanks in a document sent upward.
     number = f" số {document.number}" if document.number else ""
-    date = f" {vn_date(document.date)}" if document.date else ""
+    date = f" {long_date(document.date)}" if document.date else ""
     about = f" về {about[0].lower()}{about[1:]}" if about else ""
     return f"Căn cứ {head}{number}{date} của {document.issuer}{about}"
 
@@ -400,7 +391,7 @@ def forwarded_minutes_lines(found: list[tuple[Stage, Unit, CouncilMeeting]]) -> 
     minutes of many proposing units, one line that counts them (they are all in the dossier)."""
     of_units = [item for item in found if not item[0].organisation_id]
     lines = [
-        f"Căn cứ Biên bản họp {council_name(earlier, body)} {vn_date(meeting.date)}"
+        f"Căn cứ Biên bản họp {council_name(earlier, body)} {long_date(meeting.date)}"
         for earlier, body, meeting in found
         if earlier.organisation_id or len(of_units) <= MINUTES_NAMED_UP_TO
     ]
@@ -467,7 +458,7 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
     day = to_trinh_date(stage, organisation, nominations)
     extra = []
     if meeting is not None:
-        extra.append(f"Căn cứ Biên bản họp {council_name(stage, organisation)} {vn_date(meeting.date)}")
+        extra.append(f"Căn cứ Biên bản họp {council_name(stage, organisation)} {long_date(meeting.date)}")
     extra += forwarded_minutes_lines(forwarded_minutes(stage, organisation, nominations))
     proposal = proposal_line(stage, stages)
     if proposal:
@@ -495,7 +486,7 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
         "council": council_name(stage, organisation),
         "legal_lines": legal_lines(round_, extra, on=day, issuer=organisation, award_forms=proposed_forms),
         "meeting": {
-            "date": vn_date(meeting.date),
+            "date": long_date(meeting.date),
             "members_total": meeting.members_total,
             "members_present": meeting.members_present,
         } if meeting else None,
@@ -540,7 +531,7 @@ def proposal_line(stage: Stage, stages: list[Stage]) -> str:
     reference = f" tại Tờ trình số {register.text}" if register else ""
     issued = GeneratedDocument.objects.filter(identity=identity, is_latest=True).values_list("issued_on", flat=True).first()
     if register and issued:
-        reference += f" {vn_date(issued)}"
+        reference += f" {long_date(issued)}"
     return f"Xét đề nghị của {head_or_name(proposer)}{reference}"
 
 
@@ -637,7 +628,7 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
         "addressee": addressee,
         "addressee_decides": decides,
         "meeting": {
-            "date": vn_date(meeting.date),
+            "date": long_date(meeting.date),
             "start": vn_time(meeting.start_time),
             "end": vn_time(meeting.end_time),
             "place": meeting.place,
@@ -654,7 +645,7 @@ def bien_ban_source(stage: Stage, organisation: Unit) -> dict | None:
             # The members by name where the meeting recorded them (Nghị định 30/2020, Mẫu 1.9: thành phần tham dự).
             "attendees": [p.strip() for p in meeting.attendees.splitlines() if p.strip()],
             "absentees": [p.strip() for p in meeting.absentees.splitlines() if p.strip()],
-            "end_moment": f"{vn_time(meeting.end_time)}, {vn_date(meeting.date)}",
+            "end_moment": f"{vn_time(meeting.end_time)}, {long_date(meeting.date)}",
         },
         # Mẫu 1.9: "Nơi nhận: - ……; - Lưu: VT, Hồ sơ." (the body the minutes go to with the dossier).
         "noi_nhan": [item for item in (addressee, "Lưu: VT, Hồ sơ") if item],
@@ -844,7 +835,7 @@ def _report_source(nomination, round_data, values, evidence, pledge, vote) -> di
         meeting = vote.meeting
         outcome = vote_outcome(meeting, vote.votes_for, nomination.award_form.vote_rule)
         certification = (
-            f"{council_name(meeting.stage, meeting.unit)} họp {vn_date(meeting.date)}: "
+            f"{council_name(meeting.stage, meeting.unit)} họp {long_date(meeting.date)}: "
             f"{vote.votes_for}/{meeting.members_total} thành viên đồng ý ({vn_percent(float(outcome.share) * 100)} tổng số thành viên Hội đồng)."
         )
     level = LEVEL_WORDS.get(unit.level, "")
