@@ -56,6 +56,7 @@ from dossiers.models import (
     NOMINEE_KINDS,
 )
 from dossiers.errors import DossierError
+from dossiers.kinds import KINDS, source_for
 from dossiers.storage import write_atomically
 from nominations.models import Nomination
 
@@ -63,19 +64,6 @@ logger = logging.getLogger(__name__)
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by hand
 CODE_LENGTH = 8
-TITLES = {
-    DocumentKind.TO_TRINH: "Tờ trình đề nghị khen thưởng",
-    DocumentKind.BIEN_BAN: "Biên bản họp Hội đồng Thi đua - Khen thưởng",
-    DocumentKind.BAO_CAO_THANH_TICH: "Báo cáo thành tích",
-    DocumentKind.BAO_CAO_TOM_TAT: "Báo cáo tóm tắt thành tích",
-    DocumentKind.DU_THAO_QUYET_DINH: "Dự thảo quyết định khen thưởng",
-    DocumentKind.STAGE_DOSSIER_PDF: "Hồ sơ đề nghị khen thưởng",
-    DocumentKind.STAGE_DOSSIER_ZIP: "Hồ sơ đề nghị khen thưởng",
-}
-NUMBER_TYPES = {
-    DocumentKind.TO_TRINH: numbering.TYPE_ABBREVIATIONS["to_trinh"],
-    DocumentKind.BIEN_BAN: numbering.TYPE_ABBREVIATIONS["bien_ban"],
-}
 
 
 def new_verification_code() -> str:
@@ -116,7 +104,7 @@ def latest_record(identity: str, fmt: str) -> GeneratedDocument | None:
 
 
 def _number_for(spec: Spec, year: int) -> str:
-    doc_type = NUMBER_TYPES.get(spec.kind)
+    doc_type = KINDS[spec.kind].number_type
     if doc_type is None:
         return ""
     council = spec.kind == DocumentKind.BIEN_BAN
@@ -197,7 +185,7 @@ def ensure_record(spec: Spec, fmt: str, *, fingerprint_now: str | None = None, f
                     kind=spec.kind, format=fmt, identity=spec.identity,
                     version=(latest.version + 1) if latest else 1,
                     round=spec.round, stage=spec.stage, organisation=spec.organisation, nomination=spec.nomination,
-                    number=number, issued_on=day, title=spec.title or TITLES[spec.kind],
+                    number=number, issued_on=day, title=spec.title or KINDS[spec.kind].title,
                     verification_code=new_verification_code(), requested_by=requested_by,
                 )
                 return record, True
@@ -228,20 +216,6 @@ def _needs_dispatch(record: GeneratedDocument, created: bool) -> bool:
 
 
 # --- sources of a record -----------------------------------------------------------------------------
-
-
-def source_for(record: GeneratedDocument) -> dict | None:
-    if record.kind == DocumentKind.BAO_CAO_THANH_TICH:
-        return sources.report_source(record.nomination)
-    if record.kind == DocumentKind.BAO_CAO_TOM_TAT:
-        return sources.summary_source(record.nomination)
-    if record.kind == DocumentKind.TO_TRINH:
-        return sources.to_trinh_source(record.stage, record.organisation)
-    if record.kind == DocumentKind.BIEN_BAN:
-        return sources.bien_ban_source(record.stage, record.organisation)
-    if record.kind == DocumentKind.DU_THAO_QUYET_DINH:
-        return sources.du_thao_source(record.stage, record.organisation)
-    raise ValueError(record.kind)
 
 
 def source_date(source: dict, default: dt.date) -> dt.date:
@@ -293,10 +267,10 @@ def meta_for(record: GeneratedDocument, source: dict) -> dict:
 
 def member_title(kind: str, source: dict, *, separator: str = " — ") -> str:
     if kind in NOMINEE_KINDS:
-        return f"{TITLES[kind]}{separator}{source['nominee']['name']}"
+        return f"{KINDS[kind].title}{separator}{source['nominee']['name']}"
     if kind == DocumentKind.DU_THAO_QUYET_DINH and source.get("decision"):
         return f"Quyết định khen thưởng số {source['decision']['number']}"
-    return TITLES[kind]
+    return KINDS[kind].title
 
 
 # --- building one document ------------------------------------------------------------------------------
@@ -557,7 +531,7 @@ def plan_members(stage: Stage, organisation: Unit) -> list[PlannedMember]:
     for earlier, body, _meeting in sources.forwarded_minutes(stage, organisation, nominations):
         source = sources.bien_ban_source(earlier, body)
         spec = Spec(kind=DocumentKind.BIEN_BAN, round=round_, organisation=body, stage=earlier,
-                    title=f"{TITLES[DocumentKind.BIEN_BAN]} — {body.name}", issued_on=source_date(source, clock.today()))
+                    title=f"{KINDS[DocumentKind.BIEN_BAN].title} — {body.name}", issued_on=source_date(source, clock.today()))
         planned.append(PlannedMember(spec, source, sources.fingerprint(source)))
     reports = sources.report_sources(nominations)
     for nomination in nominations:
