@@ -35,6 +35,7 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 
+import rules
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -365,7 +366,7 @@ def set_to_trinh_date(*, stage: Stage, organisation: Unit, day: dt.date, actor) 
     round's period and not after today, and only before the level it goes to has acted on it. The
     next build carries the date (and the law in force on it)."""
     from dossiers import dates
-    from dossiers.permissions import can_build_stage
+    from dossiers.rules import can_build_stage
 
     if not can_build_stage(actor, stage, organisation):
         raise DossierError("Tài khoản không được lập hồ sơ của cơ quan, đơn vị này ở bước này.")
@@ -394,9 +395,8 @@ def request_report(*, nomination: Nomination, actor, force: bool = False) -> lis
     """A nominee's báo cáo thành tích as PDF and Word, and its báo cáo tóm tắt when the round asks
     for one: records first, tasks after commit. The report's PDF comes first."""
     from dossiers import tasks
-    from dossiers.permissions import can_build_report
 
-    if not can_build_report(actor, nomination):
+    if not rules.test_rule("dossiers.build_report", actor, nomination):
         raise DossierError("Tài khoản không được lập báo cáo thành tích của hồ sơ này.")
     report = sources.report_source(nomination)
     wanted = [(DocumentKind.BAO_CAO_THANH_TICH, report)]
@@ -439,7 +439,7 @@ def request_stage_dossier(*, stage: Stage, organisation: Unit, actor, force: boo
 
     Returns the merged-PDF record, whose page shows the progress of the whole batch."""
     from dossiers import tasks
-    from dossiers.permissions import can_build_stage
+    from dossiers.rules import can_build_stage
 
     if not can_build_stage(actor, stage, organisation):
         raise DossierError("Tài khoản không được lập hồ sơ của cơ quan, đơn vị này ở bước này.")

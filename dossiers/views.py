@@ -21,7 +21,7 @@ from dossiers.forms import DocumentDateForm
 from campaigns.vn_format import ascii_slug
 from dossiers.models import CONTENT_TYPES, BuildStatus
 from nominations.models import Nomination
-from nominations.permissions import visible_nominations_q
+from nominations.rules import visible_nominations_q
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery
 from campaigns import clock
 from campaigns.models import Round, Stage, Unit
 from nominations.models import DeadlineExtension, Nomination, NominationEvent, Registration, Status
-from nominations.permissions import visible_nominations_q
+from nominations.rules import visible_nominations_q
 from nominations.workflow import stages_of
 
 from . import selectors

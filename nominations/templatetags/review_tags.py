@@ -9,7 +9,7 @@ from django import forms, template
 from campaigns.models import AwardOutcome
 from nominations.forms_review import ApproveForm, JudgementForm, RejectForm, ReturnForm
 from nominations.models import CriteriaStatus, Status
-from nominations.permissions import can_act_at_stage
+from nominations.rules import can_act_at_stage
 from nominations.workflow import Action, allowed_actions, blockers, next_stage, stages_of
 from quotas.rules import simulate_batch
 

@@ -7,7 +7,7 @@
 - The quota report, the participation report, a decision's list: small, always immediate.
 - Open data: the public awards of a round after its decision, CSV and JSON, no login.
 
-Access: nominations.exports.access.can_report (administrators and the round's stage people);
+Access: nominations.rules.can_report (administrators and the round's stage people);
 anybody else gets a 404. A job's file is served only to the account that asked for it.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.models import Round
 from nominations.exports import open_data, selectors
-from nominations.exports.access import can_report
+from nominations.rules import can_report
 from nominations.exports.exporters import AwardListExporter, DecisionListExporter, ParticipationExporter, QuotaReportExporter
 from nominations.exports.filters import FilterError
 from nominations.exports.forms import AwardListForm
