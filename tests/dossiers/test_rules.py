@@ -3,18 +3,15 @@ document (its content rule `sees_every_nomination` included) and who may build o
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 import rules
 from django.utils import timezone
 
-from campaigns import clock
 from dossiers.models import BuildStatus, DocumentFormat, DocumentKind, GeneratedDocument
 from dossiers.rules import can_build_stage, sees_every_nomination
 from dossiers.sources import identity_for
-from nominations.workflow import Action, advance
-from tests.nominations.conftest import ROLE_NAMES, hold_unit_council, new_nomination, refresh, role_users
+from tests.nominations.conftest import ROLE_NAMES, nt_world, roles_world  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,17 +19,8 @@ EVERY_ROLE = set(ROLE_NAMES)
 
 
 @pytest.fixture
-def w(nt_world):
-    """Unit A (Sở Tài chính) has a draft and a nomination waiting at stage 2 (the review)."""
-    world = nt_world
-    users = role_users(world)
-    with clock.frozen_at(world.at_stage(1)):
-        at_stage_2 = new_nomination(world, "so-tai-chinh-nt")
-        draft = new_nomination(world, "so-tai-chinh-nt", kind="individual", full_name="Võ Thị Lan", person_identifier="079190000001")
-        hold_unit_council(world, "so-tai-chinh-nt", [at_stage_2])
-        advance(at_stage_2, Action.SUBMIT, actor=users["officer_a"])
-    return SimpleNamespace(world=world, users=users, stages={s.order: s for s in world.stages}, draft=refresh(draft),
-                           at_stage_2=refresh(at_stage_2), unit_a=world.units["so-tai-chinh-nt"])
+def w(roles_world):
+    return roles_world
 
 
 def document(w, *, order: int, organisation, shows: list | None, kind=DocumentKind.STAGE_DOSSIER_PDF, nomination=None):

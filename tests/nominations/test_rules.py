@@ -2,33 +2,19 @@
 checks the views that use them)."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 import rules
 
-from campaigns import clock
 from nominations.models import Nomination
 from nominations.rules import ACT, READ, administered_campaigns_q, reportable_rounds, stage_access, visible_nominations_q
-from nominations.workflow import Action, advance
-from tests.nominations.conftest import ROLE_NAMES, hold_unit_council, new_nomination, refresh, role_users
+from tests.nominations.conftest import ROLE_NAMES
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def w(nt_world):
-    """Unit A has a draft and a nomination waiting at stage 2 (the review)."""
-    world = nt_world
-    users = role_users(world)
-    with clock.frozen_at(world.at_stage(1)):
-        at_stage_2 = new_nomination(world, "so-tai-chinh-nt")
-        draft = new_nomination(world, "so-tai-chinh-nt", kind="individual", full_name="Võ Thị Lan", person_identifier="079190000001")
-        hold_unit_council(world, "so-tai-chinh-nt", [at_stage_2])
-        advance(at_stage_2, Action.SUBMIT, actor=users["officer_a"])
-    stages = {s.order: s for s in world.stages}
-    return SimpleNamespace(world=world, users=users, stages=stages, draft=refresh(draft), at_stage_2=refresh(at_stage_2),
-                           unit_a=world.units["so-tai-chinh-nt"], unit_b=world.units["so-y-te-nt"])
+def w(roles_world):
+    return roles_world
 
 
 def expected(true_for, role):
