@@ -4,12 +4,12 @@
 templates/nominations/review/_actions.html calls it), so the detail view needs to pass nothing
 but `nomination`, `request` and `user`.
 """
+import rules
 from django import forms, template
 
 from campaigns.models import AwardOutcome
 from nominations.forms_review import ApproveForm, JudgementForm, RejectForm, ReturnForm
 from nominations.models import CriteriaStatus, Status
-from nominations.rules import can_act_at_stage
 from nominations.workflow import Action, allowed_actions, blockers, next_stage, stages_of
 from quotas.rules import simulate_batch
 
@@ -53,7 +53,7 @@ def review_actions(context, nomination):
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
     stage = nomination.stage
-    can_act = user is not None and nomination.status == Status.IN_REVIEW and can_act_at_stage(user, stage)
+    can_act = user is not None and nomination.status == Status.IN_REVIEW and rules.test_rule("nominations.act_at_stage", user, stage)
     panel = {"nomination": nomination, "can_act": can_act, "request": request, "stage": stage}
     if not can_act:
         return panel
