@@ -93,6 +93,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The Vietnamese formats (|so, |phan_tram, |ngay, |ngay_gio, ...) in every template.
+            "builtins": ["campaigns.templatetags.vn_format"],
         },
     },
 ]

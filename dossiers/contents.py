@@ -1,7 +1,7 @@
 """Which nominations a generated file shows, recorded when the file is written.
 
 A reader may open a document only if they may see every nomination in it
-(dossiers.permissions.can_view_document): a unit's stage dossier holds drafts and nominations that
+(dossiers.rules.can_view_document): a unit's stage dossier holds drafts and nominations that
 have not reached a later stage, which that stage's people must not read through the dossier.
 """
 from __future__ import annotations

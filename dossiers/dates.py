@@ -88,7 +88,7 @@ def date_bounds(round_: Round) -> tuple[dt.date, dt.date]:
 def to_trinh_issued(stage: Stage, organisation, nomination_ids) -> bool:
     """A tờ trình is issued once the level it goes to has acted on what it lists (approved, returned
     or refused one of them at its own stage, or recorded their decision): its date is then fixed."""
-    from dossiers.sources import receiving_stage
+    from dossiers.sources.organisations import receiving_stage
     from nominations.workflow import stages_of
 
     ids = list(nomination_ids)
@@ -110,12 +110,13 @@ class Dating:
 
 
 def to_trinh_dating(stage: Stage, organisation) -> Dating | None:
-    from dossiers import sources
+    from dossiers.sources.identities import identity_for
+    from dossiers.sources.nominees import stage_nominations
 
-    nominations = sources.stage_nominations(stage, organisation)
+    nominations = stage_nominations(stage, organisation)
     if not nominations:
         return None
-    identity = sources.identity_for("to_trinh", round_id=stage.round_id, stage_id=stage.pk, organisation_id=organisation.pk)
+    identity = identity_for("to_trinh", round_id=stage.round_id, stage_id=stage.pk, organisation_id=organisation.pk)
     ids = [n.pk for n in nominations]
     act = forwarded_on(stage, ids)
     chosen = chosen_date(identity)

@@ -216,7 +216,7 @@ class DossierMember(models.Model):
 
 class DocumentDate(models.Model):
     """The date the issuer chose for a document (a tờ trình dated the day its level forwards it),
-    kept across rebuilds; without one, a document is dated by the act it records (sources.py)."""
+    kept across rebuilds; without one, a document is dated by the act it records (dossiers/sources)."""
 
     identity = models.CharField("văn bản", max_length=200, unique=True)
     date = models.DateField("ngày văn bản")

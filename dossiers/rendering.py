@@ -32,21 +32,13 @@ from django.utils.html import strip_spaces_between_tags
 
 from campaigns.text import clean_text
 from dossiers.errors import DossierError
+from dossiers.kinds import KINDS
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs every layout step at INFO; a worker building hundreds of pages keeps warnings only.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 # fontTools (WeasyPrint's font subsetter when HarfBuzz's is missing) logs every glyph list at INFO.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
-
-TEMPLATE_NAMES = {
-    "to_trinh": "to_trinh",
-    "bien_ban": "bien_ban",
-    "du_thao_quyet_dinh": "du_thao_quyet_dinh",
-    "bao_cao_tom_tat": "bao_cao_tom_tat",
-    ("bao_cao_thanh_tich", "tap_the"): "bao_cao_tap_the",
-    ("bao_cao_thanh_tich", "ca_nhan"): "bao_cao_ca_nhan",
-}
 
 
 class TemplateSetMissing(DossierError):
@@ -60,12 +52,12 @@ def template_name(source: dict) -> str:
     a round of a movement) when its template set has it; otherwise the form for a collective or
     for an individual."""
     if source["kind"] != "bao_cao_thanh_tich":
-        return TEMPLATE_NAMES[source["kind"]]
+        return KINDS[source["kind"]].template()
     form = source.get("form") or {}
     wanted = form.get("template")
     if wanted and has_template(source["round"]["template_set"], wanted):
         return wanted
-    return TEMPLATE_NAMES[(source["kind"], source["variant"])]
+    return KINDS[source["kind"]].template(source["variant"])
 
 
 @functools.lru_cache(maxsize=64)

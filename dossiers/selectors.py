@@ -4,14 +4,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import rules
 from django.urls import reverse
 
 from campaigns.models import Round, Stage, Unit
 from dossiers.models import NOMINEE_KINDS, BuildStatus, DocumentFormat, DocumentKind, GeneratedDocument
-from dossiers.permissions import can_build_stage, can_view_document
+from dossiers.rules import can_build_stage
 from dossiers.sources import identity_for
 from nominations.models import Nomination
-from nominations.permissions import administers, council_unit_ids, stage_organisation_ids, visible_nominations_q
+from nominations.rules import administers, council_unit_ids, stage_organisation_ids, visible_nominations_q
 from nominations.workflow import stages_of
 
 
@@ -106,7 +107,7 @@ def document_for_user(user, pk: int) -> GeneratedDocument | None:
         .filter(pk=pk)
         .first()
     )
-    if document is None or not can_view_document(user, document):
+    if document is None or not rules.has_perm("dossiers.view_generateddocument", user, document):
         return None
     return document
 

@@ -35,6 +35,7 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 
+import rules
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -43,9 +44,9 @@ from django.utils import timezone
 
 from campaigns import clock
 from campaigns.models import Round, Stage, StageAction, Unit
+from campaigns.vn_format import BLANK, ascii_slug, long_date, short_date, vn_place_date
 from config import background
 from dossiers import contents, numbering, rendering, sources
-from dossiers.formatting import BLANK, ascii_slug, short_date, vn_date, vn_place_date
 from dossiers.models import (
     BuildStatus,
     DocumentFormat,
@@ -56,6 +57,7 @@ from dossiers.models import (
     NOMINEE_KINDS,
 )
 from dossiers.errors import DossierError
+from dossiers.kinds import KINDS, source_for
 from dossiers.storage import write_atomically
 from nominations.models import Nomination
 
@@ -63,19 +65,6 @@ logger = logging.getLogger(__name__)
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by hand
 CODE_LENGTH = 8
-TITLES = {
-    DocumentKind.TO_TRINH: "Tờ trình đề nghị khen thưởng",
-    DocumentKind.BIEN_BAN: "Biên bản họp Hội đồng Thi đua - Khen thưởng",
-    DocumentKind.BAO_CAO_THANH_TICH: "Báo cáo thành tích",
-    DocumentKind.BAO_CAO_TOM_TAT: "Báo cáo tóm tắt thành tích",
-    DocumentKind.DU_THAO_QUYET_DINH: "Dự thảo quyết định khen thưởng",
-    DocumentKind.STAGE_DOSSIER_PDF: "Hồ sơ đề nghị khen thưởng",
-    DocumentKind.STAGE_DOSSIER_ZIP: "Hồ sơ đề nghị khen thưởng",
-}
-NUMBER_TYPES = {
-    DocumentKind.TO_TRINH: numbering.TYPE_ABBREVIATIONS["to_trinh"],
-    DocumentKind.BIEN_BAN: numbering.TYPE_ABBREVIATIONS["bien_ban"],
-}
 
 
 def new_verification_code() -> str:
@@ -116,7 +105,7 @@ def latest_record(identity: str, fmt: str) -> GeneratedDocument | None:
 
 
 def _number_for(spec: Spec, year: int) -> str:
-    doc_type = NUMBER_TYPES.get(spec.kind)
+    doc_type = KINDS[spec.kind].number_type
     if doc_type is None:
         return ""
     council = spec.kind == DocumentKind.BIEN_BAN
@@ -197,7 +186,7 @@ def ensure_record(spec: Spec, fmt: str, *, fingerprint_now: str | None = None, f
                     kind=spec.kind, format=fmt, identity=spec.identity,
                     version=(latest.version + 1) if latest else 1,
                     round=spec.round, stage=spec.stage, organisation=spec.organisation, nomination=spec.nomination,
-                    number=number, issued_on=day, title=spec.title or TITLES[spec.kind],
+                    number=number, issued_on=day, title=spec.title or KINDS[spec.kind].title,
                     verification_code=new_verification_code(), requested_by=requested_by,
                 )
                 return record, True
@@ -230,20 +219,6 @@ def _needs_dispatch(record: GeneratedDocument, created: bool) -> bool:
 # --- sources of a record -----------------------------------------------------------------------------
 
 
-def source_for(record: GeneratedDocument) -> dict | None:
-    if record.kind == DocumentKind.BAO_CAO_THANH_TICH:
-        return sources.report_source(record.nomination)
-    if record.kind == DocumentKind.BAO_CAO_TOM_TAT:
-        return sources.summary_source(record.nomination)
-    if record.kind == DocumentKind.TO_TRINH:
-        return sources.to_trinh_source(record.stage, record.organisation)
-    if record.kind == DocumentKind.BIEN_BAN:
-        return sources.bien_ban_source(record.stage, record.organisation)
-    if record.kind == DocumentKind.DU_THAO_QUYET_DINH:
-        return sources.du_thao_source(record.stage, record.organisation)
-    raise ValueError(record.kind)
-
-
 def source_date(source: dict, default: dt.date) -> dt.date:
     """The date a document's source carries (the act it records), else `default`."""
     return dt.date.fromisoformat(source["date"]) if source.get("date") else default
@@ -259,7 +234,7 @@ def meta_for(record: GeneratedDocument, source: dict) -> dict:
         "verify_url": rendering.verification_url(record.verification_code),
         "number": record.number,
         "number_line": record.number_line,
-        "date": vn_date(day),
+        "date": long_date(day),
         "place_date": vn_place_date(place, day),
         "form_ref": "",
     }
@@ -272,7 +247,7 @@ def meta_for(record: GeneratedDocument, source: dict) -> dict:
         signed = dt.date.fromisoformat(decision["date"])
         meta["number"] = decision["number"]
         meta["number_line"] = f"Số: {decision['number']}"
-        meta["date"] = vn_date(signed)
+        meta["date"] = long_date(signed)
         meta["place_date"] = vn_place_date(place, signed)
     elif record.kind == DocumentKind.DU_THAO_QUYET_DINH:
         abbr = issuer["abbr"]
@@ -293,10 +268,10 @@ def meta_for(record: GeneratedDocument, source: dict) -> dict:
 
 def member_title(kind: str, source: dict, *, separator: str = " — ") -> str:
     if kind in NOMINEE_KINDS:
-        return f"{TITLES[kind]}{separator}{source['nominee']['name']}"
+        return f"{KINDS[kind].title}{separator}{source['nominee']['name']}"
     if kind == DocumentKind.DU_THAO_QUYET_DINH and source.get("decision"):
         return f"Quyết định khen thưởng số {source['decision']['number']}"
-    return TITLES[kind]
+    return KINDS[kind].title
 
 
 # --- building one document ------------------------------------------------------------------------------
@@ -391,7 +366,7 @@ def set_to_trinh_date(*, stage: Stage, organisation: Unit, day: dt.date, actor) 
     round's period and not after today, and only before the level it goes to has acted on it. The
     next build carries the date (and the law in force on it)."""
     from dossiers import dates
-    from dossiers.permissions import can_build_stage
+    from dossiers.rules import can_build_stage
 
     if not can_build_stage(actor, stage, organisation):
         raise DossierError("Tài khoản không được lập hồ sơ của cơ quan, đơn vị này ở bước này.")
@@ -420,9 +395,8 @@ def request_report(*, nomination: Nomination, actor, force: bool = False) -> lis
     """A nominee's báo cáo thành tích as PDF and Word, and its báo cáo tóm tắt when the round asks
     for one: records first, tasks after commit. The report's PDF comes first."""
     from dossiers import tasks
-    from dossiers.permissions import can_build_report
 
-    if not can_build_report(actor, nomination):
+    if not rules.test_rule("dossiers.build_report", actor, nomination):
         raise DossierError("Tài khoản không được lập báo cáo thành tích của hồ sơ này.")
     report = sources.report_source(nomination)
     wanted = [(DocumentKind.BAO_CAO_THANH_TICH, report)]
@@ -465,7 +439,7 @@ def request_stage_dossier(*, stage: Stage, organisation: Unit, actor, force: boo
 
     Returns the merged-PDF record, whose page shows the progress of the whole batch."""
     from dossiers import tasks
-    from dossiers.permissions import can_build_stage
+    from dossiers.rules import can_build_stage
 
     if not can_build_stage(actor, stage, organisation):
         raise DossierError("Tài khoản không được lập hồ sơ của cơ quan, đơn vị này ở bước này.")
@@ -557,7 +531,7 @@ def plan_members(stage: Stage, organisation: Unit) -> list[PlannedMember]:
     for earlier, body, _meeting in sources.forwarded_minutes(stage, organisation, nominations):
         source = sources.bien_ban_source(earlier, body)
         spec = Spec(kind=DocumentKind.BIEN_BAN, round=round_, organisation=body, stage=earlier,
-                    title=f"{TITLES[DocumentKind.BIEN_BAN]} — {body.name}", issued_on=source_date(source, clock.today()))
+                    title=f"{KINDS[DocumentKind.BIEN_BAN].title} — {body.name}", issued_on=source_date(source, clock.today()))
         planned.append(PlannedMember(spec, source, sources.fingerprint(source)))
     reports = sources.report_sources(nominations)
     for nomination in nominations:

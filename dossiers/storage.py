@@ -20,7 +20,7 @@ TEMP_PREFIX = ".tmp-"
 
 
 def final_name(record, extension: str) -> str:
-    from dossiers.formatting import ascii_slug
+    from campaigns.vn_format import ascii_slug
 
     label = ascii_slug(record.title or record.kind, max_length=50)
     return f"private/dossiers/{record.round_id}/{record.pk:08d}-v{record.version}-{label}.{extension}"

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaigns.text import clean_text
 from dossiers import dates, selectors, services
 from dossiers.forms import DocumentDateForm
-from dossiers.formatting import ascii_slug
+from campaigns.vn_format import ascii_slug
 from dossiers.models import CONTENT_TYPES, BuildStatus
 from nominations.models import Nomination
-from nominations.permissions import visible_nominations_q
+from nominations.rules import visible_nominations_q
 
 
 @login_required

@@ -18,7 +18,7 @@ from django.db import DatabaseError
 
 from campaigns.models import AwardOutcome, Stage
 from nominations.models import Nomination
-from nominations.permissions import visible_nominations_q
+from nominations.rules import visible_nominations_q
 from nominations.workflow import Action, RoundRules, TransitionError, advance, blockers, next_stage
 from quotas.rules import simulate_batch
 

@@ -1,9 +1,8 @@
-"""How statuses and numbers look in the UI (Vietnamese): badge labels and colours, comma decimals.
+"""How statuses look in the UI (Vietnamese): badge labels and colours. Numbers and dates are
+written by campaigns.vn_format.
 
 Pure helpers shared by views, the JSON evaluation endpoint and the template filters."""
 from __future__ import annotations
-
-from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
 
@@ -56,39 +55,3 @@ def criterion_badge_key(criterion, status: str, *, has_value: bool, has_evidence
 def badge(key: str) -> dict:
     label, colour = CRITERION_BADGES.get(key, CRITERION_BADGES[evaluation.PENDING])
     return {"key": key, "label": str(label), "colour": colour}
-
-
-def vn_number(value, places: int | None = None) -> str:
-    """92.50 → "92,5"; 2340000 → "2.340.000" (dot for thousands, comma for decimals)."""
-    if value is None or value == "":
-        return ""
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    if places is not None:
-        number = number.quantize(Decimal(1).scaleb(-places))
-    text = f"{number.normalize():f}" if places is None else f"{number:f}"
-    whole, _sep, fraction = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    whole = whole.lstrip("-")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    result = sign + ".".join(groups)
-    return f"{result},{fraction}" if fraction else result
-
-
-def vn_percent(value, places: int | None = None) -> str:
-    text = vn_number(value, places)
-    return f"{text} %" if text else ""
-
-
-def human_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{vn_number(round(size / (1024 * 1024), 1))} MB"
-    if size >= 1024:
-        return f"{vn_number(round(size / 1024, 1))} KB"
-    return f"{size} byte"

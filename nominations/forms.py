@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from campaigns import clock, report_forms
+from campaigns import clock, report_forms, vn_format
 from campaigns.models import EligibilityKind, NomineeKind, RoundAwardForm, Unit
 from campaigns.text import CleanTextForm
 from criteria import evaluation
@@ -102,7 +102,7 @@ def criterion_initial(criterion, value) -> object:
     if value is None:
         return None
     if criterion.kind == CriterionKind.PERCENTAGE:
-        return display.vn_number(value.number)  # "92,5", as an officer types it
+        return vn_format.vn_number(value.number)  # "92,5", as an officer types it
     if criterion.kind == CriterionKind.BOOLEAN:
         return {True: "yes", False: "no"}.get(value.flag, "")
     return value.text

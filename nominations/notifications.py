@@ -8,7 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from campaigns.models import Membership, Role
-from nominations.permissions import STAGE_ROLES
+from nominations.rules import STAGE_ROLES
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from nominations.models import (
     Registration,
     Status,
 )
-from nominations.permissions import (
+from nominations.rules import (
     STAGE_ROLES,
     administered_campaigns_q,
     council_unit_ids,

@@ -23,19 +23,20 @@ from nominations.models import (
     NominationEvent,
     Status,
 )
-from nominations.permissions import (
+from nominations.rules import (  # noqa: F401  (ACT, READ, stage_access, round_stage_person: the review views ask here)
+    ACT,
+    READ,
     administered_campaigns_q,
     administers,
     can_act_at_stage,
     on_related,
+    round_stage_person,
+    stage_access,
     stage_organisation_ids,
     visible_in_round_q,
+    visible_nominations_q,
 )
 from nominations.workflow import stages_of, unit_deadline
-
-ACT = "act"
-READ = "read"
-
 
 # --- Stages and who may use them ---------------------------------------------------------------
 
@@ -45,19 +46,6 @@ def review_stage(round_id: int, order: int) -> Stage | None:
     return (
         Stage.objects.select_related("round__campaign__issuer", "organisation").filter(round_id=round_id, order=order).first()
     )
-
-
-def stage_access(user, stage: Stage | None) -> str | None:
-    """ACT for the people of the stage's organisation with the stage's role, READ for
-    administrators of the round's campaign, None for everybody else (the view answers 404). The unit stage has no
-    review side."""
-    if stage is None or stage.organisation_id is None or not user.is_authenticated:
-        return None
-    if can_act_at_stage(user, stage):
-        return ACT
-    if administers(user, stage.round.campaign):
-        return READ
-    return None
 
 
 def previous_stage(stage: Stage) -> Stage | None:
@@ -392,9 +380,3 @@ def decision_nominations(decision: AwardDecision):
         .select_related("proposing_unit", "nominee_unit__category", "award_form")
         .order_by("award_form__order", "kind", "proposing_unit__name", "id")
     )
-
-
-def round_stage_person(user, round_) -> bool:
-    """Whether the user belongs to the organisation of one of the round's stages."""
-    organisations = stage_organisation_ids(user)
-    return any(s.organisation_id in organisations for s in stages_of(round_))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -25,7 +26,7 @@ from nominations.models import (
     Registration,
     Status,
 )
-from nominations.permissions import can_act_at_stage, council_unit_ids, officer_unit_ids
+from nominations.rules import council_unit_ids
 from nominations.validators import validate_extension_deadline, validate_round_date
 from nominations.workflow import Action, TransitionError, advance, first_stage, stages_of
 
@@ -48,7 +49,7 @@ class ServiceError(Exception):
 
 
 def register_unit(*, round_: Round, unit: Unit, actor, pledge: str = "") -> Registration:
-    if unit.pk not in officer_unit_ids(actor):
+    if not rules.test_rule("nominations.propose_for_unit", actor, unit):
         raise ServiceError("Chỉ cán bộ của đơn vị được đăng ký thi đua cho đơn vị.")
     if round_.registration_deadline and clock.is_past(round_.registration_deadline):
         raise ServiceError(f"Đã hết hạn đăng ký thi đua (hạn đến hết ngày {round_.registration_deadline:%d/%m/%Y}).")
@@ -89,7 +90,7 @@ def save_nomination(
 
     `data` holds the nomination's fields; `values` maps criterion id → {"number", "flag", "text"}.
     Edits made after the first submission are logged in the nomination's history."""
-    if proposing_unit.pk not in officer_unit_ids(actor):
+    if not rules.test_rule("nominations.propose_for_unit", actor, proposing_unit):
         raise ServiceError("Chỉ cán bộ của đơn vị đề nghị được sửa hồ sơ.")
     if nomination is not None and not nomination.is_editable_by_unit:
         raise ServiceError("Hồ sơ đã gửi, không sửa được. Chỉ sửa khi hồ sơ còn nháp hoặc bị trả lại.")
@@ -268,7 +269,7 @@ def judge_criterion(*, nomination, criterion_value: CriterionValue, judgement: s
     """A reviewer at the nomination's current stage records the council's judgement of a criterion."""
     if judgement not in (evaluation.MET, evaluation.NOT_MET, ""):
         raise ServiceError("Đánh giá không hợp lệ.")
-    if nomination.status != Status.IN_REVIEW or not can_act_at_stage(actor, nomination.stage):
+    if nomination.status != Status.IN_REVIEW or not rules.test_rule("nominations.act_at_stage", actor, nomination.stage):
         raise ServiceError("Chỉ cơ quan đang xét hồ sơ được đánh giá tiêu chí.")
     with transaction.atomic():
         previous = criterion_value.judgement
@@ -293,7 +294,7 @@ def judge_criterion(*, nomination, criterion_value: CriterionValue, judgement: s
 
 def add_evidence(*, nomination, criterion, uploaded_file, actor, content_type: str) -> Evidence:
     """Store an evidence file (already checked by content in the form) under a generated name."""
-    if nomination.proposing_unit_id not in officer_unit_ids(actor) or not nomination.is_editable_by_unit:
+    if not rules.has_perm("nominations.edit_nomination", actor, nomination) or not nomination.is_editable_by_unit:
         raise ServiceError("Chỉ thêm minh chứng khi hồ sơ còn nháp hoặc bị trả lại, bởi cán bộ đơn vị đề nghị.")
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():
@@ -326,7 +327,7 @@ def record_council_meeting(*, actor, stage: Stage, unit: Unit, data: dict, votes
     if stage.pk == first.pk:
         if unit.pk not in council_unit_ids(actor):
             raise ServiceError("Chỉ cán bộ, thư ký Hội đồng của đơn vị được ghi kết quả họp.")
-    elif not (stage.organisation_id == unit.pk and can_act_at_stage(actor, stage)):
+    elif not (stage.organisation_id == unit.pk and rules.test_rule("nominations.act_at_stage", actor, stage)):
         raise ServiceError("Chỉ cơ quan xét ở bước này được ghi kết quả họp Hội đồng của mình.")
     total, present, written = data["members_total"], data["members_present"], data.get("written_opinions", 0)
     if total <= 0:
@@ -367,7 +368,7 @@ def grant_extension(*, actor, stage: Stage, unit: Unit, new_deadline, reason: st
     stages = stages_of(stage.round)
     index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
     receiver = stages[index + 1] if index + 1 < len(stages) else None
-    if receiver is None or not can_act_at_stage(actor, receiver):
+    if receiver is None or not rules.test_rule("nominations.act_at_stage", actor, receiver):
         raise ServiceError("Chỉ cơ quan nhận hồ sơ của bước này được gia hạn.")
     if not reason.strip():
         raise ServiceError("Cần ghi rõ lý do gia hạn.")
@@ -386,7 +387,7 @@ def record_decision(
     `round_rules` (workflow.RoundRules) is handed to each advance() by callers moving many rounds' worth."""
     stages = stages_of(round_)
     final = stages[-1]
-    if not can_act_at_stage(actor, final):
+    if not rules.test_rule("nominations.act_at_stage", actor, final):
         raise ServiceError("Chỉ Văn phòng Chủ tịch ở bước quyết định được ghi quyết định khen thưởng.")
     if not number.strip() or not signer.strip():
         raise ServiceError("Cần số quyết định và người ký.")

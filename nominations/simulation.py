@@ -42,7 +42,7 @@ from criteria.models import CriterionKind, Operator
 from criteria.selectors import criteria_for
 from nominations import notifications
 from nominations.models import CriterionValue, Nomination, Registration, Status
-from nominations.permissions import STAGE_ROLES
+from nominations.rules import STAGE_ROLES
 from nominations.services import ServiceError, judge_criterion, record_council_meeting, record_decision, register_unit
 from nominations.workflow import Action, RoundRules, TransitionError, advance, stages_of
 from quotas.rules import QuotaExceeded

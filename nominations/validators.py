@@ -14,7 +14,7 @@ import zipfile
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from nominations.display import human_size
+from campaigns.vn_format import human_size
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 

@@ -11,15 +11,14 @@ import io
 from itertools import groupby
 from typing import Callable, Iterable, Iterator
 
-from django.utils.text import slugify
-
 from campaigns import clock
 from campaigns.models import NomineeKind, Round
+from campaigns.vn_format import long_date, lowercase_slug
 from nominations.models import AwardDecision, Status
 
 from . import selectors
 from .filters import AwardListFilters, ResolvedFilters, resolve
-from .xlsx import DATE, INT, PERCENT, XLSX_CONTENT_TYPE, Column, Marked, Section, Sheet, fit_width, vn_long_date, write_workbook
+from .xlsx import DATE, INT, PERCENT, XLSX_CONTENT_TYPE, Column, Marked, Section, Sheet, fit_width, write_workbook
 
 STATUS_LABELS = dict(Status.choices)
 KIND_LABELS = dict(NomineeKind.choices)
@@ -51,13 +50,8 @@ class Exporter:
         return self.filename(), XLSX_CONTENT_TYPE, buffer.getvalue()
 
 
-def ascii_slug(text: str) -> str:
-    """'123/QĐ-UBND' → '123-qd-ubnd': slugify drops Đ/đ, which have no decomposition."""
-    return slugify(text.replace("Đ", "D").replace("đ", "d").replace("/", "-"))
-
-
 def _round_slug(round_: Round) -> str:
-    return f"{ascii_slug(round_.campaign.code)}-{ascii_slug(round_.code)}"
+    return f"{lowercase_slug(round_.campaign.code)}-{lowercase_slug(round_.code)}"
 
 
 def round_heading(round_: Round, title: str, *details: str, exported: str = "") -> list[str]:
@@ -386,7 +380,7 @@ class DecisionListExporter(Exporter):
         self.decision = decision
 
     def filename(self) -> str:
-        number = ascii_slug(self.decision.number) or str(self.decision.pk)
+        number = lowercase_slug(self.decision.number) or str(self.decision.pk)
         return f"danh-sach-kem-quyet-dinh-{number}.xlsx"
 
     def heading(self) -> list[str]:
@@ -401,7 +395,7 @@ class DecisionListExporter(Exporter):
         return [
             "DANH SÁCH",
             "Tập thể, cá nhân được khen thưởng",
-            f"(Kèm theo Quyết định số {d.number} {vn_long_date(d.date)}{by})",
+            f"(Kèm theo Quyết định số {d.number} {long_date(d.date)}{by})",
         ]
 
     def _groups(self):

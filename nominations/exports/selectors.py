@@ -15,7 +15,7 @@ from django.db.models.functions import Length
 from campaigns import clock
 from campaigns.models import NomineeKind, Round, Stage, Unit
 from nominations.models import AwardDecision, CouncilVote, DeadlineExtension, Nomination, NominationEvent, Registration, Status
-from nominations.permissions import visible_in_round_q
+from nominations.rules import visible_in_round_q
 from nominations.workflow import stages_of
 from quotas.models import QuotaRule, QuotaScope, QuotaStep
 from quotas.rules import COUNTED_STATUSES, RULE_PREFETCH, passed_stage_of_q, rule_filter

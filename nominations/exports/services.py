@@ -15,6 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import rules
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -28,7 +29,6 @@ from config import background
 from campaigns.models import Round
 from nominations.models import ExportJob, ExportStatus
 
-from .access import can_report
 from .exporters import AwardListExporter
 from .filters import AwardListFilters, FilterError
 
@@ -77,7 +77,7 @@ def run_export_job(job_id: int) -> ExportJob | None:
         default_storage.delete(job.file.name)
         job.file = ""
     user = job.requested_by
-    if not can_report(user, job.round):
+    if not rules.test_rule("nominations.report_round", user, job.round):
         logger.warning("Export job %s refused: user %s may no longer see round %s", job.pk, user.pk, job.round_id)
         job.save(update_fields=["file"])
         return _fail(job, REFUSED)

@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from campaigns import clock
 from campaigns.models import Round, Stage, Unit
 from nominations.models import DeadlineExtension, Nomination, NominationEvent, Registration, Status
-from nominations.permissions import on_related, visible_in_round_q, visible_nominations_q
+from nominations.rules import on_related, visible_in_round_q, visible_nominations_q
 from nominations.workflow import stages_of
 
 from . import selectors

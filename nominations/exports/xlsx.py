@@ -20,7 +20,6 @@ file in normal mode and check each feature.
 """
 from __future__ import annotations
 
-import datetime as dt
 from copy import copy
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -340,14 +339,3 @@ def fit_width(longest: int | None, header: str, *, minimum: float = 6, maximum: 
     header_words = max((len(w) for w in header.split()), default=0)
     wanted = (longest or 0) * 1.1 + 2
     return round(max(minimum, header_words + 2, min(maximum, wanted)), 1)
-
-
-def vn_date(day: dt.date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else ""
-
-
-def vn_long_date(day: dt.date) -> str:
-    """'ngày 05 tháng 01 năm 2024', 'ngày 29 tháng 6 năm 2024' (Nghị định 30/2020: the day padded
-    below 10, the month padded for January and February only)."""
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"

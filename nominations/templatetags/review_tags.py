@@ -4,33 +4,16 @@
 templates/nominations/review/_actions.html calls it), so the detail view needs to pass nothing
 but `nomination`, `request` and `user`.
 """
+import rules
 from django import forms, template
 
 from campaigns.models import AwardOutcome
-from nominations.display import vn_number
 from nominations.forms_review import ApproveForm, JudgementForm, RejectForm, ReturnForm
 from nominations.models import CriteriaStatus, Status
-from nominations.permissions import can_act_at_stage
 from nominations.workflow import Action, allowed_actions, blockers, next_stage, stages_of
 from quotas.rules import simulate_batch
 
 register = template.Library()
-
-
-@register.filter
-def ngay(value):
-    """A date as dd/mm/yyyy (tables and the UI)."""
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
-@register.filter
-def ngay_gio(value):
-    """A datetime in Vietnam time as HH:MM dd/mm/yyyy."""
-    if not value:
-        return ""
-    from campaigns.clock import VIETNAM
-
-    return value.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
 
 
 @register.filter
@@ -48,12 +31,6 @@ def quota_colour(row):
 @register.filter
 def criteria_colour(status):
     return {CriteriaStatus.MET: "success", CriteriaStatus.NOT_MET: "danger"}.get(status, "warning")
-
-
-@register.filter
-def phan_tram_so(value):
-    """92.5 → "92,5 %"."""
-    return f"{vn_number(value)} %" if value is not None else ""
 
 
 @register.filter
@@ -76,7 +53,7 @@ def review_actions(context, nomination):
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
     stage = nomination.stage
-    can_act = user is not None and nomination.status == Status.IN_REVIEW and can_act_at_stage(user, stage)
+    can_act = user is not None and nomination.status == Status.IN_REVIEW and rules.test_rule("nominations.act_at_stage", user, stage)
     panel = {"nomination": nomination, "can_act": can_act, "request": request, "stage": stage}
     if not can_act:
         return panel

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from nominations.exports import charts, statistics
-from nominations.exports.access import reportable_rounds
+from nominations.rules import reportable_rounds
 from nominations.views.exports import report_round_or_404
 
 

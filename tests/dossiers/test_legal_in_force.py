@@ -15,7 +15,7 @@ from campaigns.services.legal import citation_lines, round_legal_problems
 from campaigns.services.loading import CampaignDataError, DATA_DIR, default_files, load_campaign_files
 from campaigns.services.rounds import RoundCloneError, clone_round
 from dossiers import rendering, services, sources
-from dossiers.formatting import BLANK
+from campaigns.vn_format import BLANK
 from dossiers.models import DocumentFormat
 from nominations.services import record_decision
 from nominations.workflow import Action, advance

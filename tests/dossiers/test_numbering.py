@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, connections
 
 from campaigns.models import Unit, UnitCategory
-from dossiers.formatting import body_abbreviation
+from campaigns.vn_format import body_abbreviation
 from dossiers.models import DocumentNumber, DocumentNumberCounter
 from dossiers.numbering import allocate_number, format_number
 

@@ -220,7 +220,7 @@ def test_no_heading_line_splits_a_name_in_the_built_documents(pdfs):
 def test_no_heading_line_splits_a_place_or_body_name(name, settings):
     from django.template.loader import render_to_string
 
-    from dossiers.formatting import heading_upper
+    from campaigns.vn_format import heading_upper
 
     header = render_to_string("dossiers/_header.html", {
         "parent": heading_upper("Ủy ban nhân dân tỉnh Thanh Hóa"), "issuer": heading_upper(name),

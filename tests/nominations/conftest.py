@@ -258,3 +258,45 @@ def race(ids, act):
         thread.join(timeout=60)
     assert not any(thread.is_alive() for thread in threads), "a racing thread did not finish"
     return outcomes
+
+
+# --- One account per role (tests/nominations/test_rules.py, tests/dossiers/test_rules.py) -----------
+
+ROLE_NAMES = ("anonymous", "officer_a", "officer_b", "secretary_a", "reviewer", "appraiser", "chairman", "administrator",
+              "outside_admin", "superuser")
+
+
+@pytest.fixture
+def roles_world(nt_world):
+    """Every role of the Ninh Thuận world by name (`users`): unit A (Sở Tài chính)'s officer and
+    secretary, unit B (Sở Y tế)'s officer, the people of stages 2 to 4, the province's administrator,
+    an administrator of another province, a superuser, Django's AnonymousUser; unit A has a draft
+    and a nomination waiting at stage 2 (the review)."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from nominations.workflow import Action, advance
+
+    world = nt_world
+    province = Unit.objects.get(code="ubnd-tinh-ninh-thuan")
+    elsewhere = Unit.objects.create(code="ubnd-tinh-khac", name="Ủy ban nhân dân tỉnh Khác", category=province.category, level=province.level)
+    users = {
+        "anonymous": AnonymousUser(),
+        "officer_a": world.users["officer:so-tai-chinh-nt"],
+        "officer_b": world.users["officer:so-y-te-nt"],
+        "secretary_a": make_user("thu-ky-so-tai-chinh", world.units["so-tai-chinh-nt"], Role.COUNCIL_SECRETARY),
+        "reviewer": world.users["stage:2"],
+        "appraiser": world.users["stage:3"],
+        "chairman": world.users["stage:4"],
+        "administrator": make_user("quan-tri-tinh", province, Role.ADMINISTRATOR),
+        "outside_admin": make_user("quan-tri-tinh-khac", elsewhere, Role.ADMINISTRATOR),
+        "superuser": get_user_model().objects.create_superuser("sieu-quan-tri", "sieu@example.vn", "x-Unused-9"),
+    }
+    with clock.frozen_at(world.at_stage(1)):
+        at_stage_2 = new_nomination(world, "so-tai-chinh-nt")
+        draft = new_nomination(world, "so-tai-chinh-nt", kind="individual", full_name="Võ Thị Lan", person_identifier="079190000001")
+        hold_unit_council(world, "so-tai-chinh-nt", [at_stage_2])
+        advance(at_stage_2, Action.SUBMIT, actor=users["officer_a"])
+    return SimpleNamespace(world=world, users=users, stages={s.order: s for s in world.stages}, draft=refresh(draft),
+                           at_stage_2=refresh(at_stage_2), unit_a=world.units["so-tai-chinh-nt"], unit_b=world.units["so-y-te-nt"])

@@ -1,10 +1,8 @@
 """The list attached to a Quyết định khen thưởng."""
-import datetime as dt
 
 import pytest
 
 from nominations.exports.exporters import DecisionListExporter
-from nominations.exports.xlsx import vn_long_date
 
 from .helpers import reopen, table
 
@@ -35,19 +33,6 @@ def test_decision_list_grouped_collectives_then_individuals(report_world, after_
     assert ws.page_setup.orientation == "portrait" and int(ws.page_setup.paperSize) == 9
     assert ws.print_title_rows == "$5:$5" and ws.freeze_panes == "A6" and ws.auto_filter.ref == "A5:E9"
     assert ws["A11"].value == "Tổng số: 1 tập thể, 1 cá nhân."
-
-
-@pytest.mark.parametrize(
-    "day, text",
-    [
-        (dt.date(2024, 1, 5), "ngày 05 tháng 01 năm 2024"),
-        (dt.date(2024, 2, 29), "ngày 29 tháng 02 năm 2024"),
-        (dt.date(2024, 6, 29), "ngày 29 tháng 6 năm 2024"),
-        (dt.date(2024, 12, 31), "ngày 31 tháng 12 năm 2024"),
-    ],
-)
-def test_vn_long_date_pads_day_and_january_february(day, text):
-    assert vn_long_date(day) == text
 
 
 @pytest.mark.parametrize("signer_title", ["CHỦ TỊCH", "KT. CHỦ TỊCH, PHÓ CHỦ TỊCH", ""])

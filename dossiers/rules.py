@@ -13,6 +13,11 @@
   closed to that stage's people, as `/ho-so/<id>/` of the nomination is. A file written before the
   contents were recorded is open to its issuer's people only.
 Building: the issuing organisation's people (and administrators).
+
+Rules (django-rules; `rules` imports this module when the portal starts): the permission
+"dossiers.view_generateddocument" (`can_view_document`) for `rules.has_perm(name, user, document)`,
+the rule "dossiers.build_report" (`can_build_report`) for `rules.test_rule(name, user, nomination)`.
+A stage's dossier is built for an organisation at a stage: `can_build_stage(user, stage, organisation)`.
 """
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ import rules
 
 from campaigns.models import Stage
 from nominations.models import Nomination
-from nominations.permissions import (
+from nominations.rules import (
     administers,
     council_unit_ids,
     officer_unit_ids,
@@ -85,8 +90,14 @@ def can_view_document(user, document) -> bool:
 
 
 @rules.predicate
-def _can_view_document(user, document):
+def views_document(user, document):
     return document is not None and can_view_document(user, document)
 
 
-rules.add_perm("dossiers.view_generateddocument", _can_view_document)
+@rules.predicate
+def builds_report(user, nomination):
+    return nomination is not None and can_build_report(user, nomination)
+
+
+rules.add_perm("dossiers.view_generateddocument", views_document)
+rules.add_rule("dossiers.build_report", builds_report)

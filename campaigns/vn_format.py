@@ -1,17 +1,23 @@
-"""Vietnamese formats of state documents (Nghị định 30/2020/NĐ-CP, Phụ lục I; shared/domain.md).
+"""Vietnamese formats, for the documents, the spreadsheets and the pages alike (Nghị định
+30/2020/NĐ-CP, Phụ lục I; shared/domain.md). The one place the portal writes a date, a number or a
+file name; the template filters of `{% load vn_format %}` (campaigns/templatetags) call these.
 
-- Dates in the text: "ngày 05 tháng 01 năm 2024": the day padded below 10, the month padded
-  for January and February only ("ngày 29 tháng 6 năm 2024").
-- Dates in tables: dd/mm/yyyy.
+- Dates in the text: `long_date` "ngày 05 tháng 01 năm 2024": the day padded below 10, the month
+  padded for January and February only ("ngày 29 tháng 6 năm 2024").
+- Dates in tables and on the pages: `short_date` dd/mm/yyyy; `short_datetime` HH:MM dd/mm/yyyy.
 - Numbers: "." for thousands, "," for decimals ("2.340.000", "92,5 %").
 - Counts in the text take a leading 0 below 10 ("05 tập thể"), as the seed plans write them.
+- File names: `ascii_slug` keeps the case ("So-Tai-chinh"), `lowercase_slug` is Django's slug
+  ("123-qd-ubnd").
 Pure functions: no database access.
 """
 from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.text import slugify
 
 # A blank to fill in by hand ("Số:        /QĐ-UBND", "ngày      tháng"): no-break spaces, which
 # HTML does not collapse.
@@ -26,7 +32,7 @@ def vn_month(month: int) -> str:
     return f"{month:02d}" if month in (1, 2) else str(month)
 
 
-def vn_date(value: dt.date | None) -> str:
+def long_date(value: dt.date | None) -> str:
     """'ngày 05 tháng 01 năm 2024'; without a date, the blanks an officer fills in by hand."""
     if value is None:
         return f"ngày{BLANK}tháng{BLANK}năm"
@@ -34,11 +40,21 @@ def vn_date(value: dt.date | None) -> str:
 
 
 def vn_place_date(place: str, value: dt.date | None) -> str:
-    return f"{place}, {vn_date(value)}" if place else vn_date(value)
+    return f"{place}, {long_date(value)}" if place else long_date(value)
 
 
 def short_date(value: dt.date | None) -> str:
+    """'05/01/2024' (tables, spreadsheets, the pages); '' without a date."""
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def short_datetime(value: dt.datetime | None) -> str:
+    """A moment in Vietnam time as '14:30 05/01/2024'; '' without one."""
+    if not value:
+        return ""
+    from campaigns.clock import VIETNAM
+
+    return value.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
 
 
 def vn_time(value: dt.time | None) -> str:
@@ -49,10 +65,14 @@ def vn_time(value: dt.time | None) -> str:
 
 
 def vn_number(value, places: int | None = None) -> str:
-    """2340000 -> '2.340.000'; 92.5 -> '92,5'; places fixes the decimals (rounded half up)."""
-    if value is None:
+    """2340000 -> '2.340.000'; 92.5 -> '92,5'; places fixes the decimals (rounded half up).
+    None and '' give ''; what is not a number is given back as it is."""
+    if value is None or value == "":
         return ""
-    number = Decimal(str(value))
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
     if places is not None:
         number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     elif number == number.to_integral_value():
@@ -71,14 +91,24 @@ def vn_number(value, places: int | None = None) -> str:
     return f"{sign}{result},{fraction}" if fraction else f"{sign}{result}"
 
 
-def vn_percent(value, places: int = 1) -> str:
-    """92.5 -> '92,5 %'; 100 -> '100 %' (trailing zero decimals dropped)."""
-    if value is None:
+def vn_percent(value, places: int | None = 1) -> str:
+    """92.5 -> '92,5 %'; 100 -> '100 %': rounded half up to `places` decimals, trailing zero
+    decimals dropped (places None: the number as it is)."""
+    if value is None or value == "":
         return ""
     text = vn_number(value, places)
     if "," in text:
         text = text.rstrip("0").rstrip(",")
     return f"{text} %"
+
+
+def human_size(size: int) -> str:
+    """A file size: '512 byte', '2,5 KB', '1,2 MB'."""
+    if size >= 1024 * 1024:
+        return f"{vn_number(round(size / (1024 * 1024), 1))} MB"
+    if size >= 1024:
+        return f"{vn_number(round(size / 1024, 1))} KB"
+    return f"{size} byte"
 
 
 def vn_count(value: int) -> str:
@@ -99,6 +129,12 @@ def ascii_slug(text: str, *, max_length: int = 60) -> str:
     while "--" in cleaned:
         cleaned = cleaned.replace("--", "-")
     return cleaned.strip("-")[:max_length].strip("-") or "van-ban"
+
+
+def lowercase_slug(text: str) -> str:
+    """'123/QĐ-UBND' -> '123-qd-ubnd' (Django's slugify, which drops Đ/đ, given D/d; '/' a
+    separator); '' when nothing is left."""
+    return slugify(text.replace("Đ", "D").replace("đ", "d").replace("/", "-"))
 
 
 STOP_WORDS = {"tỉnh", "thành", "huyện", "xã", "phường", "thị", "quận"}
