@@ -25,6 +25,7 @@ from django.db.models import Q
 from campaigns import report_forms
 from campaigns.models import AwardOutcome, CampaignDocument, DocumentFormat, LegalDocumentKind, NomineeKind, Round, Stage, StageAction, Unit
 from campaigns.services.legal import citation_lines
+from campaigns.stages import StageSequence, stages_of
 from criteria.evaluation import summarise
 from criteria.models import CriterionKind, Operator
 from dossiers.formatting import (
@@ -40,7 +41,6 @@ from dossiers.formatting import (
 from dossiers.models import DocumentKind, GeneratedDocument
 from nominations.council import vote_outcome
 from nominations.models import CouncilMeeting, CouncilVote, CriterionValue, Evidence, Nomination, Registration, Status
-from nominations.workflow import stages_of
 
 CRITERIA_STATUS_LABELS = {"met": "Đạt", "not_met": "Chưa đạt", "pending": "Chờ đánh giá"}
 LEVEL_WORDS = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}
@@ -156,22 +156,12 @@ def signer_lines(org: dict) -> list[str]:
     return ["THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"]
 
 
-def receiving_stage(stage: Stage, organisation: Unit, stages: list[Stage]) -> Stage | None:
-    """The stage a stage's tờ trình goes to: the next one held by ANOTHER organisation (a Sở
-    TT&TT proposing its own staff at the unit stage writes to the level after its own review)."""
-    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
-    for following in stages[index + 1:]:
-        if following.organisation_id and following.organisation_id != organisation.pk:
-            return following
-    return None
-
-
-def addressee_of(stage: Stage, organisation: Unit, stages: list[Stage]) -> tuple[str, bool]:
+def addressee_of(stage: Stage, organisation: Unit, stages: StageSequence) -> tuple[str, bool]:
     """(who a stage's tờ trình is sent to, whether that addressee itself grants the awards).
     The addressee is the organisation of the receiving stage, or the one who signs its decision
     ("Chủ tịch Ủy ban nhân dân tỉnh ..."); one that does not decide is asked to "xem xét, trình
     cấp có thẩm quyền", not to grant what it has no power to grant. ("", False) at the last level."""
-    following = receiving_stage(stage, organisation, stages)
+    following = stages.receiving(stage, organisation)
     if following is None:
         return "", False
     target = following.organisation
@@ -343,7 +333,7 @@ def _passing_ids(meeting: CouncilMeeting, nominations) -> set[int]:
 def stage_nominations(stage: Stage, organisation: Unit) -> list[Nomination]:
     stages = stages_of(stage.round)
     queryset = _nomination_queryset().filter(round_id=stage.round_id)
-    if stages[0].pk == stage.pk:
+    if stages.is_first(stage):
         # What the unit proposes upward: not the Giấy khen its own head grants (outcome "unit").
         queryset = (
             queryset.filter(proposing_unit=organisation)
@@ -362,7 +352,7 @@ def stage_nominations(stage: Stage, organisation: Unit) -> list[Nomination]:
             | Q(status__in=[Status.REJECTED, Status.NOT_AWARDED], stage__order__gt=k)
         )
     nominations = list(queryset.order_by("award_form__order", "kind", "proposing_unit__path", "id"))
-    if stage.holds_council or stage.action == StageAction.UNIT_COUNCIL:
+    if stage.needs_council:
         meeting = council_meeting(stage, organisation)
         if meeting is None:
             return []
@@ -461,7 +451,7 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
     nominations = stage_nominations(stage, organisation) if nominations is None else nominations
     rows = [nominee_row(n) for n in nominations]
     issuer = round_org_block(organisation, round_)
-    meeting = council_meeting(stage, organisation) if (stage.holds_council or stage.action == StageAction.UNIT_COUNCIL) else None
+    meeting = council_meeting(stage, organisation) if stage.needs_council else None
     collectives = sum(1 for r in rows if r["kind"] == NomineeKind.COLLECTIVE)
     individuals = len(rows) - collectives
     day = to_trinh_date(stage, organisation, nominations)
@@ -519,15 +509,14 @@ WORK_DONE = {
 }
 
 
-def proposing_stage(stage: Stage, stages: list[Stage]) -> Stage | None:
+def proposing_stage(stage: Stage, stages: StageSequence) -> Stage | None:
     """The stage before this one when one organisation held it: its tờ trình is the proposal this
     stage acts on (not the unit stage, whose units each wrote their own)."""
-    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
-    previous = stages[index - 1] if index > 0 else None
+    previous = stages.before(stage)
     return previous if previous is not None and previous.organisation_id else None
 
 
-def proposal_line(stage: Stage, stages: list[Stage]) -> str:
+def proposal_line(stage: Stage, stages: StageSequence) -> str:
     """'Xét đề nghị của <head of the level before> tại Tờ trình số ... ngày ...'."""
     from dossiers.numbering import number_of
 
@@ -970,7 +959,7 @@ def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nominatio
     if decision is not None:
         day = decision.date
     else:
-        before = stages[stages.index(next(s for s in stages if s.pk == stage.pk)) - 1] if stages[0].pk != stage.pk else None
+        before = stages.before(stage)
         act = dates.forwarded_on(before, [n.pk for n in nominations]) if before is not None else None
         day = dates.document_date(round_, identity, act)
     lines = legal_lines(round_, extra, on=day, local_government=issuer["is_ubnd"])

@@ -19,7 +19,7 @@ from django.db import DatabaseError
 from campaigns.models import AwardOutcome, Stage
 from nominations.models import Nomination
 from nominations.permissions import visible_nominations_q
-from nominations.workflow import Action, RoundRules, TransitionError, advance, blockers, next_stage
+from nominations.workflow import Action, RoundRules, TransitionError, advance, blockers
 from quotas.rules import simulate_batch
 
 logger = logging.getLogger(__name__)
@@ -77,11 +77,11 @@ def _load(stage: Stage, nomination_ids, actor):
 def preview_batch(*, stage: Stage, nomination_ids, actor) -> BatchPreview:
     """What approving the selection would do, nomination by nomination, in order."""
     rules = RoundRules.load(stage.round)
-    first = rules.stages[0]
+    first = rules.stages.first
     rows, clean = [], []
     for nomination in _load(stage, nomination_ids, actor):
         reasons = [b.message for b in blockers(nomination, Action.APPROVE, actor=actor, round_rules=rules)]
-        target = next_stage(nomination)
+        target = rules.stages.after(rules.stages.by_pk(nomination.stage_id))
         if target is None and nomination.award_form.outcome == AwardOutcome.AWARD:
             reasons.append("Bước cuối cần số, ngày và người ký quyết định khen thưởng: hãy ghi quyết định khen thưởng.")
         if nomination.stage_id != stage.pk:

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import Max
 
 from campaigns import clock
-from campaigns.models import AwardOutcome, EligibilityKind, Round, Stage, StageAction
+from campaigns.models import AwardOutcome, EligibilityKind, Round, Stage
+from campaigns.stages import stages_of
 from nominations.council import vote_outcome
 from nominations.models import (
     CouncilVote,
@@ -49,14 +50,6 @@ class TransitionError(Exception):
 @dataclass
 class Blocker:
     message: str
-
-
-def stages_of(round_) -> list[Stage]:
-    cache = getattr(round_, "_stages_cache", None)
-    if cache is None:
-        cache = list(round_.stages.select_related("organisation").order_by("order"))
-        round_._stages_cache = cache
-    return cache
 
 
 class RoundRules:
@@ -137,18 +130,6 @@ def _registered(round_, unit) -> bool:
     return Registration.objects.filter(round__campaign_id=round_.campaign_id, unit=unit).exists()
 
 
-def next_stage(nomination) -> Stage | None:
-    stages = stages_of(nomination.round)
-    for index, stage in enumerate(stages):
-        if stage.pk == nomination.stage_id:
-            return stages[index + 1] if index + 1 < len(stages) else None
-    return None
-
-
-def first_stage(round_) -> Stage:
-    return stages_of(round_)[0]
-
-
 def unit_deadline(stage: Stage, unit) -> "datetime.date":
     """The stage deadline for this unit, moved by the latest extension granted to it."""
     extended = DeadlineExtension.objects.filter(stage=stage, unit=unit).aggregate(latest=Max("new_deadline"))["latest"]
@@ -187,7 +168,7 @@ def blockers(nomination, action, *, actor, round_rules: RoundRules | None = None
     if action == Action.SUBMIT:
         if nomination.proposing_unit_id not in officer_unit_ids(actor):
             return [Blocker("Chỉ cán bộ của đơn vị đề nghị được gửi hồ sơ.")]
-        if nomination.status not in (Status.DRAFT, Status.RETURNED) or stage.pk != stages[0].pk:
+        if nomination.status not in (Status.DRAFT, Status.RETURNED) or not stages.is_first(stage):
             return [Blocker("Hồ sơ đã được gửi.")]
         blocker = _deadline_blocker(stage, nomination.proposing_unit, round_rules)
         if blocker:
@@ -207,13 +188,13 @@ def blockers(nomination, action, *, actor, round_rules: RoundRules | None = None
             found.append(Blocker("Đơn vị chưa cam kết người/tập thể được đề nghị không đang bị xem xét kỷ luật, điều tra, thanh tra, kiểm tra, khiếu nại, tố cáo."))
         if nomination.criteria_status == CriteriaStatus.NOT_MET:
             found.append(Blocker("Có tiêu chí bắt buộc chưa đạt: hồ sơ chỉ được lưu nháp."))
-        if stage.holds_council or stage.action == StageAction.UNIT_COUNCIL:
+        if stage.needs_council:
             blocker = council_blocker(nomination, stage, nomination.proposing_unit)
             if blocker:
                 found.append(blocker)
         return found
 
-    if nomination.status != Status.IN_REVIEW or stage.pk == stages[0].pk:
+    if nomination.status != Status.IN_REVIEW or stages.is_first(stage):
         return [Blocker("Hồ sơ không ở bước xét.")]
     if not can_act_at_stage(actor, stage):
         return [Blocker("Tài khoản không thuộc cơ quan xét ở bước này.")]
@@ -287,7 +268,7 @@ def advance(nomination, action, *, actor, comment="", decision=None, round_rules
             raise TransitionError(" ".join(b.message for b in found))
         stages = round_rules.stages if round_rules else stages_of(nomination.round)
         from_stage, from_status = nomination.stage, nomination.status
-        target = next_stage(nomination)
+        target = stages.after(from_stage)
         is_final = target is None or (action == Action.SUBMIT and nomination.award_form.outcome == AwardOutcome.UNIT)
 
         if action in (Action.SUBMIT, Action.APPROVE):
@@ -295,7 +276,7 @@ def advance(nomination, action, *, actor, comment="", decision=None, round_rules
                 raise TransitionError("Bước cuối cần số, ngày và người ký quyết định khen thưởng.")
             try:
                 check_quotas(
-                    nomination, moving_past=from_stage.order, first_stage_order=stages[0].order,
+                    nomination, moving_past=from_stage.order, first_stage_order=stages.first.order,
                     rules=round_rules.quota_rules if round_rules else None,
                 )
             except QuotaExceeded as error:
@@ -311,7 +292,7 @@ def advance(nomination, action, *, actor, comment="", decision=None, round_rules
                 nomination.submitted_at = clock.now()
             nomination.outcome_reason = ""
         elif action == Action.RETURN:
-            nomination.stage = stages[0]
+            nomination.stage = stages.first
             nomination.status = Status.RETURNED
             nomination.outcome_reason = comment
         elif action == Action.REJECT:

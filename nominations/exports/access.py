@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.db.models import Q
 
 from campaigns.models import Round, Stage
+from campaigns.stages import stages_of
 from nominations.permissions import administered_campaigns_q, administers, stage_organisation_ids
-from nominations.workflow import stages_of
 
 
 def can_report(user, round_: Round) -> bool:

@@ -15,9 +15,9 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery
 
 from campaigns import clock
 from campaigns.models import Round, Stage, Unit
+from campaigns.stages import StageSequence, stages_of
 from nominations.models import DeadlineExtension, Nomination, NominationEvent, Registration, Status
 from nominations.permissions import visible_nominations_q
-from nominations.workflow import stages_of
 
 from . import selectors
 
@@ -111,7 +111,7 @@ class RoundComparison:
 class Dashboard:
     round: Round
     today: dt.date
-    stages: list[Stage]
+    stages: StageSequence
     stage_rows: list[StageRow]
     statuses: list[str]
     quota: selectors.QuotaReport
@@ -147,8 +147,8 @@ def _stage_matrix(round_, stages, visible):
     return rows, statuses, dict(totals)
 
 
-def _countdowns(round_, stages, rows, today):
-    first = stages[0]
+def _countdowns(round_, stages: StageSequence, rows, today):
+    first = stages.first
     extended_units = defaultdict(int)
     organisation_deadline = {}
     for row in DeadlineExtension.objects.filter(stage__round=round_).values("stage_id", "unit_id").annotate(latest=Max("new_deadline")).order_by():
@@ -182,7 +182,7 @@ def not_submitted_units(round_: Round):
 
     A nomination once sent never goes back to 'draft' (a return makes it 'returned'), so a unit has
     sent something exactly when it has a nomination in any other status."""
-    first = stages_of(round_)[0]
+    first = stages_of(round_).first
     in_round = Nomination.objects.filter(round=round_)
     taking_part = Q(pk__in=Registration.objects.filter(round=round_).values("unit_id")) | Q(pk__in=in_round.values("proposing_unit_id"))
     extension = DeadlineExtension.objects.filter(stage=first, unit_id=OuterRef("pk")).order_by("-new_deadline").values("new_deadline")[:1]

@@ -7,11 +7,12 @@ but `nomination`, `request` and `user`.
 from django import forms, template
 
 from campaigns.models import AwardOutcome
+from campaigns.stages import stages_of
 from nominations.display import vn_number
 from nominations.forms_review import ApproveForm, JudgementForm, RejectForm, ReturnForm
 from nominations.models import CriteriaStatus, Status
 from nominations.permissions import can_act_at_stage
-from nominations.workflow import Action, allowed_actions, blockers, next_stage, stages_of
+from nominations.workflow import Action, allowed_actions, blockers
 from quotas.rules import simulate_batch
 
 register = template.Library()
@@ -80,12 +81,12 @@ def review_actions(context, nomination):
     panel = {"nomination": nomination, "can_act": can_act, "request": request, "stage": stage}
     if not can_act:
         return panel
-    target = next_stage(nomination)
+    target = stages_of(nomination.round).after(stage)
     decides = target is None and nomination.award_form.outcome == AwardOutcome.AWARD
     actions = allowed_actions(nomination, actor=user)
     approve_blockers = []
     if Action.APPROVE in actions:
-        first = stages_of(nomination.round)[0]
+        first = stages_of(nomination.round).first
         forecast = simulate_batch([nomination], moving_past=stage.order, first_stage_order=first.order)
         if not forecast.items[0].passes:
             actions.remove(Action.APPROVE)

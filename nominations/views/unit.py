@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns import clock
 from campaigns.models import NomineeKind
+from campaigns.stages import stages_of
 from criteria import evaluation
 from nominations import display, selectors, services
 from nominations.council import vote_outcome
@@ -35,14 +36,14 @@ from nominations.forms import (
 from nominations.models import Gender, Nomination, Status
 from nominations.permissions import administers, can_act_at_stage, officer_unit_ids
 from nominations.services import ServiceError, applicable_criteria
-from nominations.workflow import Action, TransitionError, advance, allowed_actions, blockers, first_stage, unit_deadline
+from nominations.workflow import Action, TransitionError, advance, allowed_actions, blockers, unit_deadline
 
 # --- Helpers ----------------------------------------------------------------------------------------
 
 
 def _round_or_404(round_id):
     round_ = selectors.round_with_stages(round_id)
-    if round_ is None or not round_._stages_cache:
+    if round_ is None or not stages_of(round_):
         raise Http404
     return round_
 
@@ -81,7 +82,7 @@ def unit_round(request, round_id):
     round_ = _round_or_404(round_id)
     unit, units = _unit_for_round(request, round_, officer_only=False)
     unit_round = selectors.unit_rounds([unit], [round_])[0]
-    stage = first_stage(round_)
+    stage = stages_of(round_).first
     context = {
         "round": round_,
         "unit": unit,
@@ -181,7 +182,7 @@ def _nomination_form(request, *, round_, unit, units, nomination):
         "nomination": nomination,
         "not_saved": not_saved,
         "registered": registered,
-        "submit_deadline": unit_deadline(first_stage(round_), unit),
+        "submit_deadline": unit_deadline(stages_of(round_).first, unit),
         "round_url": _round_url(round_, unit, units),
     }
     return render(request, "nominations/form.html", context)
@@ -329,7 +330,7 @@ def nomination_detail(request, pk):
         "can_edit": can_edit,
         "can_submit": can_submit,
         "submit_blockers": submit_blockers,
-        "submit_deadline": unit_deadline(first_stage(round_), nomination.proposing_unit),
+        "submit_deadline": unit_deadline(stages_of(round_).first, nomination.proposing_unit),
         "can_review": can_review,
         "review_actions": review_actions,
         "action_labels": Action.LABELS,
@@ -407,7 +408,7 @@ def evidence_download(request, pk):
 def unit_council(request, round_id):
     round_ = _round_or_404(round_id)
     unit, units = _unit_for_round(request, round_, officer_only=False)
-    stage = first_stage(round_)
+    stage = stages_of(round_).first
     meeting = selectors.council_meeting_of(round_, stage, unit)
     open_nominations = list(
         selectors.nominations_of_units([unit.pk], rounds=[round_]).filter(status__in=(Status.DRAFT, Status.RETURNED))
