@@ -1,7 +1,7 @@
 """Approving several nominations of one stage at once: a preview, then the real thing.
 
 The preview runs the workflow's checks and simulates the quotas over the whole selection in
-order (quotas.rules.simulate_batch). Applying calls workflow.advance() for each nomination in
+order (nominations.quotas.simulate_batch). Applying calls workflow.advance() for each nomination in
 turn, each in its own transaction, so one refusal never undoes the others; the check under lock
 inside advance() is the authority, the preview only a forecast.
 
@@ -19,8 +19,8 @@ from django.db import DatabaseError
 from campaigns.models import AwardOutcome, Stage
 from nominations.models import Nomination
 from nominations.permissions import visible_nominations_q
+from nominations.quotas import simulate_batch
 from nominations.workflow import Action, RoundRules, TransitionError, advance, blockers
-from quotas.rules import simulate_batch
 
 logger = logging.getLogger(__name__)
 

@@ -410,7 +410,7 @@ def review_stages(user, *, with_quotas=True) -> list[ReviewStage]:
         deadline = max(stage.deadline, extended.get(stage.pk) or stage.deadline)
         row = ReviewStage(stage, waiting.get(stage.pk, 0), queue_url(stage.round_id, stage.order), live, deadline=deadline)
         if with_quotas and live:
-            from quotas.rules import quota_usage
+            from nominations.quotas import quota_usage
 
             row.quotas = quota_usage(stage.round, past_stage_order=stage.order)
         result.append(row)

@@ -46,7 +46,7 @@ from nominations.models import CriterionValue, Nomination, Registration, Status
 from nominations.permissions import STAGE_ROLES
 from nominations.services import ServiceError, judge_criterion, record_council_meeting, record_decision, register_unit
 from nominations.workflow import Action, RoundRules, TransitionError, advance
-from quotas.rules import QuotaExceeded
+from quotas.limits import QuotaExceeded
 
 CHUNK = 500
 COLLECTIVE_SHARE = 0.35  # of the nominations, when the round's forms allow both kinds

@@ -26,7 +26,8 @@ from nominations.models import (
     Status,
 )
 from nominations.permissions import can_act_at_stage, officer_unit_ids
-from quotas.rules import QuotaExceeded, check_quotas, round_quota_rules
+from nominations.quotas import check_quotas
+from quotas.limits import QuotaExceeded, round_quota_rules
 
 
 class Action:

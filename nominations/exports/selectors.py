@@ -17,8 +17,9 @@ from campaigns.models import NomineeKind, Round, Stage, Unit
 from campaigns.stages import StageSequence, stages_of
 from nominations.models import AwardDecision, CouncilVote, DeadlineExtension, Nomination, NominationEvent, Registration, Status
 from nominations.permissions import visible_nominations_q
+from nominations.quotas import passed_stage_q
 from quotas.models import QuotaRule, QuotaScope, QuotaStep
-from quotas.rules import RULE_PREFETCH, passed_stage_q, rule_filter
+from quotas.limits import RULE_PREFETCH, rule_filter
 
 from .filters import ResolvedFilters
 
@@ -179,7 +180,7 @@ class QuotaReport:
 
 def quota_report(round_: Round) -> QuotaReport:
     """Every quota rule of the round with its limit and, for each stage, the nominations that moved
-    past it and still hold a place (quotas.rules.passed_stage_q); the last stage's column is the
+    past it and still hold a place (nominations.quotas.passed_stage_q); the last stage's column is the
     awarded (or proposed upward). One aggregate query for the rules counted over the round, one
     per rule counted per unit; none per nomination."""
     stages = stages_of(round_)

@@ -12,8 +12,8 @@ from nominations.display import vn_number
 from nominations.forms_review import ApproveForm, JudgementForm, RejectForm, ReturnForm
 from nominations.models import CriteriaStatus, Status
 from nominations.permissions import can_act_at_stage
+from nominations.quotas import simulate_batch
 from nominations.workflow import Action, allowed_actions, blockers
-from quotas.rules import simulate_batch
 
 register = template.Library()
 

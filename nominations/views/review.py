@@ -37,8 +37,8 @@ from nominations.models import AwardDecision, CriterionValue, Nomination
 from nominations.permissions import can_act_at_stage, visible_nominations_q
 from nominations.services import ServiceError, grant_extension, judge_criterion, record_council_meeting, record_decision
 from nominations.outbox import QUEUED_NOTICE
+from nominations.quotas import quota_usage
 from nominations.workflow import Action, RoundRules, TransitionError, advance
-from quotas.rules import quota_usage
 
 logger = logging.getLogger(__name__)
 

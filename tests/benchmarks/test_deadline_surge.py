@@ -54,7 +54,7 @@ from nominations import notifications
 from nominations.models import CriterionValue, Nomination, NominationEvent, Registration, Status
 from nominations.services import record_council_meeting, save_nomination
 from campaigns.stages import stages_of
-from quotas.rules import quota_usage
+from nominations.quotas import quota_usage
 from tests.nominations.conftest import build_world, load
 from tests.servers import Gunicorn, postgres_problem, redis_broker_problem, subprocess_database_url, wait_for_database_sessions_to_end
 
