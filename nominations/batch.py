@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import DatabaseError
 
-from campaigns.models import AwardOutcome, Stage
+from campaigns.models import Stage
 from nominations.models import Nomination
 from nominations.permissions import visible_nominations_q
 from nominations.quotas import simulate_batch
@@ -82,8 +82,6 @@ def preview_batch(*, stage: Stage, nomination_ids, actor) -> BatchPreview:
     for nomination in _load(stage, nomination_ids, actor):
         reasons = [b.message for b in blockers(nomination, Action.APPROVE, actor=actor, round_rules=rules)]
         target = rules.stages.after(rules.stages.by_pk(nomination.stage_id))
-        if target is None and nomination.award_form.outcome == AwardOutcome.AWARD:
-            reasons.append("Bước cuối cần số, ngày và người ký quyết định khen thưởng: hãy ghi quyết định khen thưởng.")
         if nomination.stage_id != stage.pk:
             reasons = ["Hồ sơ không còn ở bước này."]
         row = PreviewRow(nomination, not reasons, target, reasons)

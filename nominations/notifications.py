@@ -8,11 +8,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from campaigns.models import Membership, Role
+from nominations.models import Status
 from nominations.permissions import STAGE_ROLES
 
 logger = logging.getLogger(__name__)
 
 UNIT_EVENTS = {"return", "reject", "approve", "submit"}
+FINAL_STATUSES = (Status.AWARDED, Status.PROPOSED, Status.NOT_AWARDED)
 _local = threading.local()
 
 
@@ -74,12 +76,12 @@ def transition_messages(nomination, *, action: str, to_status: str) -> list[tupl
     the next stage's people that it reached them."""
     context = {"nomination": nomination, "action": action, "status": to_status, "site_url": settings.SITE_URL}
     messages = []
-    if action in ("return", "reject") or to_status in ("awarded", "proposed", "not_awarded") or action == "approve":
+    if action in ("return", "reject") or to_status in FINAL_STATUSES or action == "approve":
         recipients = unit_recipients(nomination.proposing_unit_id)
         if recipients:
             subject = render_to_string("emails/unit_update_subject.txt", context).strip()
             messages.append((subject, render_to_string("emails/unit_update.txt", context), recipients))
-    if to_status == "in_review" and action in ("submit", "approve"):
+    if to_status == Status.IN_REVIEW and action in ("submit", "approve"):
         recipients = stage_recipients(nomination.stage)
         if recipients:
             subject = render_to_string("emails/stage_arrival_subject.txt", context).strip()

@@ -311,9 +311,8 @@ def nomination_detail(request, pk):
     can_edit = is_officer and nomination.is_editable_by_unit
     can_submit, submit_blockers = False, []
     if can_edit:
-        can_submit = Action.SUBMIT in allowed_actions(nomination, actor=user)
-        if not can_submit:
-            submit_blockers = [b.message for b in blockers(nomination, Action.SUBMIT, actor=user)]
+        submit_blockers = [b.message for b in blockers(nomination, Action.SUBMIT, actor=user)]
+        can_submit = not submit_blockers
     can_review = can_act_at_stage(user, nomination.stage)
     review_actions = allowed_actions(nomination, actor=user) if can_review and nomination.status == Status.IN_REVIEW else []
     events = selectors.history_of(nomination)
