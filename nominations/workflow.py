@@ -37,12 +37,14 @@ from quotas.limits import QuotaExceeded, round_quota_rules
 
 class Action:
     SUBMIT = "submit"
+    WITHDRAW = "withdraw"
     APPROVE = "approve"
     RETURN = "return"
     REJECT = "reject"
 
     LABELS = {
         SUBMIT: "Gửi hồ sơ",
+        WITHDRAW: "Rút hồ sơ",
         APPROVE: "Chấp thuận, chuyển tiếp",
         RETURN: "Trả lại để bổ sung",
         REJECT: "Không chấp thuận",
@@ -326,6 +328,10 @@ def _at_review(stages: StageSequence, stage: Stage) -> bool:
     return not stages.is_first(stage)
 
 
+def _at_first_review(stages: StageSequence, stage: Stage) -> bool:
+    return stages.before(stage) is not None and stages.is_first(stages.before(stage))
+
+
 _REVIEW_GATES = (_in_place, _stage_organisation, _stage_deadline)
 
 TRANSITIONS: dict[str, Transition] = {
@@ -333,6 +339,12 @@ TRANSITIONS: dict[str, Transition] = {
         Action.SUBMIT, (Status.DRAFT, Status.RETURNED), _at_first, "Hồ sơ đã được gửi.",
         gates=(_proposing_officer("Chỉ cán bộ của đơn vị đề nghị được gửi hồ sơ."), _in_place, _unit_deadline),
         guards=(_registration, _declaration, _criteria_not_failed, _unit_council, _decision_recorded),
+    ),
+    # A unit takes back what it sent while the first reviewing level has not acted on it.
+    Action.WITHDRAW: Transition(
+        Action.WITHDRAW, (Status.IN_REVIEW,), _at_first_review,
+        "Chỉ rút được hồ sơ đã gửi mà cơ quan xét chưa xử lý.",
+        gates=(_proposing_officer("Chỉ cán bộ của đơn vị đề nghị được rút hồ sơ."), _in_place),
     ),
     Action.APPROVE: Transition(
         Action.APPROVE, (Status.IN_REVIEW,), _at_review, "Hồ sơ không ở bước xét.",
@@ -445,6 +457,9 @@ def advance(nomination, action, *, actor, comment="", decision=None, round_rules
             if action == Action.SUBMIT:
                 nomination.submitted_at = clock.now()
             nomination.outcome_reason = ""
+        elif action == Action.WITHDRAW:
+            nomination.stage = rules.stages.first
+            nomination.status = Status.DRAFT
         elif action == Action.RETURN:
             nomination.stage = rules.stages.first
             nomination.status = Status.RETURNED
@@ -469,5 +484,7 @@ def advance(nomination, action, *, actor, comment="", decision=None, round_rules
 
         # Written with the transition, sent after commit: a mail server that is down never fails
         # or undoes it (nominations.outbox). The view says the mail is queued.
-        nomination.queued_mail = queue_transition_emails(nomination, action=action, to_status=nomination.status)
+        nomination.queued_mail = queue_transition_emails(
+            nomination, action=action, to_status=nomination.status, from_stage=from_stage
+        )
     return nomination

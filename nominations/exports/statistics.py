@@ -180,8 +180,9 @@ def not_submitted_units(round_: Round):
     """Units registered for the round, or with a nomination in it, that have never sent one; with
     their deadline extension at the unit stage and their drafts. One query.
 
-    A nomination once sent never goes back to 'draft' (a return makes it 'returned'), so a unit has
-    sent something exactly when it has a nomination in any other status."""
+    A return makes a sent nomination 'returned'; a withdrawal (before the first review) makes it
+    'draft' again, as if never sent. So a unit has something sent exactly when it has a
+    nomination in any other status than draft."""
     first = stages_of(round_).first
     in_round = Nomination.objects.filter(round=round_)
     taking_part = Q(pk__in=Registration.objects.filter(round=round_).values("unit_id")) | Q(pk__in=in_round.values("proposing_unit_id"))

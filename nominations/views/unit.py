@@ -224,6 +224,23 @@ def nomination_submit(request, pk):
     return redirect("nomination_detail", pk=pk)
 
 
+@login_required
+@require_POST
+def nomination_withdraw(request, pk):
+    """Take a sent nomination back to draft before the first reviewing level acts on it. Refused
+    (with the reason) by the workflow."""
+    nomination = _nomination_or_404(request, pk)
+    try:
+        nomination = advance(nomination, Action.WITHDRAW, actor=request.user)
+    except TransitionError as error:
+        messages.error(request, _("Chưa rút được hồ sơ. %(reason)s") % {"reason": error})
+    else:
+        messages.success(request, _("Đã rút hồ sơ về bản nháp của đơn vị: có thể sửa và gửi lại trong hạn."))
+        if getattr(nomination, "queued_mail", 0):
+            messages.info(request, _("Thư thông báo đã được xếp vào hàng đợi và sẽ được gửi tự động."))
+    return redirect("nomination_detail", pk=pk)
+
+
 # --- The detail page, shared by every role ------------------------------------------------------------
 
 _JUDGEMENTS = {"met": _("Đạt"), "not_met": _("Không đạt"), "": _("(bỏ đánh giá)")}
@@ -309,10 +326,12 @@ def nomination_detail(request, pk):
     ]
     is_officer = nomination.proposing_unit_id in officer_unit_ids(user)
     can_edit = is_officer and nomination.is_editable_by_unit
-    can_submit, submit_blockers = False, []
+    can_submit, submit_blockers, can_withdraw = False, [], False
     if can_edit:
         submit_blockers = [b.message for b in blockers(nomination, Action.SUBMIT, actor=user)]
         can_submit = not submit_blockers
+    elif is_officer and nomination.status == Status.IN_REVIEW:
+        can_withdraw = not blockers(nomination, Action.WITHDRAW, actor=user)
     can_review = can_act_at_stage(user, nomination.stage)
     review_actions = allowed_actions(nomination, actor=user) if can_review and nomination.status == Status.IN_REVIEW else []
     events = selectors.history_of(nomination)
@@ -329,6 +348,7 @@ def nomination_detail(request, pk):
         "can_edit": can_edit,
         "can_submit": can_submit,
         "submit_blockers": submit_blockers,
+        "can_withdraw": can_withdraw,
         "submit_deadline": unit_deadline(stages_of(round_).first, nomination.proposing_unit),
         "can_review": can_review,
         "review_actions": review_actions,
