@@ -208,20 +208,28 @@ def nomination_edit(request, pk):
     return _nomination_form(request, round_=round_, unit=unit, units=[unit], nomination=nomination)
 
 
+def _unit_transition(request, pk, action, *, refused, done):
+    """The unit's own move of its nomination through the workflow, which refuses it with the reason."""
+    nomination = _nomination_or_404(request, pk)
+    try:
+        nomination = advance(nomination, action, actor=request.user)
+    except TransitionError as error:
+        messages.error(request, refused % {"reason": error})
+    else:
+        messages.success(request, done(nomination))
+        if getattr(nomination, "queued_mail", 0):
+            messages.info(request, _("Thư thông báo đã được xếp vào hàng đợi và sẽ được gửi tự động."))
+    return redirect("nomination_detail", pk=pk)
+
+
 @login_required
 @require_POST
 def nomination_submit(request, pk):
     """Submit to the first review stage. Refused (with the reason, e.g. the deadline) by the workflow."""
-    nomination = _nomination_or_404(request, pk)
-    try:
-        nomination = advance(nomination, Action.SUBMIT, actor=request.user)
-    except TransitionError as error:
-        messages.error(request, _("Chưa gửi được hồ sơ. %(reason)s") % {"reason": error})
-    else:
-        messages.success(request, _("Đã gửi hồ sơ đến bước \"%(stage)s\".") % {"stage": nomination.stage.name})
-        if getattr(nomination, "queued_mail", 0):
-            messages.info(request, _("Thư thông báo đã được xếp vào hàng đợi và sẽ được gửi tự động."))
-    return redirect("nomination_detail", pk=pk)
+    return _unit_transition(
+        request, pk, Action.SUBMIT, refused=_("Chưa gửi được hồ sơ. %(reason)s"),
+        done=lambda nomination: _("Đã gửi hồ sơ đến bước \"%(stage)s\".") % {"stage": nomination.stage.name},
+    )
 
 
 @login_required
@@ -229,16 +237,10 @@ def nomination_submit(request, pk):
 def nomination_withdraw(request, pk):
     """Take a sent nomination back to draft before the first reviewing level acts on it. Refused
     (with the reason) by the workflow."""
-    nomination = _nomination_or_404(request, pk)
-    try:
-        nomination = advance(nomination, Action.WITHDRAW, actor=request.user)
-    except TransitionError as error:
-        messages.error(request, _("Chưa rút được hồ sơ. %(reason)s") % {"reason": error})
-    else:
-        messages.success(request, _("Đã rút hồ sơ về bản nháp của đơn vị: có thể sửa và gửi lại trong hạn."))
-        if getattr(nomination, "queued_mail", 0):
-            messages.info(request, _("Thư thông báo đã được xếp vào hàng đợi và sẽ được gửi tự động."))
-    return redirect("nomination_detail", pk=pk)
+    return _unit_transition(
+        request, pk, Action.WITHDRAW, refused=_("Chưa rút được hồ sơ. %(reason)s"),
+        done=lambda nomination: _("Đã rút hồ sơ về bản nháp của đơn vị: có thể sửa và gửi lại trong hạn."),
+    )
 
 
 # --- The detail page, shared by every role ------------------------------------------------------------

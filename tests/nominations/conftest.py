@@ -229,6 +229,19 @@ def eager_celery():
 
 
 @pytest.fixture
+def mail(eager_celery, mailoutbox, django_capture_on_commit_callbacks):
+    """Run a block as a request would: its on_commit callbacks (the queued tasks) run at the end."""
+
+    class Mail:
+        outbox = mailoutbox
+
+        def capture(self):
+            return django_capture_on_commit_callbacks(execute=True)
+
+    return Mail()
+
+
+@pytest.fixture
 def nt_round(db):
     """The Ninh Thuận 2024 round from its data file, with no participants: a simulation makes its own."""
     load("ninh-thuan-2024.yaml")

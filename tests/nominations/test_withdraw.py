@@ -15,17 +15,6 @@ pytestmark = pytest.mark.django_db
 UNIT = "so-tai-chinh-nt"
 
 
-@pytest.fixture
-def mail(eager_celery, mailoutbox, django_capture_on_commit_callbacks):
-    class Mail:
-        outbox = mailoutbox
-
-        def capture(self):
-            return django_capture_on_commit_callbacks(execute=True)
-
-    return Mail()
-
-
 def _officer_client(client, world):
     client.force_login(world.users[f"officer:{UNIT}"])
     return client
