@@ -537,6 +537,12 @@ class Stage(models.Model):
     def __str__(self):
         return f"{self.order}. {self.name}"
 
+    @property
+    def needs_council(self) -> bool:
+        """Whether moving on from this stage needs its council's vote: a stage that holds a
+        council meeting, and the unit stage whose units each hold their own."""
+        return self.holds_council or self.action == StageAction.UNIT_COUNCIL
+
 
 class EligibilityKind(models.TextChoices):
     DECLARATION = "declaration", "Cam kết của đơn vị"

@@ -22,6 +22,7 @@ from django.utils import timezone
 from campaigns import clock
 from campaigns.models import Round, Stage
 from campaigns.services.legal import round_period
+from campaigns.stages import stages_of
 from dossiers.models import DocumentDate, GeneratedDocument
 from nominations.models import CouncilMeeting, NominationEvent
 
@@ -88,11 +89,8 @@ def date_bounds(round_: Round) -> tuple[dt.date, dt.date]:
 def to_trinh_issued(stage: Stage, organisation, nomination_ids) -> bool:
     """A tờ trình is issued once the level it goes to has acted on what it lists (approved, returned
     or refused one of them at its own stage, or recorded their decision): its date is then fixed."""
-    from dossiers.sources.organisations import receiving_stage
-    from nominations.workflow import stages_of
-
     ids = list(nomination_ids)
-    following = receiving_stage(stage, organisation, stages_of(stage.round))
+    following = stages_of(stage.round).receiving(stage, organisation)
     if following is None:
         return False
     return NominationEvent.objects.filter(nomination_id__in=ids, from_stage__order__gte=following.order).exists()

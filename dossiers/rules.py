@@ -32,11 +32,11 @@ from nominations.rules import (
     stage_organisation_ids,
     visible_nominations_q,
 )
-from nominations.workflow import stages_of
+from campaigns.stages import stages_of
 
 
 def _first_stage(stage: Stage) -> bool:
-    return stages_of(stage.round)[0].pk == stage.pk
+    return stages_of(stage.round).is_first(stage)
 
 
 def can_build_stage(user, stage: Stage, organisation) -> bool:

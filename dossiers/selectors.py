@@ -12,8 +12,8 @@ from dossiers.models import NOMINEE_KINDS, BuildStatus, DocumentFormat, Document
 from dossiers.rules import can_build_stage
 from dossiers.sources import identity_for
 from nominations.models import Nomination
+from campaigns.stages import stages_of
 from nominations.rules import administers, council_unit_ids, stage_organisation_ids, visible_nominations_q
-from nominations.workflow import stages_of
 
 
 @dataclass
@@ -42,16 +42,16 @@ def stage_dossiers_for_user(user, round_: Round) -> list[StageDossier]:
     organisations = stage_organisation_ids(user)
     admin = administers(user, round_.campaign)
     pairs: list[tuple[Stage, Unit]] = []
-    first = stages[0]
+    first = stages.first
     proposing = Nomination.objects.filter(round=round_).values_list("proposing_unit_id", flat=True).distinct()
     unit_ids = set(proposing) if admin else set(proposing) & own_units
     if organisations and not admin:
         # People of a later stage receive the units' dossiers.
-        if any(s.organisation_id in organisations for s in stages[1:]):
+        if any(s.organisation_id in organisations for s in stages.reviewing):
             unit_ids |= set(proposing)
     for unit in Unit.objects.filter(pk__in=unit_ids).order_by("path", "name"):
         pairs.append((first, unit))
-    for stage in stages[1:]:
+    for stage in stages.reviewing:
         if stage.organisation is None:
             continue
         later_or_own = admin or any(s.order >= stage.order and s.organisation_id in organisations for s in stages)

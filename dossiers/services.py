@@ -511,7 +511,7 @@ def plan_members(stage: Stage, organisation: Unit) -> list[PlannedMember]:
     if not nominations:
         raise DossierError(
             "Chưa có hồ sơ nào để lập hồ sơ trình ở bước này"
-            + (" (cần kết quả họp Hội đồng Thi đua - Khen thưởng với hồ sơ đạt tỷ lệ phiếu đồng ý)." if stage.holds_council or stage.action == StageAction.UNIT_COUNCIL else ".")
+            + (" (cần kết quả họp Hội đồng Thi đua - Khen thưởng với hồ sơ đạt tỷ lệ phiếu đồng ý)." if stage.needs_council else ".")
         )
     if stage.action == StageAction.DECISION:
         # The deciding level grants what it may (a draft decision) and proposes the rest to the

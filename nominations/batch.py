@@ -1,7 +1,7 @@
 """Approving several nominations of one stage at once: a preview, then the real thing.
 
 The preview runs the workflow's checks and simulates the quotas over the whole selection in
-order (quotas.rules.simulate_batch). Applying calls workflow.advance() for each nomination in
+order (nominations.quotas.simulate_batch). Applying calls workflow.advance() for each nomination in
 turn, each in its own transaction, so one refusal never undoes the others; the check under lock
 inside advance() is the authority, the preview only a forecast.
 
@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 from django.db import DatabaseError
 
-from campaigns.models import AwardOutcome, Stage
+from campaigns.models import Stage
 from nominations.models import Nomination
+from nominations.quotas import simulate_batch
 from nominations.rules import visible_nominations_q
-from nominations.workflow import Action, RoundRules, TransitionError, advance, blockers, next_stage
-from quotas.rules import simulate_batch
+from nominations.workflow import Action, RoundRules, TransitionError, advance, blockers
 
 logger = logging.getLogger(__name__)
 
@@ -77,13 +77,11 @@ def _load(stage: Stage, nomination_ids, actor):
 def preview_batch(*, stage: Stage, nomination_ids, actor) -> BatchPreview:
     """What approving the selection would do, nomination by nomination, in order."""
     rules = RoundRules.load(stage.round)
-    first = rules.stages[0]
+    first = rules.stages.first
     rows, clean = [], []
     for nomination in _load(stage, nomination_ids, actor):
         reasons = [b.message for b in blockers(nomination, Action.APPROVE, actor=actor, round_rules=rules)]
-        target = next_stage(nomination)
-        if target is None and nomination.award_form.outcome == AwardOutcome.AWARD:
-            reasons.append("Bước cuối cần số, ngày và người ký quyết định khen thưởng: hãy ghi quyết định khen thưởng.")
+        target = rules.stages.after(rules.stages.by_pk(nomination.stage_id))
         if nomination.stage_id != stage.pk:
             reasons = ["Hồ sơ không còn ở bước này."]
         row = PreviewRow(nomination, not reasons, target, reasons)

@@ -36,6 +36,7 @@ EVENT_LABELS = {
     "approve": _("Chấp thuận, chuyển tiếp"),
     "return": _("Trả lại để bổ sung"),
     "reject": _("Không chấp thuận"),
+    "withdraw": _("Rút hồ sơ"),
     "edit": _("Sửa hồ sơ sau khi gửi"),
     "judge": _("Đánh giá tiêu chí"),
 }

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns import clock, report_forms, vn_format
 from campaigns.models import EligibilityKind, NomineeKind, RoundAwardForm, Unit
+from campaigns.stages import stages_of
 from campaigns.text import CleanTextForm
 from criteria import evaluation
 from criteria.models import Criterion, CriterionKind
@@ -23,7 +24,6 @@ from campaigns.bounds import COUNCIL_MEMBERS_MAX, COUNCIL_NOTES_MAX_CHARS, CRITE
 from nominations.models import Gender
 from nominations.services import nominee_units_for
 from nominations.validators import ALLOWED_LABEL, round_start, validate_evidence_file, validate_round_date
-from nominations.workflow import stages_of
 
 MIN_BIRTH_YEAR = 1930
 BOOLEAN_CHOICES = [("", _("— chưa khai —")), ("yes", _("Có")), ("no", _("Không"))]
@@ -687,7 +687,7 @@ class CouncilMeetingForm(CleanTextForm):
         day = self.cleaned_data["date"]
         if self.round is not None:
             validate_round_date(
-                day, round_=self.round, last_deadline=stages_of(self.round)[-1].deadline, what=_("Ngày họp"), today=clock.today()
+                day, round_=self.round, last_deadline=stages_of(self.round).last.deadline, what=_("Ngày họp"), today=clock.today()
             )
         return day
 

@@ -8,11 +8,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from campaigns.models import Membership, Role
+from nominations.models import Status
 from nominations.rules import STAGE_ROLES
 
 logger = logging.getLogger(__name__)
 
 UNIT_EVENTS = {"return", "reject", "approve", "submit"}
+FINAL_STATUSES = (Status.AWARDED, Status.PROPOSED, Status.NOT_AWARDED)
 _local = threading.local()
 
 
@@ -32,7 +34,7 @@ def is_muted() -> bool:
     return getattr(_local, "muted", False)
 
 
-def queue_transition_emails(nomination, *, action: str, to_status: str) -> int:
+def queue_transition_emails(nomination, *, action: str, to_status: str, from_stage=None) -> int:
     """Write the transition's e-mail to the outbox, in the transition's transaction, and have it
     sent after commit (nominations.outbox). Returns the number of mails queued."""
     if is_muted():
@@ -41,7 +43,7 @@ def queue_transition_emails(nomination, *, action: str, to_status: str) -> int:
 
     ids = [
         outbox.queue_mail(subject=subject, body=body, recipients=recipients, nomination_id=nomination.pk).pk
-        for subject, body, recipients in transition_messages(nomination, action=action, to_status=to_status)
+        for subject, body, recipients in transition_messages(nomination, action=action, to_status=to_status, from_stage=from_stage)
     ]
     outbox.send_after_commit(ids)
     return len(ids)
@@ -69,19 +71,25 @@ def stage_recipients(stage) -> list[str]:
     )
 
 
-def transition_messages(nomination, *, action: str, to_status: str) -> list[tuple[str, str, list[str]]]:
+def transition_messages(nomination, *, action: str, to_status: str, from_stage=None) -> list[tuple[str, str, list[str]]]:
     """(subject, body, recipients) of each mail: the unit hears what happened to its nomination,
-    the next stage's people that it reached them."""
-    context = {"nomination": nomination, "action": action, "status": to_status, "site_url": settings.SITE_URL}
+    the next stage's people that it reached them, the stage's people that the unit withdrew it
+    (`from_stage`: the stage it was withdrawn from)."""
+    context = {"nomination": nomination, "action": action, "status": to_status, "site_url": settings.SITE_URL, "from_stage": from_stage}
     messages = []
-    if action in ("return", "reject") or to_status in ("awarded", "proposed", "not_awarded") or action == "approve":
+    if action in ("return", "reject") or to_status in FINAL_STATUSES or action == "approve":
         recipients = unit_recipients(nomination.proposing_unit_id)
         if recipients:
             subject = render_to_string("emails/unit_update_subject.txt", context).strip()
             messages.append((subject, render_to_string("emails/unit_update.txt", context), recipients))
-    if to_status == "in_review" and action in ("submit", "approve"):
+    if to_status == Status.IN_REVIEW and action in ("submit", "approve"):
         recipients = stage_recipients(nomination.stage)
         if recipients:
             subject = render_to_string("emails/stage_arrival_subject.txt", context).strip()
             messages.append((subject, render_to_string("emails/stage_arrival.txt", context), recipients))
+    if action == "withdraw" and from_stage is not None:
+        recipients = stage_recipients(from_stage)
+        if recipients:
+            subject = render_to_string("emails/stage_withdrawal_subject.txt", context).strip()
+            messages.append((subject, render_to_string("emails/stage_withdrawal.txt", context), recipients))
     return messages

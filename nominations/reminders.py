@@ -9,16 +9,16 @@ from campaigns import clock
 from nominations import outbox
 from campaigns.models import Role, Round, Unit
 from campaigns.selectors import territory_units
+from campaigns.stages import stages_of
 from nominations.models import DeadlineExtension, Nomination, Registration, ReminderSent
 from nominations.notifications import unit_recipients
-from nominations.workflow import first_stage
 
 REMINDER_DAYS = (7, 3, 1)
 
 
 def units_expected(round_) -> list[Unit]:
     """Units of the campaign's territory with officers (registered ones where registration is required)."""
-    units = territory_units(round_.campaign, first_stage(round_).deadline).filter(memberships__role=Role.UNIT_OFFICER).distinct()
+    units = territory_units(round_.campaign, stages_of(round_).first.deadline).filter(memberships__role=Role.UNIT_OFFICER).distinct()
     if round_.registration_required:
         units = units.filter(pk__in=Registration.objects.filter(round=round_).values("unit_id"))
     return list(units)
@@ -30,7 +30,7 @@ def send_deadline_reminders(today: dt.date | None = None) -> int:
     queued = []
     rounds = Round.objects.filter(stages__deadline__gte=today - dt.timedelta(days=60), stages__deadline__lte=horizon + dt.timedelta(days=60)).distinct()
     for round_ in rounds.select_related("campaign__issuer", "campaign__territory"):
-        stage = first_stage(round_)
+        stage = stages_of(round_).first
         extensions = {}
         for extension in DeadlineExtension.objects.filter(stage=stage):
             extensions[extension.unit_id] = max(extensions.get(extension.unit_id, stage.deadline), extension.new_deadline)

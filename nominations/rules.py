@@ -117,7 +117,7 @@ def stage_access(user, stage: Stage | None) -> str | None:
 
 def round_stage_person(user, round_) -> bool:
     """Whether the user belongs to the organisation of one of the round's stages."""
-    from nominations.workflow import stages_of
+    from campaigns.stages import stages_of
 
     organisations = stage_organisation_ids(user)
     return any(s.organisation_id in organisations for s in stages_of(round_))
@@ -128,7 +128,7 @@ def can_report(user, round_: Round) -> bool:
     administrators of the round's campaign and the people of the round's stage organisations
     (reviewers, appraisers, the chairman's office), the same people who follow a round past the
     units. Inside a report, the nominations listed are further limited by `visible_nominations_q`."""
-    from nominations.workflow import stages_of
+    from campaigns.stages import stages_of
 
     if user is None or not user.is_authenticated or not user.is_active:
         return False
@@ -185,7 +185,7 @@ def visible_in_round_q(user, round_) -> Q:
     round's stages are known, so "has reached one of the user's stages" is a bound on
     furthest_stage_order, and an administrator of the round's campaign sees all of it. The same
     rows as visible_nominations_q(user) & Q(round=round_)."""
-    from nominations.workflow import stages_of
+    from campaigns.stages import stages_of
 
     if user.is_authenticated and user.is_superuser:
         return Q()

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 
 from campaigns import clock
 from campaigns.models import Membership, Round, Stage, Unit
+from campaigns.stages import stages_of
 from criteria.models import Criterion
 from nominations.models import (
     CouncilMeeting,
@@ -140,9 +141,9 @@ def _with_stages(queryset):
 
 
 def _cache_stages(rounds):
-    """Hand the prefetched stages to workflow.stages_of(), which caches them on the round."""
+    """Read each round's stage sequence from its prefetched stages (campaigns.stages.stages_of)."""
     for round_ in rounds:
-        round_._stages_cache = list(round_.stages.all())
+        stages_of(round_)
     return rounds
 
 
@@ -367,7 +368,7 @@ def unit_rounds(units, rounds=None) -> list[UnitRound]:
     if not units or not rounds:
         return []
     today = clock.today()
-    all_stages = [s for r in rounds for s in r._stages_cache]
+    all_stages = [s for r in rounds for s in stages_of(r)]
     deadlines = unit_deadlines(all_stages, units)
     registrations = registrations_for(rounds, units)
     by_round_unit = defaultdict(list)
@@ -376,7 +377,7 @@ def unit_rounds(units, rounds=None) -> list[UnitRound]:
         by_round_unit[(nomination.round_id, nomination.proposing_unit_id)].append(nomination)
     result = []
     for round_ in rounds:
-        stages = round_._stages_cache
+        stages = stages_of(round_)
         if not stages:
             continue
         for unit in units:
@@ -389,7 +390,7 @@ def unit_rounds(units, rounds=None) -> list[UnitRound]:
             submit = None
             for stage in stages:
                 day = deadlines[(stage.pk, unit.pk)]
-                label = f"Hạn gửi hồ sơ ({stage.name})" if stage is stages[0] else stage.name
+                label = f"Hạn gửi hồ sơ ({stage.name})" if stages.is_first(stage) else stage.name
                 row = Deadline(label, day, today, extended=day != stage.deadline)
                 submit = submit or row
                 rows.append(row)
@@ -470,7 +471,7 @@ def review_stages(user, *, with_quotas=True) -> list[ReviewStage]:
         deadline = max(stage.deadline, extended.get(stage.pk) or stage.deadline)
         row = ReviewStage(stage, waiting.get(stage.pk, 0), queue_url(stage.round_id, stage.order), live, deadline=deadline)
         if with_quotas and live:
-            from quotas.rules import quota_usage
+            from nominations.quotas import quota_usage
 
             row.quotas = quota_usage(stage.round, past_stage_order=stage.order)
         result.append(row)

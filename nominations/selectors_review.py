@@ -13,6 +13,7 @@ from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Sub
 
 from campaigns import clock
 from campaigns.models import NomineeKind, Stage, Unit, UnitCategory
+from campaigns.stages import stages_of
 from nominations.council import vote_outcome
 from nominations.models import (
     AwardDecision,
@@ -36,7 +37,7 @@ from nominations.rules import (  # noqa: F401  (ACT, READ, stage_access, round_s
     visible_in_round_q,
     visible_nominations_q,
 )
-from nominations.workflow import stages_of, unit_deadline
+from nominations.workflow import unit_deadline
 
 # --- Stages and who may use them ---------------------------------------------------------------
 
@@ -49,23 +50,19 @@ def review_stage(round_id: int, order: int) -> Stage | None:
 
 
 def previous_stage(stage: Stage) -> Stage | None:
-    stages = stages_of(stage.round)
-    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
-    return stages[index - 1] if index > 0 else None
+    return stages_of(stage.round).before(stage)
 
 
 def following_stage(stage: Stage) -> Stage | None:
-    stages = stages_of(stage.round)
-    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
-    return stages[index + 1] if index + 1 < len(stages) else None
+    return stages_of(stage.round).after(stage)
 
 
 def is_final_stage(stage: Stage) -> bool:
-    return following_stage(stage) is None
+    return stages_of(stage.round).is_last(stage)
 
 
 def final_stage(round_) -> Stage:
-    return stages_of(round_)[-1]
+    return stages_of(round_).last
 
 
 @dataclass
@@ -162,7 +159,7 @@ def annotate_queue_rows(stage: Stage, nominations):
     council vote (votes, members, present) and `same_person_elsewhere`: an individual whose
     person_identifier another proposing unit of the round also proposed (drafts and rejected
     proposals aside)."""
-    first = stages_of(stage.round)[0]
+    first = stages_of(stage.round).first
     unit_vote = CouncilVote.objects.filter(
         nomination=OuterRef("pk"), meeting__stage_id=first.pk, meeting__unit_id=OuterRef("proposing_unit_id")
     )

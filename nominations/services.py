@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from campaigns import clock
 from campaigns.bounds import COUNCIL_MEMBERS_MAX, COUNCIL_NOTES_MAX_CHARS
 from campaigns.models import NomineeKind, Round, Stage, Unit
+from campaigns.stages import stages_of
 from criteria import evaluation
 from criteria.models import CriterionKind
 from criteria.selectors import criteria_for
@@ -28,7 +29,7 @@ from nominations.models import (
 )
 from nominations.rules import council_unit_ids
 from nominations.validators import validate_extension_deadline, validate_round_date
-from nominations.workflow import Action, TransitionError, advance, first_stage, stages_of
+from nominations.workflow import Action, TransitionError, advance
 
 TRACKED_FIELDS = (
     "kind",
@@ -111,7 +112,7 @@ def save_nomination(
 
     with transaction.atomic():
         if nomination is None:
-            nomination = Nomination(round=round_, proposing_unit=proposing_unit, created_by=actor, stage=first_stage(round_))
+            nomination = Nomination(round=round_, proposing_unit=proposing_unit, created_by=actor, stage=stages_of(round_).first)
             before, stored = None, {}
         else:
             nomination = Nomination.objects.select_for_update(of=("self",)).get(pk=nomination.pk)
@@ -323,7 +324,7 @@ def record_council_meeting(*, actor, stage: Stage, unit: Unit, data: dict, votes
     """Record (or correct) a council meeting and each nominee's 'đồng ý' votes.
 
     The unit's officers/secretary record the unit council; a stage organisation's people record theirs."""
-    first = first_stage(stage.round)
+    first = stages_of(stage.round).first
     if stage.pk == first.pk:
         if unit.pk not in council_unit_ids(actor):
             raise ServiceError("Chỉ cán bộ, thư ký Hội đồng của đơn vị được ghi kết quả họp.")
@@ -342,7 +343,7 @@ def record_council_meeting(*, actor, stage: Stage, unit: Unit, data: dict, votes
         raise ServiceError("Số ý kiến bằng văn bản không được lớn hơn số thành viên vắng mặt.")
     if data["end_time"] <= data["start_time"]:
         raise ServiceError("Giờ kết thúc phải sau giờ bắt đầu.")
-    _check(validate_round_date, data["date"], round_=stage.round, last_deadline=stages_of(stage.round)[-1].deadline, what="Ngày họp")
+    _check(validate_round_date, data["date"], round_=stage.round, last_deadline=stages_of(stage.round).last.deadline, what="Ngày họp")
     nominations = {n.pk: n for n in Nomination.objects.filter(pk__in=votes.keys())}
     for nomination_id, votes_for in votes.items():
         nomination = nominations.get(nomination_id)
@@ -366,13 +367,12 @@ def record_council_meeting(*, actor, stage: Stage, unit: Unit, data: dict, votes
 def grant_extension(*, actor, stage: Stage, unit: Unit, new_deadline, reason: str) -> DeadlineExtension:
     """The organisation receiving a stage's dossiers extends its deadline for one unit, with a reason."""
     stages = stages_of(stage.round)
-    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
-    receiver = stages[index + 1] if index + 1 < len(stages) else None
+    receiver = stages.after(stage)
     if receiver is None or not rules.test_rule("nominations.act_at_stage", actor, receiver):
         raise ServiceError("Chỉ cơ quan nhận hồ sơ của bước này được gia hạn.")
     if not reason.strip():
         raise ServiceError("Cần ghi rõ lý do gia hạn.")
-    _check(validate_extension_deadline, new_deadline, stage_deadline=stage.deadline, last_deadline=stages[-1].deadline, today=clock.today())
+    _check(validate_extension_deadline, new_deadline, stage_deadline=stage.deadline, last_deadline=stages.last.deadline, today=clock.today())
     with transaction.atomic():
         return DeadlineExtension.objects.create(
             stage=stage, unit=unit, new_deadline=new_deadline, reason=reason.strip(), granted_by=actor, granted_at=clock.now()
@@ -385,8 +385,7 @@ def record_decision(
     """The chairman's office records the Quyết định and moves each listed nomination to its outcome;
     `not_awarded` maps nomination ids to the reason they were not awarded. All or nothing.
     `round_rules` (workflow.RoundRules) is handed to each advance() by callers moving many rounds' worth."""
-    stages = stages_of(round_)
-    final = stages[-1]
+    final = stages_of(round_).last
     if not rules.test_rule("nominations.act_at_stage", actor, final):
         raise ServiceError("Chỉ Văn phòng Chủ tịch ở bước quyết định được ghi quyết định khen thưởng.")
     if not number.strip() or not signer.strip():

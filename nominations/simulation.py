@@ -37,6 +37,7 @@ from django.db.models import Count, Q
 from campaigns import clock
 from campaigns.models import AwardOutcome, Level, Membership, NomineeKind, Role, Round, Unit, UnitCategory
 from campaigns.selectors import territory_root, territory_units
+from campaigns.stages import stages_of
 from criteria import evaluation
 from criteria.models import CriterionKind, Operator
 from criteria.selectors import criteria_for
@@ -44,8 +45,8 @@ from nominations import notifications
 from nominations.models import CriterionValue, Nomination, Registration, Status
 from nominations.rules import STAGE_ROLES
 from nominations.services import ServiceError, judge_criterion, record_council_meeting, record_decision, register_unit
-from nominations.workflow import Action, RoundRules, TransitionError, advance, stages_of
-from quotas.rules import QuotaExceeded
+from nominations.workflow import Action, RoundRules, TransitionError, advance
+from quotas.limits import QuotaExceeded
 
 CHUNK = 500
 COLLECTIVE_SHARE = 0.35  # of the nominations, when the round's forms allow both kinds
@@ -165,7 +166,7 @@ class _World:
         self.round = round_
         self.rng = rng
         self.stages = stages_of(round_)
-        self.first = self.stages[0]
+        self.first = self.stages.first
         self.campaign = round_.campaign
         self.root = territory_root(self.campaign)
         self.officers: dict[int, object] = {}  # unit id → user acting as its officer
@@ -248,7 +249,7 @@ class _World:
 
     def ensure_stage_accounts(self):
         User = get_user_model()
-        for stage in self.stages[1:]:
+        for stage in self.stages.reviewing:
             role = STAGE_ROLES[stage.action][0]
             membership = (
                 Membership.objects.filter(unit=stage.organisation, role=role).select_related("user").order_by("user_id").first()
@@ -499,9 +500,9 @@ def _walk(world: _World, ids, *, leave_share, return_share, reject_share) -> int
                 refused += _is_quota(error)  # refused at submission: the draft stays with the unit
 
     # Later stages: judge what awaits the council, hold the stage council, approve; refused → not approved.
-    for index, stage in enumerate(stages[1:], start=1):
+    for stage in stages.reviewing:
         actor = world.stage_users[stage.pk]
-        final = index == len(stages) - 1
+        final = stages.is_last(stage)
         day = stage.deadline - dt.timedelta(days=1)
         with clock.frozen_at(_moment(day)):
             waiting = [n for n in _at_stage(ids, stage, [Status.IN_REVIEW]) if rng.random() >= leave_share]

@@ -25,6 +25,7 @@ from campaigns.models import (
     Unit,
 )
 from campaigns.services.legal import cited_texts, legal_basis_on, round_legal_problems, round_period, text_in_force_replacing
+from campaigns.stages import stages_of
 from criteria.models import Criterion
 from quotas.models import QuotaException, QuotaRule
 
@@ -136,10 +137,10 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
     if len(code) > CODE_MAX_LENGTH:
         raise RoundCloneError(f"Mã đợt '{code}' dài quá {CODE_MAX_LENGTH} ký tự.")
 
-    old_stages = list(round_.stages.select_related("organisation").order_by("order"))
+    old_stages = stages_of(round_)
     if not old_stages:
         raise RoundCloneError(f"Đợt '{round_.code}' chưa có bước xét nào: không sao chép được.")
-    first_deadline = shift_years(old_stages[0].deadline, years)
+    first_deadline = shift_years(old_stages.first.deadline, years)
     legal_basis = legal_basis_on(first_deadline) or round_.legal_basis
 
     # Organisations: each stage's organisation is replaced by its successor valid on the new deadline.

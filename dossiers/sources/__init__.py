@@ -25,7 +25,6 @@ from dossiers.sources.organisations import (  # noqa: F401
     head_or_name,
     titled,
     signer_lines,
-    receiving_stage,
     addressee_of,
     stage_issuer,
 )

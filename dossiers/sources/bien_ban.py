@@ -14,7 +14,7 @@ from dossiers.sources.organisations import addressee_of, round_org_block, titled
 from dossiers.sources.to_trinh import request_phrase
 from nominations.council import vote_outcome
 from nominations.models import CouncilVote
-from nominations.workflow import stages_of
+from campaigns.stages import stages_of
 
 
 def council_conclusion(groups: list[dict], *, addressee: str, addressee_decides: bool, issuer: dict) -> str:

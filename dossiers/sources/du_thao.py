@@ -12,7 +12,7 @@ from dossiers.sources.nominees import count_phrase, grouped, nominee_row, split_
 from dossiers.sources.organisations import head_or_name, org_block, round_org_block, signer_lines, titled
 from dossiers.sources.to_trinh import proposal_line, proposing_stage
 from nominations.models import Nomination
-from nominations.workflow import stages_of
+from campaigns.stages import stages_of
 
 
 def recorded_decision(nominations: list[Nomination]):
@@ -60,7 +60,7 @@ def du_thao_source(stage: Stage, organisation: Unit, nominations: list[Nominatio
     if decision is not None:
         day = decision.date
     else:
-        before = stages[stages.index(next(s for s in stages if s.pk == stage.pk)) - 1] if stages[0].pk != stage.pk else None
+        before = stages.before(stage)
         act = dates.forwarded_on(before, [n.pk for n in nominations]) if before is not None else None
         day = dates.document_date(round_, identity, act)
     lines = legal_lines(round_, extra, on=day, local_government=issuer["is_ubnd"])

@@ -17,7 +17,7 @@ from campaigns.vn_format import long_date, vn_count
 from dossiers.sources.organisations import governing_body
 from nominations.council import vote_outcome
 from nominations.models import CouncilMeeting, CouncilVote, Nomination, Status
-from nominations.workflow import stages_of
+from campaigns.stages import stages_of
 
 
 def nominee_row(nomination: Nomination) -> dict:
@@ -115,7 +115,7 @@ def _passing_ids(meeting: CouncilMeeting, nominations) -> set[int]:
 def stage_nominations(stage: Stage, organisation: Unit) -> list[Nomination]:
     stages = stages_of(stage.round)
     queryset = _nomination_queryset().filter(round_id=stage.round_id)
-    if stages[0].pk == stage.pk:
+    if stages.is_first(stage):
         # What the unit proposes upward: not the Giấy khen its own head grants (outcome "unit").
         queryset = (
             queryset.filter(proposing_unit=organisation)
@@ -134,7 +134,7 @@ def stage_nominations(stage: Stage, organisation: Unit) -> list[Nomination]:
             | Q(status__in=[Status.REJECTED, Status.NOT_AWARDED], stage__order__gt=k)
         )
     nominations = list(queryset.order_by("award_form__order", "kind", "proposing_unit__path", "id"))
-    if stage.holds_council or stage.action == StageAction.UNIT_COUNCIL:
+    if stage.needs_council:
         meeting = council_meeting(stage, organisation)
         if meeting is None:
             return []

@@ -4,6 +4,7 @@ party or state format), its head's title and the signer lines, and the body a st
 from __future__ import annotations
 
 from campaigns.models import DocumentFormat, Round, Stage, StageAction, Unit
+from campaigns.stages import StageSequence
 from campaigns.vn_format import body_abbreviation, heading_upper, upper_vi
 
 
@@ -91,22 +92,12 @@ def signer_lines(org: dict) -> list[str]:
     return ["THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"]
 
 
-def receiving_stage(stage: Stage, organisation: Unit, stages: list[Stage]) -> Stage | None:
-    """The stage a stage's tờ trình goes to: the next one held by ANOTHER organisation (a Sở
-    TT&TT proposing its own staff at the unit stage writes to the level after its own review)."""
-    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
-    for following in stages[index + 1:]:
-        if following.organisation_id and following.organisation_id != organisation.pk:
-            return following
-    return None
-
-
-def addressee_of(stage: Stage, organisation: Unit, stages: list[Stage]) -> tuple[str, bool]:
+def addressee_of(stage: Stage, organisation: Unit, stages: StageSequence) -> tuple[str, bool]:
     """(who a stage's tờ trình is sent to, whether that addressee itself grants the awards).
     The addressee is the organisation of the receiving stage, or the one who signs its decision
     ("Chủ tịch Ủy ban nhân dân tỉnh ..."); one that does not decide is asked to "xem xét, trình
     cấp có thẩm quyền", not to grant what it has no power to grant. ("", False) at the last level."""
-    following = receiving_stage(stage, organisation, stages)
+    following = stages.receiving(stage, organisation)
     if following is None:
         return "", False
     target = following.organisation

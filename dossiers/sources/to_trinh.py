@@ -21,7 +21,7 @@ from dossiers.sources.nominees import (
 )
 from dossiers.sources.organisations import addressee_of, head_or_name, org_block, round_org_block, signer_lines
 from nominations.models import Nomination
-from nominations.workflow import stages_of
+from campaigns.stages import StageSequence, stages_of
 
 
 def to_trinh_date(stage: Stage, organisation: Unit, nominations: list[Nomination]):
@@ -40,7 +40,7 @@ def to_trinh_source(stage: Stage, organisation: Unit, nominations: list[Nominati
     nominations = stage_nominations(stage, organisation) if nominations is None else nominations
     rows = [nominee_row(n) for n in nominations]
     issuer = round_org_block(organisation, round_)
-    meeting = council_meeting(stage, organisation) if (stage.holds_council or stage.action == StageAction.UNIT_COUNCIL) else None
+    meeting = council_meeting(stage, organisation) if stage.needs_council else None
     collectives = sum(1 for r in rows if r["kind"] == NomineeKind.COLLECTIVE)
     individuals = len(rows) - collectives
     day = to_trinh_date(stage, organisation, nominations)
@@ -98,15 +98,14 @@ WORK_DONE = {
 }
 
 
-def proposing_stage(stage: Stage, stages: list[Stage]) -> Stage | None:
+def proposing_stage(stage: Stage, stages: StageSequence) -> Stage | None:
     """The stage before this one when one organisation held it: its tờ trình is the proposal this
     stage acts on (not the unit stage, whose units each wrote their own)."""
-    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
-    previous = stages[index - 1] if index > 0 else None
+    previous = stages.before(stage)
     return previous if previous is not None and previous.organisation_id else None
 
 
-def proposal_line(stage: Stage, stages: list[Stage]) -> str:
+def proposal_line(stage: Stage, stages: StageSequence) -> str:
     """'Xét đề nghị của <head of the level before> tại Tờ trình số ... ngày ...'."""
     from dossiers.numbering import number_of
 

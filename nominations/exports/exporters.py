@@ -266,7 +266,7 @@ class ParticipationExporter(Exporter):
 
     def sheets(self) -> Iterable[Sheet]:
         data = selectors.participation(self.round)
-        first = data.stages[0]
+        first = data.stages.first
         unit_rows = [
             [
                 n, u.name, u.category, u.registered_on, u.nominations, u.sent, u.first_sent, u.last_sent,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from campaigns.models import Round, RoundAwardForm, Stage, Unit, UnitCategory
+from campaigns.stages import stages_of
 from nominations.models import Status
-from nominations.workflow import stages_of
 
 
 class FilterError(ValueError):
@@ -73,9 +73,9 @@ def resolve(round_: Round, filters: AwardListFilters) -> ResolvedFilters:
     """Check each filter against the round; raise FilterError naming what is unknown."""
     stage = None
     if filters.stage is not None:
-        stage = next((s for s in stages_of(round_) if s.order == filters.stage), None)
+        stage = stages_of(round_).by_order(filters.stage)
         if stage is None:
-            orders = ", ".join(str(s.order) for s in stages_of(round_))
+            orders = ", ".join(str(order) for order in stages_of(round_).orders)
             raise FilterError(f"Đợt không có bước {filters.stage} (các bước: {orders}).")
     if filters.status and filters.status not in Status.values:
         raise FilterError(f"Trạng thái không hợp lệ: {filters.status} (hợp lệ: {', '.join(Status.values)}).")

@@ -4,9 +4,9 @@ from __future__ import annotations
 from django import forms
 
 from campaigns.models import Round, Unit, UnitCategory
+from campaigns.stages import stages_of
 from campaigns.text import CleanTextForm
 from nominations.models import Nomination, Status
-from nominations.workflow import stages_of
 
 from .filters import AwardListFilters
 

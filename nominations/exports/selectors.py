@@ -14,11 +14,13 @@ from django.db.models.functions import Length
 
 from campaigns import clock
 from campaigns.models import NomineeKind, Round, Stage, Unit
+from campaigns.stages import StageSequence, stages_of
 from nominations.models import AwardDecision, CouncilVote, DeadlineExtension, Nomination, NominationEvent, Registration, Status
+from campaigns.stages import stages_of
+from nominations.quotas import COUNTED_STATUSES, passed_stage_of_q
 from nominations.rules import visible_in_round_q
-from nominations.workflow import stages_of
+from quotas.limits import RULE_PREFETCH, rule_filter
 from quotas.models import QuotaRule, QuotaScope, QuotaStep
-from quotas.rules import COUNTED_STATUSES, RULE_PREFETCH, passed_stage_of_q, rule_filter
 
 from .filters import ResolvedFilters
 
@@ -111,7 +113,7 @@ def unit_council_votes(round_: Round) -> dict[int, tuple[int, int]]:
 
     One query for the round, joined to the list in Python: two correlated subqueries per row cost
     PostgreSQL twice the time of the list itself at 10,000 rows. A few bytes per nomination."""
-    first = stages_of(round_)[0]
+    first = stages_of(round_).first
     return {
         nomination_id: (votes, members)
         for nomination_id, votes, members in CouncilVote.objects.filter(
@@ -173,17 +175,17 @@ class QuotaRow:
 @dataclass
 class QuotaReport:
     round: Round
-    stages: list[Stage]
+    stages: StageSequence
     rows: list[QuotaRow] = field(default_factory=list)
 
 
 def quota_report(round_: Round) -> QuotaReport:
     """Every quota rule of the round with its limit and, for each stage, the nominations that moved
-    past it and still hold a place (quotas.rules.passed_stage_q); the last stage's column is the
+    past it and still hold a place (nominations.quotas.passed_stage_q); the last stage's column is the
     awarded (or proposed upward). One aggregate query for the rules counted over the round, one
     per rule counted per unit; none per nomination."""
     stages = stages_of(round_)
-    orders = [s.order for s in stages]
+    orders = stages.orders
     rules = list(
         QuotaRule.objects.filter(round=round_)
         .select_related("award_form")
@@ -278,7 +280,7 @@ class StageTimeliness:
 @dataclass
 class Participation:
     round: Round
-    stages: list[Stage]
+    stages: StageSequence
     today: dt.date
     units: list[UnitParticipation]
     timeliness: list[StageTimeliness]
@@ -300,7 +302,7 @@ def participation(round_: Round) -> Participation:
     the (possibly extended) deadline of the unit stage, and how each later stage kept its deadline.
     A fixed number of aggregate queries."""
     stages = stages_of(round_)
-    first = stages[0]
+    first = stages.first
     today = clock.today()
     registrations = {
         r["unit_id"]: _local_day(r["registered_at"])
@@ -377,7 +379,7 @@ def participation(round_: Round) -> Participation:
             waiting=sum(1 for r in rows if r.state in (MISSING, PENDING)),
         )
     ]
-    for stage in stages[1:]:
+    for stage in stages.reviewing:
         found = moved.get(stage.pk, {})
         timeliness.append(
             StageTimeliness(stage, stage.deadline, found.get("on_time", 0), found.get("late", 0), waiting.get(stage.pk, 0))

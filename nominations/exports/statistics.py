@@ -15,9 +15,10 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 
 from campaigns import clock
 from campaigns.models import Round, Stage, Unit
+from campaigns.stages import StageSequence, stages_of
 from nominations.models import DeadlineExtension, Nomination, NominationEvent, Registration, Status
+from campaigns.stages import stages_of
 from nominations.rules import on_related, visible_in_round_q, visible_nominations_q
-from nominations.workflow import stages_of
 
 from . import selectors
 
@@ -111,7 +112,7 @@ class RoundComparison:
 class Dashboard:
     round: Round
     today: dt.date
-    stages: list[Stage]
+    stages: StageSequence
     stage_rows: list[StageRow]
     statuses: list[str]
     quota: selectors.QuotaReport
@@ -147,8 +148,8 @@ def _stage_matrix(round_, stages, visible):
     return rows, statuses, dict(totals)
 
 
-def _countdowns(round_, stages, rows, today):
-    first = stages[0]
+def _countdowns(round_, stages: StageSequence, rows, today):
+    first = stages.first
     extended_units = defaultdict(int)
     organisation_deadline = {}
     for row in DeadlineExtension.objects.filter(stage__round=round_).values("stage_id", "unit_id").annotate(latest=Max("new_deadline")).order_by():
@@ -180,9 +181,10 @@ def not_submitted_units(round_: Round):
     """Units registered for the round, or with a nomination in it, that have never sent one; with
     their deadline extension at the unit stage and their drafts. One query.
 
-    A nomination once sent never goes back to 'draft' (a return makes it 'returned'), so a unit has
-    sent something exactly when it has a nomination in any other status."""
-    first = stages_of(round_)[0]
+    A return makes a sent nomination 'returned'; a withdrawal (before the first review) makes it
+    'draft' again, as if never sent. So a unit has something sent exactly when it has a
+    nomination in any other status than draft."""
+    first = stages_of(round_).first
     in_round = Nomination.objects.filter(round=round_)
     taking_part = Q(pk__in=Registration.objects.filter(round=round_).values("unit_id")) | Q(pk__in=in_round.values("proposing_unit_id"))
     extension = DeadlineExtension.objects.filter(stage=first, unit_id=OuterRef("pk")).order_by("-new_deadline").values("new_deadline")[:1]

@@ -7,11 +7,11 @@ but `nomination`, `request` and `user`.
 import rules
 from django import forms, template
 
-from campaigns.models import AwardOutcome
+from campaigns.stages import stages_of
 from nominations.forms_review import ApproveForm, JudgementForm, RejectForm, ReturnForm
 from nominations.models import CriteriaStatus, Status
-from nominations.workflow import Action, allowed_actions, blockers, next_stage, stages_of
-from quotas.rules import simulate_batch
+from nominations.quotas import simulate_batch
+from nominations.workflow import Action, blockers_by_action, grants_by_decision
 
 register = template.Library()
 
@@ -57,22 +57,21 @@ def review_actions(context, nomination):
     panel = {"nomination": nomination, "can_act": can_act, "request": request, "stage": stage}
     if not can_act:
         return panel
-    target = next_stage(nomination)
-    decides = target is None and nomination.award_form.outcome == AwardOutcome.AWARD
-    actions = allowed_actions(nomination, actor=user)
-    approve_blockers = []
-    if Action.APPROVE in actions:
-        first = stages_of(nomination.round)[0]
-        forecast = simulate_batch([nomination], moving_past=stage.order, first_stage_order=first.order)
-        if not forecast.items[0].passes:
-            actions.remove(Action.APPROVE)
-            approve_blockers = [forecast.items[0].message]
-        quota_places = forecast.items[0].places
-    else:
-        quota_places = []
-        approve_blockers = [b.message for b in blockers(nomination, Action.APPROVE, actor=user)]
-    if decides and Action.APPROVE in actions:
-        actions.remove(Action.APPROVE)
+    stages = stages_of(nomination.round)
+    target = stages.after(stage)
+    found = blockers_by_action(nomination, actor=user, actions=(Action.APPROVE, Action.RETURN, Action.REJECT))
+    # The last stage's award is approved by recording the decision: the panel links to it instead.
+    decides = grants_by_decision(nomination, stages)
+    approve_blockers = [b.message for b in found[Action.APPROVE] if b.code != "decision"]
+    quota_places = []
+    if not approve_blockers:
+        # Where nothing else blocks, the places it would take (or the quota that refuses it).
+        forecast = simulate_batch([nomination], moving_past=stage.order, first_stage_order=stages.first.order).items[0]
+        if forecast.passes:
+            quota_places = forecast.places
+        else:
+            approve_blockers = [forecast.message]
+    actions = [action for action, reasons in found.items() if not reasons and not (action == Action.APPROVE and approve_blockers)]
     pending = [
         (value, JudgementForm(prefix=f"tc{value.pk}"))
         for value in nomination.criterion_values.filter(status=CriteriaStatus.PENDING).select_related("criterion")

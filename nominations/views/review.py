@@ -33,12 +33,12 @@ from nominations.forms_review import (
     RejectForm,
     ReturnForm,
 )
-from nominations.models import AwardDecision, CriterionValue, Nomination
+from nominations.models import AwardDecision, CriterionValue, Nomination, Status
 from nominations.permissions import can_act_at_stage, visible_nominations_q
 from nominations.services import ServiceError, grant_extension, judge_criterion, record_council_meeting, record_decision
 from nominations.outbox import QUEUED_NOTICE
+from nominations.quotas import quota_usage
 from nominations.workflow import Action, RoundRules, TransitionError, advance
-from quotas.rules import quota_usage
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +177,7 @@ def _act(request, pk, action, form_class):
         messages.error(request, f"Không ghi được thao tác trên hồ sơ {name}, hãy thử lại.")
         return _back(request, fallback)
     if action == Action.APPROVE:
-        if moved.status in ("awarded", "proposed"):
+        if moved.status in (Status.AWARDED, Status.PROPOSED):
             messages.success(request, f"Đã chấp thuận hồ sơ {name}: {moved.get_status_display().lower()}.")
         else:
             messages.success(request, f"Đã chấp thuận hồ sơ {name}, chuyển tới bước \"{moved.stage.name}\".")

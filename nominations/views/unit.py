@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns import clock
 from campaigns.models import NomineeKind
+from campaigns.stages import stages_of
 from criteria import evaluation
 from nominations import display, selectors, services
 from nominations.council import vote_outcome
@@ -35,14 +36,14 @@ from nominations.forms import (
 from nominations.models import Gender, Nomination, Status
 from nominations.permissions import administers, can_act_at_stage, officer_unit_ids
 from nominations.services import ServiceError, applicable_criteria
-from nominations.workflow import Action, TransitionError, advance, allowed_actions, blockers, first_stage, unit_deadline
+from nominations.workflow import Action, TransitionError, advance, allowed_actions, blockers, unit_deadline
 
 # --- Helpers ----------------------------------------------------------------------------------------
 
 
 def _round_or_404(round_id):
     round_ = selectors.round_with_stages(round_id)
-    if round_ is None or not round_._stages_cache:
+    if round_ is None or not stages_of(round_):
         raise Http404
     return round_
 
@@ -81,7 +82,7 @@ def unit_round(request, round_id):
     round_ = _round_or_404(round_id)
     unit, units = _unit_for_round(request, round_, officer_only=False)
     unit_round = selectors.unit_rounds([unit], [round_])[0]
-    stage = first_stage(round_)
+    stage = stages_of(round_).first
     context = {
         "round": round_,
         "unit": unit,
@@ -181,7 +182,7 @@ def _nomination_form(request, *, round_, unit, units, nomination):
         "nomination": nomination,
         "not_saved": not_saved,
         "registered": registered,
-        "submit_deadline": unit_deadline(first_stage(round_), unit),
+        "submit_deadline": unit_deadline(stages_of(round_).first, unit),
         "round_url": _round_url(round_, unit, units),
     }
     return render(request, "nominations/form.html", context)
@@ -207,20 +208,39 @@ def nomination_edit(request, pk):
     return _nomination_form(request, round_=round_, unit=unit, units=[unit], nomination=nomination)
 
 
+def _unit_transition(request, pk, action, *, refused, done):
+    """The unit's own move of its nomination through the workflow, which refuses it with the reason."""
+    nomination = _nomination_or_404(request, pk)
+    try:
+        nomination = advance(nomination, action, actor=request.user)
+    except TransitionError as error:
+        messages.error(request, refused % {"reason": error})
+    else:
+        messages.success(request, done(nomination))
+        if getattr(nomination, "queued_mail", 0):
+            messages.info(request, _("Thư thông báo đã được xếp vào hàng đợi và sẽ được gửi tự động."))
+    return redirect("nomination_detail", pk=pk)
+
+
 @login_required
 @require_POST
 def nomination_submit(request, pk):
     """Submit to the first review stage. Refused (with the reason, e.g. the deadline) by the workflow."""
-    nomination = _nomination_or_404(request, pk)
-    try:
-        nomination = advance(nomination, Action.SUBMIT, actor=request.user)
-    except TransitionError as error:
-        messages.error(request, _("Chưa gửi được hồ sơ. %(reason)s") % {"reason": error})
-    else:
-        messages.success(request, _("Đã gửi hồ sơ đến bước \"%(stage)s\".") % {"stage": nomination.stage.name})
-        if getattr(nomination, "queued_mail", 0):
-            messages.info(request, _("Thư thông báo đã được xếp vào hàng đợi và sẽ được gửi tự động."))
-    return redirect("nomination_detail", pk=pk)
+    return _unit_transition(
+        request, pk, Action.SUBMIT, refused=_("Chưa gửi được hồ sơ. %(reason)s"),
+        done=lambda nomination: _("Đã gửi hồ sơ đến bước \"%(stage)s\".") % {"stage": nomination.stage.name},
+    )
+
+
+@login_required
+@require_POST
+def nomination_withdraw(request, pk):
+    """Take a sent nomination back to draft before the first reviewing level acts on it. Refused
+    (with the reason) by the workflow."""
+    return _unit_transition(
+        request, pk, Action.WITHDRAW, refused=_("Chưa rút được hồ sơ. %(reason)s"),
+        done=lambda nomination: _("Đã rút hồ sơ về bản nháp của đơn vị: có thể sửa và gửi lại trong hạn."),
+    )
 
 
 # --- The detail page, shared by every role ------------------------------------------------------------
@@ -308,11 +328,12 @@ def nomination_detail(request, pk):
     ]
     is_officer = nomination.proposing_unit_id in officer_unit_ids(user)
     can_edit = is_officer and nomination.is_editable_by_unit
-    can_submit, submit_blockers = False, []
+    can_submit, submit_blockers, can_withdraw = False, [], False
     if can_edit:
-        can_submit = Action.SUBMIT in allowed_actions(nomination, actor=user)
-        if not can_submit:
-            submit_blockers = [b.message for b in blockers(nomination, Action.SUBMIT, actor=user)]
+        submit_blockers = [b.message for b in blockers(nomination, Action.SUBMIT, actor=user)]
+        can_submit = not submit_blockers
+    elif is_officer and nomination.status == Status.IN_REVIEW:
+        can_withdraw = not blockers(nomination, Action.WITHDRAW, actor=user)
     can_review = can_act_at_stage(user, nomination.stage)
     review_actions = allowed_actions(nomination, actor=user) if can_review and nomination.status == Status.IN_REVIEW else []
     events = selectors.history_of(nomination)
@@ -329,7 +350,8 @@ def nomination_detail(request, pk):
         "can_edit": can_edit,
         "can_submit": can_submit,
         "submit_blockers": submit_blockers,
-        "submit_deadline": unit_deadline(first_stage(round_), nomination.proposing_unit),
+        "can_withdraw": can_withdraw,
+        "submit_deadline": unit_deadline(stages_of(round_).first, nomination.proposing_unit),
         "can_review": can_review,
         "review_actions": review_actions,
         "action_labels": Action.LABELS,
@@ -407,7 +429,7 @@ def evidence_download(request, pk):
 def unit_council(request, round_id):
     round_ = _round_or_404(round_id)
     unit, units = _unit_for_round(request, round_, officer_only=False)
-    stage = first_stage(round_)
+    stage = stages_of(round_).first
     meeting = selectors.council_meeting_of(round_, stage, unit)
     open_nominations = list(
         selectors.nominations_of_units([unit.pk], rounds=[round_]).filter(status__in=(Status.DRAFT, Status.RETURNED))

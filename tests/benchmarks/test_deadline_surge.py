@@ -53,8 +53,8 @@ from criteria.selectors import criteria_for
 from nominations import notifications
 from nominations.models import CriterionValue, Nomination, NominationEvent, Registration, Status
 from nominations.services import record_council_meeting, save_nomination
-from nominations.workflow import first_stage, stages_of
-from quotas.rules import quota_usage
+from campaigns.stages import stages_of
+from nominations.quotas import quota_usage
 from tests.nominations.conftest import build_world, load
 from tests.servers import Gunicorn, postgres_problem, redis_broker_problem, subprocess_database_url, wait_for_database_sessions_to_end
 
@@ -112,7 +112,7 @@ def build_round():
     load("ninh-thuan-2024.yaml")
     world = build_world("ninh-thuan-2024", "nam-2024", [])
     round_ = world.round
-    stage = first_stage(round_)
+    stage = stages_of(round_).first
     province = round_.campaign.issuer
     category = UnitCategory.objects.get(code="so_ban_nganh")
     award_form = round_.award_forms.get()
@@ -139,7 +139,7 @@ def build_round():
             )
             officers.append((user.get_username(), nomination.pk, form_data(nomination, criteria, "Bản nháp")))
             pending[nomination.pk] = CriterionValue.objects.filter(nomination=nomination, status="pending").values_list("pk", flat=True).first()
-        reviewer_unit = stages_of(round_)[1].organisation
+        reviewer_unit = stages_of(round_).reviewing[0].organisation
         reviewers = []
         for index in range(REVIEWERS):
             user = User.objects.create(username=f"xet-duyet-{index}", password=password)

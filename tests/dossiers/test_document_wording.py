@@ -11,7 +11,7 @@ from campaigns import clock
 from campaigns.models import Role, Unit
 from nominations.models import Registration
 from dossiers import rendering, sources
-from nominations.workflow import stages_of
+from campaigns.stages import stages_of
 from tests.dossiers.conftest import unit_stage_nominations
 from tests.nominations.conftest import build_world, hold_unit_council, load, make_user, new_nomination, refresh
 
@@ -85,7 +85,7 @@ def test_the_giay_khen_a_unit_grants_itself_is_not_proposed_upward(son_la_unit):
         upward = new_nomination(world, "so-tu-phap-sl")
         own = new_nomination(world, "so-tu-phap-sl", kind="individual", full_name="Lò Thị Mai", person_identifier="014190000555", award_form=giay_khen)
         hold_unit_council(world, "so-tu-phap-sl", [upward, own])
-    stage = stages_of(world.round)[0]
+    stage = stages_of(world.round).first
     assert [n.pk for n in sources.stage_nominations(stage, unit)] == [refresh(upward).pk]
     to_trinh = sources.to_trinh_source(stage, unit)
     assert [g["award_form"] for g in to_trinh["groups"]] == [upward.award_form.name]

@@ -24,7 +24,7 @@ from campaigns.models import LegalBasis, UnitCategory
 from dossiers import rendering, services, sources
 from dossiers.models import DocumentFormat
 from nominations.models import CouncilMeeting, Nomination
-from nominations.workflow import stages_of
+from campaigns.stages import stages_of
 from tests.dossiers.test_documents import normalised, pdf_text
 from tests.nominations.conftest import build_world, hold_unit_council, in_unit_stage, load, new_nomination  # noqa: F401
 from tests.nominations.test_views_unit import collective_post, individual_post, login  # noqa: F401
@@ -213,7 +213,7 @@ def test_a_party_body_s_to_trinh_follows_the_party_format(son_la_party):
     with clock.frozen_at(world.at_stage(1)):
         nomination = new_nomination(world, "vp-tinh-uy-sl")
         hold_unit_council(world, "vp-tinh-uy-sl", [nomination])
-        stage = stages_of(world.round)[0]
+        stage = stages_of(world.round).first
         spec = services.Spec(kind="to_trinh", round=world.round, organisation=unit, stage=stage, title="Tờ trình")
         record, _ = services.ensure_record(spec, DocumentFormat.PDF)
     assert record.number == "01-TTr/VPTU"
@@ -254,7 +254,7 @@ def test_the_minutes_name_the_members_sign_as_chair_and_secretary_and_close(worl
     meeting.attendees = "Nguyễn Văn An, Giám đốc Sở, Chủ tịch Hội đồng\nTrần Thị Bình, Chánh Văn phòng Sở, Thư ký"
     meeting.absentees = "Lê Văn Cường, Phó Giám đốc Sở (có ý kiến bằng văn bản)"
     meeting.save()
-    stage = stages_of(world.round)[0]
+    stage = stages_of(world.round).first
     text = section_text(sources.bien_ban_source(stage, world.units[UNIT]), kind="bien_ban")
     for expected in (
         "Thành viên có mặt: - Nguyễn Văn An, Giám đốc Sở, Chủ tịch Hội đồng; - Trần Thị Bình, Chánh Văn phòng Sở, Thư ký.",

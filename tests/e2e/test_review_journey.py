@@ -10,7 +10,7 @@ from campaigns import clock
 from campaigns.models import Role
 from nominations.models import AwardDecision, Nomination, Status
 from nominations.workflow import Action, advance
-from quotas.rules import quota_usage
+from nominations.quotas import quota_usage
 from tests.nominations.conftest import make_user, ready_at_stage, refresh, submitted
 
 pytestmark = pytest.mark.e2e

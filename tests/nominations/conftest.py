@@ -13,7 +13,7 @@ from campaigns.models import Campaign, Membership, Role, Round, Unit, UnitCatego
 from campaigns.services.loading import DATA_DIR, load_campaign_files
 from nominations.models import Nomination, Registration
 from nominations.services import record_council_meeting, save_nomination
-from nominations.workflow import first_stage, stages_of
+from campaigns.stages import stages_of
 
 VIETNAM = clock.VIETNAM
 
@@ -48,7 +48,7 @@ def load(*names):
 def build_world(campaign_code, round_code, participants):
     campaign = Campaign.objects.get(code=campaign_code)
     round_ = Round.objects.get(campaign=campaign, code=round_code)
-    stages = stages_of(round_)
+    stages = list(stages_of(round_))
     world = World(round=round_, stages=stages)
     for code, name, category, parent_code, level in participants:
         parent = Unit.objects.get(code=parent_code) if parent_code else campaign.issuer
@@ -109,7 +109,7 @@ def new_nomination(world, unit_code, *, kind="collective", award_form=None, full
 
 def hold_unit_council(world, unit_code, nominations, *, members=9, present=9, votes=None):
     unit = world.units[unit_code]
-    stage = first_stage(world.round)
+    stage = stages_of(world.round).first
     return record_council_meeting(
         actor=world.users[f"officer:{unit_code}"],
         stage=stage,
@@ -226,6 +226,19 @@ def eager_celery():
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield app
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def mail(eager_celery, mailoutbox, django_capture_on_commit_callbacks):
+    """Run a block as a request would: its on_commit callbacks (the queued tasks) run at the end."""
+
+    class Mail:
+        outbox = mailoutbox
+
+        def capture(self):
+            return django_capture_on_commit_callbacks(execute=True)
+
+    return Mail()
 
 
 @pytest.fixture

@@ -119,3 +119,46 @@ def test_four_simultaneous_submit_requests_all_answer_with_a_page(nt_world):
     messages = sorted(message for _, shown in answers.values() for message in shown if "gửi" in message and "Thư" not in message)
     assert messages[:3] == ["Chưa gửi được hồ sơ. Hồ sơ đã được gửi."] * 3 and messages[3].startswith("Đã gửi hồ sơ đến bước"), messages
     assert NominationEvent.objects.filter(nomination=nomination, action=Action.SUBMIT).count() == 1
+
+
+def test_withdraw_and_approve_at_once_give_one_transition(nt_world):
+    """The unit withdraws while the reviewer approves, at the same moment: the row lock lets one
+    through, the other is refused with its reason; never both, never a 500."""
+    world = nt_world
+    nomination = ready_at_stage(world, "so-y-te-nt", order=2)
+    moves = {
+        "unit": (Action.WITHDRAW, "officer:so-y-te-nt"),
+        "reviewer": (Action.APPROVE, "stage:2"),
+    }
+
+    def act(key, start):
+        action, user_key = moves[key]
+        actor = get_user_model().objects.get(pk=world.users[user_key].pk)
+        target = Nomination.objects.get(pk=nomination.pk)
+        with clock.frozen_at(world.at_stage(2)):
+            start()
+            advance(target, action, actor=actor)
+
+    outcomes = race(list(moves), act)
+    done = [key for key, outcome in outcomes.items() if outcome == "done"]
+    assert len(done) == 1, outcomes
+    refused = next(outcome for outcome in outcomes.values() if outcome != "done")
+    assert type(refused) is TransitionError, outcomes
+    after = Nomination.objects.get(pk=nomination.pk)
+    if done == ["unit"]:
+        assert (after.status, after.stage.order) == (Status.DRAFT, 1)
+        assert str(refused) == "Hồ sơ không ở bước xét."
+    else:
+        assert (after.status, after.stage.order) == (Status.IN_REVIEW, 3)
+        assert str(refused) == "Chỉ rút được hồ sơ đã gửi mà cơ quan xét chưa xử lý."
+    assert NominationEvent.objects.filter(nomination=nomination, action__in=[Action.WITHDRAW, Action.APPROVE], from_stage__order=2).count() == 1
+
+
+def test_four_simultaneous_withdrawals_give_one(nt_world):
+    world = nt_world
+    nomination = ready_at_stage(world, "so-y-te-nt", order=2)
+    outcomes = _race_action(world, nomination.pk, Action.WITHDRAW, "officer:so-y-te-nt", 2)
+    refused = _one_done_three_refused(outcomes)
+    assert {str(error) for error in refused} == {"Chỉ rút được hồ sơ đã gửi mà cơ quan xét chưa xử lý."}
+    assert NominationEvent.objects.filter(nomination=nomination, action=Action.WITHDRAW).count() == 1
+    assert Nomination.objects.get(pk=nomination.pk).status == Status.DRAFT

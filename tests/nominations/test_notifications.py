@@ -17,19 +17,6 @@ pytestmark = pytest.mark.django_db
 UNIT = "so-tai-chinh-nt"
 
 
-@pytest.fixture
-def mail(eager_celery, mailoutbox, django_capture_on_commit_callbacks):
-    """Run a block as a request would: its on_commit callbacks (the queued tasks) run at the end."""
-
-    class Mail:
-        outbox = mailoutbox
-
-        def capture(self):
-            return django_capture_on_commit_callbacks(execute=True)
-
-    return Mail()
-
-
 def officer_emails(unit_code):
     return [f"officer-{unit_code}@example.vn"]
 

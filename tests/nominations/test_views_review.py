@@ -14,7 +14,8 @@ from campaigns import clock
 from campaigns.models import Stage, UnitCategory
 from nominations.models import AwardDecision, CouncilMeeting, DeadlineExtension, Nomination, Status
 from nominations.workflow import Action, TransitionError, advance
-from quotas.rules import QuotaExceeded, check_quotas, simulate_batch
+from nominations.quotas import check_quotas, simulate_batch
+from quotas.limits import QuotaExceeded
 
 from .conftest import hold_unit_council, new_nomination, ready_at_stage, refresh, submitted
 

@@ -17,7 +17,7 @@ import random
 
 from nominations.models import CouncilVote, Nomination, NominationEvent, Status
 from nominations.simulation import FAMILY_NAMES, GIVEN, MIDDLE, POSITIONS, simulate_round
-from nominations.workflow import stages_of
+from campaigns.stages import stages_of
 
 from .conftest import make_report_world
 
@@ -39,7 +39,7 @@ def add_copies(round_, count: int, *, seed: int = 0):
     if count <= 0:
         return
     rng = random.Random(seed)
-    first = stages_of(round_)[0]
+    first = stages_of(round_).first
     # Identifiers go on from the round's size, so a round can grow by several calls.
     numbered_from = Nomination.objects.filter(round=round_).count()
     models = list(Nomination.objects.filter(round=round_).exclude(status=Status.DRAFT).order_by("id"))

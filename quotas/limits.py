@@ -1,0 +1,185 @@
+"""Quota limits: which rules bind a nomination, which nominations a rule counts (as a filter),
+the limit for a unit, and the shapes of a quota's use. Counting the places taken is the
+nominations app's (nominations.quotas), which hands these rules the nominations to count."""
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from quotas.models import QuotaCategoryOf, QuotaNomineeKind, QuotaRule, QuotaScope, QuotaStep
+
+# What rule_matches() and rule_filter() read of a rule: prefetch it, and they make no query.
+RULE_PREFETCH = ("categories", "excluded_categories", "exceptions")
+
+
+class QuotaExceeded(Exception):
+    def __init__(self, rule, used, limit, group_name=""):
+        self.rule, self.used, self.limit, self.group_name = rule, used, limit, group_name
+        where = f" ({group_name})" if group_name else ""
+        super().__init__(
+            f"Vượt số lượng khen thưởng: {rule.label or rule}{where} — đã dùng {used}/{limit}. Nguồn: {rule.source}."
+        )
+
+
+def rule_matches(rule: QuotaRule, nomination) -> bool:
+    if rule.award_form_id != nomination.award_form_id:
+        return False
+    if rule.nominee_kind != QuotaNomineeKind.EITHER and rule.nominee_kind != nomination.kind:
+        return False
+    category_ids = {c.pk for c in rule.categories.all()}
+    unit = nomination.proposing_unit if rule.category_of == QuotaCategoryOf.PROPOSING_UNIT else nomination.nominee_unit
+    if category_ids and unit.category_id not in category_ids:
+        return False
+    if rule.level and unit.level != rule.level:
+        return False
+    return nomination.nominee_unit.category_id not in {c.pk for c in rule.excluded_categories.all()}
+
+
+def round_quota_rules(round_ids) -> list[QuotaRule]:
+    """The rules (definitions only, never the places used) of these rounds, in their order, with
+    categories and exceptions prefetched: what rules_binding() and simulate_batch() judge by."""
+    return list(
+        QuotaRule.objects.filter(round_id__in=round_ids).order_by("order", "pk").prefetch_related(*RULE_PREFETCH)
+    )
+
+
+def rules_binding(nomination, *, moving_past, first_stage_order, rules=None) -> list[QuotaRule]:
+    """The round's rules that limit moving `nomination` past the stage of order `moving_past`.
+
+    `rules`: the round's rules already read for this operation (round_quota_rules(), e.g. through
+    workflow.RoundRules); without them they are read here."""
+    if rules is None:
+        rules = (
+            QuotaRule.objects.filter(round_id=nomination.round_id).order_by("order", "pk").prefetch_related(*RULE_PREFETCH)
+        )
+    return [
+        rule
+        for rule in rules
+        if rule.round_id == nomination.round_id
+        and rule_binds(rule, nomination, moving_past=moving_past, first_stage_order=first_stage_order)
+    ]
+
+
+def rule_binds(rule: QuotaRule, nomination, *, moving_past, first_stage_order) -> bool:
+    """Whether `rule` limits moving `nomination` past the stage of order `moving_past` (no query
+    when the rule's categories are prefetched)."""
+    if rule.binds_at == QuotaStep.REVIEW and moving_past == first_stage_order:
+        return False
+    return rule_matches(rule, nomination)
+
+
+def rule_filter(rule: QuotaRule) -> Q:
+    q = Q(round_id=rule.round_id, award_form_id=rule.award_form_id)
+    if rule.nominee_kind != QuotaNomineeKind.EITHER:
+        q &= Q(kind=rule.nominee_kind)
+    unit = "proposing_unit" if rule.category_of == QuotaCategoryOf.PROPOSING_UNIT else "nominee_unit"
+    category_ids = [c.pk for c in rule.categories.all()]
+    if category_ids:
+        q &= Q(**{f"{unit}__category_id__in": category_ids})
+    if rule.level:
+        q &= Q(**{f"{unit}__level": rule.level})
+    excluded = [c.pk for c in rule.excluded_categories.all()]
+    if excluded:
+        q &= ~Q(nominee_unit__category_id__in=excluded)
+    return q
+
+
+def group_of(rule: QuotaRule, nomination):
+    """(filter, unit) of the group the rule counts `nomination` in: everyone, its proposing unit, or its parent."""
+    if rule.scope == QuotaScope.UNIT:
+        return Q(proposing_unit_id=nomination.proposing_unit_id), nomination.proposing_unit
+    if rule.scope == QuotaScope.PARENT_UNIT:
+        parent = nomination.nominee_unit.parent
+        return Q(nominee_unit__parent_id=nomination.nominee_unit.parent_id), parent
+    return Q(), None
+
+
+def limit_for(rule: QuotaRule, unit) -> int:
+    if unit is not None:
+        for exception in rule.exceptions.all():
+            if exception.unit_id == unit.pk:
+                return exception.limit
+    return rule.limit
+
+
+@dataclass
+class QuotaUsage:
+    rule: QuotaRule
+    used: int
+    limit: int
+    unit_name: str = ""
+
+    @property
+    def left(self):
+        return self.limit - self.used
+
+    @property
+    def percent(self):
+        return min(100, round(100 * self.used / self.limit)) if self.limit else 100
+
+    @property
+    def over(self):
+        return self.used > self.limit
+
+
+# --- A batch's effect on the quotas (the bulk-approval preview, nominations.quotas.simulate_batch) ---
+
+
+@dataclass
+class BatchRuleEffect:
+    """One rule (and, for per-unit rules, one group) touched by a batch: places used before it
+    and places the batch takes."""
+
+    rule: QuotaRule
+    limit: int
+    used_before: int
+    unit_name: str = ""
+    taken: int = 0
+
+    @property
+    def used_after(self):
+        return self.used_before + self.taken
+
+    @property
+    def percent_after(self):
+        return min(100, round(100 * self.used_after / self.limit)) if self.limit else 100
+
+    @property
+    def full_after(self):
+        return self.used_after >= self.limit
+
+
+@dataclass
+class BatchPlace:
+    effect: BatchRuleEffect
+    position: int  # the place this nomination takes: "5" of 5
+
+
+@dataclass
+class BatchItem:
+    nomination: object
+    passes: bool
+    message: str = ""
+    places: list = None
+
+
+@dataclass
+class BatchSimulation:
+    items: list
+    effects: list
+
+    @property
+    def passing(self):
+        return [item for item in self.items if item.passes]
+
+    @property
+    def refused(self):
+        return [item for item in self.items if not item.passes]
+
+
+def group_key(rule: QuotaRule, nomination):
+    """The group a rule counts `nomination` in, as a key: its proposing unit, its parent, or None."""
+    if rule.scope == QuotaScope.UNIT:
+        return nomination.proposing_unit_id
+    if rule.scope == QuotaScope.PARENT_UNIT:
+        return nomination.nominee_unit.parent_id
+    return None
