@@ -15,6 +15,7 @@ from django.db.models import Max
 from campaigns import clock
 from campaigns.models import AwardOutcome, EligibilityKind, Round, Stage, StageAction
 from nominations.council import vote_outcome
+from nominations.guards_evidence import missing_evidence_blockers
 from nominations.models import (
     CouncilVote,
     CriteriaStatus,
@@ -207,6 +208,7 @@ def blockers(nomination, action, *, actor, round_rules: RoundRules | None = None
             found.append(Blocker("Đơn vị chưa cam kết người/tập thể được đề nghị không đang bị xem xét kỷ luật, điều tra, thanh tra, kiểm tra, khiếu nại, tố cáo."))
         if nomination.criteria_status == CriteriaStatus.NOT_MET:
             found.append(Blocker("Có tiêu chí bắt buộc chưa đạt: hồ sơ chỉ được lưu nháp."))
+        found.extend(missing_evidence_blockers(nomination, round_rules))
         if stage.holds_council or stage.action == StageAction.UNIT_COUNCIL:
             blocker = council_blocker(nomination, stage, nomination.proposing_unit)
             if blocker:

@@ -32,6 +32,7 @@ from nominations.forms import (
     criterion_field,
     judge_typed,
 )
+from nominations.guards_evidence import requires_evidence
 from nominations.models import Gender, Nomination, Status
 from nominations.permissions import administers, can_act_at_stage, officer_unit_ids
 from nominations.services import ServiceError, applicable_criteria
@@ -299,7 +300,11 @@ def nomination_detail(request, pk):
             judgement=value.judgement if value else "",
         )
         rows.append(
-            {"criterion": criterion, "value": value, "badge": display.badge(key), "evidence": evidence_by_criterion.get(criterion.pk, [])}
+            {
+                "criterion": criterion, "value": value, "badge": display.badge(key),
+                "evidence": evidence_by_criterion.get(criterion.pk, []),
+                "missing_evidence": requires_evidence(criterion) and criterion.pk not in evidence_by_criterion,
+            }
         )
     rule = nomination.award_form.vote_rule
     council = [
@@ -312,7 +317,7 @@ def nomination_detail(request, pk):
     if can_edit:
         can_submit = Action.SUBMIT in allowed_actions(nomination, actor=user)
         if not can_submit:
-            submit_blockers = [b.message for b in blockers(nomination, Action.SUBMIT, actor=user)]
+            submit_blockers = blockers(nomination, Action.SUBMIT, actor=user)
     can_review = can_act_at_stage(user, nomination.stage)
     review_actions = allowed_actions(nomination, actor=user) if can_review and nomination.status == Status.IN_REVIEW else []
     events = selectors.history_of(nomination)
@@ -335,6 +340,7 @@ def nomination_detail(request, pk):
         "action_labels": Action.LABELS,
         "duplicates": selectors.same_person_elsewhere(nomination, user) if (can_review or administers(user, nomination.round.campaign)) else [],
         "summary_badge": display.badge(nomination.criteria_status),
+        "missing_evidence": [row["criterion"] for row in rows if row["missing_evidence"]],
     }
     return render(request, "nominations/detail.html", context)
 

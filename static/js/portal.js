@@ -7,6 +7,8 @@
  *  - <details data-open-wide> (the review queue's quotas and filters) are folded on a phone, so the
  *    list comes first, and unfolded on a wide screen.
  *  - A button with data-print prints the page.
+ *  - A form with data-confirm="<dialog id>" opens that dialog (its summary) instead of submitting;
+ *    the dialog's button marked data-confirmed submits the form, data-close-dialog closes it.
  */
 (function () {
   "use strict";
@@ -130,6 +132,25 @@
     var printers = document.querySelectorAll("[data-print]");
     for (var k = 0; k < printers.length; k++) {
       printers[k].addEventListener("click", function () { window.print(); });
+    }
+    confirmForms();
+  }
+
+  function confirmForms() {
+    var forms = document.querySelectorAll("form[data-confirm]");
+    for (var i = 0; i < forms.length; i++) {
+      forms[i].addEventListener("submit", function (event) {
+        var dialog = document.getElementById(this.getAttribute("data-confirm"));
+        var submitter = event.submitter;
+        if (!dialog || typeof dialog.showModal !== "function") return;
+        if (submitter && submitter.hasAttribute("data-confirmed")) return;
+        event.preventDefault();
+        dialog.showModal();
+      });
+    }
+    var closers = document.querySelectorAll("dialog [data-close-dialog]");
+    for (var j = 0; j < closers.length; j++) {
+      closers[j].addEventListener("click", function () { this.closest("dialog").close(); });
     }
   }
 

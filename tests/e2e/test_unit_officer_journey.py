@@ -144,6 +144,7 @@ def test_unit_officer_registers_nominates_fixes_votes_submits_then_deadline_refu
     # --- Submit the collective -----------------------------------------------------------------
     s.goto(reverse("nomination_detail", args=[collective.pk]))
     page.get_by_role("button", name="Gửi hồ sơ").click()
+    page.locator("dialog#xac-nhan-gui").get_by_role("button", name="Xác nhận gửi hồ sơ").click()
     page.wait_for_url(f"**{reverse('nomination_detail', args=[collective.pk])}")
     assert "Đã gửi hồ sơ đến bước" in s.messages()
     collective.refresh_from_db()

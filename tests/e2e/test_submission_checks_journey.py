@@ -1,0 +1,100 @@
+"""Before a nomination goes, in Chromium: a criterion marked "bắt buộc · cần tệp minh chứng" without
+its file keeps "Gửi hồ sơ" away and is named, with a link to upload it; the reviewer sees which
+criteria lack their file; "Gửi hồ sơ" shows what goes (nominee, award form, criteria, files, council
+vote) and sends only once confirmed."""
+import pytest
+from django.urls import reverse
+
+from campaigns import clock
+from nominations.models import Evidence, Status
+from tests.e2e.conftest import small_pdf
+from tests.nominations.conftest import hold_unit_council, new_nomination, refresh, submitted
+
+pytestmark = pytest.mark.e2e
+
+UNIT = "so-tai-chinh-nt"
+REQUIRED = "Đăng ký, triển khai thực hiện mỗi cơ quan, đơn vị có một sản phẩm cụ thể"  # san-pham-cu-the
+
+
+def test_required_evidence_blocks_submission_names_the_criterion_and_links_to_the_upload(nt_world, open_session, portal_clock, e2e_media, tmp_path):
+    world = nt_world
+    with clock.frozen_at(world.at_stage(1, days_before=10)):
+        draft = new_nomination(world, UNIT, evidence=False)
+        hold_unit_council(world, UNIT, [draft])
+    s = open_session()
+    s.login(world.users[f"officer:{UNIT}"])
+    s.goto(reverse("nomination_detail", args=[draft.pk]))
+    page = s.page
+    assert page.get_by_role("button", name="Gửi hồ sơ").count() == 0
+    reasons = page.locator("ul.submit-blockers li")
+    assert reasons.count() == 1
+    assert reasons.first.inner_text().startswith(f"Thiếu tệp minh chứng cho tiêu chí bắt buộc \"{REQUIRED}\".")
+    s.shot("01 missing evidence named")
+    reasons.first.get_by_role("link", name="Tải lên tệp minh chứng").click()
+    page.wait_for_url("**/minh-chung/?tieu_chi=*")
+    assert REQUIRED in page.locator("select[name=criterion] option:checked").inner_text()
+    page.set_input_files("input[name=file]", str(small_pdf(tmp_path / "san-pham.pdf", "San pham cu the")))
+    page.get_by_role("button", name="Tải lên").click()
+    page.wait_for_url("**/minh-chung/")
+    assert Evidence.objects.get(nomination=draft).criterion.code == "san-pham-cu-the"
+
+    s.goto(reverse("nomination_detail", args=[draft.pk]))
+    assert page.locator("ul.submit-blockers").count() == 0
+    assert page.get_by_role("button", name="Gửi hồ sơ").count() == 1
+    # A direct POST is refused by the workflow itself while a required file is missing.
+    Evidence.objects.filter(nomination=draft).delete()
+    response = s.post_form(reverse("nomination_submit", args=[draft.pk]))
+    assert response.status == 302
+    s.goto(reverse("nomination_detail", args=[draft.pk]))
+    assert f"Chưa gửi được hồ sơ. Thiếu tệp minh chứng cho tiêu chí bắt buộc \"{REQUIRED}\"." in s.messages()
+    assert refresh(draft).status == Status.DRAFT
+    assert not s.csp_violations, s.csp_violations
+
+
+def test_reviewer_sees_which_required_criteria_lack_evidence(nt_world, open_session, portal_clock):
+    world = nt_world
+    waiting = submitted(world, UNIT)
+    Evidence.objects.filter(nomination=waiting).delete()  # e.g. a file removed in the admin after submission
+    portal_clock("2024-12-10T09:00")
+    s = open_session()
+    s.login(world.users["stage:2"])
+    s.goto(reverse("nomination_detail", args=[waiting.pk]))
+    alert = s.page.locator(".missing-evidence")
+    assert alert.is_visible()
+    assert REQUIRED in alert.inner_text() and "Thiếu tệp minh chứng cho tiêu chí bắt buộc:" in alert.inner_text()
+    row = s.page.locator("tr", has_text=REQUIRED)
+    assert "Thiếu tệp minh chứng (bắt buộc)" in row.inner_text()
+    assert not s.csp_violations, s.csp_violations
+
+
+def test_submit_shows_a_summary_and_sends_only_once_confirmed(nt_world, open_session, portal_clock):
+    world = nt_world
+    with clock.frozen_at(world.at_stage(1, days_before=10)):
+        draft = new_nomination(world, UNIT)
+        hold_unit_council(world, UNIT, [draft], members=9, present=9, votes=8)
+    s = open_session()
+    s.login(world.users[f"officer:{UNIT}"])
+    s.goto(reverse("nomination_detail", args=[draft.pk]))
+    page = s.page
+    dialog = page.locator("dialog#xac-nhan-gui")
+    assert not dialog.is_visible()
+    page.get_by_role("button", name="Gửi hồ sơ").click()
+    assert dialog.is_visible()
+    text = dialog.inner_text()
+    draft = refresh(draft)
+    assert draft.nominee_name in text and draft.award_form.name in text
+    assert f"{draft.criteria_met}/{draft.criteria_total} tiêu chí đạt" in text
+    assert "minh-chung-san-pham-cu-the.pdf" in text
+    assert "8/9 đồng ý" in text
+    s.shot("02 submit confirmation")
+    assert refresh(draft).status == Status.DRAFT, "nothing sent before the confirmation"
+    dialog.get_by_role("button", name="Quay lại").click()
+    assert not dialog.is_visible()
+    assert refresh(draft).status == Status.DRAFT
+
+    page.get_by_role("button", name="Gửi hồ sơ").click()
+    dialog.get_by_role("button", name="Xác nhận gửi hồ sơ").click()
+    page.wait_for_load_state()
+    assert "Đã gửi hồ sơ đến bước" in s.messages()
+    assert refresh(draft).status == Status.IN_REVIEW
+    assert not s.csp_violations, s.csp_violations
