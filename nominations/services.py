@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from campaigns import clock
 from campaigns.bounds import COUNCIL_MEMBERS_MAX, COUNCIL_NOTES_MAX_CHARS
@@ -45,6 +46,22 @@ TRACKED_FIELDS = (
 
 class ServiceError(Exception):
     """A refused write, with a Vietnamese message for the user."""
+
+
+class DuplicateNomination(ServiceError):
+    """The nominee already has a nomination in the round; `existing` is it (the page links to it
+    when the user may see it, and offers to carry what was typed into it when it is the unit's draft)."""
+
+    def __init__(self, message: str, existing: Nomination):
+        super().__init__(message)
+        self.existing = existing
+
+
+def _existing_described(clash) -> str:
+    """"nháp, đơn vị đề nghị: Sở Tài chính, lập ngày 20/11/2024" (status, proposing unit, day created, Vietnam time)."""
+    status = str(Status(clash.status).label).lower()
+    day = timezone.localtime(clash.created_at, clock.VIETNAM).strftime("%d/%m/%Y")
+    return f"{status}, đơn vị đề nghị: {clash.proposing_unit}, lập ngày {day}"
 
 
 def register_unit(*, round_: Round, unit: Unit, actor, pledge: str = "") -> Registration:
@@ -182,18 +199,20 @@ def _refuse_duplicates(nomination):
     if nomination.kind == NomineeKind.COLLECTIVE:
         clash = others.filter(kind=NomineeKind.COLLECTIVE, nominee_unit=nomination.nominee_unit).first()
         if clash:
-            raise ServiceError(
-                f"{nomination.nominee_unit} đã được đề nghị {clash.award_form.name} trong đợt này: "
-                "không đề nghị nhiều hình thức khen thưởng cho một thành tích."
+            raise DuplicateNomination(
+                f"{nomination.nominee_unit} đã có hồ sơ đề nghị {clash.award_form.name} trong đợt này "
+                f"({_existing_described(clash)}): không đề nghị nhiều hình thức khen thưởng cho một thành tích.",
+                clash,
             )
     elif nomination.person_identifier:
         clash = others.filter(
             kind=NomineeKind.INDIVIDUAL, proposing_unit=nomination.proposing_unit, person_identifier=nomination.person_identifier
         ).first()
         if clash:
-            raise ServiceError(
-                f"Cá nhân có số định danh {nomination.person_identifier} đã được đề nghị {clash.award_form.name} trong đợt này: "
-                "không đề nghị nhiều hình thức khen thưởng cho một thành tích."
+            raise DuplicateNomination(
+                f"Cá nhân có số định danh {nomination.person_identifier} đã có hồ sơ đề nghị {clash.award_form.name} "
+                f"trong đợt này ({_existing_described(clash)}): không đề nghị nhiều hình thức khen thưởng cho một thành tích.",
+                clash,
             )
 
 

@@ -144,6 +144,7 @@ def _nomination_form(request, *, round_, unit, units, nomination):
         "evidence_criteria": evidence_criteria,
     }
     not_saved = False
+    duplicate_of = None
     if request.method == "POST":
         form = NominationForm(request.POST, **kwargs)
         if "refresh" in request.POST:
@@ -161,6 +162,7 @@ def _nomination_form(request, *, round_, unit, units, nomination):
             except ServiceError as error:
                 form.add_error(None, str(error))
                 not_saved = True
+                duplicate_of = _duplicate_shown(request, error, nomination)
             else:
                 messages.success(request, _("Đã lưu hồ sơ của %(name)s.") % {"name": saved.nominee_name})
                 if "continue" in request.POST:
@@ -181,11 +183,26 @@ def _nomination_form(request, *, round_, unit, units, nomination):
         "overall_badge": display.badge(overall) if overall else None,
         "nomination": nomination,
         "not_saved": not_saved,
+        "duplicate_of": duplicate_of,
         "registered": registered,
         "submit_deadline": unit_deadline(first_stage(round_), unit),
         "round_url": _round_url(round_, unit, units),
     }
     return render(request, "nominations/form.html", context)
+
+
+def _duplicate_shown(request, error, nomination):
+    """The nomination a refused save clashes with, if the user may see it (the page links to it), with
+    `carry_into`: whether what was typed can be saved into it (a draft or returned nomination of the
+    user's own unit)."""
+    existing = getattr(error, "existing", None)
+    if existing is None or (nomination is not None and existing.pk == nomination.pk):
+        return None
+    existing = selectors.nomination_for_user(request.user, existing.pk)
+    if existing is None:
+        return None
+    existing.carry_into = existing.proposing_unit_id in officer_unit_ids(request.user) and existing.is_editable_by_unit
+    return existing
 
 
 @login_required

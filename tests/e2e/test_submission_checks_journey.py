@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from campaigns import clock
-from nominations.models import Evidence, Status
+from nominations.models import Evidence, Nomination, Status
 from tests.e2e.conftest import small_pdf
 from tests.nominations.conftest import hold_unit_council, new_nomination, refresh, submitted
 
@@ -97,4 +97,39 @@ def test_submit_shows_a_summary_and_sends_only_once_confirmed(nt_world, open_ses
     page.wait_for_load_state()
     assert "Đã gửi hồ sơ đến bước" in s.messages()
     assert refresh(draft).status == Status.IN_REVIEW
+    assert not s.csp_violations, s.csp_violations
+
+
+def test_a_duplicate_is_refused_with_what_exists_a_link_and_the_typed_data_kept_and_carried_into_it(nt_world, open_session, portal_clock):
+    world = nt_world
+    officer = world.users[f"officer:{UNIT}"]
+    officer.first_name = "Nguyễn Thị Lan"
+    officer.save(update_fields=["first_name"])
+    with clock.frozen_at(world.at_stage(1, days_before=10)):
+        existing = new_nomination(world, UNIT)
+    s = open_session()
+    s.login(officer)
+    s.goto(reverse("nomination_create", args=[world.round.pk]))
+    page = s.page
+    typed = "Triển khai nền tảng số dùng chung cho toàn ngành tài chính (nội dung nhập lại)."
+    page.fill("textarea[name=achievement_summary]", typed)
+    page.check("input[name=eligibility_declared]")
+    page.get_by_role("button", name="Lưu hồ sơ", exact=True).click()
+    page.wait_for_load_state()
+    alert = page.locator(".alert-danger", has=page.locator(".duplicate-of"))
+    text = alert.inner_text()
+    day = existing.created_at.astimezone(clock.VIETNAM).strftime("%d/%m/%Y")
+    assert "đã có hồ sơ đề nghị" in text and f"(nháp, đơn vị đề nghị: Sở Tài chính tỉnh Ninh Thuận, lập ngày {day})" in text
+    assert "người lập: Nguyễn Thị Lan" in text
+    link = alert.get_by_role("link", name=existing.nominee_name, exact=False)
+    assert link.get_attribute("href") == reverse("nomination_detail", args=[existing.pk])
+    assert page.input_value("textarea[name=achievement_summary]") == typed, "what was typed is kept"
+    s.shot("04 duplicate refused")
+    assert Nomination.objects.filter(round=world.round, proposing_unit__code=UNIT).count() == 1
+
+    alert.get_by_role("button", name="Chuyển dữ liệu vừa nhập vào hồ sơ đã có").click()
+    page.wait_for_url(f"**{reverse('nomination_detail', args=[existing.pk])}")
+    assert "Đã lưu hồ sơ" in s.messages()
+    assert refresh(existing).achievement_summary == typed
+    assert Nomination.objects.filter(round=world.round, proposing_unit__code=UNIT).count() == 1
     assert not s.csp_violations, s.csp_violations
