@@ -329,6 +329,36 @@ def add_evidence(*, nomination, criterion, uploaded_file, actor, content_type: s
     return evidence
 
 
+def delete_draft(*, nomination, actor) -> str:
+    """Delete a draft its unit never submitted, with what hangs on it alone (its criterion values,
+    evidence files, its line in the unit council's votes, its generated documents); the council
+    meeting, the unit's other nominations and the round stay. Returns the nominee's name.
+    A nomination once submitted (in review, returned, decided) is never deleted: its history counts."""
+    with transaction.atomic():
+        locked = Nomination.objects.select_for_update().filter(pk=nomination.pk).order_by().first()
+        if locked is None:
+            raise ServiceError("Hồ sơ không còn tồn tại (đã bị xoá).")
+        if locked.proposing_unit_id not in officer_unit_ids(actor):
+            raise ServiceError("Chỉ cán bộ của đơn vị đề nghị được xoá hồ sơ nháp.")
+        if locked.status != Status.DRAFT or locked.submitted_at is not None:
+            raise ServiceError("Chỉ xoá được hồ sơ nháp chưa gửi lần nào; hồ sơ đã gửi được giữ lại cùng lịch sử của nó.")
+        name = locked.nominee_name
+        files = list(locked.evidence.values_list("file", flat=True))
+        locked.delete()
+        transaction.on_commit(lambda: _delete_files(files))
+    return name
+
+
+def _delete_files(names):
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:  # a file already gone: nothing to remove
+            pass
+
+
 def _check(validator, value, **kwargs):
     """A shared check (nominations.validators) as a ServiceError."""
     try:

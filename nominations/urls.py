@@ -15,6 +15,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/", unit.nomination_detail, name="nomination_detail"),
     path("ho-so/<int:pk>/sua/", unit.nomination_edit, name="nomination_edit"),
     path("ho-so/<int:pk>/gui/", unit.nomination_submit, name="nomination_submit"),
+    path("ho-so/<int:pk>/xoa/", unit.nomination_delete, name="nomination_delete"),
     path("ho-so/<int:pk>/minh-chung/", unit.nomination_evidence, name="nomination_evidence"),
     path("minh-chung/<int:pk>/tai/", unit.evidence_download, name="evidence_download"),
     path("api/tieu-chi/danh-gia/", unit.criteria_evaluate, name="criteria_evaluate"),

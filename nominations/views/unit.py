@@ -241,6 +241,32 @@ def nomination_submit(request, pk):
     return redirect("nomination_detail", pk=pk)
 
 
+@login_required
+def nomination_delete(request, pk):
+    """A draft deleted by its unit: GET asks for confirmation (what goes with it), POST deletes."""
+    nomination = _nomination_or_404(request, pk)
+    if nomination.proposing_unit_id not in officer_unit_ids(request.user):
+        raise Http404
+    round_url = _round_url(nomination.round, nomination.proposing_unit, [nomination.proposing_unit])
+    if request.method == "POST":
+        try:
+            name = services.delete_draft(nomination=nomination, actor=request.user)
+        except ServiceError as error:
+            messages.error(request, _("Chưa xoá được hồ sơ. %(reason)s") % {"reason": error})
+            return redirect("nomination_detail", pk=pk)
+        messages.success(request, _("Đã xoá hồ sơ nháp của %(name)s.") % {"name": name})
+        return redirect(round_url)
+    context = {
+        "nomination": nomination,
+        "round": nomination.round,
+        "round_url": round_url,
+        "deletable": nomination.status == Status.DRAFT and nomination.submitted_at is None,
+        "evidence": selectors.evidence_of(nomination),
+        "votes": selectors.council_votes_of(nomination),
+    }
+    return render(request, "nominations/delete.html", context)
+
+
 # --- The detail page, shared by every role ------------------------------------------------------------
 
 _JUDGEMENTS = {"met": _("Đạt"), "not_met": _("Không đạt"), "": _("(bỏ đánh giá)")}
@@ -330,6 +356,7 @@ def nomination_detail(request, pk):
     ]
     is_officer = nomination.proposing_unit_id in officer_unit_ids(user)
     can_edit = is_officer and nomination.is_editable_by_unit
+    can_delete = can_edit and nomination.status == Status.DRAFT and nomination.submitted_at is None
     can_submit, submit_blockers = False, []
     if can_edit:
         can_submit = Action.SUBMIT in allowed_actions(nomination, actor=user)
@@ -350,6 +377,7 @@ def nomination_detail(request, pk):
         "is_officer": is_officer,
         "can_edit": can_edit,
         "can_submit": can_submit,
+        "can_delete": can_delete,
         "submit_blockers": submit_blockers,
         "submit_deadline": unit_deadline(first_stage(round_), nomination.proposing_unit),
         "can_review": can_review,

@@ -133,3 +133,56 @@ def test_a_duplicate_is_refused_with_what_exists_a_link_and_the_typed_data_kept_
     assert refresh(existing).achievement_summary == typed
     assert Nomination.objects.filter(round=world.round, proposing_unit__code=UNIT).count() == 1
     assert not s.csp_violations, s.csp_violations
+
+
+def test_a_draft_is_deleted_by_its_unit_after_confirmation_and_leaves_the_council_form(nt_world, open_session, portal_clock):
+    from nominations.models import CouncilMeeting, CouncilVote, CriterionValue
+
+    world = nt_world
+    with clock.frozen_at(world.at_stage(1, days_before=10)):
+        kept = new_nomination(world, UNIT)
+        test_draft = new_nomination(world, UNIT, kind="individual", full_name="Hồ sơ thử nghiệm", person_identifier="079190000099")
+        hold_unit_council(world, UNIT, [kept, test_draft])
+    sent = submitted(world, "so-y-te-nt")
+    meeting = CouncilMeeting.objects.get(unit__code=UNIT)
+    s = open_session()
+    s.login(world.users[f"officer:{UNIT}"])
+    s.goto(reverse("unit_council", args=[world.round.pk]))
+    assert s.page.locator("form", has_text="Hồ sơ thử nghiệm").count() == 1
+
+    s.goto(reverse("nomination_detail", args=[test_draft.pk]))
+    page = s.page
+    page.get_by_role("link", name="Xoá hồ sơ nháp").click()
+    page.wait_for_url("**/xoa/")
+    summary = page.locator("main").inner_text()
+    assert "Hồ sơ thử nghiệm" in summary and "Không khôi phục được." in summary
+    assert "minh-chung-ca-nhan-thanh-tich.pdf" in summary and "dòng biểu quyết của hồ sơ" in summary
+    s.shot("05 delete confirmation")
+    assert Nomination.objects.filter(pk=test_draft.pk).exists(), "nothing deleted before the confirmation"
+    page.get_by_role("button", name="Xoá hồ sơ").click()
+    page.wait_for_url(f"**{reverse('unit_round', args=[world.round.pk])}")
+    assert "Đã xoá hồ sơ nháp của Hồ sơ thử nghiệm." in s.messages()
+    assert not Nomination.objects.filter(pk=test_draft.pk).exists()
+    assert not CriterionValue.objects.filter(nomination_id=test_draft.pk).exists()
+    # Nothing else: the other draft, its vote, the meeting, the other unit's nomination.
+    assert Nomination.objects.filter(pk__in=[kept.pk, sent.pk]).count() == 2
+    assert CouncilMeeting.objects.filter(pk=meeting.pk).exists()
+    assert list(CouncilVote.objects.filter(meeting=meeting).values_list("nomination_id", flat=True)) == [kept.pk]
+    s.goto(reverse("unit_council", args=[world.round.pk]))
+    assert "Hồ sơ thử nghiệm" not in page.locator("main").inner_text()
+
+    # A submitted nomination offers no deletion, and a direct POST is refused.
+    s.goto(reverse("nomination_detail", args=[kept.pk]))
+    assert page.get_by_role("link", name="Xoá hồ sơ nháp").count() == 1
+    with clock.frozen_at(world.at_stage(1)):
+        from nominations.workflow import Action, advance
+
+        advance(refresh(kept), Action.SUBMIT, actor=world.users[f"officer:{UNIT}"])
+    s.goto(reverse("nomination_detail", args=[kept.pk]))
+    assert page.get_by_role("link", name="Xoá hồ sơ nháp").count() == 0
+    response = s.post_form(reverse("nomination_delete", args=[kept.pk]))
+    assert response.status == 302
+    s.goto(reverse("nomination_detail", args=[kept.pk]))
+    assert "Chưa xoá được hồ sơ. Chỉ xoá được hồ sơ nháp chưa gửi lần nào" in s.messages()
+    assert refresh(kept).status == Status.IN_REVIEW
+    assert not s.csp_violations, s.csp_violations
