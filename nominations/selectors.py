@@ -432,3 +432,39 @@ def event_names(events) -> dict[str, dict]:
         "award_form_id": dict(RoundAwardForm.objects.filter(pk__in=form_ids).values_list("pk", "name")) if form_ids else {},
     }
 
+
+
+@dataclass
+class QuotaPlace:
+    """One quota rule the nomination would take a place under at submission: places used by the
+    nominations already past the unit's stage, the limit, and the refusal it would meet when full."""
+
+    rule: object
+    used: int
+    limit: int
+    unit_name: str = ""
+    refusal: str = ""
+
+    @property
+    def full(self) -> bool:
+        return self.used + 1 > self.limit
+
+
+def quota_places_at_submission(nomination) -> list[QuotaPlace]:
+    """The quota rules binding the nomination's submission, counted as "Gửi hồ sơ" would count them
+    (quotas.rules, read only, without the lock: the transition counts again under it)."""
+    from nominations.workflow import first_stage
+    from quotas.rules import QuotaExceeded, group_of, limit_for, passed_stage_q, rule_filter, rules_binding
+
+    order = first_stage(nomination.round).order
+    places = []
+    for rule in rules_binding(nomination, moving_past=order, first_stage_order=order):
+        group_q, unit = group_of(rule, nomination)
+        limit = limit_for(rule, unit)
+        used = Nomination.objects.filter(rule_filter(rule) & group_q & passed_stage_q(order)).exclude(pk=nomination.pk).count()
+        unit_name = unit.name if unit else ""
+        place = QuotaPlace(rule, used, limit, unit_name)
+        if place.full:
+            place.refusal = str(QuotaExceeded(rule, used, limit, unit_name))
+        places.append(place)
+    return places

@@ -283,3 +283,29 @@ def round_stage_person(user, round_) -> bool:
     """Whether the user belongs to the organisation of one of the round's stages."""
     organisations = stage_organisation_ids(user)
     return any(s.organisation_id in organisations for s in stages_of(round_))
+
+
+def quota_usage_with_waiting(stage) -> list:
+    """The round's quota use past `stage` (quotas.rules.quota_usage), each row also counting the
+    nominations waiting in the stage's queue under the same rule and group (`waiting`): what the
+    reviewer approved and what it still may approve. One count per rule and group, read only."""
+    from quotas.models import QuotaScope
+    from quotas.rules import quota_usage, rule_filter
+
+    rows = quota_usage(stage.round, past_stage_order=stage.order)
+    queued = Q(stage=stage, status="in_review")
+    counts = {}
+    for row in rows:
+        rule = row.rule
+        if rule.pk not in counts:
+            base = Nomination.objects.filter(rule_filter(rule) & queued)
+            if rule.scope == QuotaScope.UNIT:
+                counts[rule.pk] = dict(base.values_list("proposing_unit__name").annotate(n=Count("id")).order_by())
+            elif rule.scope == QuotaScope.PARENT_UNIT:
+                counts[rule.pk] = dict(base.values_list("nominee_unit__parent__name").annotate(n=Count("id")).order_by())
+            else:
+                counts[rule.pk] = {"": base.count()}
+        by_group = counts[rule.pk]
+        row.waiting = sum(by_group.values()) if row.unit_name == "mỗi đơn vị" else by_group.get(row.unit_name or "", 0)
+        row.with_waiting = row.used + row.waiting
+    return rows

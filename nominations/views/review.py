@@ -10,6 +10,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import Http404
@@ -37,8 +38,8 @@ from nominations.models import AwardDecision, CriterionValue, Nomination
 from nominations.permissions import can_act_at_stage, visible_nominations_q
 from nominations.services import ServiceError, grant_extension, judge_criterion, record_council_meeting, record_decision
 from nominations.outbox import QUEUED_NOTICE
+from nominations.validators import validate_round_date
 from nominations.workflow import Action, RoundRules, TransitionError, advance
-from quotas.rules import quota_usage
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +139,7 @@ def review_queue(request, round_id, order):
         "page": page,
         "page_query": query.urlencode(),
         "deadline": deadline,
-        "quotas": quota_usage(stage.round, past_stage_order=stage.order),
+        "quotas": selectors.quota_usage_with_waiting(stage),
         "returned": returned[:20],
         "returned_count": returned.count(),
         "is_final": selectors.is_final_stage(stage),
@@ -382,7 +383,22 @@ def review_decision(request, round_id):
     form = None
     if can_act:
         form = DecisionForm(request.POST or None, nominations=nominations)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and form.is_valid() and "xac_nhan" not in request.POST:
+            try:  # the date's bounds, as record_decision checks them, before the preview
+                validate_round_date(form.cleaned_data["date"], round_=round_, last_deadline=final.deadline, what="Ngày ký quyết định")
+            except ValidationError as error:
+                form.add_error("date", error)
+            if form.is_valid() and "sua_lai" not in request.POST:  # "Sửa lại": the form again, as it was filled
+                return render(
+                    request,
+                    "nominations/review/decision_preview.html",
+                    {
+                        "round": round_, "stage": final, "form": form, "awarded": form.awarded(),
+                        "not_awarded": [(n, form.cleaned_data[f"reason_{n.pk}"]) for n in nominations if n.pk in form.not_awarded()],
+                        "previous_stage": selectors.previous_stage(final),
+                    },
+                )
+        elif request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
                 decision = record_decision(

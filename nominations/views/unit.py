@@ -36,7 +36,16 @@ from nominations.guards_evidence import requires_evidence
 from nominations.models import Gender, Nomination, Status
 from nominations.permissions import administers, can_act_at_stage, officer_unit_ids
 from nominations.services import ServiceError, applicable_criteria
-from nominations.workflow import Action, TransitionError, advance, allowed_actions, blockers, first_stage, unit_deadline
+from nominations.workflow import (
+    Action,
+    Blocker,
+    TransitionError,
+    advance,
+    allowed_actions,
+    blockers,
+    first_stage,
+    unit_deadline,
+)
 
 # --- Helpers ----------------------------------------------------------------------------------------
 
@@ -357,11 +366,16 @@ def nomination_detail(request, pk):
     is_officer = nomination.proposing_unit_id in officer_unit_ids(user)
     can_edit = is_officer and nomination.is_editable_by_unit
     can_delete = can_edit and nomination.status == Status.DRAFT and nomination.submitted_at is None
-    can_submit, submit_blockers = False, []
+    can_submit, submit_blockers, quota_places = False, [], []
     if can_edit:
         can_submit = Action.SUBMIT in allowed_actions(nomination, actor=user)
         if not can_submit:
             submit_blockers = blockers(nomination, Action.SUBMIT, actor=user)
+        # The quota is counted again, under lock, at "Gửi hồ sơ"; shown here before the click.
+        quota_places = selectors.quota_places_at_submission(nomination)
+        full = [Blocker(place.refusal) for place in quota_places if place.full]
+        if full:
+            can_submit, submit_blockers = False, [*submit_blockers, *full]
     can_review = can_act_at_stage(user, nomination.stage)
     review_actions = allowed_actions(nomination, actor=user) if can_review and nomination.status == Status.IN_REVIEW else []
     events = selectors.history_of(nomination)
@@ -378,6 +392,7 @@ def nomination_detail(request, pk):
         "can_edit": can_edit,
         "can_submit": can_submit,
         "can_delete": can_delete,
+        "quota_places": quota_places,
         "submit_blockers": submit_blockers,
         "submit_deadline": unit_deadline(first_stage(round_), nomination.proposing_unit),
         "can_review": can_review,

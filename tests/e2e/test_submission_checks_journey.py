@@ -186,3 +186,44 @@ def test_a_draft_is_deleted_by_its_unit_after_confirmation_and_leaves_the_counci
     assert "Chưa xoá được hồ sơ. Chỉ xoá được hồ sơ nháp chưa gửi lần nào" in s.messages()
     assert refresh(kept).status == Status.IN_REVIEW
     assert not s.csp_violations, s.csp_violations
+
+
+def test_the_award_decision_is_previewed_and_recorded_only_once_confirmed(nt_world, open_session, portal_clock):
+    from nominations.models import AwardDecision
+    from tests.nominations.conftest import ready_at_stage
+
+    world = nt_world
+    winner = ready_at_stage(world, UNIT, order=4)
+    person = ready_at_stage(world, "so-y-te-nt", order=4, kind="individual", full_name="Lê Văn Bình", person_identifier="079190000123")
+    portal_clock("2024-12-30T10:00")
+    s = open_session()
+    s.login(world.users["stage:4"])
+    s.goto(reverse("review_decision", args=[world.round.pk]))
+    page = s.page
+    page.fill("input[name=number]", "2468/QĐ-UBND")
+    page.fill("input[name=date]", "28/12/2024")
+    page.fill("input[name=signer]", "Trần Quốc Nam")
+    page.check(f"input[name=khong][value='{person.pk}']")
+    page.fill(f"input[name=reason_{person.pk}]", "Chưa tiêu biểu so với các cá nhân khác.")
+    page.get_by_role("button", name="Xem trước quyết định").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Xem trước: quyết định khen thưởng"
+    assert "Quyết định số 2468/QĐ-UBND ngày 28/12/2024" in page.locator(".decision-preview").inner_text()
+    assert "1 hồ sơ được khen thưởng, 1 hồ sơ không được khen thưởng" in page.locator(".decision-preview").inner_text()
+    assert winner.nominee_name in page.locator("table.awarded").inner_text()
+    declined = page.locator("table.not-awarded").inner_text()
+    assert "Lê Văn Bình, Chuyên viên" in declined and "Chưa tiêu biểu so với các cá nhân khác." in declined
+    s.shot("06 decision preview")
+    assert not AwardDecision.objects.exists(), "nothing recorded before the confirmation"
+
+    page.get_by_role("button", name="Sửa lại").click()
+    page.wait_for_load_state()
+    assert page.is_checked(f"input[name=khong][value='{person.pk}']")
+    assert page.input_value(f"input[name=reason_{person.pk}]") == "Chưa tiêu biểu so với các cá nhân khác."
+    page.get_by_role("button", name="Xem trước quyết định").click()
+    page.get_by_role("button", name="Xác nhận ghi quyết định").click()
+    page.wait_for_url("**/quyet-dinh/*/")
+    decision = AwardDecision.objects.get()
+    assert (refresh(winner).status, refresh(winner).decision_id) == (Status.AWARDED, decision.pk)
+    assert (refresh(person).status, refresh(person).outcome_reason) == (Status.NOT_AWARDED, "Chưa tiêu biểu so với các cá nhân khác.")
+    assert not s.csp_violations, s.csp_violations

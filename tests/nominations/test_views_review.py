@@ -550,7 +550,9 @@ def test_decision_number_format_error_then_awarding(nt_world, client):
         bad_date = client.post(url, {**data, "number": "123/QĐ-UBND", "date": "2024-12-30"})
         assert "Ngày phải theo dạng dd/mm/yyyy" in bad_date.content.decode()
         assert not AwardDecision.objects.exists() and refresh(awarded).status == Status.IN_REVIEW
-        response = client.post(url, {**data, "number": "123/qđ-ubnd"})
+        preview = client.post(url, {**data, "number": "123/qđ-ubnd"})
+        assert preview.status_code == 200 and not AwardDecision.objects.exists()  # a preview first
+        response = client.post(url, {**data, "number": "123/qđ-ubnd", "xac_nhan": "1"})
         decision = AwardDecision.objects.get()
         assert response.status_code == 302
         assert response.url == reverse("review_decision_detail", args=(nt_world.round.pk, decision.pk))
@@ -568,7 +570,7 @@ def test_decision_duplicate_number_is_refused_whole(nt_world, client):
     second = ready_at_stage(nt_world, "so-y-te-nt", order=4)
     url = reverse("review_decision", args=(nt_world.round.pk,))
     client_for(client, nt_world.users["stage:4"])
-    base = {"date": "30/12/2024", "signer": "Trần Quốc Nam", "number": "123/QĐ-UBND"}
+    base = {"date": "30/12/2024", "signer": "Trần Quốc Nam", "number": "123/QĐ-UBND", "xac_nhan": "1"}
     with clock.frozen_at(nt_world.at_stage(4)):
         client.post(url, {**base, "khong": [second.pk], f"reason_{second.pk}": "Để xét đợt sau."})
         Nomination.objects.filter(pk=second.pk).update(status=Status.IN_REVIEW, outcome_reason="")
