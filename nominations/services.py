@@ -329,6 +329,16 @@ def add_evidence(*, nomination, criterion, uploaded_file, actor, content_type: s
     return evidence
 
 
+def judge_criteria(*, nomination, judgements, actor) -> list[CriterionValue]:
+    """Several of a nomination's criteria judged at once (the reviewer's one form): `judgements` is a
+    list of (criterion value, "met"/"not_met", comment). All or nothing."""
+    with transaction.atomic():
+        return [
+            judge_criterion(nomination=nomination, criterion_value=value, judgement=judgement, actor=actor, comment=comment)
+            for value, judgement, comment in judgements
+        ]
+
+
 def delete_draft(*, nomination, actor) -> str:
     """Delete a draft its unit never submitted, with what hangs on it alone (its criterion values,
     evidence files, its line in the unit council's votes, its generated documents); the council

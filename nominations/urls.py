@@ -33,6 +33,7 @@ urlpatterns = [
     path("xet/ho-so/<int:pk>/tra-lai/", review.review_return, name="review_return"),
     path("xet/ho-so/<int:pk>/khong-chap-thuan/", review.review_reject, name="review_reject"),
     path("xet/ho-so/<int:pk>/tieu-chi/<int:value_id>/danh-gia/", review.review_judge, name="review_judge"),
+    path("xet/ho-so/<int:pk>/tieu-chi/danh-gia/", review.review_judge_all, name="review_judge_all"),
     path("xet/dot/<int:round_id>/quyet-dinh/", review.review_decision, name="review_decision"),
     path("xet/dot/<int:round_id>/quyet-dinh/<int:decision_id>/", review.review_decision_detail, name="review_decision_detail"),
 ]

@@ -154,6 +154,9 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda w: {"pk": w.stage2_a.pk, "value_id": w.pending_value.pk}, get=signed_in(405),
         post=answers(404, anonymous=LOGIN, reviewer=None),
     ),
+    "review_judge_all": Entry(
+        kwargs=lambda w: {"pk": w.stage2_a.pk}, get=signed_in(405), post=answers(404, anonymous=LOGIN, reviewer=None),
+    ),
     "review_decision": Entry(kwargs=lambda w: {"round_id": w.round.pk}, get=signed_in(404, chairman=200, administrator=200)),
     "review_decision_detail": Entry(
         kwargs=lambda w: {"round_id": w.round.pk, "decision_id": w.decision.pk}, get=signed_in(404, chairman=200, administrator=200),

@@ -36,7 +36,14 @@ from nominations.forms_review import (
 )
 from nominations.models import AwardDecision, CriterionValue, Nomination
 from nominations.permissions import can_act_at_stage, visible_nominations_q
-from nominations.services import ServiceError, grant_extension, judge_criterion, record_council_meeting, record_decision
+from nominations.services import (
+    ServiceError,
+    grant_extension,
+    judge_criteria,
+    judge_criterion,
+    record_council_meeting,
+    record_decision,
+)
 from nominations.outbox import QUEUED_NOTICE
 from nominations.validators import validate_round_date
 from nominations.workflow import Action, RoundRules, TransitionError, advance
@@ -230,6 +237,43 @@ def review_judge(request, pk, value_id):
         label = "Đạt" if form.cleaned_data["judgement"] == "met" else "Không đạt"
         messages.success(request, f"Đã ghi đánh giá \"{label}\" cho tiêu chí: {value.criterion.label}")
     return _back(request, fallback)
+
+
+JUDGE_ANCHOR = "xet-ho-so-tieu-de"  # the reviewer's panel on the detail page, where the criteria are judged
+
+
+@login_required
+@require_POST
+def review_judge_all(request, pk):
+    """The pending criteria of a nomination judged in one form; those left blank stay pending.
+    The page comes back where it was (the criteria's anchor)."""
+    nomination = _nomination_for_action(request.user, pk)
+    fallback = _fallback_for(nomination, nomination.stage)
+    values = list(CriterionValue.objects.select_related("criterion").filter(nomination=nomination, status="pending").order_by("criterion__order", "pk"))
+    judgements, refused = [], []
+    for value in values:
+        form = JudgementForm(request.POST, prefix=f"tc{value.pk}")
+        if not request.POST.get(form.add_prefix("judgement")):
+            continue  # not judged this time
+        if form.is_valid():
+            judgements.append((value, form.cleaned_data["judgement"], form.cleaned_data["comment"]))
+        else:
+            refused += [f"{value.criterion.label}: {error}" for errors in form.errors.values() for error in errors]
+    if refused:
+        for message in refused:
+            messages.error(request, message)
+    elif not judgements:
+        messages.error(request, "Chọn Đạt hoặc Không đạt cho ít nhất một tiêu chí.")
+    else:
+        try:
+            judge_criteria(nomination=nomination, judgements=judgements, actor=request.user)
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Đã ghi đánh giá {len(judgements)} tiêu chí.")
+    response = _back(request, fallback)
+    response["Location"] = response["Location"].split("#")[0] + f"#{JUDGE_ANCHOR}"
+    return response
 
 
 # --- Bulk approval --------------------------------------------------------------------------------

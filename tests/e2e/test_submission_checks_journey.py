@@ -227,3 +227,38 @@ def test_the_award_decision_is_previewed_and_recorded_only_once_confirmed(nt_wor
     assert (refresh(winner).status, refresh(winner).decision_id) == (Status.AWARDED, decision.pk)
     assert (refresh(person).status, refresh(person).outcome_reason) == (Status.NOT_AWARDED, "Chưa tiêu biểu so với các cá nhân khác.")
     assert not s.csp_violations, s.csp_violations
+
+
+def test_reviewer_judges_every_pending_criterion_in_one_form_and_the_page_stays_there(nt_world, open_session, portal_clock):
+    from criteria.models import Criterion
+    from nominations.models import NominationEvent
+
+    world = nt_world
+    # A second criterion the council judges, so that the nomination waits on two.
+    Criterion.objects.filter(round=world.round, code="cong-khai-du-lieu-mo-so-hoa").update(kind="evidence")
+    waiting = submitted(world, UNIT)
+    pending = list(waiting.criterion_values.filter(status="pending").select_related("criterion").order_by("criterion__order"))
+    assert len(pending) == 2
+    portal_clock("2024-12-10T09:00")
+    s = open_session()
+    s.login(world.users["stage:2"])
+    s.page.set_viewport_size({"width": 1280, "height": 500})  # a laptop's window: the panel is below the fold
+    s.goto(reverse("nomination_detail", args=[waiting.pk]))
+    page = s.page
+    form = page.locator("form.judge-all")
+    assert form.locator("input[type=radio]").count() == 4, "both criteria in the one form"
+    assert page.locator("form[action*='/tieu-chi/'] button", has_text="Ghi đánh giá").count() == 1
+    form.locator(f"input[name=tc{pending[0].pk}-judgement][value=met]").check()
+    form.locator(f"input[name=tc{pending[1].pk}-judgement][value=not_met]").check()
+    form.locator(f"textarea[name=tc{pending[1].pk}-comment]").fill("Chưa công khai danh mục dữ liệu mở.")
+    form.get_by_role("button", name="Ghi đánh giá các tiêu chí").click()
+    page.wait_for_url("**#xet-ho-so-tieu-de")
+    assert "Đã ghi đánh giá 2 tiêu chí." in s.messages()
+    # The page comes back scrolled to the reviewer's panel (its heading at the top of the window).
+    assert page.evaluate("window.scrollY") > 0
+    assert 0 <= page.locator("#xet-ho-so-tieu-de").bounding_box()["y"] < 120
+    assert sorted(waiting.criterion_values.filter(pk__in=[v.pk for v in pending]).values_list("judgement", flat=True)) == ["met", "not_met"]
+    assert NominationEvent.objects.filter(nomination=waiting, action="judge").count() == 2
+    assert refresh(waiting).criteria_status == "not_met"
+    s.shot("07 criteria judged in one form")
+    assert not s.csp_violations, s.csp_violations

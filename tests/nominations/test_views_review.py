@@ -303,7 +303,7 @@ def test_actions_partial_shows_pending_criteria_and_blockers(nt_world):
     with clock.frozen_at(nt_world.at_stage(2)):
         html = _render_actions(nt_world, nomination, nt_world.users["stage:2"])
     assert "Tiêu chí chờ Hội đồng đánh giá" in html
-    assert reverse("review_judge", args=(nomination.pk, nomination.criterion_values.get(status="pending").pk)) in html
+    assert reverse("review_judge_all", args=(nomination.pk,)) in html  # every pending criterion in one form
     assert "Còn tiêu chí chờ Hội đồng đánh giá" in html
     assert reverse("review_approve", args=(nomination.pk,)) not in html
     assert reverse("review_return", args=(nomination.pk,)) in html
