@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaigns.models import AwardOutcome, Round
 from nominations import selectors_review as selectors
 from nominations.batch import approve_batch, preview_batch
+from nominations.duplicates import likely_duplicates
 from nominations.forms_review import (
     ApproveForm,
     BulkConfirmForm,
@@ -128,9 +129,11 @@ def review_queue(request, round_id, order):
     filter_form = QueueFilterForm(request.GET or None, choices=selectors.queue_filter_choices(stage))
     nominations = selectors.queue_nominations(stage, request.user, **filter_form.filters())
     page = Paginator(nominations, PAGE_SIZE).get_page(request.GET.get("trang"))
+    duplicates = likely_duplicates(page.object_list, request.user)
     for nomination in page.object_list:
         nomination.unit_vote = selectors.unit_vote_of(nomination)
         nomination.detail_url = nomination_detail_url(nomination)
+        nomination.likely_duplicates = duplicates.get(nomination.pk, [])
     previous = selectors.previous_stage(stage)
     query = request.GET.copy()
     query.pop("trang", None)
@@ -291,6 +294,9 @@ def review_bulk_preview(request, round_id, order):
                 messages.error(request, error)
         return redirect(_queue_url(stage))
     preview = preview_batch(stage=stage, nomination_ids=form.cleaned_data["n"], actor=request.user)
+    duplicates = likely_duplicates([row.nomination for row in preview.rows], request.user)
+    for row in preview.rows:
+        row.likely_duplicates = duplicates.get(row.nomination.pk, [])
     return render(
         request,
         "nominations/review/bulk_preview.html",

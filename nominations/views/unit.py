@@ -24,6 +24,7 @@ from campaigns.models import NomineeKind
 from criteria import evaluation
 from nominations import display, selectors, services
 from nominations.council import vote_outcome
+from nominations.duplicates import likely_duplicates
 from nominations.forms import (
     CouncilMeetingForm,
     EvidenceForm,
@@ -401,6 +402,7 @@ def nomination_detail(request, pk):
         "duplicates": selectors.same_person_elsewhere(nomination, user) if (can_review or administers(user, nomination.round.campaign)) else [],
         "summary_badge": display.badge(nomination.criteria_status),
         "missing_evidence": [row["criterion"] for row in rows if row["missing_evidence"]],
+        "likely_duplicates": likely_duplicates([nomination], user).get(nomination.pk, []),
     }
     return render(request, "nominations/detail.html", context)
 

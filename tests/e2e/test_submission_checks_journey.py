@@ -262,3 +262,50 @@ def test_reviewer_judges_every_pending_criterion_in_one_form_and_the_page_stays_
     assert refresh(waiting).criteria_status == "not_met"
     s.shot("07 criteria judged in one form")
     assert not s.csp_violations, s.csp_violations
+
+
+def test_the_same_person_proposed_three_times_is_flagged_to_the_unit_and_every_reviewer(nt_world, open_session, portal_clock):
+    import unicodedata
+
+    world = nt_world
+    names = ["Nguyễn Văn Hùng", "NGUYỄN VĂN HÙNG", unicodedata.normalize("NFD", "Nguyễn  Văn Hùng")]
+    same = [
+        submitted(world, UNIT, kind="individual", full_name=name, person_identifier=f"07918500000{index}")
+        for index, name in enumerate(names, start=1)
+    ]
+    other = submitted(world, UNIT, kind="individual", full_name="Nguyễn Văn Hưng", person_identifier="079185000009")
+    # The same identifier in another unit's draft: a reviewer cannot see it, so it is never compared.
+    with clock.frozen_at(world.at_stage(1)):
+        hidden = new_nomination(world, "so-y-te-nt", kind="individual", full_name="Nguyễn Văn Hùng", person_identifier="079185000001")
+
+    portal_clock("2024-12-10T09:00")
+    r = open_session()
+    r.login(world.users["stage:2"])
+    r.goto(reverse("review_queue", args=[world.round.pk, 2]))
+    page = r.page
+    for nomination in same:
+        row = page.locator("tbody tr", has=page.locator(f"a[href='{reverse('nomination_detail', args=[nomination.pk])}']")).first
+        note = row.locator("td[data-label='Lưu ý'] .likely-duplicates").inner_text()
+        assert "Có thể trùng người" in note
+        assert note.count("Sở Tài chính tỉnh Ninh Thuận") == 2, note  # the two others
+    other_row = page.locator("tbody tr", has=page.locator(f"a[href='{reverse('nomination_detail', args=[other.pk])}']")).first
+    assert other_row.locator(".likely-duplicates").count() == 0
+    assert f"/ho-so/{hidden.pk}/" not in page.content()
+    r.shot("08 queue flags likely duplicates")
+
+    # The approval preview shows the position, the year of birth and the flag.
+    for nomination in same:
+        page.check(f"input[name=n][value='{nomination.pk}']")
+    page.get_by_role("button", name="Xem trước").first.click()
+    page.wait_for_url("**/duyet-nhieu/**")
+    preview_row = page.locator("tbody tr", has_text="NGUYỄN VĂN HÙNG").first.inner_text()
+    assert "NGUYỄN VĂN HÙNG, Chuyên viên" in preview_row and "sinh năm 1985" in preview_row and "Có thể trùng người" in preview_row
+    r.shot("09 approval preview position and flag")
+
+    # The unit sees it on each nomination's page.
+    u = open_session()
+    u.login(world.users[f"officer:{UNIT}"])
+    u.goto(reverse("nomination_detail", args=[same[0].pk]))
+    flag = u.page.locator(".likely-duplicates").inner_text()
+    assert "Có thể trùng người" in flag and "079185000002" in flag and "079185000003" in flag
+    assert not r.csp_violations and not u.csp_violations
