@@ -309,3 +309,36 @@ def test_the_same_person_proposed_three_times_is_flagged_to_the_unit_and_every_r
     flag = u.page.locator(".likely-duplicates").inner_text()
     assert "Có thể trùng người" in flag and "079185000002" in flag and "079185000003" in flag
     assert not r.csp_violations and not u.csp_violations
+
+
+def test_limited_fields_show_their_limit_and_a_live_count_and_a_long_paste_is_not_cut(nt_world, open_session, portal_clock):
+    world = nt_world
+    s = open_session()
+    s.login(world.users[f"officer:{UNIT}"])
+    s.goto(reverse("nomination_create", args=[world.round.pk]))
+    page = s.page
+    with page.expect_navigation():
+        page.check("input[name=kind][value=individual]")
+    name = page.locator("input[name=full_name]")
+    count = page.locator("#" + name.get_attribute("aria-describedby").split()[-1])
+    assert count.inner_text() == "0/200 ký tự"
+    name.fill("Nguyễn Thị Hằng")
+    assert count.inner_text() == "15/200 ký tự"
+    summary_count = page.locator("textarea[name=achievement_summary] + .char-count")
+    assert summary_count.inner_text().startswith("0/") and summary_count.inner_text().endswith(" ký tự")
+    # Every limited text field of the form has its count (short ones, dates and years, aside).
+    limited = page.locator("[data-maxlength]")
+    assert limited.count() >= 10 and limited.count() == page.locator(".char-count").count()
+
+    long_name = "Nguyễn Thị Hằng " * 125  # 2,000 characters
+    name.fill(long_name)
+    assert name.input_value() == long_name, "the browser no longer cuts it to 200 silently"
+    assert count.inner_text().startswith("2000/200 ký tự — dài hơn giới hạn 200 ký tự")
+    assert "text-danger" in count.get_attribute("class")
+    s.shot("10 live count over the limit")
+    page.fill("textarea[name=achievement_summary]", "Tham mưu xây dựng kho dữ liệu tài chính số.")
+    page.get_by_role("button", name="Lưu hồ sơ", exact=True).click()
+    page.wait_for_load_state()
+    assert "Không quá 200 ký tự (đã nhập 1999)." in page.locator("main").inner_text()  # the server's own message
+    assert not Nomination.objects.filter(proposing_unit__code=UNIT).exists()
+    assert not s.csp_violations, s.csp_violations
