@@ -369,6 +369,27 @@ def _delete_files(names):
             pass
 
 
+def add_evidence_files(*, nomination, uploads, actor) -> list[Evidence]:
+    """Several evidence files at once, each tied to its criterion: `uploads` are (criterion or
+    None, file, content type proven by the form). All or nothing."""
+    with transaction.atomic():
+        return [
+            add_evidence(nomination=nomination, criterion=criterion, uploaded_file=uploaded, actor=actor, content_type=content_type)
+            for criterion, uploaded, content_type in uploads
+        ]
+
+
+def save_nomination_with_evidence(*, actor, round_, proposing_unit, data, values, nomination=None, uploads=()) -> Nomination:
+    """save_nomination() and the evidence files chosen in the same form, in one transaction."""
+    with transaction.atomic():
+        saved = save_nomination(
+            actor=actor, round_=round_, proposing_unit=proposing_unit, data=data, values=values, nomination=nomination
+        )
+        if uploads:
+            add_evidence_files(nomination=saved, uploads=uploads, actor=actor)
+    return saved
+
+
 def _check(validator, value, **kwargs):
     """A shared check (nominations.validators) as a ServiceError."""
     try:

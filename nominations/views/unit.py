@@ -27,10 +27,12 @@ from nominations.council import vote_outcome
 from nominations.duplicates import likely_duplicates
 from nominations.forms import (
     CouncilMeetingForm,
+    CriterionEvidenceForm,
     EvidenceForm,
     NominationForm,
     RegistrationForm,
     criterion_field,
+    evidence_field_name,
     judge_typed,
 )
 from nominations.guards_evidence import requires_evidence
@@ -155,19 +157,22 @@ def _nomination_form(request, *, round_, unit, units, nomination):
     }
     not_saved = False
     duplicate_of = None
+    files_form = None
     if request.method == "POST":
         form = NominationForm(request.POST, **kwargs)
+        files_form = CriterionEvidenceForm(request.POST, request.FILES, criteria=form.criteria)
         if "refresh" in request.POST:
             form = form.refreshed()
-        elif form.is_valid():
+        elif form.is_valid() and files_form.is_valid():
             try:
-                saved = services.save_nomination(
+                saved = services.save_nomination_with_evidence(
                     actor=request.user,
                     round_=round_,
                     proposing_unit=unit,
                     data=form.nomination_data(),
                     values=form.criterion_values(),
                     nomination=nomination,
+                    uploads=files_form.uploads,
                 )
             except ServiceError as error:
                 form.add_error(None, str(error))
@@ -184,6 +189,12 @@ def _nomination_form(request, *, round_, unit, units, nomination):
         form = NominationForm(**kwargs)
     registered = not round_.registration_required or (round_.pk, unit.pk) in selectors.registrations_for([round_], [unit])
     rows = form.criterion_rows()
+    file_errors = files_form.errors if files_form is not None else {}
+    for row in rows:
+        row["evidence_field"] = evidence_field_name(row["criterion"])
+        row["evidence_errors"] = file_errors.get(row["evidence_field"], [])
+    if file_errors:
+        not_saved = True
     overall = evaluation.summarise([(row["criterion"], row["status"]) for row in rows])[0] if rows else None
     context = {
         "round": round_,
@@ -420,18 +431,16 @@ def nomination_evidence(request, pk):
         if request.method == "POST":
             form = EvidenceForm(request.POST, request.FILES, criteria=criteria)
             if form.is_valid():
+                criterion = form.cleaned_data["criterion"]
                 try:
-                    item = services.add_evidence(
-                        nomination=nomination,
-                        criterion=form.cleaned_data["criterion"],
-                        uploaded_file=form.cleaned_data["file"],
-                        actor=request.user,
-                        content_type=form.content_type,
+                    items = services.add_evidence_files(
+                        nomination=nomination, uploads=[(criterion, f, kind) for f, kind in form.uploads], actor=request.user,
                     )
                 except ServiceError as error:
                     form.add_error(None, str(error))
                 else:
-                    messages.success(request, _("Đã tải lên tệp minh chứng \"%(name)s\".") % {"name": item.original_name})
+                    names = ", ".join(f"\"{item.original_name}\"" for item in items)
+                    messages.success(request, _("Đã tải lên tệp minh chứng %(names)s.") % {"names": names})
                     return redirect("nomination_evidence", pk=pk)
         else:
             form = EvidenceForm(criteria=criteria, initial={"criterion": request.GET.get("tieu_chi") or None})

@@ -342,3 +342,44 @@ def test_limited_fields_show_their_limit_and_a_live_count_and_a_long_paste_is_no
     assert "Không quá 200 ký tự (đã nhập 1999)." in page.locator("main").inner_text()  # the server's own message
     assert not Nomination.objects.filter(proposing_unit__code=UNIT).exists()
     assert not s.csp_violations, s.csp_violations
+
+
+def test_several_evidence_files_in_the_nomination_form_and_in_one_upload_with_full_labels(nt_world, open_session, portal_clock, e2e_media, tmp_path):
+    from criteria.models import Criterion
+
+    world = nt_world
+    s = open_session()
+    s.login(world.users[f"officer:{UNIT}"])
+    s.goto(reverse("nomination_create", args=[world.round.pk]))
+    page = s.page
+    required = Criterion.objects.get(round=world.round, code="san-pham-cu-the")
+    files = [str(small_pdf(tmp_path / f"san-pham-{i}.pdf", f"San pham {i}")) for i in (1, 2)]
+    field = page.locator(f"input[type=file][name=minh_chung_{required.pk}]")
+    assert field.get_attribute("multiple") is not None
+    field.set_input_files(files)
+    page.locator(f"[data-code=san-pham-cu-the] textarea").fill("Phần mềm quản lý hồ sơ ngân sách trực tuyến")
+    page.fill("textarea[name=achievement_summary]", "Dẫn đầu khối sở, ngành về chuyển đổi số năm 2024.")
+    page.check("input[name=eligibility_declared]")
+    page.get_by_role("button", name="Lưu hồ sơ", exact=True).click()
+    page.wait_for_url("**/ho-so/*/")
+    nomination = Nomination.objects.get(proposing_unit__code=UNIT)
+    stored = sorted(nomination.evidence.values_list("original_name", "criterion__code"))
+    assert stored == [("san-pham-1.pdf", "san-pham-cu-the"), ("san-pham-2.pdf", "san-pham-cu-the")]
+    assert "Thiếu tệp minh chứng" not in page.locator("main").inner_text()
+
+    # The evidence page takes several files in one upload, its criteria in full.
+    s.goto(reverse("nomination_evidence", args=[nomination.pk]))
+    longest = max(Criterion.objects.filter(round=world.round, nominee_kind="collective"), key=lambda c: len(c.label))
+    assert len(longest.label) > 120
+    options = page.locator("select[name=criterion] option").all_inner_texts()
+    assert longest.label in options and not any(o.endswith("…") for o in options)
+    more = [str(small_pdf(tmp_path / f"du-lieu-mo-{i}.pdf", f"Du lieu mo {i}")) for i in (1, 2, 3)]
+    page.set_input_files("input[name=file]", more)
+    page.select_option("select[name=criterion]", label=longest.label)
+    page.get_by_role("button", name="Tải lên").click()
+    page.wait_for_url("**/minh-chung/")
+    assert 'Đã tải lên tệp minh chứng "du-lieu-mo-1.pdf", "du-lieu-mo-2.pdf", "du-lieu-mo-3.pdf".' in s.messages()
+    assert nomination.evidence.filter(criterion=longest).count() == 3
+    assert page.locator("main").inner_text().count(longest.label) >= 3  # listed in full, not cut with "…"
+    s.shot("11 several files full labels")
+    assert not s.csp_violations, s.csp_violations
