@@ -15,14 +15,15 @@ from django.utils.text import slugify
 
 from campaigns import clock
 from campaigns.models import NomineeKind, Round
+from nominations.display import vietnamese_labels
 from nominations.models import AwardDecision, Status
 
 from . import selectors
 from .filters import AwardListFilters, ResolvedFilters, resolve
 from .xlsx import DATE, INT, PERCENT, XLSX_CONTENT_TYPE, Column, Marked, Section, Sheet, fit_width, vn_long_date, write_workbook
 
-STATUS_LABELS = dict(Status.choices)
-KIND_LABELS = dict(NomineeKind.choices)
+STATUS_LABELS = vietnamese_labels(Status)
+KIND_LABELS = vietnamese_labels(NomineeKind)
 
 
 class Exporter:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from campaigns.models import Round, RoundAwardForm, Stage, Unit, UnitCategory
+from nominations.display import vietnamese_labels
 from nominations.models import Status
 from nominations.workflow import stages_of
 
@@ -57,7 +58,7 @@ class ResolvedFilters:
         if self.stage is not None:
             parts.append(f"bước {self.stage.order}. {self.stage.name}")
         if self.filters.status:
-            parts.append(f"trạng thái: {Status(self.filters.status).label}")
+            parts.append(f"trạng thái: {vietnamese_labels(Status)[self.filters.status]}")
         else:
             parts.append("mọi trạng thái trừ hồ sơ nháp")
         if self.award_form is not None:

@@ -15,6 +15,7 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery
 
 from campaigns import clock
 from campaigns.models import Round, Stage, Unit
+from nominations.display import vietnamese_labels
 from nominations.models import DeadlineExtension, Nomination, NominationEvent, Registration, Status
 from nominations.permissions import visible_nominations_q
 from nominations.workflow import stages_of
@@ -31,7 +32,7 @@ STATUS_ORDER = [
     Status.AWARDED,
     Status.NOT_AWARDED,
 ]
-STATUS_LABELS = dict(Status.choices)
+STATUS_LABELS = vietnamese_labels(Status)
 
 
 @dataclass
