@@ -409,9 +409,9 @@ def review_stages(user, *, with_quotas=True) -> list[ReviewStage]:
         deadline = max(stage.deadline, extended.get(stage.pk) or stage.deadline)
         row = ReviewStage(stage, waiting.get(stage.pk, 0), queue_url(stage.round_id, stage.order), live, deadline=deadline)
         if with_quotas and live:
-            from quotas.rules import quota_usage
+            from nominations.selectors_review import quota_usage_with_waiting
 
-            row.quotas = quota_usage(stage.round, past_stage_order=stage.order)
+            row.quotas = quota_usage_with_waiting(stage)  # what it approved, and what waits in its queue
         result.append(row)
     result.sort(key=lambda r: (not r.is_live, -r.stage.round.year, r.stage.round.campaign.name, r.stage.order))
     return result

@@ -63,3 +63,13 @@ def test_reviewer_quota_table_counts_what_waits_in_the_queue(nt_world, client):
     rows = {row.rule.code: row for row in page.context["quotas"]}
     assert (rows["bk-tap-the"].used, rows["bk-tap-the"].waiting, rows["bk-tap-the"].limit) == (0, 3, 5)
     assert "+ 3 chờ xét ở bước này: 3/5 nếu chấp thuận tất cả" in page.content.decode()
+
+
+def test_reviewer_home_quota_bar_counts_what_waits_in_the_queue(nt_world, client):
+    world = nt_world
+    for code in (UNIT, "so-y-te-nt"):
+        submitted(world, code)
+    with clock.frozen_at(world.at_stage(2)):
+        client.force_login(world.users["stage:2"])
+        html = client.get(reverse("home")).content.decode()
+    assert "+ 2 chờ xét ở bước này: 2/5 nếu chấp thuận tất cả" in html
