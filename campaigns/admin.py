@@ -4,8 +4,14 @@ The campaigns' rules are loaded from campaigns/data/*.yaml (`load_campaigns`), w
 source of truth: an edit made here is overwritten the next time the files are loaded. Every
 rule row shows its `source` (the document and clause it comes from).
 """
+import unicodedata
+
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.db.models import Count, Q
@@ -374,3 +380,53 @@ class EligibilityConditionAdmin(admin.ModelAdmin):
     list_select_related = ["round__campaign"]
     search_fields = ["label", "code", "source"]
     autocomplete_fields = ["round"]
+
+
+# --- Accounts: one full-name field ---------------------------------------------------------------
+#
+# A Vietnamese name is written whole, family name first ("Trịnh Thị Mai"); Django's separate first
+# and last name fields, shown as "Họ" and "Tên", put it back together reversed. The portal keeps
+# the whole name in first_name (get_full_name() then gives it as written) and last_name empty.
+
+
+class FullNameUserChangeForm(UserChangeForm):
+    full_name = forms.CharField(
+        label="Họ và tên", max_length=150, required=False,
+        help_text="Viết đầy đủ theo thứ tự trên giấy tờ: họ, tên đệm, tên (ví dụ: Trịnh Thị Mai).",
+        error_messages={"max_length": "Họ và tên không quá %(limit_value)d ký tự (đã nhập %(show_value)d)."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "full_name" not in self.initial:
+            self.initial["full_name"] = self.instance.get_full_name()
+
+    def clean_full_name(self):
+        return " ".join(unicodedata.normalize("NFC", self.cleaned_data.get("full_name") or "").split())
+
+    def save(self, commit=True):
+        self.instance.first_name = self.cleaned_data.get("full_name", "")
+        self.instance.last_name = ""
+        return super().save(commit=commit)
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class FullNameUserAdmin(UserAdmin):
+    form = FullNameUserChangeForm
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Thông tin cá nhân", {"fields": ("full_name", "email")}),
+        ("Quyền", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Thời điểm", {"fields": ("last_login", "date_joined")}),
+    )
+    list_display = ("username", "full_name_display", "email", "is_staff", "is_active")
+    search_fields = ("username", "first_name", "last_name", "email")
+
+    @admin.display(description="Họ và tên", ordering="first_name")
+    def full_name_display(self, user):
+        return user.get_full_name()

@@ -5,6 +5,7 @@ Every rule-bearing row carries `source`, the clause of the document it comes fro
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.bounds import (
     DOSSIER_COPIES_MAX,
@@ -25,8 +26,8 @@ class Level(models.TextChoices):
 
 
 class NomineeKind(models.TextChoices):
-    COLLECTIVE = "collective", "Tập thể"
-    INDIVIDUAL = "individual", "Cá nhân"
+    COLLECTIVE = "collective", _("Tập thể")
+    INDIVIDUAL = "individual", _("Cá nhân")
 
 
 class DocumentFormat(models.TextChoices):

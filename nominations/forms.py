@@ -531,18 +531,65 @@ class NominationForm(CleanTextForm):
 # --- Evidence ------------------------------------------------------------------------------------
 
 
+MAX_FILES_PER_UPLOAD = 20  # one upload's files (each up to 10 MB: nominations.validators)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (an <input type="file" multiple>), each checked as a FileField."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            files = [single(item, initial) for item in data if item]
+            if self.required and not files:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return files
+        cleaned = single(data, initial)
+        return [cleaned] if cleaned else []
+
+
+def checked_uploads(files) -> list[tuple]:
+    """(file, content type proven by its bytes) for each file; every file's problem is said at once."""
+    if len(files) > MAX_FILES_PER_UPLOAD:
+        raise ValidationError(
+            _("Tối đa %(n)d tệp trong một lần tải lên (đã chọn %(chosen)d).") % {"n": MAX_FILES_PER_UPLOAD, "chosen": len(files)}
+        )
+    checked, problems = [], []
+    for uploaded in files:
+        try:
+            checked.append((uploaded, validate_evidence_file(uploaded)))
+        except ValidationError as error:
+            problems += [f"{uploaded.name}: {message}" for message in error.messages]
+    if problems:
+        raise ValidationError(problems)
+    return checked
+
+
+EVIDENCE_FILE_ERRORS = {
+    "required": _("Hãy chọn tệp minh chứng."),
+    "empty": _("Tệp rỗng (0 byte). Hãy chọn lại tệp minh chứng."),
+    "invalid": _("Không đọc được tệp đã gửi. Hãy chọn lại."),
+    "missing": _("Không nhận được tệp. Hãy chọn lại."),
+    "max_length": _("Tên tệp quá dài (tối đa %(max)d ký tự)."),
+}
+
+
 class EvidenceForm(CleanTextForm):
-    file = forms.FileField(
+    file = MultipleFileField(
         label=_("Tệp minh chứng"),
-        help_text=format_lazy(_("Chấp nhận {allowed}, tối đa 10 MB. Cổng kiểm tra nội dung tệp."), allowed=ALLOWED_LABEL),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
-        error_messages={
-            "required": _("Hãy chọn tệp minh chứng."),
-            "empty": _("Tệp rỗng (0 byte). Hãy chọn lại tệp minh chứng."),
-            "invalid": _("Không đọc được tệp đã gửi. Hãy chọn lại."),
-            "missing": _("Không nhận được tệp. Hãy chọn lại."),
-            "max_length": _("Tên tệp quá dài (tối đa %(max)d ký tự)."),
-        },
+        help_text=format_lazy(
+            _("Chọn một hoặc nhiều tệp (tối đa {n} tệp). Chấp nhận {allowed}, mỗi tệp tối đa 10 MB. Cổng kiểm tra nội dung tệp."),
+            n=MAX_FILES_PER_UPLOAD, allowed=ALLOWED_LABEL,
+        ),
+        error_messages=EVIDENCE_FILE_ERRORS,
         max_length=255,
     )
     criterion = forms.ModelChoiceField(
@@ -556,13 +603,42 @@ class EvidenceForm(CleanTextForm):
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["criterion"].queryset = criteria
-        self.fields["criterion"].label_from_instance = lambda c: c.label if len(c.label) <= 120 else c.label[:117] + "…"
-        self.content_type = None
+        self.fields["criterion"].label_from_instance = lambda c: c.label  # in full: criteria differ by their ends
+        self.uploads = []
 
     def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        self.content_type = validate_evidence_file(uploaded)
-        return uploaded
+        self.uploads = checked_uploads(self.cleaned_data["file"])
+        return self.cleaned_data["file"]
+
+
+class CriterionEvidenceForm(forms.Form):
+    """The evidence files chosen in the nomination form itself, one field per criterion that asks
+    for a file ("minh_chung_<criterion id>"): checked before anything is saved."""
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = [c for c in criteria if c.needs_evidence]
+        for criterion in self.criteria:
+            self.fields[evidence_field_name(criterion)] = MultipleFileField(
+                label=_("Tệp minh chứng cho tiêu chí"), required=False, error_messages=EVIDENCE_FILE_ERRORS, max_length=255,
+            )
+        self.uploads = []  # (criterion, file, content type)
+
+    def clean(self):
+        data = super().clean()
+        for criterion in self.criteria:
+            name = evidence_field_name(criterion)
+            if name in self.errors:
+                continue
+            try:
+                self.uploads += [(criterion, f, kind) for f, kind in checked_uploads(data.get(name) or [])]
+            except ValidationError as error:
+                self.add_error(name, error)
+        return data
+
+
+def evidence_field_name(criterion) -> str:
+    return f"minh_chung_{criterion.pk}"
 
 
 # --- The unit's council meeting ----------------------------------------------------------------------

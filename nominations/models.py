@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import NomineeKind, Round, RoundAwardForm, Stage, Unit
 from criteria.models import Criterion
@@ -45,13 +46,13 @@ class Registration(models.Model):
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Nháp"
-    IN_REVIEW = "in_review", "Đang xét"
-    RETURNED = "returned", "Trả lại để bổ sung"
-    REJECTED = "rejected", "Không chấp thuận"
-    AWARDED = "awarded", "Được khen thưởng"
-    PROPOSED = "proposed", "Đã đề nghị cấp trên khen thưởng"
-    NOT_AWARDED = "not_awarded", "Không được khen thưởng"
+    DRAFT = "draft", _("Nháp")
+    IN_REVIEW = "in_review", _("Đang xét")
+    RETURNED = "returned", _("Trả lại để bổ sung")
+    REJECTED = "rejected", _("Không chấp thuận")
+    AWARDED = "awarded", _("Được khen thưởng")
+    PROPOSED = "proposed", _("Đã đề nghị cấp trên khen thưởng")
+    NOT_AWARDED = "not_awarded", _("Không được khen thưởng")
 
 
 ACTIVE_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.RETURNED)
@@ -59,14 +60,14 @@ FINAL_STATUSES = (Status.REJECTED, Status.AWARDED, Status.PROPOSED, Status.NOT_A
 
 
 class Gender(models.TextChoices):
-    FEMALE = "female", "Nữ"
-    MALE = "male", "Nam"
+    FEMALE = "female", _("Nữ")
+    MALE = "male", _("Nam")
 
 
 class CriteriaStatus(models.TextChoices):
-    MET = "met", "Đạt"
-    NOT_MET = "not_met", "Chưa đạt"
-    PENDING = "pending", "Chờ Hội đồng đánh giá"
+    MET = "met", _("Đạt")
+    NOT_MET = "not_met", _("Chưa đạt")
+    PENDING = "pending", _("Chờ Hội đồng đánh giá")
 
 
 class Nomination(models.Model):

@@ -471,9 +471,9 @@ def review_stages(user, *, with_quotas=True) -> list[ReviewStage]:
         deadline = max(stage.deadline, extended.get(stage.pk) or stage.deadline)
         row = ReviewStage(stage, waiting.get(stage.pk, 0), queue_url(stage.round_id, stage.order), live, deadline=deadline)
         if with_quotas and live:
-            from nominations.quotas import quota_usage
+            from nominations.selectors_review import quota_usage_with_waiting
 
-            row.quotas = quota_usage(stage.round, past_stage_order=stage.order)
+            row.quotas = quota_usage_with_waiting(stage)  # what it approved, and what waits in its queue
         result.append(row)
     result.sort(key=lambda r: (not r.is_live, -r.stage.round.year, r.stage.round.campaign.name, r.stage.order))
     return result
@@ -494,3 +494,39 @@ def event_names(events) -> dict[str, dict]:
         "award_form_id": dict(RoundAwardForm.objects.filter(pk__in=form_ids).values_list("pk", "name")) if form_ids else {},
     }
 
+
+
+@dataclass
+class QuotaPlace:
+    """One quota rule the nomination would take a place under at submission: places used by the
+    nominations already past the unit's stage, the limit, and the refusal it would meet when full."""
+
+    rule: object
+    used: int
+    limit: int
+    unit_name: str = ""
+    refusal: str = ""
+
+    @property
+    def full(self) -> bool:
+        return self.used + 1 > self.limit
+
+
+def quota_places_at_submission(nomination) -> list[QuotaPlace]:
+    """The quota rules binding the nomination's submission, counted as "Gửi hồ sơ" would count them
+    (quotas.limits and nominations.quotas, read only, without the lock: the transition counts again under it)."""
+    from nominations.quotas import passed_stage_q
+    from quotas.limits import QuotaExceeded, group_of, limit_for, rule_filter, rules_binding
+
+    order = stages_of(nomination.round).first.order
+    places = []
+    for rule in rules_binding(nomination, moving_past=order, first_stage_order=order):
+        group_q, unit = group_of(rule, nomination)
+        limit = limit_for(rule, unit)
+        used = Nomination.objects.filter(rule_filter(rule) & group_q & passed_stage_q(order)).exclude(pk=nomination.pk).count()
+        unit_name = unit.name if unit else ""
+        place = QuotaPlace(rule, used, limit, unit_name)
+        if place.full:
+            place.refusal = str(QuotaExceeded(rule, used, limit, unit_name))
+        places.append(place)
+    return places

@@ -377,3 +377,30 @@ def decision_nominations(decision: AwardDecision):
         .select_related("proposing_unit", "nominee_unit__category", "award_form")
         .order_by("award_form__order", "kind", "proposing_unit__name", "id")
     )
+
+
+def quota_usage_with_waiting(stage) -> list:
+    """The round's quota use past `stage` (nominations.quotas.quota_usage), each row also counting the
+    nominations waiting in the stage's queue under the same rule and group (`waiting`): what the
+    reviewer approved and what it still may approve. One count per rule and group, read only."""
+    from nominations.quotas import quota_usage
+    from quotas.limits import rule_filter
+    from quotas.models import QuotaScope
+
+    rows = quota_usage(stage.round, past_stage_order=stage.order)
+    queued = Q(stage=stage, status=Status.IN_REVIEW)
+    counts = {}
+    for row in rows:
+        rule = row.rule
+        if rule.pk not in counts:
+            base = Nomination.objects.filter(rule_filter(rule) & queued)
+            if rule.scope == QuotaScope.UNIT:
+                counts[rule.pk] = dict(base.values_list("proposing_unit__name").annotate(n=Count("id")).order_by())
+            elif rule.scope == QuotaScope.PARENT_UNIT:
+                counts[rule.pk] = dict(base.values_list("nominee_unit__parent__name").annotate(n=Count("id")).order_by())
+            else:
+                counts[rule.pk] = {"": base.count()}
+        by_group = counts[rule.pk]
+        row.waiting = sum(by_group.values()) if row.unit_name == "mỗi đơn vị" else by_group.get(row.unit_name or "", 0)
+        row.with_waiting = row.used + row.waiting
+    return rows

@@ -7,6 +7,7 @@ from decimal import Decimal
 import rules
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from campaigns import clock
 from campaigns.bounds import COUNCIL_MEMBERS_MAX, COUNCIL_NOTES_MAX_CHARS
@@ -47,6 +48,22 @@ TRACKED_FIELDS = (
 
 class ServiceError(Exception):
     """A refused write, with a Vietnamese message for the user."""
+
+
+class DuplicateNomination(ServiceError):
+    """The nominee already has a nomination in the round; `existing` is it (the page links to it
+    when the user may see it, and offers to carry what was typed into it when it is the unit's draft)."""
+
+    def __init__(self, message: str, existing: Nomination):
+        super().__init__(message)
+        self.existing = existing
+
+
+def _existing_described(clash) -> str:
+    """"nháp, đơn vị đề nghị: Sở Tài chính, lập ngày 20/11/2024" (status, proposing unit, day created, Vietnam time)."""
+    status = str(Status(clash.status).label).lower()
+    day = timezone.localtime(clash.created_at, clock.VIETNAM).strftime("%d/%m/%Y")
+    return f"{status}, đơn vị đề nghị: {clash.proposing_unit}, lập ngày {day}"
 
 
 def register_unit(*, round_: Round, unit: Unit, actor, pledge: str = "") -> Registration:
@@ -184,18 +201,20 @@ def _refuse_duplicates(nomination):
     if nomination.kind == NomineeKind.COLLECTIVE:
         clash = others.filter(kind=NomineeKind.COLLECTIVE, nominee_unit=nomination.nominee_unit).first()
         if clash:
-            raise ServiceError(
-                f"{nomination.nominee_unit} đã được đề nghị {clash.award_form.name} trong đợt này: "
-                "không đề nghị nhiều hình thức khen thưởng cho một thành tích."
+            raise DuplicateNomination(
+                f"{nomination.nominee_unit} đã có hồ sơ đề nghị {clash.award_form.name} trong đợt này "
+                f"({_existing_described(clash)}): không đề nghị nhiều hình thức khen thưởng cho một thành tích.",
+                clash,
             )
     elif nomination.person_identifier:
         clash = others.filter(
             kind=NomineeKind.INDIVIDUAL, proposing_unit=nomination.proposing_unit, person_identifier=nomination.person_identifier
         ).first()
         if clash:
-            raise ServiceError(
-                f"Cá nhân có số định danh {nomination.person_identifier} đã được đề nghị {clash.award_form.name} trong đợt này: "
-                "không đề nghị nhiều hình thức khen thưởng cho một thành tích."
+            raise DuplicateNomination(
+                f"Cá nhân có số định danh {nomination.person_identifier} đã có hồ sơ đề nghị {clash.award_form.name} "
+                f"trong đợt này ({_existing_described(clash)}): không đề nghị nhiều hình thức khen thưởng cho một thành tích.",
+                clash,
             )
 
 
@@ -310,6 +329,67 @@ def add_evidence(*, nomination, criterion, uploaded_file, actor, content_type: s
         evidence.save()
         _save_values(nomination, {})
     return evidence
+
+
+def judge_criteria(*, nomination, judgements, actor) -> list[CriterionValue]:
+    """Several of a nomination's criteria judged at once (the reviewer's one form): `judgements` is a
+    list of (criterion value, "met"/"not_met", comment). All or nothing."""
+    with transaction.atomic():
+        return [
+            judge_criterion(nomination=nomination, criterion_value=value, judgement=judgement, actor=actor, comment=comment)
+            for value, judgement, comment in judgements
+        ]
+
+
+def delete_draft(*, nomination, actor) -> str:
+    """Delete a draft its unit never submitted, with what hangs on it alone (its criterion values,
+    evidence files, its line in the unit council's votes, its generated documents); the council
+    meeting, the unit's other nominations and the round stay. Returns the nominee's name.
+    A nomination once submitted (in review, returned, decided) is never deleted: its history counts."""
+    with transaction.atomic():
+        locked = Nomination.objects.select_for_update().filter(pk=nomination.pk).order_by().first()
+        if locked is None:
+            raise ServiceError("Hồ sơ không còn tồn tại (đã bị xoá).")
+        if locked.proposing_unit_id not in officer_unit_ids(actor):
+            raise ServiceError("Chỉ cán bộ của đơn vị đề nghị được xoá hồ sơ nháp.")
+        if locked.status != Status.DRAFT or locked.submitted_at is not None:
+            raise ServiceError("Chỉ xoá được hồ sơ nháp chưa gửi lần nào; hồ sơ đã gửi được giữ lại cùng lịch sử của nó.")
+        name = locked.nominee_name
+        files = list(locked.evidence.values_list("file", flat=True))
+        locked.delete()
+        transaction.on_commit(lambda: _delete_files(files))
+    return name
+
+
+def _delete_files(names):
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:  # a file already gone: nothing to remove
+            pass
+
+
+def add_evidence_files(*, nomination, uploads, actor) -> list[Evidence]:
+    """Several evidence files at once, each tied to its criterion: `uploads` are (criterion or
+    None, file, content type proven by the form). All or nothing."""
+    with transaction.atomic():
+        return [
+            add_evidence(nomination=nomination, criterion=criterion, uploaded_file=uploaded, actor=actor, content_type=content_type)
+            for criterion, uploaded, content_type in uploads
+        ]
+
+
+def save_nomination_with_evidence(*, actor, round_, proposing_unit, data, values, nomination=None, uploads=()) -> Nomination:
+    """save_nomination() and the evidence files chosen in the same form, in one transaction."""
+    with transaction.atomic():
+        saved = save_nomination(
+            actor=actor, round_=round_, proposing_unit=proposing_unit, data=data, values=values, nomination=nomination
+        )
+        if uploads:
+            add_evidence_files(nomination=saved, uploads=uploads, actor=actor)
+    return saved
 
 
 def _check(validator, value, **kwargs):

@@ -23,14 +23,18 @@ every move read them again, as single requests do: the outcome is the same, only
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import random
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Q
 
@@ -42,7 +46,8 @@ from criteria import evaluation
 from criteria.models import CriterionKind, Operator
 from criteria.selectors import criteria_for
 from nominations import notifications
-from nominations.models import CriterionValue, Nomination, Registration, Status
+from nominations.guards_evidence import requires_evidence
+from nominations.models import CriterionValue, Evidence, Nomination, Registration, Status
 from nominations.rules import STAGE_ROLES
 from nominations.services import ServiceError, judge_criterion, record_council_meeting, record_decision, register_unit
 from nominations.workflow import Action, RoundRules, TransitionError, advance
@@ -423,11 +428,46 @@ def _create_drafts(world: _World, plan) -> list[int]:
         for value in rows:
             value.nomination = nomination
     CriterionValue.objects.bulk_create([v for rows in values for v in rows], batch_size=CHUNK)
+    _attach_required_evidence(world, drafts, criteria_cache)
     ids = [n.pk for n in drafts]
     created_at = _moment(first.deadline - dt.timedelta(days=7), 9)
     for chunk in _chunks(ids):
         Nomination.objects.filter(pk__in=chunk).update(created_at=created_at)
     return ids
+
+
+def _attach_required_evidence(world: _World, drafts, criteria_cache) -> None:
+    """Each draft gets the file its "bắt buộc · cần tệp minh chứng" criteria need before it can be
+    submitted (nominations.guards_evidence): one stored one-page PDF, one Evidence row per criterion."""
+    rows = []
+    stored = pdf = None
+    for nomination in drafts:
+        key = (nomination.kind, nomination.nominee_unit.category_id, nomination.award_form_id)
+        for criterion in criteria_cache[key]:
+            if not requires_evidence(criterion):
+                continue
+            if stored is None:
+                pdf = _one_page_pdf()
+                stored = default_storage.save(f"private/evidence/{world.round.pk}/{uuid.uuid4().hex}", ContentFile(pdf))
+            rows.append(Evidence(
+                nomination=nomination, criterion=criterion, file=stored, original_name=f"minh-chung-{criterion.code}.pdf",
+                content_type="application/pdf", size=len(pdf), sha256=hashlib.sha256(pdf).hexdigest(),
+                uploaded_by=nomination.created_by,
+            ))
+    Evidence.objects.bulk_create(rows, batch_size=CHUNK)
+
+
+def _one_page_pdf() -> bytes:
+    """A valid one-page PDF (blank A4) written with pypdf."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def _at_stage(ids, stage, statuses):

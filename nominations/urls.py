@@ -16,6 +16,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/sua/", unit.nomination_edit, name="nomination_edit"),
     path("ho-so/<int:pk>/gui/", unit.nomination_submit, name="nomination_submit"),
     path("ho-so/<int:pk>/rut/", unit.nomination_withdraw, name="nomination_withdraw"),
+    path("ho-so/<int:pk>/xoa/", unit.nomination_delete, name="nomination_delete"),
     path("ho-so/<int:pk>/minh-chung/", unit.nomination_evidence, name="nomination_evidence"),
     path("minh-chung/<int:pk>/tai/", unit.evidence_download, name="evidence_download"),
     path("api/tieu-chi/danh-gia/", unit.criteria_evaluate, name="criteria_evaluate"),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("xet/ho-so/<int:pk>/tra-lai/", review.review_return, name="review_return"),
     path("xet/ho-so/<int:pk>/khong-chap-thuan/", review.review_reject, name="review_reject"),
     path("xet/ho-so/<int:pk>/tieu-chi/<int:value_id>/danh-gia/", review.review_judge, name="review_judge"),
+    path("xet/ho-so/<int:pk>/tieu-chi/danh-gia/", review.review_judge_all, name="review_judge_all"),
     path("xet/dot/<int:round_id>/quyet-dinh/", review.review_decision, name="review_decision"),
     path("xet/dot/<int:round_id>/quyet-dinh/<int:decision_id>/", review.review_decision_detail, name="review_decision_detail"),
 ]

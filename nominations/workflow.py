@@ -21,6 +21,7 @@ from campaigns import clock
 from campaigns.models import AwardOutcome, EligibilityKind, Round, Stage
 from campaigns.stages import StageSequence, stages_of
 from nominations.council import vote_outcome
+from nominations.guards_evidence import missing_evidence_blockers
 from nominations.models import (
     CouncilVote,
     CriteriaStatus,
@@ -332,13 +333,18 @@ def _at_first_review(stages: StageSequence, stage: Stage) -> bool:
     return stages.before(stage) is not None and stages.is_first(stages.before(stage))
 
 
+def _evidence_present(move: Move) -> list:
+    """Each mandatory criterion that needs a file and has none (nominations.guards_evidence)."""
+    return missing_evidence_blockers(move.nomination, move.rules)
+
+
 _REVIEW_GATES = (_in_place, _stage_organisation, _stage_deadline)
 
 TRANSITIONS: dict[str, Transition] = {
     Action.SUBMIT: Transition(
         Action.SUBMIT, (Status.DRAFT, Status.RETURNED), _at_first, "Hồ sơ đã được gửi.",
         gates=(_proposing_officer("Chỉ cán bộ của đơn vị đề nghị được gửi hồ sơ."), _in_place, _unit_deadline),
-        guards=(_registration, _declaration, _criteria_not_failed, _unit_council, _decision_recorded),
+        guards=(_registration, _declaration, _criteria_not_failed, _evidence_present, _unit_council, _decision_recorded),
     ),
     # A unit takes back what it sent while the first reviewing level has not acted on it.
     Action.WITHDRAW: Transition(
@@ -372,7 +378,14 @@ def _judge(move: Move) -> list[Blocker]:
         blocker = gate(move)
         if blocker:
             return [blocker]
-    return [blocker for guard in move.transition.guards if (blocker := guard(move))]
+    found = []
+    for guard in move.transition.guards:
+        result = guard(move)
+        if isinstance(result, list):  # a guard with one reason per item (the evidence of each criterion)
+            found.extend(result)
+        elif result:
+            found.append(result)
+    return found
 
 
 def blockers_by_action(nomination, *, actor, actions=None) -> dict[str, list[Blocker]]:

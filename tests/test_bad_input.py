@@ -373,7 +373,7 @@ def test_decision_form_hostile_dates_refused_or_inside_the_round(nt_world, setti
     @EXAMPLES
     @given(date=st.one_of(any_day.map(day_text), date_text))
     def example(date):
-        data = {"number": "123/QĐ-UBND", "date": date, "signer": "Trần Quốc Nam", f"award_{nomination.pk}": "on"}
+        data = {"number": "123/QĐ-UBND", "date": date, "signer": "Trần Quốc Nam", f"award_{nomination.pk}": "on", "xac_nhan": "1"}
 
         def post():
             response = client.post(url, data)

@@ -212,3 +212,20 @@ def test_the_english_interface_keeps_dd_mm_yyyy_and_the_decimal_comma():
         assert formats.date_format(dt.date(2024, 11, 20), "SHORT_DATE_FORMAT") == "20/11/2024"
         assert formats.number_format(Decimal("92.5"), decimal_pos=1, use_l10n=True) == "92,5"
         assert formats.get_format("DATE_INPUT_FORMATS")[0] == "%d/%m/%Y"
+
+
+def test_the_english_interface_shows_english_choice_labels(officer, world, in_unit_stage):
+    from tests.nominations.conftest import new_nomination
+
+    draft = new_nomination(world, UNIT, evidence=False)
+    person = new_nomination(world, UNIT, kind="individual", full_name="Võ Thị Lan", person_identifier="079190000001", evidence=False)
+    choose(officer, "en", reverse("home"))
+    html = html_of(officer.get(reverse("nomination_detail", args=[draft.pk])))
+    assert "Collective" in html and ">Draft<" in html
+    assert "Tập thể" not in html and ">Nháp<" not in html
+    html = html_of(officer.get(reverse("nomination_detail", args=[person.pk])))
+    assert "Individual" in html and "Female" in html and "Cá nhân" not in html and "Nữ," not in html
+    with translation.override("en"):
+        from nominations.models import CriteriaStatus, Status
+
+        assert [str(Status.AWARDED.label), str(CriteriaStatus.PENDING.label)] == ["Awarded", "Awaiting the council's assessment"]

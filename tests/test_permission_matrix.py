@@ -124,6 +124,8 @@ MATRIX: dict[str, Entry] = {
         # Those who may see the draft but not submit it are sent back to it with the reason.
         post=answers(404, anonymous=LOGIN, officer_a=None, secretary_a=REDIRECT, administrator=REDIRECT),
     ),
+    # Only the proposing unit's officers may delete its draft (GET: the confirmation).
+    "nomination_delete": Entry(kwargs=lambda w: {"pk": w.draft_a.pk}, get=signed_in(404, officer_a=200)),
     "nomination_evidence": Entry(
         kwargs=lambda w: {"pk": w.draft_a.pk}, get=signed_in(404, officer_a=200, secretary_a=200, administrator=200),
     ),
@@ -151,6 +153,9 @@ MATRIX: dict[str, Entry] = {
     "review_judge": Entry(
         kwargs=lambda w: {"pk": w.stage2_a.pk, "value_id": w.pending_value.pk}, get=signed_in(405),
         post=answers(404, anonymous=LOGIN, reviewer=None),
+    ),
+    "review_judge_all": Entry(
+        kwargs=lambda w: {"pk": w.stage2_a.pk}, get=signed_in(405), post=answers(404, anonymous=LOGIN, reviewer=None),
     ),
     "review_decision": Entry(kwargs=lambda w: {"round_id": w.round.pk}, get=signed_in(404, chairman=200, administrator=200)),
     "review_decision_detail": Entry(

@@ -14,14 +14,15 @@ from typing import Callable, Iterable, Iterator
 from campaigns import clock
 from campaigns.models import NomineeKind, Round
 from campaigns.vn_format import long_date, lowercase_slug
+from nominations.display import vietnamese_labels
 from nominations.models import AwardDecision, Status
 
 from . import selectors
 from .filters import AwardListFilters, ResolvedFilters, resolve
 from .xlsx import DATE, INT, PERCENT, XLSX_CONTENT_TYPE, Column, Marked, Section, Sheet, fit_width, write_workbook
 
-STATUS_LABELS = dict(Status.choices)
-KIND_LABELS = dict(NomineeKind.choices)
+STATUS_LABELS = vietnamese_labels(Status)
+KIND_LABELS = vietnamese_labels(NomineeKind)
 
 
 class Exporter:

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 
 from campaigns.models import Round, RoundAwardForm, Stage, Unit, UnitCategory
 from campaigns.stages import stages_of
+from nominations.display import vietnamese_labels
 from nominations.models import Status
 
 
@@ -57,7 +58,7 @@ class ResolvedFilters:
         if self.stage is not None:
             parts.append(f"bước {self.stage.order}. {self.stage.name}")
         if self.filters.status:
-            parts.append(f"trạng thái: {Status(self.filters.status).label}")
+            parts.append(f"trạng thái: {vietnamese_labels(Status)[self.filters.status]}")
         else:
             parts.append("mọi trạng thái trừ hồ sơ nháp")
         if self.award_form is not None:

@@ -15,6 +15,7 @@ import json
 
 from campaigns.models import NomineeKind, Round
 from campaigns.text import clean_value, csv_text
+from nominations.display import vietnamese_labels
 
 from . import selectors
 
@@ -28,7 +29,7 @@ HEADERS = {
     "so_quyet_dinh": "Số quyết định",
     "ngay_quyet_dinh": "Ngày quyết định",
 }
-KIND_LABELS = dict(NomineeKind.choices)
+KIND_LABELS = vietnamese_labels(NomineeKind)
 
 
 def records(round_: Round) -> list[dict]:

@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from campaigns import clock
 from campaigns.models import Round, Stage, Unit
 from campaigns.stages import StageSequence, stages_of
+from nominations.display import vietnamese_labels
 from nominations.models import DeadlineExtension, Nomination, NominationEvent, Registration, Status
 from campaigns.stages import stages_of
 from nominations.rules import on_related, visible_in_round_q, visible_nominations_q
@@ -32,7 +33,7 @@ STATUS_ORDER = [
     Status.AWARDED,
     Status.NOT_AWARDED,
 ]
-STATUS_LABELS = dict(Status.choices)
+STATUS_LABELS = vietnamese_labels(Status)
 
 
 @dataclass

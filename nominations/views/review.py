@@ -10,6 +10,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import Http404
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaigns.models import AwardOutcome, Round
 from nominations import selectors_review as selectors
 from nominations.batch import approve_batch, preview_batch
+from nominations.duplicates import likely_duplicates
 from nominations.forms_review import (
     ApproveForm,
     BulkConfirmForm,
@@ -35,9 +37,17 @@ from nominations.forms_review import (
 )
 from nominations.models import AwardDecision, CriterionValue, Nomination, Status
 from nominations.permissions import can_act_at_stage, visible_nominations_q
-from nominations.services import ServiceError, grant_extension, judge_criterion, record_council_meeting, record_decision
+from nominations.services import (
+    ServiceError,
+    grant_extension,
+    judge_criteria,
+    judge_criterion,
+    record_council_meeting,
+    record_decision,
+)
 from nominations.outbox import QUEUED_NOTICE
 from nominations.quotas import quota_usage
+from nominations.validators import validate_round_date
 from nominations.workflow import Action, RoundRules, TransitionError, advance
 
 logger = logging.getLogger(__name__)
@@ -121,9 +131,11 @@ def review_queue(request, round_id, order):
     filter_form = QueueFilterForm(request.GET or None, choices=selectors.queue_filter_choices(stage))
     nominations = selectors.queue_rows(stage, request.user, **filter_form.filters())
     page = Paginator(nominations, PAGE_SIZE).get_page(request.GET.get("trang"))
+    duplicates = likely_duplicates(page.object_list, request.user)
     for nomination in page.object_list:
         nomination.unit_vote = selectors.unit_vote_of(nomination)
         nomination.detail_url = nomination_detail_url(nomination)
+        nomination.likely_duplicates = duplicates.get(nomination.pk, [])
     previous = selectors.previous_stage(stage)
     query = request.GET.copy()
     query.pop("trang", None)
@@ -139,7 +151,7 @@ def review_queue(request, round_id, order):
         "page": page,
         "page_query": query.urlencode(),
         "deadline": deadline,
-        "quotas": quota_usage(stage.round, past_stage_order=stage.order),
+        "quotas": selectors.quota_usage_with_waiting(stage),
         "returned": returned,
         "returned_count": returned_count,
         "returned_more": returned_more,
@@ -233,6 +245,43 @@ def review_judge(request, pk, value_id):
     return _back(request, fallback)
 
 
+JUDGE_ANCHOR = "xet-ho-so-tieu-de"  # the reviewer's panel on the detail page, where the criteria are judged
+
+
+@login_required
+@require_POST
+def review_judge_all(request, pk):
+    """The pending criteria of a nomination judged in one form; those left blank stay pending.
+    The page comes back where it was (the criteria's anchor)."""
+    nomination = _nomination_for_action(request.user, pk)
+    fallback = _fallback_for(nomination, nomination.stage)
+    values = list(CriterionValue.objects.select_related("criterion").filter(nomination=nomination, status="pending").order_by("criterion__order", "pk"))
+    judgements, refused = [], []
+    for value in values:
+        form = JudgementForm(request.POST, prefix=f"tc{value.pk}")
+        if not request.POST.get(form.add_prefix("judgement")):
+            continue  # not judged this time
+        if form.is_valid():
+            judgements.append((value, form.cleaned_data["judgement"], form.cleaned_data["comment"]))
+        else:
+            refused += [f"{value.criterion.label}: {error}" for errors in form.errors.values() for error in errors]
+    if refused:
+        for message in refused:
+            messages.error(request, message)
+    elif not judgements:
+        messages.error(request, "Chọn Đạt hoặc Không đạt cho ít nhất một tiêu chí.")
+    else:
+        try:
+            judge_criteria(nomination=nomination, judgements=judgements, actor=request.user)
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Đã ghi đánh giá {len(judgements)} tiêu chí.")
+    response = _back(request, fallback)
+    response["Location"] = response["Location"].split("#")[0] + f"#{JUDGE_ANCHOR}"
+    return response
+
+
 # --- Bulk approval --------------------------------------------------------------------------------
 
 
@@ -248,6 +297,9 @@ def review_bulk_preview(request, round_id, order):
                 messages.error(request, error)
         return redirect(_queue_url(stage))
     preview = preview_batch(stage=stage, nomination_ids=form.cleaned_data["n"], actor=request.user)
+    duplicates = likely_duplicates([row.nomination for row in preview.rows], request.user)
+    for row in preview.rows:
+        row.likely_duplicates = duplicates.get(row.nomination.pk, [])
     return render(
         request,
         "nominations/review/bulk_preview.html",
@@ -384,7 +436,22 @@ def review_decision(request, round_id):
     form = None
     if can_act:
         form = DecisionForm(request.POST or None, nominations=nominations)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and form.is_valid() and "xac_nhan" not in request.POST:
+            try:  # the date's bounds, as record_decision checks them, before the preview
+                validate_round_date(form.cleaned_data["date"], round_=round_, last_deadline=final.deadline, what="Ngày ký quyết định")
+            except ValidationError as error:
+                form.add_error("date", error)
+            if form.is_valid() and "sua_lai" not in request.POST:  # "Sửa lại": the form again, as it was filled
+                return render(
+                    request,
+                    "nominations/review/decision_preview.html",
+                    {
+                        "round": round_, "stage": final, "form": form, "awarded": form.awarded(),
+                        "not_awarded": [(n, form.cleaned_data[f"reason_{n.pk}"]) for n in nominations if n.pk in form.not_awarded()],
+                        "previous_stage": selectors.previous_stage(final),
+                    },
+                )
+        elif request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
                 decision = record_decision(

@@ -25,18 +25,22 @@ from campaigns.stages import stages_of
 from criteria import evaluation
 from nominations import display, selectors, services
 from nominations.council import vote_outcome
+from nominations.duplicates import likely_duplicates
 from nominations.forms import (
     CouncilMeetingForm,
+    CriterionEvidenceForm,
     EvidenceForm,
     NominationForm,
     RegistrationForm,
     criterion_field,
+    evidence_field_name,
     judge_typed,
 )
+from nominations.guards_evidence import requires_evidence
 from nominations.models import Gender, Nomination, Status
 from nominations.permissions import administers, can_act_at_stage, officer_unit_ids
 from nominations.services import ServiceError, applicable_criteria
-from nominations.workflow import Action, TransitionError, advance, allowed_actions, blockers, unit_deadline
+from nominations.workflow import Action, Blocker, TransitionError, advance, allowed_actions, blockers, unit_deadline
 
 # --- Helpers ----------------------------------------------------------------------------------------
 
@@ -144,23 +148,28 @@ def _nomination_form(request, *, round_, unit, units, nomination):
         "evidence_criteria": evidence_criteria,
     }
     not_saved = False
+    duplicate_of = None
+    files_form = None
     if request.method == "POST":
         form = NominationForm(request.POST, **kwargs)
+        files_form = CriterionEvidenceForm(request.POST, request.FILES, criteria=form.criteria)
         if "refresh" in request.POST:
             form = form.refreshed()
-        elif form.is_valid():
+        elif form.is_valid() and files_form.is_valid():
             try:
-                saved = services.save_nomination(
+                saved = services.save_nomination_with_evidence(
                     actor=request.user,
                     round_=round_,
                     proposing_unit=unit,
                     data=form.nomination_data(),
                     values=form.criterion_values(),
                     nomination=nomination,
+                    uploads=files_form.uploads,
                 )
             except ServiceError as error:
                 form.add_error(None, str(error))
                 not_saved = True
+                duplicate_of = _duplicate_shown(request, error, nomination)
             else:
                 messages.success(request, _("Đã lưu hồ sơ của %(name)s.") % {"name": saved.nominee_name})
                 if "continue" in request.POST:
@@ -172,6 +181,12 @@ def _nomination_form(request, *, round_, unit, units, nomination):
         form = NominationForm(**kwargs)
     registered = not round_.registration_required or (round_.pk, unit.pk) in selectors.registrations_for([round_], [unit])
     rows = form.criterion_rows()
+    file_errors = files_form.errors if files_form is not None else {}
+    for row in rows:
+        row["evidence_field"] = evidence_field_name(row["criterion"])
+        row["evidence_errors"] = file_errors.get(row["evidence_field"], [])
+    if file_errors:
+        not_saved = True
     overall = evaluation.summarise([(row["criterion"], row["status"]) for row in rows])[0] if rows else None
     context = {
         "round": round_,
@@ -181,11 +196,26 @@ def _nomination_form(request, *, round_, unit, units, nomination):
         "overall_badge": display.badge(overall) if overall else None,
         "nomination": nomination,
         "not_saved": not_saved,
+        "duplicate_of": duplicate_of,
         "registered": registered,
         "submit_deadline": unit_deadline(stages_of(round_).first, unit),
         "round_url": _round_url(round_, unit, units),
     }
     return render(request, "nominations/form.html", context)
+
+
+def _duplicate_shown(request, error, nomination):
+    """The nomination a refused save clashes with, if the user may see it (the page links to it), with
+    `carry_into`: whether what was typed can be saved into it (a draft or returned nomination of the
+    user's own unit)."""
+    existing = getattr(error, "existing", None)
+    if existing is None or (nomination is not None and existing.pk == nomination.pk):
+        return None
+    existing = selectors.nomination_for_user(request.user, existing.pk)
+    if existing is None:
+        return None
+    existing.carry_into = existing.proposing_unit_id in officer_unit_ids(request.user) and existing.is_editable_by_unit
+    return existing
 
 
 @login_required
@@ -241,6 +271,32 @@ def nomination_withdraw(request, pk):
         request, pk, Action.WITHDRAW, refused=_("Chưa rút được hồ sơ. %(reason)s"),
         done=lambda nomination: _("Đã rút hồ sơ về bản nháp của đơn vị: có thể sửa và gửi lại trong hạn."),
     )
+
+
+@login_required
+def nomination_delete(request, pk):
+    """A draft deleted by its unit: GET asks for confirmation (what goes with it), POST deletes."""
+    nomination = _nomination_or_404(request, pk)
+    if nomination.proposing_unit_id not in officer_unit_ids(request.user):
+        raise Http404
+    round_url = _round_url(nomination.round, nomination.proposing_unit, [nomination.proposing_unit])
+    if request.method == "POST":
+        try:
+            name = services.delete_draft(nomination=nomination, actor=request.user)
+        except ServiceError as error:
+            messages.error(request, _("Chưa xoá được hồ sơ. %(reason)s") % {"reason": error})
+            return redirect("nomination_detail", pk=pk)
+        messages.success(request, _("Đã xoá hồ sơ nháp của %(name)s.") % {"name": name})
+        return redirect(round_url)
+    context = {
+        "nomination": nomination,
+        "round": nomination.round,
+        "round_url": round_url,
+        "deletable": nomination.status == Status.DRAFT and nomination.submitted_at is None,
+        "evidence": selectors.evidence_of(nomination),
+        "votes": selectors.council_votes_of(nomination),
+    }
+    return render(request, "nominations/delete.html", context)
 
 
 # --- The detail page, shared by every role ------------------------------------------------------------
@@ -319,7 +375,11 @@ def nomination_detail(request, pk):
             judgement=value.judgement if value else "",
         )
         rows.append(
-            {"criterion": criterion, "value": value, "badge": display.badge(key), "evidence": evidence_by_criterion.get(criterion.pk, [])}
+            {
+                "criterion": criterion, "value": value, "badge": display.badge(key),
+                "evidence": evidence_by_criterion.get(criterion.pk, []),
+                "missing_evidence": requires_evidence(criterion) and criterion.pk not in evidence_by_criterion,
+            }
         )
     rule = nomination.award_form.vote_rule
     council = [
@@ -328,10 +388,17 @@ def nomination_detail(request, pk):
     ]
     is_officer = nomination.proposing_unit_id in officer_unit_ids(user)
     can_edit = is_officer and nomination.is_editable_by_unit
-    can_submit, submit_blockers, can_withdraw = False, [], False
+    can_delete = can_edit and nomination.status == Status.DRAFT and nomination.submitted_at is None
+    can_submit, submit_blockers, quota_places, can_withdraw = False, [], [], False
     if can_edit:
-        submit_blockers = [b.message for b in blockers(nomination, Action.SUBMIT, actor=user)]
-        can_submit = not submit_blockers
+        can_submit = Action.SUBMIT in allowed_actions(nomination, actor=user)
+        if not can_submit:
+            submit_blockers = blockers(nomination, Action.SUBMIT, actor=user)
+        # The quota is counted again, under lock, at "Gửi hồ sơ"; shown here before the click.
+        quota_places = selectors.quota_places_at_submission(nomination)
+        full = [Blocker(place.refusal) for place in quota_places if place.full]
+        if full:
+            can_submit, submit_blockers = False, [*submit_blockers, *full]
     elif is_officer and nomination.status == Status.IN_REVIEW:
         can_withdraw = not blockers(nomination, Action.WITHDRAW, actor=user)
     can_review = can_act_at_stage(user, nomination.stage)
@@ -349,6 +416,8 @@ def nomination_detail(request, pk):
         "is_officer": is_officer,
         "can_edit": can_edit,
         "can_submit": can_submit,
+        "can_delete": can_delete,
+        "quota_places": quota_places,
         "submit_blockers": submit_blockers,
         "can_withdraw": can_withdraw,
         "submit_deadline": unit_deadline(stages_of(round_).first, nomination.proposing_unit),
@@ -357,6 +426,8 @@ def nomination_detail(request, pk):
         "action_labels": Action.LABELS,
         "duplicates": selectors.same_person_elsewhere(nomination, user) if (can_review or administers(user, nomination.round.campaign)) else [],
         "summary_badge": display.badge(nomination.criteria_status),
+        "missing_evidence": [row["criterion"] for row in rows if row["missing_evidence"]],
+        "likely_duplicates": likely_duplicates([nomination], user).get(nomination.pk, []),
     }
     return render(request, "nominations/detail.html", context)
 
@@ -374,18 +445,16 @@ def nomination_evidence(request, pk):
         if request.method == "POST":
             form = EvidenceForm(request.POST, request.FILES, criteria=criteria)
             if form.is_valid():
+                criterion = form.cleaned_data["criterion"]
                 try:
-                    item = services.add_evidence(
-                        nomination=nomination,
-                        criterion=form.cleaned_data["criterion"],
-                        uploaded_file=form.cleaned_data["file"],
-                        actor=request.user,
-                        content_type=form.content_type,
+                    items = services.add_evidence_files(
+                        nomination=nomination, uploads=[(criterion, f, kind) for f, kind in form.uploads], actor=request.user,
                     )
                 except ServiceError as error:
                     form.add_error(None, str(error))
                 else:
-                    messages.success(request, _("Đã tải lên tệp minh chứng \"%(name)s\".") % {"name": item.original_name})
+                    names = ", ".join(f"\"{item.original_name}\"" for item in items)
+                    messages.success(request, _("Đã tải lên tệp minh chứng %(names)s.") % {"names": names})
                     return redirect("nomination_evidence", pk=pk)
         else:
             form = EvidenceForm(criteria=criteria, initial={"criterion": request.GET.get("tieu_chi") or None})

@@ -7,6 +7,12 @@
  *  - <details data-open-wide> (the review queue's quotas and filters) are folded on a phone, so the
  *    list comes first, and unfolded on a wide screen.
  *  - A button with data-print prints the page.
+ *  - A text field or text area with a maxlength (over 20 characters: not dates, times or years) shows
+ *    its limit and a live count ("12/200 ký tự"). The maxlength moves to data-maxlength so the
+ *    browser no longer cuts a longer paste silently: the count turns red and says so, and the
+ *    server's own message refuses the text on saving.
+ *  - A form with data-confirm="<dialog id>" opens that dialog (its summary) instead of submitting;
+ *    the dialog's button marked data-confirmed submits the form, data-close-dialog closes it.
  */
 (function () {
   "use strict";
@@ -112,12 +118,15 @@
 
   function ready() {
     enhanceFiles(document);
+    charCounts(document);
     // File fields a page's own script adds later (a row added to a form) get the same picker.
     if (window.MutationObserver) {
       new MutationObserver(function (mutations) {
         for (var m = 0; m < mutations.length; m++) {
           var added = mutations[m].addedNodes;
-          for (var n = 0; n < added.length; n++) if (added[n].nodeType === 1) enhanceFiles(added[n]);
+          for (var n = 0; n < added.length; n++) {
+            if (added[n].nodeType === 1) { enhanceFiles(added[n]); charCounts(added[n]); }
+          }
         }
       }).observe(document.body, { childList: true, subtree: true });
     }
@@ -130,6 +139,60 @@
     var printers = document.querySelectorAll("[data-print]");
     for (var k = 0; k < printers.length; k++) {
       printers[k].addEventListener("click", function () { window.print(); });
+    }
+    confirmForms();
+  }
+
+  var COUNTED = "textarea[maxlength], input[maxlength]:not([type]), input[maxlength][type=text], " +
+    "input[maxlength][type=email], input[maxlength][type=url], input[maxlength][type=search]";
+
+  function charCount(field) {
+    var limit = parseInt(field.getAttribute("maxlength"), 10);
+    if (!limit || limit <= 20) return;
+    field.setAttribute("data-maxlength", String(limit));
+    field.removeAttribute("maxlength");
+    var counter = document.createElement("div");
+    counter.className = "form-text char-count";
+    counter.id = (field.id || field.name || "o") + "-dem-ky-tu";
+    field.setAttribute("aria-describedby", ((field.getAttribute("aria-describedby") || "") + " " + counter.id).trim());
+    field.parentNode.insertBefore(counter, field.nextSibling);
+    var unit = VIETNAMESE ? " ký tự" : " characters";
+    function update() {
+      var used = Array.from(field.value).length; // code points, as the server counts them
+      var over = used > limit;
+      counter.textContent = used + "/" + limit + unit + (over
+        ? (VIETNAMESE ? " — dài hơn giới hạn " + limit + " ký tự: hãy rút gọn, hồ sơ sẽ không được lưu."
+                      : " — longer than the limit of " + limit + ": shorten it, it will not be saved.")
+        : "");
+      counter.classList.toggle("text-danger", over);
+      counter.classList.toggle("fw-semibold", over);
+      counter.setAttribute("aria-live", over ? "assertive" : "off");
+    }
+    field.addEventListener("input", update);
+    update();
+  }
+
+  function charCounts(root) {
+    if (root.matches && root.matches(COUNTED)) charCount(root);
+    var fields = root.querySelectorAll(COUNTED);
+    for (var i = 0; i < fields.length; i++) charCount(fields[i]);
+  }
+
+  function confirmForms() {
+    var forms = document.querySelectorAll("form[data-confirm]");
+    for (var i = 0; i < forms.length; i++) {
+      forms[i].addEventListener("submit", function (event) {
+        var dialog = document.getElementById(this.getAttribute("data-confirm"));
+        var submitter = event.submitter;
+        if (!dialog || typeof dialog.showModal !== "function") return;
+        if (submitter && submitter.hasAttribute("data-confirmed")) return;
+        event.preventDefault();
+        dialog.showModal();
+      });
+    }
+    var closers = document.querySelectorAll("dialog [data-close-dialog]");
+    for (var j = 0; j < closers.length; j++) {
+      closers[j].addEventListener("click", function () { this.closest("dialog").close(); });
     }
   }
 

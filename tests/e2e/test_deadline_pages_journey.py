@@ -190,7 +190,7 @@ def test_browser_messages_and_file_picker_are_vietnamese_and_stage_council_times
     s.login(world.users["officer:so-y-te-nt"])
     s.goto(reverse("nomination_evidence", args=[draft.pk]))
     picker = page.locator(".portal-file").first
-    assert picker.get_by_role("button", name="Chọn tệp").is_visible()
+    assert picker.get_by_role("button", name="Chọn các tệp").is_visible()  # the evidence field takes several files
     assert picker.locator(".portal-file-names").inner_text() == "Chưa chọn tệp nào"
     page.locator("input[type=file]").first.set_input_files(str(small_pdf(tmp_path / "minh-chung-1.pdf")))
     assert picker.locator(".portal-file-names").inner_text() == "minh-chung-1.pdf"
@@ -198,7 +198,7 @@ def test_browser_messages_and_file_picker_are_vietnamese_and_stage_council_times
     # A file field a script adds later gets the same picker.
     page.evaluate("""() => { const i = document.createElement('input'); i.type = 'file'; i.multiple = true;
                              document.querySelector('main').appendChild(i); }""")
-    page.get_by_role("button", name="Chọn các tệp").wait_for()
+    page.get_by_role("button", name="Chọn các tệp", exact=True).wait_for()  # the added field (no label)
     assert page.locator(".portal-file").count() == 2
 
     # The stage council's times: the browser's time picker, as the unit council has.

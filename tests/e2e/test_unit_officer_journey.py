@@ -122,6 +122,14 @@ def test_unit_officer_registers_nominates_fixes_votes_submits_then_deadline_refu
     individual = Nomination.objects.get(round=round_, proposing_unit=unit, kind="individual")
     assert (individual.full_name, individual.person_identifier) == ("Nguyễn Thị Hằng", "079186000123")
     s.shot("06 individual saved")
+    # Its criterion marked "cần tệp minh chứng" needs its file before it can be sent: the link in
+    # "Chưa gửi được vì" opens the upload with that criterion chosen.
+    page.locator("ul.submit-blockers").get_by_role("link", name="Tải lên tệp minh chứng").click()
+    page.wait_for_url("**/minh-chung/?tieu_chi=*")
+    page.set_input_files("input[name=file]", str(small_pdf(tmp_path / "thanh-tich.pdf", "Thanh tich ca nhan")))
+    page.get_by_role("button", name="Tải lên").click()
+    page.wait_for_url("**/minh-chung/")
+    assert individual.evidence.get().criterion.code == "ca-nhan-thanh-tich"
 
     # --- The unit council's meeting and votes -------------------------------------------------
     s.goto(reverse("unit_council", args=[round_.pk]))
@@ -144,6 +152,7 @@ def test_unit_officer_registers_nominates_fixes_votes_submits_then_deadline_refu
     # --- Submit the collective -----------------------------------------------------------------
     s.goto(reverse("nomination_detail", args=[collective.pk]))
     page.get_by_role("button", name="Gửi hồ sơ").click()
+    page.locator("dialog#xac-nhan-gui").get_by_role("button", name="Xác nhận gửi hồ sơ").click()
     page.wait_for_url(f"**{reverse('nomination_detail', args=[collective.pk])}")
     assert "Đã gửi hồ sơ đến bước" in s.messages()
     collective.refresh_from_db()

@@ -84,7 +84,11 @@ def fill_criteria(nomination, *, number=Decimal("100"), flag=True, text=""):
     return values
 
 
-def new_nomination(world, unit_code, *, kind="collective", award_form=None, full_name="", person_identifier="", nominee_unit=None, declared=True):
+def new_nomination(
+    world, unit_code, *, kind="collective", award_form=None, full_name="", person_identifier="", nominee_unit=None, declared=True,
+    evidence=True,
+):
+    """A draft meeting every criterion; `evidence`: with a file for each criterion requiring one."""
     unit = world.units[unit_code]
     officer = world.users[f"officer:{unit_code}"]
     award_form = award_form or world.round.award_forms.first()
@@ -104,6 +108,34 @@ def new_nomination(world, unit_code, *, kind="collective", award_form=None, full
     nomination = save_nomination(
         actor=officer, round_=world.round, proposing_unit=unit, data=data, values=fill_criteria(nomination), nomination=nomination
     )
+    return attach_required_evidence(world, nomination) if evidence else nomination
+
+
+def one_page_pdf() -> bytes:
+    """A real, blank one-page PDF written with pypdf."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def attach_required_evidence(world, nomination):
+    """A one-page PDF for each criterion the nomination may not be submitted without
+    (nominations.guards_evidence): what an officer uploads before "Gửi hồ sơ"."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from nominations.guards_evidence import criteria_missing_evidence
+    from nominations.services import add_evidence, applicable_criteria
+
+    officer = world.users[f"officer:{nomination.proposing_unit.code}"]
+    for criterion in criteria_missing_evidence(nomination, list(applicable_criteria(nomination))):
+        upload = SimpleUploadedFile(f"minh-chung-{criterion.code}.pdf", one_page_pdf(), content_type="application/pdf")
+        add_evidence(nomination=nomination, criterion=criterion, uploaded_file=upload, actor=officer, content_type="application/pdf")
     return nomination
 
 

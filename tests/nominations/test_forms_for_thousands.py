@@ -60,9 +60,9 @@ def test_decision_for_1500_nominations_is_sent_and_saved_whole(nt_world, client)
     declined = ids[10:13]
     data = {
         "number": "123/QĐ-UBND", "date": "30/12/2024", "signer": "Trần Quốc Nam", "signer_title": "CHỦ TỊCH",
-        "khong": declined, **{f"reason_{pk}": "Chưa tiêu biểu." for pk in declined},
+        "khong": declined, **{f"reason_{pk}": "Chưa tiêu biểu." for pk in declined}, "xac_nhan": "1",
     }
-    fields = 4 + 2 * len(declined)  # what a browser sends (empty reason boxes are left out)
+    fields = 5 + 2 * len(declined)  # what the confirmation sends (empty reason boxes are left out)
     assert fields < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
     client.force_login(nt_world.users["stage:4"])
     url = reverse("review_decision", args=(nt_world.round.pk,))

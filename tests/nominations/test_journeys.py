@@ -57,6 +57,7 @@ def walk_to_decision(client, world, unit_code, award_form, decision_number):
                 "signer": "Nguyễn Văn Khen",
                 "signer_title": "CHỦ TỊCH",
                 f"award_{nomination.pk}": "on",
+                "xac_nhan": "1",
             },
         )
         assert response.status_code == 302, response.content.decode()[:2000]

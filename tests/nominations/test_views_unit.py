@@ -262,7 +262,10 @@ def test_failing_percentage_shows_not_met_and_submit_is_refused(officer, world, 
 
     response = officer.post(reverse("nomination_submit", args=[nomination.pk]))
     assert response.status_code == 302
-    assert messages_of(response) == ["Chưa gửi được hồ sơ. Có tiêu chí bắt buộc chưa đạt: hồ sơ chỉ được lưu nháp."]
+    assert messages_of(response) == [
+        "Chưa gửi được hồ sơ. Có tiêu chí bắt buộc chưa đạt: hồ sơ chỉ được lưu nháp. Thiếu tệp minh chứng cho tiêu chí "
+        "bắt buộc \"Đăng ký, triển khai thực hiện mỗi cơ quan, đơn vị có một sản phẩm cụ thể\"."
+    ]
     assert refresh(nomination).status == Status.DRAFT
 
 
@@ -373,7 +376,7 @@ def test_round_of_another_territory_is_404(officer, world):
 
 @pytest.fixture
 def draft(world, in_unit_stage):
-    return new_nomination(world, UNIT)
+    return new_nomination(world, UNIT, evidence=False)
 
 
 def upload(client, nomination, name, content, **extra):
@@ -459,7 +462,7 @@ def test_upload_refused_once_submitted(officer, world, media):
     with clock.frozen_at(world.at_stage(1)):
         response = upload(officer, nomination, "bao-cao.pdf", pdf_bytes())
     assert response.status_code == 302
-    assert Evidence.objects.count() == 0
+    assert not Evidence.objects.filter(original_name="bao-cao.pdf").exists()
     assert messages_of(response) == ["Chỉ thêm minh chứng khi hồ sơ còn nháp hoặc bị trả lại, bởi cán bộ đơn vị đề nghị."]
 
 
@@ -582,7 +585,7 @@ def test_council_form_records_votes_and_shows_fail_below_the_rule(officer, world
     assert low.award_form.vote_rule.source in html
     assert 'value="25/11/2024"' in html  # the meeting is shown for correction, dd/mm/yyyy
     blockers = officer.get(reverse("nomination_detail", args=[low.pk])).context["submit_blockers"]
-    assert any("chưa đạt: cần trên 50 % tổng số thành viên" in b for b in blockers)
+    assert any("chưa đạt: cần trên 50 % tổng số thành viên" in b.message for b in blockers)
 
 
 def test_council_form_errors_are_vietnamese(officer, world, in_unit_stage):

@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.models import Campaign, Round
+from nominations.display import vietnamese_labels
 from nominations.models import Status
 from nominations.simulation import SimulationError, simulate_round
 
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(_dumps(result.as_dict()))
             return
-        labels = dict(Status.choices)
+        labels = vietnamese_labels(Status)
         stage_names = {str(s.order): s.name for s in round_.stages.all()}
         self.stdout.write(f"Đợt {round_.code} ({campaign}): {result.nominations} hồ sơ mô phỏng, hạt giống {seed}, {elapsed:.1f} giây.")
         self.stdout.write("Theo bước hiện tại:")
