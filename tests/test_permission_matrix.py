@@ -125,6 +125,12 @@ MATRIX: dict[str, Entry] = {
         post=answers(404, anonymous=LOGIN, officer_a=None, secretary_a=REDIRECT, administrator=REDIRECT),
     ),
     # Only the proposing unit's officers may delete its draft (GET: the confirmation).
+    "nomination_withdraw": Entry(
+        kwargs=lambda w: {"pk": w.stage2_a.pk},
+        get=signed_in(405),
+        # Only its unit's officer may take it back; those who see it are sent back to it with the reason.
+        post=answers(404, anonymous=LOGIN, officer_a=None, secretary_a=REDIRECT, reviewer=REDIRECT, administrator=REDIRECT),
+    ),
     "nomination_delete": Entry(kwargs=lambda w: {"pk": w.draft_a.pk}, get=signed_in(404, officer_a=200)),
     "nomination_evidence": Entry(
         kwargs=lambda w: {"pk": w.draft_a.pk}, get=signed_in(404, officer_a=200, secretary_a=200, administrator=200),
