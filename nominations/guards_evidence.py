@@ -18,6 +18,7 @@ class EvidenceBlocker:
     message: str
     criterion: object = None
     url: str = ""
+    code: str = "evidence"
 
 
 def requires_evidence(criterion) -> bool:
@@ -36,16 +37,13 @@ def criteria_missing_evidence(nomination, criteria) -> list:
     return [c for c in required if c.pk not in attached]
 
 
-def missing_evidence_blockers(nomination, round_rules=None) -> list[EvidenceBlocker]:
-    """One blocker per required criterion without an evidence file (empty: nothing missing)."""
-    if round_rules is not None:
-        criteria = round_rules.criteria_for(
-            nominee_kind=nomination.kind, category=nomination.nominee_unit.category, award_form=nomination.award_form
-        )
-    else:
-        from nominations.services import applicable_criteria
-
-        criteria = list(applicable_criteria(nomination))
+def missing_evidence_blockers(nomination, round_rules) -> list[EvidenceBlocker]:
+    """One blocker per required criterion without an evidence file (empty: nothing missing).
+    `round_rules`: the workflow's context (nominations.workflow.RoundRules), which reads the
+    round's criteria once."""
+    criteria = round_rules.criteria_for(
+        nominee_kind=nomination.kind, category=nomination.nominee_unit.category, award_form=nomination.award_form
+    )
     upload = reverse("nomination_evidence", args=[nomination.pk])
     return [
         EvidenceBlocker(
