@@ -43,6 +43,23 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
         _say(request, f"thidua: {len(ended)} session(s) still used the test database at the end and were ended:", *ended)
 
 
+@pytest.fixture(scope="module")
+def module_nt_world(request, django_db_setup, django_db_blocker):
+    """The Ninh Thuận 2024 world (tests/nominations/conftest.py: nt_world) built once per module
+    under a transaction rolled back after the module (tests/worlds.py); None in a module with tests
+    on committed data, where nt_world builds it per test. Here, not in tests/nominations, because
+    modules all over the tree import nt_world."""
+    from tests.worlds import built_once, module_has_transactional_tests
+
+    if module_has_transactional_tests(request):
+        yield None
+        return
+    from tests.nominations.conftest import make_nt_world
+
+    with built_once(django_db_blocker):
+        yield make_nt_world()
+
+
 def _say(request, *lines):
     """Print past pytest's output capture (a session fixture's teardown output is otherwise shown
     only when it fails)."""

@@ -68,6 +68,7 @@ def reloaded(world):
     dicts) are read again from the database: one query per model. Nominations come with their
     stage and round, as tests.nominations.conftest.refresh() gives them; the round's stages are
     those of workflow.stages_of() on the new round, as build_world() gives them."""
+    from campaigns.models import Unit
     from nominations.models import Nomination
     from nominations.workflow import stages_of
 
@@ -90,6 +91,8 @@ def reloaded(world):
         manager = model._base_manager
         if model is Nomination:
             manager = manager.select_related("stage", "round")
+        elif model is Unit:  # as Unit.objects.create(category=..., parent=...) left them
+            manager = manager.select_related("category", "parent")
         fresh[model] = manager.in_bulk(pks)
 
     def swap(value):
