@@ -6,6 +6,13 @@ import pytest
 from django.conf import settings
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "world_per_test: the test asserts what the whole database holds: its module builds its worlds per test (tests/worlds.py)",
+    )
+
+
 def pytest_report_header(config):
     """Say which database and which Celery mode this run uses (CI runs the suite twice)."""
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
