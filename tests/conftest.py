@@ -9,7 +9,8 @@ from django.conf import settings
 def pytest_configure(config):
     config.addinivalue_line(
         "markers",
-        "world_per_test: the test asserts what the whole database holds: its module builds its worlds per test (tests/worlds.py)",
+        "world_per_test: the test needs a database without its module's world (it builds its own, or asserts what the "
+        "whole database holds): its module builds its worlds per test (tests/worlds.py)",
     )
 
 

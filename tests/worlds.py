@@ -10,9 +10,9 @@ what a test changes in memory does not reach the next test either.
 
 A module with a test that needs committed data (`transactional_db`, `live_server`,
 `django_db(transaction=True)`: other connections, threads, servers) cannot run inside a
-transaction left open, and a test that asserts what the whole database holds ("no campaign was
-written") would find the module's world even if it does not use it (mark it
-`@pytest.mark.world_per_test`): `module_has_transactional_tests()` tells the fixtures to build the
+transaction left open, and a test that builds a world of its own, or asserts what the whole
+database holds ("no campaign was written"), would find the module's world even if it does not use
+it (mark it `@pytest.mark.world_per_test`): `module_has_transactional_tests()` tells the fixtures to build the
 worlds per test in such a module, as before.
 """
 import contextlib
@@ -58,8 +58,9 @@ def is_transactional(item):
 
 def module_has_transactional_tests(request):
     """Whether the requesting test's module must build its worlds per test: one of its collected
-    tests runs with committed data, or is marked `world_per_test` (it asserts what the whole
-    database holds, which a module's world would change even for tests that do not use it)."""
+    tests runs with committed data, or is marked `world_per_test` (it builds its own world, or
+    asserts what the whole database holds: a module's world stays in the database for every test
+    of the module, also those that do not use it)."""
     module = request.module
     cache = request.config.__dict__.setdefault("_thidua_world_per_test_modules", {})
     if module not in cache:
