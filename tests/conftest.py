@@ -57,9 +57,9 @@ def module_nt_world(request, django_db_setup, django_db_blocker):
     under a transaction rolled back after the module (tests/worlds.py); None in a module with tests
     on committed data, where nt_world builds it per test. Here, not in tests/nominations, because
     modules all over the tree import nt_world."""
-    from tests.worlds import built_once, module_has_transactional_tests
+    from tests.worlds import built_once, module_builds_worlds_per_test
 
-    if module_has_transactional_tests(request):
+    if module_builds_worlds_per_test(request):
         yield None
         return
     from tests.nominations.conftest import make_nt_world

@@ -12,8 +12,8 @@ A module with a test that needs committed data (`transactional_db`, `live_server
 `django_db(transaction=True)`: other connections, threads, servers) cannot run inside a
 transaction left open, and a test that builds a world of its own, or asserts what the whole
 database holds ("no campaign was written"), would find the module's world even if it does not use
-it (mark it `@pytest.mark.world_per_test`): `module_has_transactional_tests()` tells the fixtures to build the
-worlds per test in such a module, as before.
+it (mark it `@pytest.mark.world_per_test`): `module_builds_worlds_per_test()` tells the fixtures
+to build the worlds per test in such a module.
 """
 import contextlib
 import copy
@@ -56,7 +56,7 @@ def is_transactional(item):
     return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
 
 
-def module_has_transactional_tests(request):
+def module_builds_worlds_per_test(request):
     """Whether the requesting test's module must build its worlds per test: one of its collected
     tests runs with committed data, or is marked `world_per_test` (it builds its own world, or
     asserts what the whole database holds: a module's world stays in the database for every test

@@ -19,7 +19,8 @@ def boolean(needs_evidence=False, **fields):
 
 def ranking(accepted=("Tốt", "Khá"), **fields):
     return Criterion(
-        code="xep-loai", kind=CriterionKind.RANKING, operator=Operator.IN, choices=["Tốt", "Khá", "Trung bình", "Yếu"], accepted_values=list(accepted), **fields
+        code="xep-loai", kind=CriterionKind.RANKING, operator=Operator.IN,
+        choices=["Tốt", "Khá", "Trung bình", "Yếu"], accepted_values=list(accepted), **fields,
     )
 
 

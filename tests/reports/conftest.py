@@ -18,7 +18,7 @@ from nominations.models import Nomination
 from nominations.services import grant_extension, record_decision
 from nominations.workflow import Action, advance
 from tests.factories import UserFactory
-from tests.worlds import built_once, module_has_transactional_tests, reloaded
+from tests.worlds import built_once, module_builds_worlds_per_test, reloaded
 from tests.nominations.conftest import (
     NT_PARTICIPANTS,
     build_world,
@@ -94,7 +94,7 @@ def private_media(settings, tmp_path):
 def module_report_world(request, django_db_setup, django_db_blocker, tmp_path_factory):
     """make_report_world() once per module, rolled back after its last test (tests/worlds.py);
     None in a module with tests on committed data."""
-    if module_has_transactional_tests(request):
+    if module_builds_worlds_per_test(request):
         yield None
         return
     with built_once(django_db_blocker, MEDIA_ROOT=tmp_path_factory.mktemp("report-world-media")):
