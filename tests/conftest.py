@@ -6,6 +6,14 @@ import pytest
 from django.conf import settings
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "world_per_test: the test needs a database without its module's world (it builds its own, or asserts what the "
+        "whole database holds): its module builds its worlds per test (tests/worlds.py)",
+    )
+
+
 def pytest_report_header(config):
     """Say which database and which Celery mode this run uses (CI runs the suite twice)."""
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
@@ -41,6 +49,23 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
         _say(request, f"thidua: could not end the other sessions of the test database: {failure!r}")
     elif ended:
         _say(request, f"thidua: {len(ended)} session(s) still used the test database at the end and were ended:", *ended)
+
+
+@pytest.fixture(scope="module")
+def module_nt_world(request, django_db_setup, django_db_blocker):
+    """The Ninh Thuận 2024 world (tests/nominations/conftest.py: nt_world) built once per module
+    under a transaction rolled back after the module (tests/worlds.py); None in a module with tests
+    on committed data, where nt_world builds it per test. Here, not in tests/nominations, because
+    modules all over the tree import nt_world."""
+    from tests.worlds import built_once, module_builds_worlds_per_test
+
+    if module_builds_worlds_per_test(request):
+        yield None
+        return
+    from tests.nominations.conftest import make_nt_world
+
+    with built_once(django_db_blocker):
+        yield make_nt_world()
 
 
 def _say(request, *lines):

@@ -17,11 +17,15 @@ from campaigns.models import (
     Round,
     RoundAwardForm,
     RoundKind,
+    Stage,
+    StageAction,
     Unit,
     UnitCategory,
     VoteRule,
 )
 from criteria.models import Criterion, CriterionKind, Operator
+from dossiers.models import BuildStatus, DocumentFormat, DocumentKind, GeneratedDocument
+from nominations.models import CouncilMeeting, Nomination
 from quotas.models import QuotaNomineeKind, QuotaRule, QuotaScope
 
 
@@ -151,3 +155,86 @@ class QuotaRuleFactory(factory.django.DjangoModelFactory):
     scope = QuotaScope.ROUND
     limit = 5
     source = "Mục IV"
+
+
+class StageFactory(factory.django.DjangoModelFactory):
+    """The unit stage (order 1) of a round by default: each unit's own council proposes."""
+
+    class Meta:
+        model = Stage
+
+    round = factory.SubFactory(RoundFactory)
+    order = 1
+    name = "Đơn vị họp Hội đồng, đề nghị"
+    organisation = None
+    action = StageAction.UNIT_COUNCIL
+    deadline = dt.date(2024, 11, 30)
+    holds_council = True
+    source = "Mục V"
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    """A collective's draft at its round's first stage, proposed by the unit it nominates; the
+    stage and award form belong to the nomination's round."""
+
+    class Meta:
+        model = Nomination
+
+    round = factory.SubFactory(RoundFactory)
+    stage = factory.SubFactory(StageFactory, round=factory.SelfAttribute("..round"))
+    award_form = factory.SubFactory(RoundAwardFormFactory, round=factory.SelfAttribute("..round"))
+    proposing_unit = factory.SubFactory(UnitFactory)
+    nominee_unit = factory.SelfAttribute("proposing_unit")
+    kind = NomineeKind.COLLECTIVE
+    achievement_summary = "Hoàn thành xuất sắc các chỉ tiêu chuyển đổi số."
+    eligibility_declared = True
+    created_by = factory.SubFactory(UserFactory)
+
+    class Params:
+        individual = factory.Trait(
+            kind=NomineeKind.INDIVIDUAL,
+            full_name=factory.Sequence(lambda n: f"Nguyễn Văn {n}"),
+            gender="male",
+            birth_year=1985,
+            position="Chuyên viên",
+            person_identifier=factory.Sequence(lambda n: f"0790850{n:05d}"),
+        )
+
+
+class CouncilMeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting of a unit's council at its stage: every member present."""
+
+    class Meta:
+        model = CouncilMeeting
+
+    stage = factory.SubFactory(StageFactory)
+    round = factory.SelfAttribute("stage.round")
+    unit = factory.SubFactory(UnitFactory)
+    date = factory.LazyAttribute(lambda o: o.stage.deadline - dt.timedelta(days=3))
+    start_time = dt.time(8)
+    end_time = dt.time(10)
+    place = factory.LazyAttribute(lambda o: f"Hội trường {o.unit.name}")
+    chair = "Nguyễn Văn An"
+    secretary = "Trần Thị Bình"
+    members_total = 9
+    members_present = 9
+    written_opinions = 0
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class GeneratedDocumentFactory(factory.django.DjangoModelFactory):
+    """A stage's PDF dossier record, queued (no file) by default."""
+
+    class Meta:
+        model = GeneratedDocument
+
+    kind = DocumentKind.STAGE_DOSSIER_PDF
+    format = DocumentFormat.PDF
+    identity = factory.Sequence(lambda n: f"ho_so/thu-nghiem/{n}")
+    round = factory.SubFactory(RoundFactory)
+    stage = None
+    organisation = factory.SubFactory(UnitFactory)
+    issued_on = dt.date(2024, 12, 14)
+    title = "Hồ sơ đề nghị khen thưởng"
+    status = BuildStatus.QUEUED
+    verification_code = factory.Sequence(lambda n: f"TN{n:08d}")

@@ -8,6 +8,7 @@ import pytest
 from nominations.models import CriterionValue
 
 from campaigns import clock
+from tests.worlds import assert_test_database, built_once, reloaded  # noqa: F401  (assert_test_database re-exported)
 from tests.nominations.conftest import (  # noqa: F401  (fixtures re-exported)
     NT_PARTICIPANTS,
     build_world,
@@ -45,11 +46,9 @@ def unit_stage_nominations(world, unit_code, people=()):
     return [refresh(n) for n in nominations]
 
 
-@pytest.fixture
-def dossier_world(nt_world):
+def add_dossier_nominations(world):
     """Sở Tài chính: a collective and one individual voted at the unit stage (stage 1); Sở Y tế
     and Sở GD&ĐT: nominations submitted to stage 2 (Sở TT&TT) and one moved on to stage 3."""
-    world = nt_world
     world.unit_nominations = unit_stage_nominations(world, "so-tai-chinh-nt", [PEOPLE["so-tai-chinh-nt"]])
     world.stage2 = [
         judge_pending(world, submitted(world, "so-y-te-nt")),
@@ -57,6 +56,27 @@ def dossier_world(nt_world):
     ]
     world.stage3 = [ready_at_stage(world, "so-gddt-nt", order=3)]
     return world
+
+
+@pytest.fixture(scope="module")
+def module_dossier_world(module_nt_world, django_db_blocker):
+    """add_dossier_nominations() once per module, on top of the module's nt_world, rolled back
+    after the module (tests/worlds.py); None where the module has tests on committed data. A
+    module using it sees these nominations in nt_world too."""
+    if module_nt_world is None:
+        yield None
+        return
+    with built_once(django_db_blocker):
+        yield add_dossier_nominations(reloaded(module_nt_world))
+
+
+@pytest.fixture
+def dossier_world(request, module_dossier_world, db):
+    """The Ninh Thuận world with the nominations of add_dossier_nominations(); each test writes in
+    its own savepoint and gets its own objects."""
+    if module_dossier_world is None:
+        return add_dossier_nominations(request.getfixturevalue("nt_world"))
+    return reloaded(module_dossier_world)
 
 
 # --- One world and its documents, built once per module (the renders are the slow part) ----------
@@ -74,15 +94,6 @@ def make_world():
     world.stage2 = [judge_pending(world, submitted(world, "so-y-te-nt"))]
     world.final = [ready_at_stage(world, "so-gddt-nt", order=4)]
     return world
-
-
-def assert_test_database():
-    """Module-scoped fixtures unblock the database themselves: make sure it is the test database
-    (pytest-django creates it only when a collected test is marked django_db)."""
-    from django.db import connection
-
-    name = str(connection.settings_dict["NAME"])
-    assert "test" in name or "memory" in name, f"not a test database: {name} (mark the module's tests django_db)"
 
 
 class Built:

@@ -108,6 +108,7 @@ def test_a_2024_round_cites_decree_98_on_the_appraisal_and_the_draft_decision(do
     assert draft["legal_lines"][:3] == [LGL_2015 + ";", LAW_2022 + ";", ND_98 + ";"]
 
 
+@pytest.mark.world_per_test  # builds its own world, of a cloned round
 def test_a_round_after_july_2025_cites_decree_152_with_its_date_and_the_decision_as_recorded(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     load("ninh-thuan-2024.yaml")

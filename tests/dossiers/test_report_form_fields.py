@@ -312,6 +312,7 @@ def test_the_legal_basis_forms_say_what_is_attested(world):
     assert forms["bao_cao_phong_trao"]["award_kind"] == "phong_trao"
 
 
+@pytest.mark.world_per_test  # nothing of the refused file is written: no legal basis at all
 @pytest.mark.parametrize("change, message", [
     (lambda ref: ref["legal_bases"][0]["forms"]["bao_cao_tap_the"]["fields"].append("hometown"),
      "forms.bao_cao_tap_the: trường 'hometown' không thuộc mẫu của collective"),

@@ -14,6 +14,7 @@ from campaigns.services.loading import DATA_DIR, load_campaign_files
 from nominations.models import Nomination, Registration
 from nominations.services import record_council_meeting, save_nomination
 from campaigns.stages import stages_of
+from tests.worlds import reloaded
 
 VIETNAM = clock.VIETNAM
 
@@ -196,10 +197,19 @@ NT_PARTICIPANTS = [
 ]
 
 
-@pytest.fixture
-def nt_world(db):
+def make_nt_world():
     load("ninh-thuan-2024.yaml")
     return build_world("ninh-thuan-2024", "nam-2024", NT_PARTICIPANTS)
+
+
+@pytest.fixture
+def nt_world(module_nt_world, db):
+    """The Ninh Thuận 2024 round with its participants and accounts, built once per module
+    (module_nt_world, tests/conftest.py): each test writes in its own savepoint on top of it and
+    gets its own objects (tests/worlds.py); built per test where the module has tests on committed data."""
+    if module_nt_world is None:
+        return make_nt_world()
+    return reloaded(module_nt_world)
 
 
 @pytest.fixture

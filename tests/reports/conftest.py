@@ -18,6 +18,7 @@ from nominations.models import Nomination
 from nominations.services import grant_extension, record_decision
 from nominations.workflow import Action, advance
 from tests.factories import UserFactory
+from tests.worlds import built_once, module_builds_worlds_per_test, reloaded
 from tests.nominations.conftest import (
     NT_PARTICIPANTS,
     build_world,
@@ -89,9 +90,24 @@ def private_media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(scope="module")
+def module_report_world(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """make_report_world() once per module, rolled back after its last test (tests/worlds.py);
+    None in a module with tests on committed data."""
+    if module_builds_worlds_per_test(request):
+        yield None
+        return
+    with built_once(django_db_blocker, MEDIA_ROOT=tmp_path_factory.mktemp("report-world-media")):
+        yield make_report_world()
+
+
 @pytest.fixture
-def report_world(db):
-    return make_report_world()
+def report_world(module_report_world, db):
+    """The world of this module's docstring: each test in its own savepoint on top of the module's
+    world, with its own Python objects (built per test where the module has tests on committed data)."""
+    if module_report_world is None:
+        return make_report_world()
+    return reloaded(module_report_world)
 
 
 @pytest.fixture
