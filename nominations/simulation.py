@@ -447,7 +447,7 @@ def _attach_required_evidence(world: _World, drafts, criteria_cache) -> None:
             if not requires_evidence(criterion):
                 continue
             if stored is None:
-                pdf = _one_page_pdf()
+                pdf = blank_pdf()
                 stored = default_storage.save(f"private/evidence/{world.round.pk}/{uuid.uuid4().hex}", ContentFile(pdf))
             rows.append(Evidence(
                 nomination=nomination, criterion=criterion, file=stored, original_name=f"minh-chung-{criterion.code}.pdf",
@@ -457,7 +457,7 @@ def _attach_required_evidence(world: _World, drafts, criteria_cache) -> None:
     Evidence.objects.bulk_create(rows, batch_size=CHUNK)
 
 
-def _one_page_pdf() -> bytes:
+def blank_pdf() -> bytes:
     """A valid one-page PDF (blank A4) written with pypdf."""
     import io
 

@@ -113,16 +113,10 @@ def new_nomination(
 
 
 def one_page_pdf() -> bytes:
-    """A real, blank one-page PDF written with pypdf."""
-    import io
+    """A real, blank one-page PDF (the one simulated nominations attach)."""
+    from nominations.simulation import blank_pdf
 
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    return blank_pdf()
 
 
 def attach_required_evidence(world, nomination):
