@@ -7,7 +7,7 @@ rule row shows its `source` (the document and clause it comes from).
 import unicodedata
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin

@@ -28,7 +28,7 @@ from nominations.models import (
     Registration,
     Status,
 )
-from nominations.rules import council_unit_ids
+from nominations.rules import council_unit_ids, officer_unit_ids
 from nominations.validators import validate_extension_deadline, validate_round_date
 from nominations.workflow import Action, TransitionError, advance
 

@@ -145,3 +145,28 @@ def test_admin_changelist_queries_do_not_grow_with_rows(superuser_client, model,
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+def test_saving_a_round_that_cites_a_text_out_of_force_says_so(loaded, rf, admin_user):
+    """The admin saves the round (its inline rows come after it) and then names, in Vietnamese, what
+    it cites out of force in its period: the check load_campaigns and clone_round refuse on."""
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    round_ = Round.objects.get(campaign__code="son-la-2021-2025", code="nam-2023")
+    round_.legal_basis = LegalBasis.objects.get(code="nd-152-2025")  # in force from 01/7/2025 only
+
+    class SavedForm:  # what ModelAdmin.save_related reads of the round's form
+        instance = round_
+
+        def save_m2m(self):
+            pass
+
+    request = rf.post("/admin/campaigns/round/")
+    request.user = admin_user
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    admin.site._registry[Round].save_related(request, SavedForm(), [], change=True)
+    said = [str(m) for m in get_messages(request)]
+    assert said and all(m.startswith("Đợt này chưa mở được:") for m in said)
+    assert any("152/2025" in m for m in said), said
