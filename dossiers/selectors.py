@@ -28,11 +28,16 @@ class StageDossier:
         return identity_for(DocumentKind.STAGE_DOSSIER_PDF, round_id=self.stage.round_id, stage_id=self.stage.pk, organisation_id=self.organisation.pk)
 
 
-def round_for_user(user, round_id: int) -> Round | None:
+def round_dossiers_for_user(user, round_id: int) -> tuple[Round, list[StageDossier]] | None:
+    """The round and the dossiers of it the user may build or read (stage_dossiers_for_user, worked
+    out once), or None when there is none and the user does not administer its campaign."""
     round_ = Round.objects.select_related("campaign__issuer", "legal_basis").filter(pk=round_id).first()
-    if round_ is None or not (administers(user, round_.campaign) or stage_dossiers_for_user(user, round_)):
+    if round_ is None:
         return None
-    return round_
+    items = stage_dossiers_for_user(user, round_)
+    if not (items or administers(user, round_.campaign)):
+        return None
+    return round_, items
 
 
 def stage_dossiers_for_user(user, round_: Round) -> list[StageDossier]:

@@ -27,10 +27,10 @@ from nominations.rules import visible_nominations_q
 @login_required
 @require_GET
 def round_dossiers(request, round_id):
-    round_ = selectors.round_for_user(request.user, round_id)
-    if round_ is None:
+    found = selectors.round_dossiers_for_user(request.user, round_id)
+    if found is None:
         raise Http404
-    items = selectors.stage_dossiers_for_user(request.user, round_)
+    round_, items = found
     return render(request, "dossiers/pages/round.html", {"round": round_, "items": items})
 
 
