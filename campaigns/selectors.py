@@ -4,23 +4,16 @@ from django.db.models import Prefetch
 from campaigns.models import Campaign, Round, Stage
 from criteria.models import Criterion
 from quotas.models import QuotaRule
-
-
-def _iso(day):
-    return day.isoformat() if day else None
-
-
-def _number(value):
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
+from campaigns.specs import AWARD_FORM, CAMPAIGN, CRITERION, DOCUMENT, ELIGIBILITY, QUOTA_RULE, ROUND, STAGE, TARGET
 
 
 def campaign_rules(campaign: Campaign) -> dict:
-    """One campaign's complete rules, in the audit shape `campaign_rules --json` prints."""
+    """One campaign's complete rules, in the audit shape `campaign_rules --json` prints: every field
+    of every entity's spec (campaigns.specs), plus what the audit adds for a reader (names of the
+    organisations, the vote rule's fractions, the legal basis's template set)."""
     rounds = (
         Round.objects.filter(campaign=campaign)
-        .select_related("legal_basis")
+        .select_related("legal_basis", "campaign")
         .prefetch_related(
             "award_forms__vote_rule",
             Prefetch("stages", queryset=Stage.objects.select_related("organisation", "council_of")),
@@ -33,124 +26,49 @@ def campaign_rules(campaign: Campaign) -> dict:
         )
         .order_by("year", "code")
     )
-    return {
-        "code": campaign.code,
-        "name": campaign.name,
-        "theme": campaign.theme,
-        "issuer": campaign.issuer_title,
-        "issuer_unit": campaign.issuer.code,
-        "territory": campaign.territory_unit.code,
-        "period": {"start": _iso(campaign.period_start), "end": _iso(campaign.period_end)},
-        "data_file": campaign.data_file,
-        "seed_document": campaign.seed_document,
-        "summary": campaign.summary,
-        "legal_basis": [
-            {"number": d.number or None, "date": _iso(d.date), "title": d.title, "issuer": d.issuer, "kind": d.kind, "note": d.note}
-            for d in campaign.documents.all()
-        ],
-        "targets": [
-            {
-                "code": t.code,
-                "year": t.year,
-                "group": t.group,
-                "label": t.label,
-                "operator": t.operator or None,
-                "threshold": _number(t.threshold),
-                "source": t.source,
-            }
-            for t in campaign.targets.all()
-        ],
-        "rounds": [_round_rules(r) for r in rounds],
-    }
+    rules = CAMPAIGN.audit(campaign)
+    rules.update(
+        territory=campaign.territory_unit.code,
+        data_file=campaign.data_file,
+        legal_basis=[DOCUMENT.audit(d) for d in campaign.documents.all()],
+        targets=[TARGET.audit(t) for t in campaign.targets.all()],
+        rounds=[_round_rules(r) for r in rounds],
+    )
+    return rules
 
 
 def _round_rules(round_: Round) -> dict:
-    return {
-        "code": round_.code,
-        "name": round_.name,
-        "kind": round_.kind,
-        "year": round_.year,
-        "source": round_.source,
-        "notes": round_.notes,
-        "dossier_legal_basis": {
-            "code": round_.legal_basis.code,
-            "number": round_.legal_basis.number,
-            "template_set": round_.legal_basis.template_set,
-            "report_form": round_.report_form or None,
-            "report_form_source": round_.report_form_source,
-            "summary_report_required": round_.summary_report_required,
-            "summary_report_source": round_.summary_report_source,
-            "achievement_field": round_.achievement_field or round_.campaign.achievement_field or round_.campaign.name,
-        },
-        "registration": {
-            "required": round_.registration_required,
-            "units_propose_for_children": round_.units_propose_for_children,
-            "deadline": _iso(round_.registration_deadline),
-            "pledge_label": round_.pledge_label,
-            "source": round_.registration_source,
-        },
-        "award_forms": [
-            {
-                "code": f.code,
-                "name": f.name,
-                "granted_by": f.granted_by,
-                "nominee_kinds": [k for k, on in (("collective", f.for_collectives), ("individual", f.for_individuals)) if on],
-                "dossier_copies": f.dossier_copies,
-                "copies_source": f.copies_source,
-                "outcome": f.outcome,
-                "vote_rule": {
-                    "code": f.vote_rule.code,
-                    "quorum": f"{f.vote_rule.quorum_numerator}/{f.vote_rule.quorum_denominator}",
-                    "approval": f"{f.vote_rule.approval_numerator}/{f.vote_rule.approval_denominator}",
-                    "approval_strict": f.vote_rule.approval_strict,
-                    "of": "all_members",
-                    "source": f.vote_rule.source,
-                },
-                "source": f.source,
-            }
-            for f in round_.award_forms.all()
-        ],
-        "stages": [
-            {
-                "order": s.order,
-                "name": s.name,
-                "organisation": s.organisation.code if s.organisation else None,
-                "organisation_name": s.organisation.name if s.organisation else "Đơn vị đề nghị",
-                "action": s.action,
-                "deadline": _iso(s.deadline),
-                "deadline_stated": s.deadline_stated,
-                "holds_council": s.holds_council,
-                "council_of": s.council_of.code if s.council_of_id else None,
-                "source": s.source,
-            }
+    rules = ROUND.audit(round_)
+    rules["dossier_legal_basis"].update(number=round_.legal_basis.number, template_set=round_.legal_basis.template_set)
+    rules.update(
+        award_forms=[{**AWARD_FORM.audit(f), "vote_rule": _vote_rule(f.vote_rule)} for f in round_.award_forms.all()],
+        stages=[
+            {**STAGE.audit(s), "organisation_name": s.organisation.name if s.organisation else "Đơn vị đề nghị"}
             for s in round_.stages.all()
         ],
-        "eligibility": [
-            {"code": c.code, "kind": c.kind, "label": c.label, "source": c.source} for c in round_.eligibility_conditions.all()
-        ],
-        "quotas": [row for rule in round_.quota_rules.all() for row in _quota_rows(rule)],
-        "criteria": [row for criterion in round_.criteria.all() for row in _criterion_rows(criterion)],
+        eligibility=[ELIGIBILITY.audit(c) for c in round_.eligibility_conditions.all()],
+        quotas=[row for rule in round_.quota_rules.all() for row in _quota_rows(rule)],
+        criteria=[row for criterion in round_.criteria.all() for row in _criterion_rows(criterion)],
+    )
+    return rules
+
+
+def _vote_rule(rule) -> dict:
+    return {
+        "code": rule.code,
+        "quorum": f"{rule.quorum_numerator}/{rule.quorum_denominator}",
+        "approval": f"{rule.approval_numerator}/{rule.approval_denominator}",
+        "approval_strict": rule.approval_strict,
+        "of": "all_members",
+        "source": rule.source,
     }
 
 
 def _quota_rows(rule: QuotaRule):
-    categories = [c.code for c in rule.categories.all()]
-    row = {
-        "code": rule.code,
-        "label": rule.label,
-        "award_form": rule.award_form.code,
-        "nominee_kind": rule.nominee_kind,
-        "scope": rule.scope,
-        "category": categories[0] if len(categories) == 1 else (categories or None),
-        "categories": categories,
-        "category_of": rule.category_of,
-        "excluded_categories": [c.code for c in rule.excluded_categories.all()],
-        "level": rule.level or None,
-        "unit": None,
-        "limit": rule.limit,
-        "binds_at": rule.binds_at,
-        "source": rule.source,
-    }
+    """The rule, then one row per unit excepted from it (its limit and source in place of the rule's)."""
+    row = QUOTA_RULE.audit(rule)
+    categories = row["categories"]
+    row.update(category=categories[0] if len(categories) == 1 else (categories or None), unit=None)
     yield row
     for exception in rule.exceptions.all():
         yield {**row, "unit": exception.unit.code, "limit": exception.limit, "source": exception.source, "exception_of": rule.code}
@@ -158,25 +76,9 @@ def _quota_rows(rule: QuotaRule):
 
 def _criterion_rows(criterion: Criterion):
     """One row per participant category (a criterion shared by several categories is listed for each)."""
-    categories = [c.code for c in criterion.categories.all()] or [None]
-    for category in categories:
-        yield {
-            "code": criterion.code,
-            "nominee_kind": criterion.nominee_kind,
-            "category": category,
-            "award_forms": [f.code for f in criterion.award_forms.all()],
-            "group": criterion.group,
-            "label": criterion.label,
-            "kind": criterion.kind,
-            "operator": criterion.operator or None,
-            "threshold": _number(criterion.threshold),
-            "accepted_values": criterion.accepted_values,
-            "mandatory": criterion.mandatory,
-            "needs_evidence": criterion.needs_evidence,
-            "alternative_group": criterion.alternative_group or None,
-            "priority": criterion.priority,
-            "source": criterion.source,
-        }
+    row = CRITERION.audit(criterion)
+    for category in [c.code for c in criterion.categories.all()] or [None]:
+        yield {**row, "category": category}
 
 
 # ---------------------------------------------------------------- territory
