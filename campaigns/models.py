@@ -293,6 +293,10 @@ class Campaign(models.Model):
     summary = models.TextField("tóm tắt", blank=True, max_length=NOTES_MAX_CHARS, validators=[max_chars(NOTES_MAX_CHARS)])
     data_file = models.CharField("tệp dữ liệu", max_length=255, blank=True)
     seed_document = models.CharField("văn bản gốc", max_length=255, blank=True)
+    loaded_digest = models.CharField(
+        "dấu quy định khi nạp tệp", max_length=64, blank=True, editable=False,
+        help_text="Dấu (SHA-256) của quy định ngay sau lần nạp tệp gần nhất: khác đi là quy định đã được sửa trên cổng.",
+    )
 
     class Meta:
         ordering = ["code"]

@@ -34,6 +34,7 @@ from campaigns.models import (
     RoundKind,
     Stage,
     StageAction,
+    Unit,
 )
 from criteria.models import Criterion, CriterionKind, Operator
 from quotas.models import QuotaCategoryOf, QuotaException, QuotaNomineeKind, QuotaRule, QuotaScope, QuotaStep
@@ -359,11 +360,11 @@ class EntitySpec:
 
     # ---- writing
 
-    def model_values(self, entry: dict, ctx: SpecContext) -> tuple[dict, dict]:
+    def model_values(self, entry: dict, ctx: SpecContext, *, leave_out=()) -> tuple[dict, dict]:
         """(values, many-to-many) of an entry's row; a key the entry leaves out takes its default."""
         values, m2m = {}, {}
         for f in self.fields:
-            if f.name in self.identity or f.attr is False:
+            if f.name in self.identity or f.name in leave_out:
                 continue
             value = f.value_in(entry)
             if value is MISSING or value is None or (value == "" and f.default is not MISSING):
@@ -380,8 +381,6 @@ class EntitySpec:
         entry: dict = {}
         ctx = ctx or SpecContext()
         for f in self.fields:
-            if f.attr is False:
-                continue
             value = f.type.read(_with_attr(f), obj)
             if f.name not in self.identity and f.default is not MISSING:
                 try:
@@ -399,7 +398,7 @@ class EntitySpec:
         """The audit JSON's entry for this row (`campaign_rules --json`)."""
         row: dict = {}
         for f in self.fields:
-            if f.audit_key is None or f.attr is False:
+            if f.audit_key is None:
                 continue
             value = f.type.audit(_with_attr(f), obj)
             if value == "" and f.audit_blank != "":
@@ -791,5 +790,29 @@ CAMPAIGN = EntitySpec(
     ),
     children=(Child("documents", DOCUMENT), Child("targets", TARGET), Child("rounds", ROUND, required=True)),
 )
+
+UNIT = EntitySpec(
+    name="organisations",
+    model=Unit,
+    label="đơn vị",
+    ordered=False,
+    fields=(
+        Field("code", label="Mã", required=True),
+        Field("name", label="Tên", required=True),
+        Field("short_name", label="Viết tắt", default=""),
+        Field("category", type=Ref("categories", CATEGORY_MISSING), label="Khối", required=True),
+        Field("level", type=Choice(Level.values), label="Cấp", required=True),
+        Field("parent", type=Ref("units", "'parent' trỏ tới đơn vị không tồn tại: '{code}'"), label="Đơn vị cấp trên", default=None),
+        Field("place_name", label="Địa danh", default=""),
+        Field("email", label="Thư điện tử", default=""),
+        Field("valid_from", type=Date(), label="Hiệu lực từ", default=None),
+        Field("valid_to", type=Date(), label="Hiệu lực đến", default=None),
+        Field("successor", type=Ref("units", "'successor' trỏ tới đơn vị không tồn tại: '{code}'"), label="Đơn vị kế thừa", default=None),
+        Field("history_note", label="Lịch sử", default=""),
+        Field("head_title", label="Chức danh người đứng đầu", default=""),
+        Field("functions_basis", label="Căn cứ chức năng, nhiệm vụ", default=""),
+    ),
+)
+UNIT_LINKS = ("parent", "successor")  # written after every unit of a file exists
 
 ROUND_ENTITIES = (ROUND, AWARD_FORM, STAGE, ELIGIBILITY, QUOTA_RULE, QUOTA_EXCEPTION, CRITERION)

@@ -23,12 +23,12 @@ from campaigns.models import (
     LegalBasis,
     LegalText,
     LegalTextRole,
-    Level,
     Round,
     Unit,
     UnitCategory,
     VoteRule,
 )
+from campaigns.services.campaign_files import rules_digest
 from campaigns.specs import (
     AWARD_FORM,
     CAMPAIGN,
@@ -40,6 +40,8 @@ from campaigns.specs import (
     STAGE,
     TARGET,
     ROUND,
+    UNIT,
+    UNIT_LINKS,
     SpecContext,
 )
 
@@ -83,13 +85,19 @@ def default_files():
     return [DATA_DIR / REFERENCE_FILE] + sorted(p for p in DATA_DIR.glob("*.yaml") if p.name != REFERENCE_FILE)
 
 
-def load_campaign_files(paths=None) -> LoadReport:
-    """Validate then load the reference file and the campaign files (all of campaigns/data by default)."""
+def load_campaign_files(paths=None, *, overwrite=False) -> LoadReport:
+    """Validate then load the reference file and the campaign files (all of campaigns/data by default).
+
+    The database is the source of truth once a campaign is edited in the portal: a file is not
+    written over a campaign whose rules changed since a file last wrote them, or that was created
+    in the portal, unless `overwrite` (the refusal says how to export the edited rules first)."""
     paths = [Path(p) for p in (paths or default_files())]
     documents = [(path, _read_yaml(path)) for path in paths]
     reference = [(p, d) for p, d in documents if "rounds" not in d]
     campaigns = [(p, d) for p, d in documents if "rounds" in d]
     _Validator(reference, campaigns).validate()
+    if not overwrite:
+        _refuse_overwriting_edits(campaigns)
     report = LoadReport()
     try:
         with transaction.atomic():
@@ -103,6 +111,9 @@ def load_campaign_files(paths=None) -> LoadReport:
             problems = writer.legal_problems()
             if problems:
                 raise CampaignDataError(problems)  # rolls the load back: nothing half-loaded
+            for code in report.campaigns:
+                campaign = Campaign.objects.get(code=code)
+                Campaign.objects.filter(pk=campaign.pk).update(loaded_digest=rules_digest(campaign))
     except ValidationError as error:
         # A value the checks above let through but a model refuses (a text too long...): the
         # transaction is rolled back, nothing is half-loaded.
@@ -111,6 +122,28 @@ def load_campaign_files(paths=None) -> LoadReport:
     except (IntegrityError, DataError, *SHAPE_ERRORS) as error:
         raise CampaignDataError([f"dữ liệu không ghi được ({type(error).__name__}): {error}"]) from error
     return report
+
+
+def _refuse_overwriting_edits(campaigns):
+    """A file is written over an existing campaign when its rules are still those a file last
+    wrote, or when the file was exported from the rules as they are now (`exported_from`)."""
+    problems = []
+    for path, data in campaigns:
+        campaign = Campaign.objects.filter(code=data.get("code")).first()
+        if campaign is None:
+            continue
+        if not campaign.loaded_digest and campaign.data_file:
+            continue  # loaded from a file before fingerprints were kept
+        current = rules_digest(campaign)
+        if current in (campaign.loaded_digest, data.get("exported_from")):
+            continue
+        problems.append(
+            f"{Path(path).name}: phong trào '{campaign.code}' đã được sửa trên cổng sau lần nạp tệp gần nhất; "
+            f"tệp không ghi đè các sửa đổi đó. Xuất quy định hiện hành bằng 'export_campaign {campaign.code}' "
+            "rồi sửa trên tệp đó, hoặc nạp với --overwrite để bỏ các sửa đổi trên cổng."
+        )
+    if problems:
+        raise CampaignDataError(problems)
 
 
 def _read_yaml(path: Path):
@@ -253,16 +286,9 @@ class _Validator:
             self.validate_unit(path, f"organisations[{i}] ({unit.get('code')})", unit)
 
     def validate_unit(self, path, where, unit):
-        self.require(path, where, unit, ["code", "name", "category", "level"])
-        if unit.get("category") is not None and unit["category"] not in self.categories:
-            self.problem(path, where, f"khối không tồn tại: '{unit['category']}'")
-        if unit.get("level") is not None:
-            self.check_choice(path, where, unit["level"], "level", Level.values)
-        for key in ("parent", "successor"):
-            if unit.get(key) and unit[key] not in self.units:
-                self.problem(path, where, f"'{key}' trỏ tới đơn vị không tồn tại: '{unit[key]}'")
-        self.check_date(path, where, unit.get("valid_from"), "valid_from", required=False)
-        self.check_date(path, where, unit.get("valid_to"), "valid_to", required=False)
+        ctx = SpecContext(units=self.units, categories=self.categories)
+        for _, problem in UNIT.problems(unit, ctx, where):
+            self.problem(path, where, problem)
 
 
 # ---------------------------------------------------------------- writing
@@ -409,24 +435,12 @@ class _Writer:
         return problems
 
     def write_units(self, units):
-        categories = {c.code: c for c in UnitCategory.objects.all()}
         # Two passes: the units themselves, then the links between them (parents, successors).
         by_code = {}
         existing_units = {u.code: u for u in Unit.objects.all()}
+        ctx = self.spec_context()
         for unit in units:
-            values = {
-                "name": unit["name"],
-                "short_name": unit.get("short_name", ""),
-                "category": categories[unit["category"]],
-                "level": unit["level"],
-                "place_name": unit.get("place_name", ""),
-                "email": unit.get("email", ""),
-                "valid_from": unit.get("valid_from"),
-                "valid_to": unit.get("valid_to"),
-                "history_note": unit.get("history_note", ""),
-                "head_title": unit.get("head_title", ""),
-                "functions_basis": unit.get("functions_basis", ""),
-            }
+            values, _ = UNIT.model_values(unit, ctx, leave_out=UNIT_LINKS)
             by_code[unit["code"]] = self.track(
                 Unit, {"code": unit["code"]}, values, existing=existing_units, key=unit["code"]
             )

@@ -10,10 +10,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "files", nargs="*", help="Các tệp cần nạp (mặc định: reference.yaml và mọi tệp phong trào trong campaigns/data/)."
         )
+        parser.add_argument(
+            "--overwrite", action="store_true",
+            help="Ghi đè cả phong trào đã được sửa trên cổng (mặc định: từ chối, để không mất sửa đổi).",
+        )
 
-    def handle(self, *args, files, **options):
+    def handle(self, *args, files, overwrite=False, **options):
         try:
-            report = load_campaign_files(files or None)
+            report = load_campaign_files(files or None, overwrite=overwrite)
         except CampaignDataError as error:
             raise CommandError("Tệp dữ liệu không hợp lệ, không nạp gì:\n" + "\n".join(f"  - {p}" for p in error.problems))
         self.stdout.write(self.style.SUCCESS(str(report)))
