@@ -28,6 +28,7 @@ from campaigns.models import (
     LegalDocumentKind,
     Level,
     NomineeKind,
+    PublicationStatus,
     ReportForm,
     Round,
     RoundAwardForm,
@@ -172,6 +173,26 @@ class StringList(FieldType):
         if not isinstance(value, list):
             return [f"'{field.name}' phải là một danh sách"]
         return []
+
+    def write(self, field, value, ctx):
+        return {field.attr: list(value or [])}
+
+    def read(self, field, obj):
+        return list(getattr(obj, field.attr) or [])
+
+
+class ChoiceList(FieldType):
+    """A list of values each from a fixed set (an award form's granting levels)."""
+
+    def __init__(self, choices):
+        self.choices = list(choices)
+
+    def check(self, field, value, ctx):
+        if not isinstance(value, list):
+            return [f"'{field.name}' phải là một danh sách"]
+        return [
+            f"'{field.name}' không hợp lệ: '{v}' (chọn một trong: {', '.join(sorted(self.choices))})" for v in value if v not in self.choices
+        ]
 
     def write(self, field, value, ctx):
         return {field.attr: list(value or [])}
@@ -575,6 +596,7 @@ AWARD_FORM = EntitySpec(
         ),
         Field("outcome", type=Choice(AwardOutcome.values), label="Kết quả tại bước cuối", default=AwardOutcome.AWARD.value),
         Field("basis_clause", label="Căn cứ khen thưởng (điều, khoản)", default=""),
+        Field("granting_levels", type=ChoiceList(Level.values), label="Cấp của người tặng", default=None),
         Field("source", label="Nguồn (điều, khoản)", required=True),
     ),
 )
@@ -722,6 +744,7 @@ ROUND = EntitySpec(
         Field("summary_report_source", label="Nguồn (báo cáo tóm tắt)", default="", audit="dossier_legal_basis.summary_report_source"),
         Field("source", label="Nguồn (điều, khoản)", default=""),
         Field("notes", type=Text(strip=True), label="Ghi chú", default=""),
+        Field("status", type=Choice(PublicationStatus.values), label="Trạng thái", default=PublicationStatus.PUBLISHED.value),
     ),
     children=(
         Child("award_forms", AWARD_FORM, required=True),
@@ -787,6 +810,8 @@ CAMPAIGN = EntitySpec(
         Field("period.end", attr="period_end", type=Date(), label="Kết thúc", required=True),
         Field("summary", type=Text(strip=True), label="Tóm tắt", default=""),
         Field("seed_document", label="Văn bản gốc", default=""),
+        Field("status", type=Choice(PublicationStatus.values), label="Trạng thái", default=PublicationStatus.PUBLISHED.value),
+        Field("demonstration", type=Bool(), label="Dữ liệu trình diễn", default=False),
     ),
     children=(Child("documents", DOCUMENT), Child("targets", TARGET), Child("rounds", ROUND, required=True)),
 )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0015_unit_import_job'),
+        ('campaigns', '0016_publication_status'),
     ]
 
     operations = [
