@@ -610,6 +610,7 @@ class Role(models.TextChoices):
     APPRAISER = "appraiser", "Cán bộ thẩm định"
     CHAIRMAN_OFFICE = "chairman_office", "Văn phòng Chủ tịch"
     ADMINISTRATOR = "administrator", "Quản trị"
+    CAMPAIGN_MANAGER = "campaign_manager", "Quản trị phong trào"
 
 
 class Membership(models.Model):
@@ -683,3 +684,28 @@ class UnitImportJob(models.Model):
         if self.updated_count:
             text += f", {self.updated_count} cập nhật"
         return text + "."
+
+
+class RuleChange(models.Model):
+    """A change to a round's rules made after units submitted nominations in it: versioned and
+    logged, shown to the round's people. A submitted nomination is never re-judged by it: what
+    it was checked against at submission stays recorded on it."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="rule_changes", verbose_name="đợt")
+    version = models.PositiveIntegerField("phiên bản")
+    changed_at = models.DateTimeField("thời điểm", auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="người sửa"
+    )
+    summary = models.JSONField("nội dung thay đổi", default=list, help_text="Mỗi dòng một thay đổi, tiếng Việt.")
+    before = models.JSONField("quy định trước", default=dict)
+    after = models.JSONField("quy định sau", default=dict)
+
+    class Meta:
+        ordering = ["round", "-version"]
+        verbose_name = "thay đổi quy định đợt"
+        verbose_name_plural = "thay đổi quy định đợt"
+        constraints = [models.UniqueConstraint(fields=["round", "version"], name="rule_change_version_unique")]
+
+    def __str__(self):
+        return f"{self.round} — phiên bản {self.version}"

@@ -137,7 +137,14 @@ class Count(FieldType):
 
 
 class Choice(FieldType):
+    """One value of a fixed set: a list, or a TextChoices class (its labels shown in the editor)."""
+
     def __init__(self, choices, message=""):
+        if isinstance(choices, type):
+            self.labels = {value: str(label) for value, label in choices.choices}
+            choices = choices.values
+        else:
+            self.labels = {}
         self.choices, self.message = list(choices), message
 
     def check(self, field, value, ctx):
@@ -594,7 +601,7 @@ AWARD_FORM = EntitySpec(
             "vote_rule", type=Ref("vote_rules", "quy tắc biểu quyết không tồn tại: '{code}'"), label="Quy tắc biểu quyết",
             required=True,
         ),
-        Field("outcome", type=Choice(AwardOutcome.values), label="Kết quả tại bước cuối", default=AwardOutcome.AWARD.value),
+        Field("outcome", type=Choice(AwardOutcome), label="Kết quả tại bước cuối", default=AwardOutcome.AWARD.value),
         Field("basis_clause", label="Căn cứ khen thưởng (điều, khoản)", default=""),
         Field("granting_levels", type=ChoiceList(Level.values), label="Cấp của người tặng", default=None),
         Field("source", label="Nguồn (điều, khoản)", required=True),
@@ -613,7 +620,7 @@ STAGE = EntitySpec(
         Field("order", type=Count(), label="Thứ tự", required=True),
         Field("name", label="Tên bước", required=True),
         Field("organisation", type=Ref("units", "cơ quan thực hiện không tồn tại: '{code}'"), label="Cơ quan thực hiện", default=None),
-        Field("action", type=Choice(StageAction.values), label="Việc thực hiện", required=True),
+        Field("action", type=Choice(StageAction), label="Việc thực hiện", required=True),
         Field("deadline", type=Date(), label="Hạn chót", required=True, missing="bước xét không có hạn chót ('deadline')"),
         Field("deadline_stated", type=Bool(), label="Hạn do văn bản ghi", default=True),
         Field("holds_council", type=Bool(), label="Họp Hội đồng TĐKT", default=holds_council_by_default),
@@ -632,7 +639,7 @@ ELIGIBILITY = EntitySpec(
     fields=(
         Field("code", label="Mã", required=True),
         Field("label", label="Điều kiện", required=True),
-        Field("kind", type=Choice(EligibilityKind.values), label="Loại", required=True),
+        Field("kind", type=Choice(EligibilityKind), label="Loại", required=True),
         Field("source", label="Nguồn (điều, khoản)", required=True),
     ),
 )
@@ -661,14 +668,14 @@ QUOTA_RULE = EntitySpec(
         Field("code", label="Mã", required=True),
         Field("label", label="Tên quy định", default=""),
         Field("award_form", type=Ref("award_forms", FORM_MISSING), label="Hình thức khen thưởng", required=True),
-        Field("nominee_kind", type=Choice(QuotaNomineeKind.values), label="Đối tượng", required=True),
-        Field("scope", type=Choice(QuotaScope.values), label="Phạm vi", required=True),
+        Field("nominee_kind", type=Choice(QuotaNomineeKind), label="Đối tượng", required=True),
+        Field("scope", type=Choice(QuotaScope), label="Phạm vi", required=True),
         Field("categories", type=RefList("categories", CATEGORY_MISSING), label="Khối", default=None),
-        Field("category_of", type=Choice(QuotaCategoryOf.values), label="Khối tính theo", default=QuotaCategoryOf.NOMINEE.value),
+        Field("category_of", type=Choice(QuotaCategoryOf), label="Khối tính theo", default=QuotaCategoryOf.NOMINEE.value),
         Field("excluded_categories", type=RefList("categories", CATEGORY_MISSING), label="Khối không tính", default=None),
-        Field("level", type=Choice(Level.values), label="Cấp", default="", audit_blank=None),
+        Field("level", type=Choice(Level), label="Cấp", default="", audit_blank=None),
         Field("limit", type=Count(), label="Số lượng tối đa"),
-        Field("binds_at", type=Choice(QuotaStep.values), label="Áp dụng khi", default=QuotaStep.REVIEW.value),
+        Field("binds_at", type=Choice(QuotaStep), label="Áp dụng khi", default=QuotaStep.REVIEW.value),
         Field("source", label="Nguồn (điều, khoản)", required=True),
     ),
     children=(Child("exceptions", QUOTA_EXCEPTION),),
@@ -683,11 +690,11 @@ CRITERION = EntitySpec(
         Field("code", label="Mã", required=True),
         Field("label", label="Tiêu chí", required=True),
         Field("group", label="Nhóm", default=""),
-        Field("nominee_kind", type=Choice(NomineeKind.values), label="Đối tượng", required=True),
+        Field("nominee_kind", type=Choice(NomineeKind), label="Đối tượng", required=True),
         Field("categories", type=RefList("categories", CATEGORY_MISSING), label="Khối", default=None, audit=None),
         Field("award_forms", type=RefList("award_forms", FORM_MISSING), label="Hình thức khen thưởng", default=None),
-        Field("kind", type=Choice(CriterionKind.values), label="Loại tiêu chí", required=True),
-        Field("operator", label="Phép so sánh", default=_default_operator, audit_blank=None),
+        Field("kind", type=Choice(CriterionKind), label="Loại tiêu chí", required=True),
+        Field("operator", type=Choice(Operator), label="Phép so sánh", default=_default_operator, audit_blank=None),
         Field("threshold", type=Number(), label="Ngưỡng", default=None),
         Field("choices", type=StringList(), label="Các mức", default=None),
         Field("accepted_values", type=StringList(), label="Mức đạt", default=None),
@@ -718,7 +725,7 @@ ROUND = EntitySpec(
     fields=(
         Field("code", label="Mã đợt", required=True),
         Field("name", label="Tên đợt", required=True),
-        Field("kind", type=Choice(RoundKind.values), label="Loại đợt", required=True),
+        Field("kind", type=Choice(RoundKind), label="Loại đợt", required=True),
         Field("year", type=Count(), label="Năm", required=True),
         Field(
             "legal_basis", type=Ref("legal_bases", "căn cứ pháp lý không tồn tại: '{code}'"), label="Căn cứ mẫu hồ sơ",
@@ -732,7 +739,7 @@ ROUND = EntitySpec(
             "units_propose_for_children", type=Bool(), label="Đơn vị đề nghị cho đơn vị trực thuộc", default=False,
             audit="registration.units_propose_for_children",
         ),
-        Field("report_form", type=Choice(["", *ReportForm.values]), label="Mẫu báo cáo thành tích", default="", audit="dossier_legal_basis.report_form", audit_blank=None),
+        Field("report_form", type=Choice(ReportForm), label="Mẫu báo cáo thành tích", default="", audit="dossier_legal_basis.report_form", audit_blank=None),
         Field("report_form_source", label="Nguồn (mẫu báo cáo)", default="", audit="dossier_legal_basis.report_form_source"),
         Field("award_kind", label="Loại hình khen thưởng", default=""),
         Field("award_kind_source", label="Nguồn (loại hình khen thưởng)", default=""),
@@ -744,7 +751,7 @@ ROUND = EntitySpec(
         Field("summary_report_source", label="Nguồn (báo cáo tóm tắt)", default="", audit="dossier_legal_basis.summary_report_source"),
         Field("source", label="Nguồn (điều, khoản)", default=""),
         Field("notes", type=Text(strip=True), label="Ghi chú", default=""),
-        Field("status", type=Choice(PublicationStatus.values), label="Trạng thái", default=PublicationStatus.PUBLISHED.value),
+        Field("status", type=Choice(PublicationStatus), label="Trạng thái", default=PublicationStatus.PUBLISHED.value),
     ),
     children=(
         Child("award_forms", AWARD_FORM, required=True),
@@ -769,7 +776,7 @@ DOCUMENT = EntitySpec(
         Field("title", label="Trích yếu", required=True),
         Field("issuer", label="Cơ quan ban hành", required=True),
         Field(
-            "kind", type=Choice(["", *LegalDocumentKind.values], "loại văn bản không hợp lệ: '{value}' (một trong: {choices})"),
+            "kind", type=Choice(LegalDocumentKind, "loại văn bản không hợp lệ: '{value}' (một trong: {choices})"),
             label="Loại văn bản", default="",
         ),
         Field("note", label="Ghi chú", default=""),
@@ -810,7 +817,7 @@ CAMPAIGN = EntitySpec(
         Field("period.end", attr="period_end", type=Date(), label="Kết thúc", required=True),
         Field("summary", type=Text(strip=True), label="Tóm tắt", default=""),
         Field("seed_document", label="Văn bản gốc", default=""),
-        Field("status", type=Choice(PublicationStatus.values), label="Trạng thái", default=PublicationStatus.PUBLISHED.value),
+        Field("status", type=Choice(PublicationStatus), label="Trạng thái", default=PublicationStatus.PUBLISHED.value),
         Field("demonstration", type=Bool(), label="Dữ liệu trình diễn", default=False),
     ),
     children=(Child("documents", DOCUMENT), Child("targets", TARGET), Child("rounds", ROUND, required=True)),
@@ -826,7 +833,7 @@ UNIT = EntitySpec(
         Field("name", label="Tên", required=True),
         Field("short_name", label="Viết tắt", default=""),
         Field("category", type=Ref("categories", CATEGORY_MISSING), label="Khối", required=True),
-        Field("level", type=Choice(Level.values), label="Cấp", required=True),
+        Field("level", type=Choice(Level), label="Cấp", required=True),
         Field("parent", type=Ref("units", "'parent' trỏ tới đơn vị không tồn tại: '{code}'"), label="Đơn vị cấp trên", default=None),
         Field("place_name", label="Địa danh", default=""),
         Field("email", label="Thư điện tử", default=""),

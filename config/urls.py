@@ -31,6 +31,7 @@ urlpatterns = [
     path("bao-cao/", include("nominations.urls_reports")),
     path("du-lieu-mo/", include("nominations.urls_open_data")),
     path("ho-so-van-ban/", include("dossiers.urls")),
+    path("quan-tri-phong-trao/", include("campaigns.urls")),
     path("xac-minh/", include("dossiers.urls_public")),
     path("", include("nominations.urls")),
 ]

@@ -7,7 +7,8 @@ is half-loaded. Loading the same files twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -99,29 +100,90 @@ def load_campaign_files(paths=None, *, overwrite=False) -> LoadReport:
     if not overwrite:
         _refuse_overwriting_edits(campaigns)
     report = LoadReport()
+    with refusing_bad_writes(), transaction.atomic():
+        writer = _Writer(report)
+        for path, data in reference:
+            writer.write_reference(data)
+        writer.write_units([u for _, d in campaigns for u in d.get("organisations", [])])
+        for path, data in campaigns:
+            writer.write_campaign(path, data)
+            report.campaigns.append(data["code"])
+        problems = writer.legal_problems()
+        if problems:
+            raise CampaignDataError(problems)  # rolls the load back: nothing half-loaded
+        for code in report.campaigns:
+            campaign = Campaign.objects.get(code=code)
+            Campaign.objects.filter(pk=campaign.pk).update(loaded_digest=rules_digest(campaign))
+    return report
+
+
+@contextmanager
+def refusing_bad_writes():
+    """A value the checks let through but a model refuses (a text too long...), or a row still
+    used by nominations: CampaignDataError, raised outside the transaction it rolled back."""
     try:
-        with transaction.atomic():
-            writer = _Writer(report)
-            for path, data in reference:
-                writer.write_reference(data)
-            writer.write_units([u for _, d in campaigns for u in d.get("organisations", [])])
-            for path, data in campaigns:
-                writer.write_campaign(path, data)
-                report.campaigns.append(data["code"])
-            problems = writer.legal_problems()
-            if problems:
-                raise CampaignDataError(problems)  # rolls the load back: nothing half-loaded
-            for code in report.campaigns:
-                campaign = Campaign.objects.get(code=code)
-                Campaign.objects.filter(pk=campaign.pk).update(loaded_digest=rules_digest(campaign))
+        yield
     except ValidationError as error:
-        # A value the checks above let through but a model refuses (a text too long...): the
-        # transaction is rolled back, nothing is half-loaded.
         messages = [f"{field}: {m}" for field, ms in error.message_dict.items() for m in ms] if hasattr(error, "error_dict") else error.messages
         raise CampaignDataError([f"dữ liệu không ghi được: {m}" for m in messages]) from error
     except (IntegrityError, DataError, *SHAPE_ERRORS) as error:
         raise CampaignDataError([f"dữ liệu không ghi được ({type(error).__name__}): {error}"]) from error
-    return report
+
+
+def reference_context() -> SpecContext:
+    """The codes a campaign's entries may name, as they are in the database (for the checks of
+    one entry edited in the portal; a file's checks also know the codes the files define)."""
+    return SpecContext(
+        units=set(Unit.objects.values_list("code", flat=True)),
+        categories=set(UnitCategory.objects.values_list("code", flat=True)),
+        vote_rules=set(VoteRule.objects.values_list("code", flat=True)),
+        legal_bases=set(LegalBasis.objects.values_list("code", flat=True)),
+    )
+
+
+CAMPAIGN_WITHOUT_ROUNDS = replace(CAMPAIGN, children=tuple(c for c in CAMPAIGN.children if c.name != "rounds"))
+
+
+def campaign_entry_problems(entry: dict) -> list[str]:
+    """The loader's checks of a campaign's own entry (fields, documents, targets; not its rounds)."""
+    return [f"{where}: {problem}" for where, problem in CAMPAIGN_WITHOUT_ROUNDS.problems(entry, reference_context(), "")]
+
+
+def round_entry_problems(campaign: Campaign, entry: dict, existing: Round | None = None) -> list[str]:
+    """The loader's checks of one round's entry, with the same messages as `load_campaigns`."""
+    problems = [f"{where}: {problem}" for where, problem in ROUND.problems(entry, reference_context(), "")]
+    taken = campaign.rounds.filter(code=entry.get("code"))
+    if existing is not None:
+        taken = taken.exclude(pk=existing.pk)
+    if entry.get("code") and taken.exists():
+        problems.append(f"đợt: mã đợt '{entry['code']}' đã có trong phong trào")
+    return problems
+
+
+def write_campaign_entry(entry: dict, *, campaign: Campaign | None = None, **values) -> Campaign:
+    """Check and write a campaign's own entry (not its rounds) as the loader would; `values`: the
+    fields the editor sets beyond the file's (status...). Raises CampaignDataError."""
+    problems = campaign_entry_problems(entry)
+    if campaign is None and Campaign.objects.filter(code=entry.get("code")).exists():
+        problems.append(f"phong trào: mã phong trào '{entry.get('code')}' đã được dùng")
+    if problems:
+        raise CampaignDataError(problems)
+    with refusing_bad_writes(), transaction.atomic():
+        written = _Writer(LoadReport()).write_campaign(campaign.data_file if campaign else "", entry, rounds=False, code=campaign.code if campaign else None)
+        if values:
+            Campaign.objects.filter(pk=written.pk).update(**values)
+            written.refresh_from_db()
+    return written
+
+
+def write_round_entry(campaign: Campaign, entry: dict, *, existing: Round | None = None) -> Round:
+    """Check and write one round's entry as the loader would (the same checks and messages).
+    Raises CampaignDataError; nothing is half-written."""
+    problems = round_entry_problems(campaign, entry, existing)
+    if problems:
+        raise CampaignDataError(problems)
+    with refusing_bad_writes(), transaction.atomic():
+        return _Writer(LoadReport()).write_round(campaign, entry, existing)
 
 
 def _refuse_overwriting_edits(campaigns):
@@ -482,13 +544,17 @@ class _Writer:
             written[key] = self.track(spec.model, lookup, values, m2m or None, existing=existing, key=key)
         return written
 
-    def write_campaign(self, path, data):
+    def write_campaign(self, path, data, *, rounds=True, code=None):
+        """Write a campaign's entry; `rounds=False`: its own fields, documents and targets only
+        (the editor writes rounds one by one); `code`: the campaign's code before an edit renamed it."""
         ctx = self.spec_context()
         values, _ = CAMPAIGN.model_values(data, ctx)
+        if code and code != data["code"]:
+            values["code"] = data["code"]  # renamed in the editor
         campaign = self.track(
             Campaign,
-            {"code": data["code"]},
-            {**values, "data_file": Path(path).name},
+            {"code": code or data["code"]},
+            {**values, "data_file": Path(path).name if path else ""},
         )
         documents = {(d.number, d.title): d for d in campaign.documents.all()} if campaign.pk else {}
         keep = self.write_entries(DOCUMENT, {"campaign": campaign}, data.get("documents"), documents, ctx)
@@ -496,6 +562,8 @@ class _Writer:
         targets = {t.code: t for t in campaign.targets.all()}
         keep = self.write_entries(TARGET, {"campaign": campaign}, data.get("targets"), targets, ctx)
         self.prune(campaign.targets.all(), [t.pk for t in keep.values()], "mục tiêu")
+        if not rounds:
+            return campaign
         rounds = {r.code: r for r in campaign.rounds.all()}
         keep = [self.write_round(campaign, r, rounds.get(r["code"])).pk for r in data["rounds"]]
         self.prune(campaign.rounds.filter(cloned_from__isnull=True), keep, "đợt")

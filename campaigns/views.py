@@ -1,0 +1,293 @@
+"""The campaign editor (quản trị phong trào): campaigns, their documents, rounds and every rule,
+as drafts; "Kiểm tra", publishing, preview as a unit, the data file out and in.
+
+Thin views: forms parse (campaigns.editor_forms), campaigns.services.editor writes, the loader's
+checks judge. A campaign the user does not manage answers 404.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import yaml
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from campaigns import specs
+from campaigns.editor_forms import (
+    CampaignCreateForm,
+    CampaignFileForm,
+    entries_from,
+    entry_from,
+    form_class,
+    formset_class,
+    initial_from,
+)
+from campaigns.models import Campaign, LegalBasis, PublicationStatus, Round, Unit, UnitCategory, VoteRule
+from campaigns.rules import is_campaign_manager, issuers_for, managed_campaigns_q, manages_campaign
+from campaigns.services import editor
+from campaigns.services.campaign_files import campaign_data, campaign_yaml, round_data
+from campaigns.services.checks import campaign_problems, round_problems
+from campaigns.services.loading import CampaignDataError, load_campaign_files
+
+CAMPAIGN_FIELDS = ("code", "name", "theme", "achievement_field", "issuer", "issuer_title", "territory", "period.start", "period.end", "summary")
+ROUND_TABLES = (
+    ("award_forms", specs.AWARD_FORM, "Hình thức khen thưởng"),
+    ("stages", specs.STAGE, "Các bước xét và hạn chót"),
+    ("eligibility", specs.ELIGIBILITY, "Điều kiện"),
+    ("quotas", specs.QUOTA_RULE, "Số lượng khen thưởng"),
+    ("criteria", specs.CRITERION, "Tiêu chí"),
+)
+EXCEPTIONS_HELP = "Ngoại lệ theo đơn vị: mỗi dòng 'mã đơn vị; số lượng; nguồn'."
+
+
+def _managed_or_404(request, code) -> Campaign:
+    campaign = Campaign.objects.select_related("issuer", "territory").filter(code=code).first()
+    if campaign is None or not manages_campaign(request.user, campaign):
+        raise Http404
+    return campaign
+
+
+def _round_or_404(campaign, round_code) -> Round:
+    round_ = campaign.rounds.select_related("campaign", "legal_basis").filter(code=round_code).first()
+    if round_ is None:
+        raise Http404
+    return round_
+
+
+def _reference_lists():
+    """What the editor offers to pick from (datalists): units, categories, vote rules, legal bases."""
+    return {
+        "units": Unit.objects.filter(valid_to__isnull=True).order_by("path").only("code", "name"),
+        "categories": UnitCategory.objects.order_by("order").only("code", "name"),
+        "vote_rules": VoteRule.objects.order_by("code").only("code", "name"),
+        "legal_bases": LegalBasis.objects.order_by("code").only("code", "name"),
+    }
+
+
+@login_required
+def editor_home(request):
+    if not is_campaign_manager(request.user):
+        raise Http404
+    campaigns = Campaign.objects.filter(managed_campaigns_q(request.user)).select_related("issuer").order_by("-period_start", "code")
+    issuers = list(issuers_for(request.user))
+    form = CampaignCreateForm(request.POST or None, issuers=issuers)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        issuer = next(u for u in issuers if u.code == data["issuer"])
+        entry = {
+            "code": data["code"], "name": data["name"], "issuer": issuer.code, "issuer_title": data["issuer_title"],
+            "period": {"start": data["period_start"], "end": data["period_end"]},
+        }
+        try:
+            campaign = editor.create_campaign(entry=entry)
+        except editor.EditorError as error:
+            for problem in error.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, f"Đã tạo phong trào '{campaign.name}' (bản nháp).")
+            return redirect("campaign_editor", code=campaign.code)
+    return render(request, "campaigns/editor/home.html", {"campaigns": campaigns, "form": form})
+
+
+def _campaign_forms(request, campaign):
+    data = campaign_data(campaign)
+    bound = request.POST if request.method == "POST" else None
+    CampaignForm = form_class(specs.CAMPAIGN, leave_out=[f.name for f in specs.CAMPAIGN.fields if f.name not in CAMPAIGN_FIELDS])
+    form = CampaignForm(bound, initial=initial_from(specs.CAMPAIGN, data), prefix="campaign")
+    documents = formset_class(specs.DOCUMENT)(bound, initial=[initial_from(specs.DOCUMENT, d) for d in data.get("documents", [])], prefix="documents")
+    targets = formset_class(specs.TARGET)(bound, initial=[initial_from(specs.TARGET, t) for t in data.get("targets", [])], prefix="targets")
+    return form, documents, targets
+
+
+@login_required
+def campaign_editor(request, code):
+    campaign = _managed_or_404(request, code)
+    form, documents, targets = _campaign_forms(request, campaign)
+    problems = []
+    if request.method == "POST":
+        if form.is_valid() and documents.is_valid() and targets.is_valid():
+            entry = entry_from(specs.CAMPAIGN, form.cleaned_data)
+            entry["documents"] = entries_from(specs.DOCUMENT, documents)
+            entry["targets"] = entries_from(specs.TARGET, targets)
+            entry["status"] = campaign.status
+            entry["demonstration"] = campaign.demonstration
+            try:
+                campaign = editor.update_campaign(campaign=campaign, entry=entry)
+            except editor.EditorError as error:
+                problems = error.problems
+            else:
+                messages.success(request, "Đã lưu phong trào.")
+                return redirect("campaign_editor", code=campaign.code)
+        else:
+            problems = ["Có ô nhập chưa đúng: xem các ô được đánh dấu bên dưới."]
+    rounds = list(campaign.rounds.select_related("campaign", "legal_basis").order_by("year", "code"))
+    context = {
+        "campaign": campaign, "form": form, "documents": documents, "targets": targets, "problems": problems,
+        "rounds": rounds, "file_form": CampaignFileForm(), **_reference_lists(),
+    }
+    return render(request, "campaigns/editor/campaign.html", context)
+
+
+def _exceptions_text(quota: dict) -> str:
+    return "\n".join(f"{e.get('unit')}; {e.get('limit')}; {e.get('source', '')}" for e in quota.get("exceptions") or [])
+
+
+def _exceptions_from(text: str) -> tuple[list[dict], list[str]]:
+    entries, problems = [], []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(";", 2)]
+        if len(parts) < 3 or not parts[1].isdigit():
+            problems.append(f"ngoại lệ dòng {number}: cần 'mã đơn vị; số lượng; nguồn' (nhận được '{line.strip()}')")
+            continue
+        entries.append({"unit": parts[0], "limit": int(parts[1]), "source": parts[2]})
+    return entries, problems
+
+
+def _round_forms(request, round_entry):
+    bound = request.POST if request.method == "POST" else None
+    leave_out = [f.name for f in specs.ROUND.fields if f.name == "status"]
+    form = form_class(specs.ROUND, leave_out=leave_out)(bound, initial=initial_from(specs.ROUND, round_entry), prefix="round")
+    tables = []
+    for key, spec, title in ROUND_TABLES:
+        rows = round_entry.get(key, [])
+        initial = [initial_from(spec, row) for row in rows]
+        if key == "quotas":
+            for row, values in zip(rows, initial):
+                values["exceptions"] = _exceptions_text(row)
+        formset_cls = formset_class(spec)
+        if key == "quotas":
+            base = formset_cls.form
+            formset_cls.form = type("QuotaRowForm", (base,), {
+                "exceptions": django_forms.CharField(label="Ngoại lệ", required=False, help_text=EXCEPTIONS_HELP, widget=django_forms.Textarea(attrs={"rows": 2})),
+            })
+        tables.append((key, spec, title, formset_cls(bound, initial=initial, prefix=key)))
+    return form, tables
+
+
+@login_required
+def round_editor(request, code, round_code=None):
+    campaign = _managed_or_404(request, code)
+    round_ = _round_or_404(campaign, round_code) if round_code else None
+    round_entry = round_data(round_) if round_ else {"stages": [{"order": 1, "name": "Đơn vị đề nghị", "action": "unit_council"}]}
+    form, tables = _round_forms(request, round_entry)
+    problems = []
+    if request.method == "POST":
+        if form.is_valid() and all(formset.is_valid() for *_, formset in tables):
+            entry = entry_from(specs.ROUND, form.cleaned_data)
+            for key, spec, _, formset in tables:
+                entry[key] = entries_from(spec, formset)
+            # Exceptions are typed per quota row, in the rows' own order.
+            quotas_formset = next(f for k, _, _, f in tables if k == "quotas")
+            exception_problems = []
+            by_code = {}
+            for row in quotas_formset.forms:
+                data = getattr(row, "cleaned_data", None) or {}
+                if data and not data.get("DELETE") and data.get("code"):
+                    found, bad = _exceptions_from(data.get("exceptions", ""))
+                    by_code[data["code"]] = found
+                    exception_problems += [f"số lượng '{data['code']}': {p}" for p in bad]
+            for quota in entry.get("quotas", []):
+                if by_code.get(quota.get("code")):
+                    quota["exceptions"] = by_code[quota["code"]]
+            if exception_problems:
+                problems = exception_problems
+            else:
+                try:
+                    round_ = editor.save_round(campaign=campaign, entry=entry, round_=round_, user=request.user)
+                except editor.EditorError as error:
+                    problems = error.problems
+                else:
+                    messages.success(request, f"Đã lưu đợt '{round_.name}'.")
+                    return redirect("round_editor", code=campaign.code, round_code=round_.code)
+        else:
+            problems = ["Có ô nhập chưa đúng: xem các ô được đánh dấu bên dưới."]
+    context = {
+        "campaign": campaign, "round": round_, "form": form, "tables": tables, "problems": problems,
+        "rule_changes": round_.rule_changes.all()[:20] if round_ else [], **_reference_lists(),
+    }
+    return render(request, "campaigns/editor/round.html", context)
+
+
+@login_required
+def round_check(request, code, round_code):
+    campaign = _managed_or_404(request, code)
+    round_ = _round_or_404(campaign, round_code)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "publish":
+                editor.publish_round(round_=round_)
+                messages.success(request, f"Đã công bố đợt '{round_.name}': các đơn vị đã thấy và đề nghị được.")
+            elif action == "withdraw":
+                editor.withdraw_round(round_=round_)
+                messages.success(request, f"Đợt '{round_.name}' đã về bản nháp.")
+        except editor.EditorError as error:
+            for problem in error.problems:
+                messages.error(request, problem)
+        return redirect("round_check", code=campaign.code, round_code=round_.code)
+    problems = round_problems(round_)
+    own = [p for p in campaign_problems(campaign) if not p.startswith("đợt '")] if campaign.status != PublicationStatus.PUBLISHED else []
+    return render(request, "campaigns/editor/check.html", {"campaign": campaign, "round": round_, "problems": problems, "campaign_problems": own})
+
+
+@login_required
+def round_preview(request, code, round_code):
+    """What an officer of a chosen unit will see: criteria, quotas and deadlines."""
+    from campaigns.services.preview import unit_preview
+
+    campaign = _managed_or_404(request, code)
+    round_ = _round_or_404(campaign, round_code)
+    units = list(Unit.objects.filter(path__startswith=campaign.territory_unit.path).select_related("category").order_by("path")[:2000])
+    chosen = next((u for u in units if str(u.pk) == request.GET.get("don_vi")), None)
+    preview = unit_preview(round_, chosen) if chosen else None
+    return render(request, "campaigns/editor/preview.html", {"campaign": campaign, "round": round_, "units": units, "unit": chosen, "preview": preview})
+
+
+@login_required
+def campaign_download(request, code):
+    campaign = _managed_or_404(request, code)
+    response = HttpResponse(campaign_yaml(campaign), content_type="application/x-yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{campaign.code}.yaml"'
+    return response
+
+
+@login_required
+@require_POST
+def campaign_upload(request, code):
+    """A data file for this campaign, read with the loader's checks: written only if all pass."""
+    campaign = _managed_or_404(request, code)
+    form = CampaignFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("campaign_editor", code=campaign.code)
+    upload = form.cleaned_data["file"]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{campaign.code}.yaml"
+        path.write_bytes(upload.read())
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("code") != campaign.code:
+                raise CampaignDataError([f"tệp là của phong trào '{data.get('code') if isinstance(data, dict) else '?'}', không phải '{campaign.code}'"])
+            report = load_campaign_files([path])
+        except (CampaignDataError, UnicodeDecodeError, yaml.YAMLError) as error:
+            problems = getattr(error, "problems", None) or [f"tệp không đọc được: {error}"]
+            messages.error(request, "Tệp không nạp được, không có gì thay đổi:")
+            for problem in problems:
+                messages.error(request, problem)
+        else:
+            messages.success(request, f"Đã nạp tệp: {report}.")
+    return redirect("campaign_editor", code=campaign.code)
+
+
+def editor_url(campaign) -> str:
+    return reverse("campaign_editor", args=[campaign.code])

@@ -1,0 +1,206 @@
+"""The campaign editor: a campaign manager sets up a campaign from nothing in the browser's forms,
+with the loader's checks and messages; "Kiểm tra" lists what is missing and a round opens only
+when it is empty; a change after submissions is versioned; the editor is scoped to the issuer."""
+import datetime as dt
+import html
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from campaigns.models import Campaign, Membership, PublicationStatus, Role, Round, RuleChange, Unit
+from campaigns.services.loading import load_campaign_files
+
+pytestmark = pytest.mark.django_db
+
+CODE = "son-la-cds-2026"
+ROUND = "nam-2026"
+
+
+def formset(prefix, rows):
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "500"}
+    for i, row in enumerate(rows):
+        data[f"{prefix}-{i}-ORDER"] = str(i + 1)
+        for key, value in row.items():
+            if isinstance(value, bool):
+                if value:
+                    data[f"{prefix}-{i}-{key}"] = "on"
+            elif isinstance(value, list):
+                data[f"{prefix}-{i}-{key}"] = value
+            else:
+                data[f"{prefix}-{i}-{key}"] = str(value)
+    return data
+
+
+def round_post(*, stages=None, quotas=None):
+    data = {
+        "round-code": ROUND, "round-name": "Năm 2026", "round-kind": "annual", "round-year": "2026",
+        "round-legal_basis": "nd-152-2025", "round-source": "Kế hoạch số 12/KH-UBND, mục III",
+    }
+    data |= formset("award_forms", [
+        {"code": "bang-khen", "name": "Bằng khen của Chủ tịch UBND tỉnh", "granted_by": "Chủ tịch UBND tỉnh",
+         "nominee_kinds": ["collective", "individual"], "dossier_copies": 1, "vote_rule": "bang-khen-giay-khen-nd152",
+         "outcome": "award", "source": "Kế hoạch 12/KH-UBND, mục III.1"},
+        {"code": "giay-khen", "name": "Giấy khen của Giám đốc Sở KH&CN", "granted_by": "Giám đốc Sở Khoa học và Công nghệ",
+         "nominee_kinds": ["individual"], "dossier_copies": 1, "vote_rule": "bang-khen-giay-khen-nd152",
+         "outcome": "award", "source": "Kế hoạch 12/KH-UBND, mục III.2"},
+    ])
+    data |= formset("stages", stages or [
+        {"order": 1, "name": "Đơn vị đề nghị", "action": "unit_council", "deadline": "15/11/2026", "deadline_stated": True, "holds_council": True, "source": "mục IV.1"},
+        {"order": 2, "name": "Sở KH&CN tổng hợp", "organisation": "skhcn-son-la", "action": "review", "deadline": "30/11/2026", "deadline_stated": True, "source": "mục IV.2"},
+        {"order": 3, "name": "Chủ tịch UBND tỉnh quyết định", "organisation": "vpubnd-son-la", "action": "decision", "deadline": "20/12/2026", "deadline_stated": True, "holds_council": True, "source": "mục IV.3"},
+    ])
+    data |= formset("eligibility", [])
+    data |= formset("quotas", quotas if quotas is not None else [
+        {"code": "bk-tap-the", "label": "Bằng khen: không quá 05 tập thể", "award_form": "bang-khen", "nominee_kind": "collective", "scope": "round", "limit": 5, "binds_at": "review", "category_of": "nominee", "source": "mục III.1.a"},
+        {"code": "bk-ca-nhan", "label": "Bằng khen: không quá 07 cá nhân", "award_form": "bang-khen", "nominee_kind": "individual", "scope": "round", "limit": 7, "binds_at": "review", "category_of": "nominee", "source": "mục III.1.b"},
+    ])
+    criteria = [
+        {"code": f"tc-{i}", "label": f"Tiêu chí {i}", "nominee_kind": "collective" if i < 4 else "individual", "kind": kind,
+         "operator": op, "threshold": threshold, "mandatory": True, "source": f"mục II.{i}"}
+        for i, (kind, op, threshold) in enumerate(
+            [("percentage", "gte", "80"), ("boolean", "", ""), ("evidence", "", ""), ("percentage", "gt", "50"), ("boolean", "", "")], start=1
+        )
+    ]
+    data |= formset("criteria", criteria)
+    return data
+
+
+@pytest.fixture
+def manager(client):
+    load_campaign_files()
+    user = get_user_model().objects.create_user("qtpt-son-la", password="x-Mat-khau-9")
+    Membership.objects.create(user=user, unit=Unit.objects.get(code="ubnd-tinh-son-la"), role=Role.CAMPAIGN_MANAGER)
+    client.force_login(user)
+    return user
+
+
+def create_campaign(client):
+    return client.post(reverse("campaign_editor_home"), {
+        "code": CODE, "name": "Phong trào thi đua chuyển đổi số tỉnh Sơn La giai đoạn 2026-2030",
+        "issuer": "ubnd-tinh-son-la", "issuer_title": "Ủy ban nhân dân tỉnh Sơn La",
+        "period_start": "01/01/2026", "period_end": "31/12/2030",
+    })
+
+
+def test_a_campaign_is_built_from_nothing_checked_and_published(client, manager):
+    response = create_campaign(client)
+    assert response.status_code == 302
+    campaign = Campaign.objects.get(code=CODE)
+    assert campaign.status == PublicationStatus.DRAFT
+    assert campaign.data_file == ""
+
+    # The round, with a stage missing its deadline: the loader's message, nothing saved.
+    stages = [
+        {"order": 1, "name": "Đơn vị đề nghị", "action": "unit_council", "deadline": "15/11/2026", "source": "mục IV.1"},
+        {"order": 2, "name": "Sở KH&CN tổng hợp", "organisation": "skhcn-son-la", "action": "review", "source": "mục IV.2"},
+    ]
+    response = client.post(reverse("round_create", args=[CODE]), round_post(stages=stages))
+    assert response.status_code == 200
+    assert "bước xét không có hạn chót ('deadline')" in html.unescape(response.content.decode())
+    assert not Round.objects.filter(campaign=campaign).exists()
+    # A quota on an award form the round lacks: the loader's message too.
+    bad_quota = [{"code": "x", "award_form": "huan-chuong", "nominee_kind": "collective", "scope": "round", "limit": 1, "source": "?"}]
+    response = client.post(reverse("round_create", args=[CODE]), round_post(quotas=bad_quota))
+    assert "quotas[0] (x): hình thức khen thưởng không có trong đợt: 'huan-chuong'" in html.unescape(response.content.decode())
+
+    response = client.post(reverse("round_create", args=[CODE]), round_post())
+    assert response.status_code == 302, response.content.decode()[:3000]
+    round_ = Round.objects.get(campaign=campaign, code=ROUND)
+    assert round_.status == PublicationStatus.DRAFT
+    assert [s.order for s in round_.stages.all()] == [1, 2, 3]
+    assert round_.award_forms.count() == 2 and round_.criteria.count() == 5 and round_.quota_rules.count() == 2
+    assert round_.criteria.get(code="tc-1").threshold == 80
+
+    # Kiểm tra: the campaign has no plan document yet, so nothing can be published.
+    page = client.get(reverse("round_check", args=[CODE, ROUND])).content.decode()
+    assert "chưa có văn bản căn cứ" in page
+    client.post(reverse("round_check", args=[CODE, ROUND]), {"action": "publish"})
+    round_.refresh_from_db()
+    assert round_.status == PublicationStatus.DRAFT
+
+    campaign_post = {
+        "campaign-code": CODE, "campaign-name": campaign.name, "campaign-issuer": "ubnd-tinh-son-la",
+        "campaign-issuer_title": "Ủy ban nhân dân tỉnh Sơn La", "campaign-period__start": "01/01/2026", "campaign-period__end": "31/12/2030",
+    }
+    campaign_post |= {f"campaign-{k}": v for k, v in formset("x", []).items()}  # no effect: other prefix
+    campaign_post |= formset("documents", [
+        {"number": "12/KH-UBND", "date": "15/01/2026", "issuer": "Ủy ban nhân dân tỉnh Sơn La", "title": "Kế hoạch phát động phong trào thi đua chuyển đổi số giai đoạn 2026-2030", "kind": "ke_hoach"},
+    ])
+    campaign_post |= formset("targets", [])
+    response = client.post(reverse("campaign_editor", args=[CODE]), campaign_post)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert campaign.documents.get().number == "12/KH-UBND"
+
+    page = client.get(reverse("round_check", args=[CODE, ROUND])).content.decode()
+    assert "data-check-ok" in page, page
+    client.post(reverse("round_check", args=[CODE, ROUND]), {"action": "publish"})
+    round_.refresh_from_db()
+    campaign.refresh_from_db()
+    assert round_.status == PublicationStatus.PUBLISHED and campaign.status == PublicationStatus.PUBLISHED
+
+    # Preview as a unit: Sở KH&CN's officers see the two award forms and the criteria for them.
+    unit = Unit.objects.get(code="skhcn-son-la")
+    page = client.get(reverse("round_preview", args=[CODE, ROUND]), {"don_vi": unit.pk}).content.decode()
+    assert "Bằng khen của Chủ tịch UBND tỉnh" in page and "Tiêu chí 1" in page and "tối đa 5" in page
+
+
+def test_the_editor_is_scoped_to_the_issuing_organisation(client, manager):
+    create_campaign(client)
+    outsider = get_user_model().objects.create_user("qtpt-thanh-hoa", password="x-Mat-khau-9")
+    Membership.objects.create(user=outsider, unit=Unit.objects.get(code="ubnd-tinh-thanh-hoa"), role=Role.CAMPAIGN_MANAGER)
+    client.force_login(outsider)
+    assert client.get(reverse("campaign_editor", args=[CODE])).status_code == 404
+    assert client.get(reverse("campaign_editor", args=["son-la-2021-2025"])).status_code == 404
+    assert client.get(reverse("campaign_editor", args=["thanh-hoa-2024"])).status_code == 200
+    officer = get_user_model().objects.create_user("can-bo", password="x-Mat-khau-9")
+    Membership.objects.create(user=officer, unit=Unit.objects.get(code="skhcn-son-la"), role=Role.UNIT_OFFICER)
+    client.force_login(officer)
+    assert client.get(reverse("campaign_editor_home")).status_code == 404
+
+
+def test_a_change_after_submissions_is_versioned_and_logged(client, manager):
+    from nominations.models import Status
+    from tests.factories import NominationFactory
+
+    round_ = Round.objects.get(campaign__code="son-la-2021-2025", code="nam-2023")
+    unit = Unit.objects.get(code="skhcn-son-la")
+    NominationFactory(
+        round=round_, stage=round_.stages.get(order=2), award_form=round_.award_forms.first(),
+        proposing_unit=unit, status=Status.IN_REVIEW,
+    )
+    page = client.get(reverse("round_editor", args=["son-la-2021-2025", "nam-2023"]))
+    assert page.status_code == 200
+    # Post the form back as it was shown, with one quota lowered.
+    form_page = page.context
+    data = {}
+    for field in form_page["form"]:
+        value = field.value()
+        if value not in (None, "", False):
+            data[field.html_name] = "on" if value is True else value
+    for key, spec, title, formset in form_page["tables"]:
+        data.update({f.html_name: f.value() for f in formset.management_form})
+        for row in formset.forms:
+            for field in row:
+                value = field.value()
+                if value in (None, "", False):
+                    continue
+                if isinstance(value, dt.date):
+                    value = value.strftime("%d/%m/%Y")
+                data[field.html_name] = "on" if value is True else value
+    quota_index = next(i for i, row in enumerate(form_page["tables"][3][3].forms) if row.initial.get("code") == "bk-tap-the")
+    data[f"quotas-{quota_index}-limit"] = "10"
+    response = client.post(reverse("round_editor", args=["son-la-2021-2025", "nam-2023"]), data)
+    assert response.status_code == 302, response.content.decode()[:4000]
+    change = RuleChange.objects.get(round=round_)
+    assert change.version == 1
+    assert change.summary == ["sửa số lượng 'bk-tap-the': limit"], change.summary  # the form loses nothing else
+    assert change.before["quotas"][quota_index]["limit"] != 10 and change.after["quotas"][quota_index]["limit"] == 10
+    # Saved again unchanged: no new version.
+    client.post(reverse("round_editor", args=["son-la-2021-2025", "nam-2023"]), data)
+    assert RuleChange.objects.filter(round=round_).count() == 1
+    # The data file is not loaded over the edit.
+    from campaigns.services.loading import CampaignDataError
+
+    with pytest.raises(CampaignDataError, match="đã được sửa trên cổng"):
+        load_campaign_files()
