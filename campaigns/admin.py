@@ -32,6 +32,7 @@ from campaigns.models import (
     Membership,
     Round,
     RoundAwardForm,
+    RuleChange,
     Stage,
     Unit,
     UnitCategory,
@@ -430,3 +431,18 @@ class FullNameUserAdmin(UserAdmin):
     @admin.display(description="Họ và tên", ordering="first_name")
     def full_name_display(self, user):
         return user.get_full_name()
+
+
+@admin.register(RuleChange)
+class RuleChangeAdmin(admin.ModelAdmin):
+    """The log of changes to a round's rules after submissions: read only (the editor writes it)."""
+
+    list_display = ("round", "version", "changed_at", "changed_by")
+    list_filter = ("round__campaign",)
+    readonly_fields = ("round", "version", "changed_at", "changed_by", "summary", "before", "after")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
