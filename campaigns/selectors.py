@@ -3,7 +3,7 @@ from django.db.models import Prefetch
 
 from campaigns.models import Campaign, Round, Stage
 from criteria.models import Criterion
-from quotas.models import QuotaRule
+from quotas.models import QuotaAllocation, QuotaRule
 
 
 def _iso(day):
@@ -27,8 +27,9 @@ def campaign_rules(campaign: Campaign) -> dict:
             "eligibility_conditions",
             Prefetch(
                 "quota_rules",
-                queryset=QuotaRule.objects.select_related("award_form").prefetch_related("categories", "excluded_categories", "exceptions__unit"),
+                queryset=QuotaRule.objects.select_related("award_form", "allocation").prefetch_related("categories", "excluded_categories", "exceptions__unit"),
             ),
+            Prefetch("quota_allocations", queryset=QuotaAllocation.objects.select_related("award_form", "total").prefetch_related("mappings__category", "mappings__share")),
             Prefetch("criteria", queryset=Criterion.objects.prefetch_related("categories", "award_forms")),
         )
         .order_by("year", "code")
@@ -129,6 +130,7 @@ def _round_rules(round_: Round) -> dict:
             {"code": c.code, "kind": c.kind, "label": c.label, "source": c.source} for c in round_.eligibility_conditions.all()
         ],
         "quotas": [row for rule in round_.quota_rules.all() for row in _quota_rows(rule)],
+        "allocations": [_allocation_row(a) for a in round_.quota_allocations.all()],
         "criteria": [row for criterion in round_.criteria.all() for row in _criterion_rows(criterion)],
     }
 
@@ -149,11 +151,35 @@ def _quota_rows(rule: QuotaRule):
         "unit": None,
         "limit": rule.limit,
         "binds_at": rule.binds_at,
+        "share_of": rule.allocation.code if rule.allocation_id else None,
         "source": rule.source,
     }
     yield row
     for exception in rule.exceptions.all():
         yield {**row, "unit": exception.unit.code, "limit": exception.limit, "source": exception.source, "exception_of": rule.code}
+
+
+def _allocation_row(allocation: QuotaAllocation) -> dict:
+    """An allocation: its shares are the quota rows whose `share_of` is its code; `mappings` say what
+    it gives the categories no share names (a share, or none: "share": null)."""
+    return {
+        "code": allocation.code,
+        "label": allocation.label,
+        "award_form": allocation.award_form.code,
+        "nominee_kind": allocation.nominee_kind,
+        "total": allocation.total.code if allocation.total_id else None,
+        "source": allocation.source,
+        "mappings": [
+            {
+                "category": m.category.code,
+                "nominee_kind": m.nominee_kind,
+                "share": m.share.code if m.share_id else None,
+                "note": m.note,
+                "source": m.source,
+            }
+            for m in allocation.mappings.all()
+        ],
+    }
 
 
 def _criterion_rows(criterion: Criterion):

@@ -43,7 +43,16 @@ from campaigns.models import (
     VoteRule,
 )
 from criteria.models import Criterion, CriterionKind, Operator
-from quotas.models import QuotaCategoryOf, QuotaException, QuotaNomineeKind, QuotaRule, QuotaScope, QuotaStep
+from quotas.models import (
+    QuotaAllocation,
+    QuotaCategoryOf,
+    QuotaException,
+    QuotaNomineeKind,
+    QuotaRule,
+    QuotaScope,
+    QuotaShareMapping,
+    QuotaStep,
+)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # What a value of the wrong shape raises in the checks below (a list where a code is expected, a
@@ -70,6 +79,7 @@ class LoadReport:
     unchanged: int = 0
     deleted: int = 0
     campaigns: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # loaded, but to be read: quotas.checks.allocation_problems
 
     @property
     def changed(self):
@@ -130,6 +140,7 @@ def load_campaign_files(paths=None) -> LoadReport:
             problems = writer.legal_problems()
             if problems:
                 raise CampaignDataError(problems)  # rolls the load back: nothing half-loaded
+            report.warnings = writer.allocation_warnings()
     except ValidationError as error:
         # A value the checks above let through but a model refuses (a text too long...): the
         # transaction is rolled back, nothing is half-loaded.
@@ -462,6 +473,7 @@ class _Validator:
                     self.problem(path, we, "thiếu 'limit'")
                 else:
                     self.check_count(path, we, exception["limit"], "limit")
+        self.validate_allocations(path, where, data, forms)  # allocations: shares are the whole allocation
 
         criterion_codes = set()
         for i, criterion in enumerate(data.get("criteria") or []):
@@ -485,6 +497,78 @@ class _Validator:
                 for value in criterion.get("accepted_values") or []:
                     if choices and value not in choices:
                         self.problem(path, w, f"mức đạt '{value}' không có trong 'choices'")
+
+
+    def validate_allocations(self, path, where, data, forms):
+        """`allocations` of a round and the `share_of` of its quotas: a plan's breakdown of an award
+        form's places into named shares, which are the whole allocation (quotas.models.QuotaAllocation).
+        A category no share names is mapped to a share or left without places, with a note."""
+        quotas = {q.get("code"): q for q in data.get("quotas") or [] if isinstance(q, dict)}
+        allocations = {}
+        for i, allocation in enumerate(data.get("allocations") or []):
+            w = f"{where}.allocations[{i}] ({allocation.get('code')})"
+            if allocation.get("code") in allocations:
+                self.problem(path, w, "mã phân bổ trùng lặp")
+            allocations[allocation.get("code")] = allocation
+            self.require(path, w, allocation, ["code", "label", "award_form", "nominee_kind", "source"])
+            if allocation.get("award_form") and allocation["award_form"] not in forms:
+                self.problem(path, w, f"hình thức khen thưởng không có trong đợt: '{allocation['award_form']}'")
+            self.check_choice(path, w, allocation.get("nominee_kind"), "nominee_kind", QuotaNomineeKind.values)
+            total = quotas.get(allocation.get("total")) if allocation.get("total") else None
+            if allocation.get("total") and total is None:
+                self.problem(path, w, f"'total' không phải mã quy định số lượng của đợt: '{allocation['total']}'")
+            elif total and (total.get("award_form"), total.get("nominee_kind")) != (allocation.get("award_form"), allocation.get("nominee_kind")):
+                self.problem(path, w, f"quy định tổng '{allocation['total']}' phải cùng hình thức và đối tượng với phân bổ")
+        shares = {code: [] for code in allocations}
+        for code, quota in quotas.items():
+            if quota.get("share_of") is None:
+                continue
+            w = f"{where}.quotas ({code})"
+            allocation = allocations.get(quota["share_of"])
+            if allocation is None:
+                self.problem(path, w, f"'share_of' không phải mã phân bổ của đợt: '{quota['share_of']}'")
+                continue
+            shares[quota["share_of"]].append(quota)
+            if quota.get("award_form") != allocation.get("award_form"):
+                self.problem(path, w, f"phần của phân bổ '{quota['share_of']}' phải cùng hình thức khen thưởng với phân bổ")
+            if allocation.get("nominee_kind") != QuotaNomineeKind.EITHER and quota.get("nominee_kind") != allocation.get("nominee_kind"):
+                self.problem(path, w, f"phần của phân bổ '{quota['share_of']}' phải cùng đối tượng ('{allocation.get('nominee_kind')}')")
+            if allocation.get("total") == code:
+                self.problem(path, w, "quy định tổng không thể đồng thời là một phần của chính phân bổ đó")
+        for i, allocation in enumerate(data.get("allocations") or []):
+            w = f"{where}.allocations[{i}] ({allocation.get('code')})"
+            members = shares.get(allocation.get("code"), [])
+            if not members:
+                self.problem(path, w, "phân bổ chưa có phần nào (quy định số lượng có 'share_of' bằng mã này)")
+            self.validate_share_mappings(path, w, allocation, {q.get("code"): q for q in members})
+
+    def validate_share_mappings(self, path, where, allocation, shares):
+        seen = set()
+        for j, mapping in enumerate(allocation.get("mappings") or []):
+            w = f"{where}.mappings[{j}] ({mapping.get('category')})"
+            self.require(path, w, mapping, ["category", "note", "source"])
+            category = mapping.get("category")
+            if category is not None and category not in self.categories:
+                self.problem(path, w, f"khối không tồn tại: '{category}'")
+            kind = mapping.get("nominee_kind", allocation.get("nominee_kind"))
+            self.check_choice(path, w, kind, "nominee_kind", QuotaNomineeKind.values)
+            if allocation.get("nominee_kind") not in (QuotaNomineeKind.EITHER, kind):
+                self.problem(path, w, f"đối tượng '{kind}' không thuộc phân bổ ('{allocation.get('nominee_kind')}')")
+            if (category, kind) in seen:
+                self.problem(path, w, "khối và đối tượng đã có dòng ánh xạ khác")
+            seen.add((category, kind))
+            share = mapping.get("share")
+            if bool(share) == bool(mapping.get("no_share")):
+                self.problem(path, w, "ghi đúng một trong hai: 'share' (mã phần được tính vào) hoặc 'no_share: true' (khối không có chỉ tiêu)")
+            elif share and share not in shares:
+                self.problem(path, w, f"'share' không phải một phần của phân bổ này: '{share}'")
+            elif share and shares[share].get("nominee_kind") not in (QuotaNomineeKind.EITHER, kind):
+                self.problem(path, w, f"phần '{share}' không tính đối tượng '{kind}'")
+            kinds = [kind] if kind != QuotaNomineeKind.EITHER else [QuotaNomineeKind.COLLECTIVE, QuotaNomineeKind.INDIVIDUAL]
+            for code, quota in shares.items():
+                named, excluded = quota.get("categories") or [], quota.get("excluded_categories") or []
+                if any(quota.get("nominee_kind") in (QuotaNomineeKind.EITHER, k) for k in kinds) and (not named or category in named) and category not in excluded:
+                    self.problem(path, w, f"khối '{category}' đã có trong phần '{code}': bỏ dòng ánh xạ này")
 
 
 # ---------------------------------------------------------------- writing
@@ -629,6 +713,12 @@ class _Writer:
         for round_ in self.rounds_written:
             problems += [f"{round_.campaign.data_file}: đợt '{round_.code}' không mở được: {p}" for p in round_legal_problems(round_)]
         return problems
+
+    def allocation_warnings(self) -> list[str]:
+        """What the rounds written leave unsaid in their allocations (quotas.checks.allocation_problems)."""
+        from quotas.checks import allocation_problems
+
+        return [f"{r.campaign.data_file}: {p}" for r in self.rounds_written for p in allocation_problems(r)]
 
     def write_units(self, units):
         categories = {c.code: c for c in UnitCategory.objects.all()}
@@ -828,6 +918,7 @@ class _Writer:
             )
         self.prune(round_.eligibility_conditions.all(), condition_keep, "điều kiện")
 
+        allocations = self.write_allocations(round_, data, forms, new=new)  # shares are the whole allocation
         quota_keep = []
         for order, quota in enumerate(data.get("quotas") or []):
             rule = self.track(
@@ -842,6 +933,7 @@ class _Writer:
                     "binds_at": quota.get("binds_at", QuotaStep.REVIEW),
                     "category_of": quota.get("category_of", QuotaCategoryOf.NOMINEE),
                     "level": quota.get("level") or "",
+                    "allocation_id": allocations[quota["share_of"]].pk if quota.get("share_of") else None,
                     "source": quota["source"],
                     "order": order,
                 },
@@ -866,6 +958,7 @@ class _Writer:
                 )
             self.prune(rule.exceptions.all(), exception_keep, "ngoại lệ số lượng")
         self.prune(round_.quota_rules.all(), quota_keep, "quy định số lượng")
+        self.write_share_mappings(round_, data, allocations, categories)
 
         criterion_keep = []
         for order, criterion in enumerate(data.get("criteria") or []):
@@ -903,3 +996,54 @@ class _Writer:
         self.prune(round_.award_forms.all(), keep, "hình thức khen thưởng")
         self.rounds_written.append(round_)
         return round_
+
+    def write_allocations(self, round_, data, forms, *, new) -> dict:
+        """The round's allocations (their totals are linked once the quota rules are written)."""
+        old = {} if new else {a.code: a for a in round_.quota_allocations.all()}
+        written, keep = {}, []
+        for order, allocation in enumerate(data.get("allocations") or []):
+            written[allocation["code"]] = self.track(
+                QuotaAllocation,
+                {"round": round_, "code": allocation["code"]},
+                {
+                    "label": allocation["label"],
+                    "award_form_id": forms[allocation["award_form"]].pk,
+                    "nominee_kind": allocation["nominee_kind"],
+                    "source": allocation["source"],
+                    "order": order,
+                },
+                existing=old,
+                key=allocation["code"],
+            )
+            keep.append(written[allocation["code"]].pk)
+        self.prune(round_.quota_allocations.all(), keep, "phân bổ số lượng")
+        return written
+
+    def write_share_mappings(self, round_, data, allocations, categories):
+        """Each allocation's total and what it gives the categories its shares do not name."""
+        rules = {r.code: r for r in round_.quota_rules.all()}
+        for entry in data.get("allocations") or []:
+            allocation = allocations[entry["code"]]
+            total_id = rules[entry["total"]].pk if entry.get("total") else None
+            if allocation.total_id != total_id:
+                allocation.total_id = total_id
+                allocation.save(update_fields=["total"])
+            old = {(m.category_id, m.nominee_kind): m for m in allocation.mappings.all()}
+            keep = []
+            for mapping in entry.get("mappings") or []:
+                category = categories[mapping["category"]]
+                kind = mapping.get("nominee_kind", entry["nominee_kind"])
+                keep.append(
+                    self.track(
+                        QuotaShareMapping,
+                        {"allocation": allocation, "category": category, "nominee_kind": kind},
+                        {
+                            "share_id": rules[mapping["share"]].pk if mapping.get("share") else None,
+                            "note": mapping["note"],
+                            "source": mapping["source"],
+                        },
+                        existing=old,
+                        key=(category.pk, kind),
+                    ).pk
+                )
+            self.prune(allocation.mappings.all(), keep, "ánh xạ khối của phân bổ")
