@@ -138,3 +138,18 @@ def test_a_district_mass_organisation_has_no_place_of_its_own_but_its_district_m
     assert by_district.status == Status.IN_REVIEW
     with pytest.raises(TransitionError, match="Không có chỉ tiêu Bằng khen .* cho cá nhân thuộc khối \"Mặt trận Tổ quốc"):
         submitted(th_world, "huyen-doan-hau-loc", kind="individual", full_name="Đỗ Văn An", person_identifier="038090000333")
+
+
+def test_a_cloned_round_keeps_its_allocation_shares_and_mappings(th_world):
+    from campaigns.services.rounds import clone_round
+
+    clone = clone_round(round_=th_world.round, year=2025)
+    allocation = clone.quota_allocations.get()
+    assert allocation.code == "phan-bo-bang-khen" and allocation.award_form.round_id == clone.pk
+    assert sorted(allocation.shares.values_list("code", flat=True)) == [
+        "bk-bao-chi", "bk-cap-tinh-moi-don-vi", "bk-doanh-nghiep", "bk-ubnd-huyen-moi-don-vi", "bk-ubnd-xa-moi-huyen",
+    ]
+    assert all(rule.round_id == clone.pk for rule in allocation.shares.all())
+    mapped = {(m.category.code, m.nominee_kind, m.share.code if m.share else None) for m in allocation.mappings.all()}
+    assert mapped == {("ubnd_xa", "individual", "bk-ubnd-huyen-moi-don-vi"), ("bao_chi", "individual", None)}
+    assert all(m.share is None or m.share.round_id == clone.pk for m in allocation.mappings.all())
