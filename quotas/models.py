@@ -135,7 +135,8 @@ class QuotaException(models.Model):
 
 class QuotaShareMapping(models.Model):
     """What an allocation gives a category (and kind) that none of its shares names: a place in one
-    share (`share`, counted there as if the share named it), or, with no share, nothing, said on
+    share (`share`: the nominations of that kind whose nominee's unit is of that category count
+    there, in the share's groups, whoever proposes them), or, with no share, nothing, said on
     purpose. Either way with the note saying why and its source."""
 
     allocation = models.ForeignKey(QuotaAllocation, on_delete=models.CASCADE, related_name="mappings", verbose_name="phân bổ")
