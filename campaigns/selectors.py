@@ -3,8 +3,8 @@ from django.db.models import Prefetch
 
 from campaigns.models import Campaign, Round, Stage
 from criteria.models import Criterion
-from quotas.models import QuotaRule
-from campaigns.specs import AWARD_FORM, CAMPAIGN, CRITERION, DOCUMENT, ELIGIBILITY, QUOTA_RULE, ROUND, STAGE, TARGET
+from quotas.models import QuotaAllocation, QuotaRule
+from campaigns.specs import ALLOCATION, SHARE_MAPPING, AWARD_FORM, CAMPAIGN, CRITERION, DOCUMENT, ELIGIBILITY, QUOTA_RULE, ROUND, STAGE, TARGET
 
 
 def campaign_rules(campaign: Campaign) -> dict:
@@ -20,8 +20,9 @@ def campaign_rules(campaign: Campaign) -> dict:
             "eligibility_conditions",
             Prefetch(
                 "quota_rules",
-                queryset=QuotaRule.objects.select_related("award_form").prefetch_related("categories", "excluded_categories", "exceptions__unit"),
+                queryset=QuotaRule.objects.select_related("award_form", "allocation").prefetch_related("categories", "excluded_categories", "exceptions__unit"),
             ),
+            Prefetch("quota_allocations", queryset=QuotaAllocation.objects.select_related("award_form", "total").prefetch_related("mappings__category", "mappings__share")),
             Prefetch("criteria", queryset=Criterion.objects.prefetch_related("categories", "award_forms")),
         )
         .order_by("year", "code")
@@ -48,6 +49,9 @@ def _round_rules(round_: Round) -> dict:
         ],
         eligibility=[ELIGIBILITY.audit(c) for c in round_.eligibility_conditions.all()],
         quotas=[row for rule in round_.quota_rules.all() for row in _quota_rows(rule)],
+        # An allocation's shares are the quota rows whose `share_of` is its code; its `mappings` say
+        # what it gives the categories no share names (a share, or none: "share": null).
+        allocations=[{**ALLOCATION.audit(a), "mappings": [SHARE_MAPPING.audit(m) for m in a.mappings.all()]} for a in round_.quota_allocations.all()],
         criteria=[row for criterion in round_.criteria.all() for row in _criterion_rows(criterion)],
     )
     return rules

@@ -38,7 +38,16 @@ from campaigns.models import (
     Unit,
 )
 from criteria.models import Criterion, CriterionKind, Operator
-from quotas.models import QuotaCategoryOf, QuotaException, QuotaNomineeKind, QuotaRule, QuotaScope, QuotaStep
+from quotas.models import (
+    QuotaAllocation,
+    QuotaCategoryOf,
+    QuotaException,
+    QuotaNomineeKind,
+    QuotaRule,
+    QuotaScope,
+    QuotaShareMapping,
+    QuotaStep,
+)
 
 MISSING = object()
 PERCENT_OPERATORS = [Operator.GTE, Operator.GT, Operator.EQ, Operator.LTE]
@@ -61,12 +70,18 @@ class SpecContext:
     vote_rules: Any = dataclass_field(default_factory=set)
     legal_bases: Any = dataclass_field(default_factory=set)
     award_forms: Any = dataclass_field(default_factory=dict)
+    allocations: Any = dataclass_field(default_factory=dict)
+    quota_rules: Any = dataclass_field(default_factory=dict)
     stages: list = dataclass_field(default_factory=list)
+    quotas: dict = dataclass_field(default_factory=dict)  # the round's quota entries by code (checks)
+    allocation_kind: str = ""  # the nominee kind of the allocation whose mappings are checked or written
     resolve: Callable[[str, str], Any] | None = None  # (kind, code) -> row, when writing
 
+    ROUND_KINDS = ("award_forms", "allocations", "quota_rules")  # codes of the round itself
+
     def row(self, kind: str, code: str):
-        if kind == "award_forms":
-            return self.award_forms[code]
+        if kind in self.ROUND_KINDS:
+            return getattr(self, kind)[code]
         return self.resolve(kind, code)
 
 
@@ -258,6 +273,19 @@ class NomineeKinds(FieldType):
 
     def read(self, field, obj):
         return [k for k, on in ((NomineeKind.COLLECTIVE.value, obj.for_collectives), (NomineeKind.INDIVIDUAL.value, obj.for_individuals)) if on]
+
+
+class NoShare(FieldType):
+    """A share mapping that gives its category nothing (`no_share: true`): no share on the row."""
+
+    def check(self, field, value, ctx):
+        return Bool().check(field, value, ctx)
+
+    def write(self, field, value, ctx):
+        return {}
+
+    def read(self, field, obj):
+        return obj.share_id is None
 
 
 class DossierMinutes(FieldType):
@@ -543,6 +571,11 @@ def _prepare_round(entry, ctx):
     ctx.award_forms = {f.get("code") for f in forms if isinstance(f, dict)} if isinstance(forms, list) else set()
     stages = entry.get("stages")
     ctx.stages = [s for s in stages if isinstance(s, dict)] if isinstance(stages, list) else []
+    quotas = entry.get("quotas")
+    ctx.quotas = {q.get("code"): q for q in quotas if isinstance(q, dict)} if isinstance(quotas, list) else {}
+    allocations = entry.get("allocations")
+    ctx.allocations = {a.get("code") for a in allocations if isinstance(a, dict)} if isinstance(allocations, list) else set()
+    ctx.quota_rules = set(ctx.quotas)
 
 
 def holds_council_by_default(entry, ctx=None) -> bool:
@@ -676,11 +709,123 @@ QUOTA_RULE = EntitySpec(
         Field("level", type=Choice(Level), label="Cấp", default="", audit_blank=None),
         Field("limit", type=Count(), label="Số lượng tối đa"),
         Field("binds_at", type=Choice(QuotaStep), label="Áp dụng khi", default=QuotaStep.REVIEW.value),
+        Field(
+            "share_of", attr="allocation", type=Ref("allocations", "'share_of' không phải mã phân bổ của đợt: '{code}'"),
+            label="Là một phần của phân bổ", default=None,
+        ),
         Field("source", label="Nguồn (điều, khoản)", required=True),
     ),
     children=(Child("exceptions", QUOTA_EXCEPTION),),
     checks=(_quota_checks,),
 )
+
+def _mapping_kind(entry, ctx):
+    return ctx.allocation_kind
+
+
+def _covers(quota: dict, category, kinds) -> bool:
+    named, excluded = quota.get("categories") or [], quota.get("excluded_categories") or []
+    return (
+        any(quota.get("nominee_kind") in (QuotaNomineeKind.EITHER, k) for k in kinds)
+        and (not named or category in named) and category not in excluded
+    )
+
+
+def _prepare_allocation(entry, ctx):
+    ctx.allocation_kind = entry.get("nominee_kind") or ""
+
+
+def _allocation_checks(entry, ctx):
+    """An allocation's total and shares (the round's quotas whose `share_of` is its code), and what
+    its mappings give the categories no share names (quotas.models.QuotaAllocation)."""
+    found = []
+    code, kind = entry.get("code"), entry.get("nominee_kind")
+    total = ctx.quotas.get(entry.get("total")) if entry.get("total") else None
+    if entry.get("total") and total is None:
+        found.append(f"'total' không phải mã quy định số lượng của đợt: '{entry['total']}'")
+    elif total and (total.get("award_form"), total.get("nominee_kind")) != (entry.get("award_form"), kind):
+        found.append(f"quy định tổng '{entry['total']}' phải cùng hình thức và đối tượng với phân bổ")
+    shares = {c: q for c, q in ctx.quotas.items() if q.get("share_of") == code}
+    if not shares:
+        found.append("phân bổ chưa có phần nào (quy định số lượng có 'share_of' bằng mã này)")
+    seen = set()
+    for j, mapping in enumerate(entry.get("mappings") or []):
+        if not isinstance(mapping, dict):
+            continue
+        where = f"mappings[{j}] ({mapping.get('category')})"
+        category = mapping.get("category")
+        mapped_kind = mapping.get("nominee_kind", kind)
+        if kind not in (QuotaNomineeKind.EITHER, mapped_kind):
+            found.append(f"{where}: đối tượng '{mapped_kind}' không thuộc phân bổ ('{kind}')")
+        if (category, mapped_kind) in seen:
+            found.append(f"{where}: khối và đối tượng đã có dòng ánh xạ khác")
+        seen.add((category, mapped_kind))
+        share = mapping.get("share")
+        if bool(share) == bool(mapping.get("no_share")):
+            found.append(f"{where}: ghi đúng một trong hai: 'share' (mã phần được tính vào) hoặc 'no_share: true' (khối không có chỉ tiêu)")
+        elif share and share not in shares:
+            found.append(f"{where}: 'share' không phải một phần của phân bổ này: '{share}'")
+        elif share and shares[share].get("nominee_kind") not in (QuotaNomineeKind.EITHER, mapped_kind):
+            found.append(f"{where}: phần '{share}' không tính đối tượng '{mapped_kind}'")
+        kinds = [mapped_kind] if mapped_kind != QuotaNomineeKind.EITHER else [QuotaNomineeKind.COLLECTIVE, QuotaNomineeKind.INDIVIDUAL]
+        for share_code, quota in shares.items():
+            if _covers(quota, category, kinds):
+                found.append(f"{where}: khối '{category}' đã có trong phần '{share_code}': bỏ dòng ánh xạ này")
+    return found
+
+
+def _share_checks(entry, ctx):
+    """The round's quotas that are shares of an allocation: of its award form and kind."""
+    found = []
+    allocations = {a.get("code"): a for a in entry.get("allocations") or [] if isinstance(a, dict)}
+    for code, quota in ctx.quotas.items():
+        allocation = allocations.get(quota.get("share_of")) if quota.get("share_of") else None
+        if allocation is None:
+            continue
+        if quota.get("award_form") != allocation.get("award_form"):
+            found.append(f"quotas ({code}): phần của phân bổ '{quota['share_of']}' phải cùng hình thức khen thưởng với phân bổ")
+        if allocation.get("nominee_kind") != QuotaNomineeKind.EITHER and quota.get("nominee_kind") != allocation.get("nominee_kind"):
+            found.append(f"quotas ({code}): phần của phân bổ '{quota['share_of']}' phải cùng đối tượng ('{allocation.get('nominee_kind')}')")
+        if allocation.get("total") == code:
+            found.append(f"quotas ({code}): quy định tổng không thể đồng thời là một phần của chính phân bổ đó")
+    return found
+
+
+SHARE_MAPPING = EntitySpec(
+    name="mappings",
+    model=QuotaShareMapping,
+    label="ánh xạ",
+    identity=("category", "nominee_kind"),
+    label_key="category",
+    ordered=False,
+    fields=(
+        Field("category", type=Ref("categories", CATEGORY_MISSING), label="Khối", required=True),
+        Field("nominee_kind", type=Choice(QuotaNomineeKind), label="Đối tượng", default=_mapping_kind),
+        Field("share", type=Ref("quota_rules", "'share' không phải mã quy định số lượng của đợt: '{code}'"), label="Tính vào phần", default=None),
+        Field("no_share", attr="share", type=NoShare(), label="Không có chỉ tiêu", default=False, audit=None),
+        Field("note", label="Ghi chú (vì sao)", required=True),
+        Field("source", label="Nguồn (điều, khoản)", required=True),
+    ),
+)
+
+ALLOCATION = EntitySpec(
+    name="allocations",
+    model=QuotaAllocation,
+    label="phân bổ",
+    fields=(
+        Field("code", label="Mã", required=True),
+        Field("label", label="Nội dung", required=True),
+        Field("award_form", type=Ref("award_forms", FORM_MISSING), label="Hình thức khen thưởng", required=True),
+        Field("nominee_kind", type=Choice(QuotaNomineeKind), label="Đối tượng", required=True),
+        Field("total", type=Ref("quota_rules", "'total' không phải mã quy định số lượng của đợt: '{code}'"), label="Quy định tổng", default=None),
+        Field("source", label="Nguồn (điều, khoản)", required=True),
+    ),
+    children=(Child("mappings", SHARE_MAPPING),),
+    checks=(_allocation_checks,),
+    prepare=_prepare_allocation,
+)
+ALLOCATION_LINKS = ("total",)  # written once the round's quota rules exist
+
 
 CRITERION = EntitySpec(
     name="criteria",
@@ -758,9 +903,10 @@ ROUND = EntitySpec(
         Child("stages", STAGE, required=True),
         Child("eligibility", ELIGIBILITY),
         Child("quotas", QUOTA_RULE),
+        Child("allocations", ALLOCATION),
         Child("criteria", CRITERION),
     ),
-    checks=(_round_checks,),
+    checks=(_round_checks, _share_checks),
     prepare=_prepare_round,
 )
 
@@ -847,4 +993,4 @@ UNIT = EntitySpec(
 )
 UNIT_LINKS = ("parent", "successor")  # written after every unit of a file exists
 
-ROUND_ENTITIES = (ROUND, AWARD_FORM, STAGE, ELIGIBILITY, QUOTA_RULE, QUOTA_EXCEPTION, CRITERION)
+ROUND_ENTITIES = (ROUND, AWARD_FORM, STAGE, ELIGIBILITY, QUOTA_RULE, QUOTA_EXCEPTION, ALLOCATION, SHARE_MAPPING, CRITERION)

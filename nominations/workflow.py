@@ -33,7 +33,7 @@ from nominations.models import (
 )
 from nominations.permissions import can_act_at_stage, officer_unit_ids
 from nominations.quotas import check_quotas
-from quotas.limits import QuotaExceeded, round_quota_rules
+from quotas.limits import QuotaExceeded, round_quota_rules, share_gap, share_gap_message
 
 
 class Action:
@@ -333,6 +333,14 @@ def _at_first_review(stages: StageSequence, stage: Stage) -> bool:
     return stages.before(stage) is not None and stages.is_first(stages.before(stage))
 
 
+def _within_shares(move: Move) -> Blocker | None:
+    """Where the plan breaks an award form's places into named shares, the shares are the whole
+    allocation: a nominee that no share covers gets no place, at any step (quotas.limits.share_gap;
+    the rules' definitions only, no count)."""
+    allocation = share_gap(move.nomination, move.rules.quota_rules)
+    return Blocker(share_gap_message(allocation, move.nomination)) if allocation else None
+
+
 def _evidence_present(move: Move) -> list:
     """Each mandatory criterion that needs a file and has none (nominations.guards_evidence)."""
     return missing_evidence_blockers(move.nomination, move.rules)
@@ -344,7 +352,7 @@ TRANSITIONS: dict[str, Transition] = {
     Action.SUBMIT: Transition(
         Action.SUBMIT, (Status.DRAFT, Status.RETURNED), _at_first, "Hồ sơ đã được gửi.",
         gates=(_proposing_officer("Chỉ cán bộ của đơn vị đề nghị được gửi hồ sơ."), _in_place, _unit_deadline),
-        guards=(_registration, _declaration, _criteria_not_failed, _evidence_present, _unit_council, _decision_recorded),
+        guards=(_registration, _declaration, _criteria_not_failed, _within_shares, _evidence_present, _unit_council, _decision_recorded),
     ),
     # A unit takes back what it sent while the first reviewing level has not acted on it.
     Action.WITHDRAW: Transition(
@@ -354,7 +362,7 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     Action.APPROVE: Transition(
         Action.APPROVE, (Status.IN_REVIEW,), _at_review, "Hồ sơ không ở bước xét.",
-        gates=_REVIEW_GATES, guards=(_criteria_met, _stage_council, _decision_recorded),
+        gates=_REVIEW_GATES, guards=(_criteria_met, _within_shares, _stage_council, _decision_recorded),
     ),
     Action.RETURN: Transition(
         Action.RETURN, (Status.IN_REVIEW,), _at_review, "Hồ sơ không ở bước xét.", gates=_REVIEW_GATES, needs_comment=True,

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from quotas.models import QuotaCategoryOf, QuotaNomineeKind, QuotaRule, QuotaScope, QuotaStep
+from quotas.models import QuotaAllocation, QuotaCategoryOf, QuotaNomineeKind, QuotaRule, QuotaScope, QuotaStep
 
 # What rule_matches() and rule_filter() read of a rule: prefetch it, and they make no query.
-RULE_PREFETCH = ("categories", "excluded_categories", "exceptions")
+# `mapped`: the categories an allocation maps to a share it does not name (QuotaShareMapping).
+RULE_PREFETCH = ("categories", "excluded_categories", "exceptions", "mapped")
 
 
 class QuotaExceeded(Exception):
@@ -20,11 +21,23 @@ class QuotaExceeded(Exception):
         )
 
 
+def _routes(rule: QuotaRule) -> list:
+    """(category id, kind) of the nominees an allocation maps to this share (kind "either": both)."""
+    return [(m.category_id, m.nominee_kind) for m in rule.mapped.all()]
+
+
+def _mapped_here(rule: QuotaRule, nomination) -> bool:
+    category_id = nomination.nominee_unit.category_id
+    return any(c == category_id and k in (QuotaNomineeKind.EITHER, nomination.kind) for c, k in _routes(rule))
+
+
 def rule_matches(rule: QuotaRule, nomination) -> bool:
     if rule.award_form_id != nomination.award_form_id:
         return False
     if rule.nominee_kind != QuotaNomineeKind.EITHER and rule.nominee_kind != nomination.kind:
         return False
+    if _mapped_here(rule, nomination):
+        return True
     category_ids = {c.pk for c in rule.categories.all()}
     unit = nomination.proposing_unit if rule.category_of == QuotaCategoryOf.PROPOSING_UNIT else nomination.nominee_unit
     if category_ids and unit.category_id not in category_ids:
@@ -38,7 +51,10 @@ def round_quota_rules(round_ids) -> list[QuotaRule]:
     """The rules (definitions only, never the places used) of these rounds, in their order, with
     categories and exceptions prefetched: what rules_binding() and simulate_batch() judge by."""
     return list(
-        QuotaRule.objects.filter(round_id__in=round_ids).order_by("order", "pk").prefetch_related(*RULE_PREFETCH)
+        QuotaRule.objects.filter(round_id__in=round_ids)
+        .select_related("allocation")
+        .order_by("order", "pk")
+        .prefetch_related(*RULE_PREFETCH)
     )
 
 
@@ -80,7 +96,62 @@ def rule_filter(rule: QuotaRule) -> Q:
     excluded = [c.pk for c in rule.excluded_categories.all()]
     if excluded:
         q &= ~Q(nominee_unit__category_id__in=excluded)
+    for category_id, kind in _routes(rule):  # what an allocation maps to this share, as rule_matches
+        mapped = Q(round_id=rule.round_id, award_form_id=rule.award_form_id, nominee_unit__category_id=category_id)
+        if kind != QuotaNomineeKind.EITHER:
+            mapped &= Q(kind=kind)
+        if rule.nominee_kind != QuotaNomineeKind.EITHER:
+            mapped &= Q(kind=rule.nominee_kind)
+        q |= mapped
     return q
+
+
+# --- Allocations: the shares are the whole allocation ----------------------------------------------
+
+
+KIND_WORDS = {QuotaNomineeKind.COLLECTIVE: "tập thể", QuotaNomineeKind.INDIVIDUAL: "cá nhân"}
+
+
+def allocation_divides(allocation: QuotaAllocation, nomination) -> bool:
+    """Whether the allocation divides the places of `nomination`'s award form and kind."""
+    return allocation.award_form_id == nomination.award_form_id and allocation.nominee_kind in (
+        QuotaNomineeKind.EITHER,
+        nomination.kind,
+    )
+
+
+def share_gap(nomination, rules) -> QuotaAllocation | None:
+    """The allocation that divides `nomination`'s places while none of its shares covers it (by
+    the categories a share names or a mapping to it): such a nomination gets nothing. `rules`: the
+    round's rules (round_quota_rules(): allocations joined, categories and mappings prefetched, no
+    query here). None when every allocation that applies has a share for it, or none applies."""
+    shares: dict = {}
+    for rule in rules:
+        if rule.allocation_id and rule.round_id == nomination.round_id:
+            shares.setdefault(rule.allocation_id, (rule.allocation, []))[1].append(rule)
+    for allocation, members in shares.values():
+        if allocation_divides(allocation, nomination) and not any(rule_matches(rule, nomination) for rule in members):
+            return allocation
+    return None
+
+
+def share_gap_message(allocation: QuotaAllocation, nomination) -> str:
+    """Why `nomination` gets no place under `allocation`, in Vietnamese, citing the clause (and the
+    data's note when the category is left out on purpose)."""
+    unit = nomination.nominee_unit
+    who = f"{KIND_WORDS.get(nomination.kind, 'hồ sơ')} thuộc khối \"{unit.category.name}\""
+    if nomination.proposing_unit_id != unit.pk:
+        who += f" do {nomination.proposing_unit.name} đề nghị"
+    message = (
+        f"Không có chỉ tiêu {nomination.award_form.name} cho {who}: {allocation.source} chia toàn bộ số lượng "
+        f"({allocation.label}) cho các khối được nêu, không có phần cho khối này."
+    )
+    note = (
+        allocation.mappings.filter(category_id=unit.category_id, share__isnull=True, nominee_kind__in=[QuotaNomineeKind.EITHER, nomination.kind])
+        .values_list("note", flat=True)
+        .first()
+    )
+    return f"{message} {note}" if note else message
 
 
 def group_of(rule: QuotaRule, nomination):

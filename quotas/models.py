@@ -28,6 +28,38 @@ class QuotaCategoryOf(models.TextChoices):
     PROPOSING_UNIT = "proposing_unit", "Khối của đơn vị đề nghị"
 
 
+class QuotaAllocation(models.Model):
+    """A plan's breakdown of an award form's places into named shares ("không quá 11 tập thể: 02 các
+    Ban đảng ...; 04 sở, ban, ngành; ..."). The shares are the whole allocation: a nomination of
+    this award form and kind that no share covers (by the categories it names, or by a mapping
+    with a note) gets no place. `total` is the rule of the total when the plan states one (Thanh
+    Hóa's list has none). The shares are the quota rules whose `allocation` is this one."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="quota_allocations", verbose_name="đợt")
+    code = models.SlugField("mã", max_length=80)
+    label = models.CharField("nội dung", max_length=500)
+    award_form = models.ForeignKey(RoundAwardForm, on_delete=models.CASCADE, related_name="quota_allocations", verbose_name="hình thức")
+    nominee_kind = models.CharField(
+        "đối tượng", max_length=20, choices=QuotaNomineeKind.choices,
+        help_text="Hồ sơ được chia: tập thể, cá nhân, hoặc cả hai.",
+    )
+    total = models.ForeignKey(
+        "QuotaRule", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="quy định tổng",
+        help_text="Quy định số lượng tổng mà các phần chia ra (để trống khi văn bản chỉ nêu các phần).",
+    )
+    source = models.CharField("nguồn (điều, khoản)", max_length=500)
+    order = models.PositiveIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["round", "order"]
+        verbose_name = "phân bổ số lượng"
+        verbose_name_plural = "phân bổ số lượng"
+        constraints = [models.UniqueConstraint(fields=["round", "code"], name="quota_allocation_code_unique")]
+
+    def __str__(self):
+        return self.label
+
+
 class QuotaRule(models.Model):
     """A limit. `categories` filters the nominations counted, by the category of the nominee's unit
     or, with `category_of = proposing_unit`, of the unit that proposes ("mỗi sở, ban, ngành đề nghị
@@ -67,6 +99,10 @@ class QuotaRule(models.Model):
         default=QuotaStep.REVIEW,
         help_text="'Khi đơn vị đề nghị': giới hạn số hồ sơ một đơn vị được gửi; 'khi cấp xét chọn': giới hạn số được chọn chuyển tiếp.",
     )
+    allocation = models.ForeignKey(
+        QuotaAllocation, on_delete=models.SET_NULL, null=True, blank=True, related_name="shares", verbose_name="là một phần của",
+        help_text="Phân bổ mà quy định này là một phần (các phần là toàn bộ số lượng của phân bổ).",
+    )
     source = models.CharField("nguồn (điều, khoản)", max_length=500)
     order = models.PositiveIntegerField("thứ tự", default=0)
 
@@ -95,3 +131,30 @@ class QuotaException(models.Model):
 
     def __str__(self):
         return f"{self.unit}: {self.limit}"
+
+
+class QuotaShareMapping(models.Model):
+    """What an allocation gives a category (and kind) that none of its shares names: a place in one
+    share (`share`: the nominations of that kind whose nominee's unit is of that category count
+    there, in the share's groups, whoever proposes them), or, with no share, nothing, said on
+    purpose. Either way with the note saying why and its source."""
+
+    allocation = models.ForeignKey(QuotaAllocation, on_delete=models.CASCADE, related_name="mappings", verbose_name="phân bổ")
+    category = models.ForeignKey(UnitCategory, on_delete=models.PROTECT, related_name="+", verbose_name="khối")
+    nominee_kind = models.CharField("đối tượng", max_length=20, choices=QuotaNomineeKind.choices)
+    share = models.ForeignKey(
+        QuotaRule, on_delete=models.CASCADE, null=True, blank=True, related_name="mapped", verbose_name="tính vào phần",
+        help_text="Để trống: khối này không có chỉ tiêu trong phân bổ (ghi rõ lý do).",
+    )
+    note = models.CharField("ghi chú (vì sao)", max_length=1000)
+    source = models.CharField("nguồn (điều, khoản)", max_length=500)
+
+    class Meta:
+        verbose_name = "khối ngoài các phần của phân bổ"
+        verbose_name_plural = "khối ngoài các phần của phân bổ"
+        constraints = [
+            models.UniqueConstraint(fields=["allocation", "category", "nominee_kind"], name="quota_share_mapping_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.category}: {self.share or 'không có chỉ tiêu'}"

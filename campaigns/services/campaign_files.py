@@ -15,6 +15,8 @@ from django.db.models import Prefetch
 
 from campaigns.models import Campaign, Round, Stage, Unit
 from campaigns.specs import (
+    ALLOCATION,
+    SHARE_MAPPING,
     AWARD_FORM,
     CAMPAIGN,
     CRITERION,
@@ -29,7 +31,7 @@ from campaigns.specs import (
     SpecContext,
 )
 from criteria.models import Criterion
-from quotas.models import QuotaRule
+from quotas.models import QuotaAllocation, QuotaRule
 
 
 def _rounds(campaign: Campaign, *, file_owned=False):
@@ -45,8 +47,9 @@ def _rounds(campaign: Campaign, *, file_owned=False):
             "eligibility_conditions",
             Prefetch(
                 "quota_rules",
-                queryset=QuotaRule.objects.select_related("award_form").prefetch_related("categories", "excluded_categories", "exceptions__unit"),
+                queryset=QuotaRule.objects.select_related("award_form", "allocation").prefetch_related("categories", "excluded_categories", "exceptions__unit"),
             ),
+            Prefetch("quota_allocations", queryset=QuotaAllocation.objects.select_related("award_form", "total").prefetch_related("mappings__category", "mappings__share")),
             Prefetch("criteria", queryset=Criterion.objects.prefetch_related("categories", "award_forms")),
         )
         .order_by("year", "code")
@@ -72,6 +75,15 @@ def round_data(round_: Round) -> dict:
             quota["exceptions"] = exceptions
         quotas.append(quota)
     entry["quotas"] = quotas
+    allocations = []
+    for allocation in round_.quota_allocations.all():
+        exported = ALLOCATION.to_data(allocation)
+        ctx = SpecContext(allocation_kind=allocation.nominee_kind)
+        mappings = [SHARE_MAPPING.to_data(m, ctx) for m in allocation.mappings.all()]
+        if mappings:
+            exported["mappings"] = mappings
+        allocations.append(exported)
+    entry["allocations"] = allocations
     entry["criteria"] = [CRITERION.to_data(c) for c in round_.criteria.all()]
     return {key: value for key, value in entry.items() if value != []}
 

@@ -5,7 +5,8 @@ the loader's checks of the round's entry (campaigns.specs, the same messages as 
 a stage without a deadline, a quota on an award form the round lacks...), the legal texts not in
 force in the round's period (campaigns.services.legal), organisations that did not exist then,
 stage deadlines in the wrong order or outside the campaign's period, criteria and quotas for a
-category no participating unit belongs to, and the report forms' own checks.
+category no participating unit belongs to, the categories no share of an allocation covers
+(quotas.checks), and the report forms' own checks.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from campaigns.models import Campaign, Round, Unit
 from campaigns.services.campaign_files import round_data
 from campaigns.services.legal import round_legal_problems
 from campaigns.services.loading import round_entry_problems
+from quotas.checks import allocation_problems
 
 
 def participating_category_codes(campaign: Campaign, day) -> set[str]:
@@ -58,6 +60,7 @@ def round_problems(round_: Round) -> list[str]:
         problems.append("đợt chưa có hình thức khen thưởng nào")
     if not round_.criteria.exists():
         problems.append("đợt chưa có tiêu chí nào")
+    problems += allocation_problems(round_)
     problems += round_legal_problems(round_)
     return problems
 

@@ -31,7 +31,11 @@ from campaigns.models import (
 )
 from campaigns.services.campaign_files import rules_digest
 from campaigns.specs import (
+    ALLOCATION,
+    ALLOCATION_LINKS,
     AWARD_FORM,
+    SHARE_MAPPING,
+    Ref,
     CAMPAIGN,
     CRITERION,
     DOCUMENT,
@@ -70,6 +74,7 @@ class LoadReport:
     unchanged: int = 0
     deleted: int = 0
     campaigns: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # loaded, but to be read: quotas.checks.allocation_problems
 
     @property
     def changed(self):
@@ -111,6 +116,7 @@ def load_campaign_files(paths=None, *, overwrite=False) -> LoadReport:
         problems = writer.legal_problems()
         if problems:
             raise CampaignDataError(problems)  # rolls the load back: nothing half-loaded
+        report.warnings = writer.allocation_warnings()
         for code in report.campaigns:
             campaign = Campaign.objects.get(code=code)
             Campaign.objects.filter(pk=campaign.pk).update(loaded_digest=rules_digest(campaign))
@@ -527,22 +533,54 @@ class _Writer:
         reference = self._reference
         return SpecContext(resolve=lambda kind, code: self.unit(code) if kind == "units" else reference[kind][code])
 
-    def write_entries(self, spec, parent: dict, entries, existing: dict, ctx: SpecContext):
+    def write_entries(self, spec, parent: dict, entries, existing: dict, ctx: SpecContext, *, leave_out=()):
         """Write a list of entries of one spec under `parent` (the lookup of their parent row), in
         the list's order. Returns {identity: row}; the caller prunes the rows no longer named."""
         written = {}
         for order, entry in enumerate(entries or []):
-            lookup = dict(parent)
+            lookup, key = dict(parent), []
             for name in spec.identity:
-                value = entry.get(name)
-                lookup[name] = self.unit(value) if name == "unit" else ("" if value is None else value)
-            key = tuple(v.pk if name == "unit" else v for name, v in ((n, lookup[n]) for n in spec.identity))
-            key = key[0] if len(key) == 1 else key
-            values, m2m = spec.model_values(entry, ctx)
+                value, kind = entry.get(name), spec.field(name).type
+                if isinstance(kind, Ref):  # a unit, a category: the row, keyed by its id
+                    row = self.unit(value) if kind.kind == "units" else ctx.row(kind.kind, value)
+                    lookup[name] = row
+                    key.append(row.pk)
+                else:
+                    lookup[name] = "" if value is None else value
+                    key.append(lookup[name])
+            key = key[0] if len(key) == 1 else tuple(key)
+            values, m2m = spec.model_values(entry, ctx, leave_out=leave_out)
             if spec.ordered:
                 values["order"] = order
             written[key] = self.track(spec.model, lookup, values, m2m or None, existing=existing, key=key)
         return written
+
+    def write_allocations(self, round_, data, ctx: SpecContext, old: dict) -> dict:
+        """The round's allocations, before its quota rules (a share names its allocation)."""
+        allocations = self.write_entries(ALLOCATION, {"round": round_}, data.get("allocations"), old, ctx, leave_out=ALLOCATION_LINKS)
+        ctx.allocations = allocations
+        return allocations
+
+    def write_allocation_links(self, data, ctx: SpecContext):
+        """Each allocation's total and what it gives the categories its shares do not name, once the
+        quota rules are written."""
+        for entry in data.get("allocations") or []:
+            allocation = ctx.allocations[entry["code"]]
+            total = ctx.row("quota_rules", entry["total"]) if entry.get("total") else None
+            if allocation.total_id != (total.pk if total else None):
+                allocation.total = total
+                allocation.save(update_fields=["total"])
+            ctx.allocation_kind = entry["nominee_kind"]
+            mappings = [{**m, "nominee_kind": m.get("nominee_kind", entry["nominee_kind"])} for m in entry.get("mappings") or []]
+            existing = {(m.category_id, m.nominee_kind): m for m in allocation.mappings.all()}
+            written = self.write_entries(SHARE_MAPPING, {"allocation": allocation}, mappings, existing, ctx)
+            self.prune(allocation.mappings.all(), [m.pk for m in written.values()], "ánh xạ khối của phân bổ")
+
+    def allocation_warnings(self) -> list[str]:
+        """What the rounds written leave unsaid in their allocations (quotas.checks.allocation_problems)."""
+        from quotas.checks import allocation_problems
+
+        return [f"{r.campaign.data_file}: {p}" for r in self.rounds_written for p in allocation_problems(r)]
 
     def write_campaign(self, path, data, *, rounds=True, code=None):
         """Write a campaign's entry; `rounds=False`: its own fields, documents and targets only
@@ -593,13 +631,18 @@ class _Writer:
         self.prune(round_.stages.all(), [s.pk for s in stages.values()], "bước xét")
         conditions = self.write_entries(ELIGIBILITY, parent, data.get("eligibility"), old_conditions, ctx)
         self.prune(round_.eligibility_conditions.all(), [c.pk for c in conditions.values()], "điều kiện")
+        old_allocations = {} if new else {a.code: a for a in round_.quota_allocations.all()}
+        self.write_allocations(round_, data, ctx, old_allocations)
         rules = self.write_entries(QUOTA_RULE, parent, data.get("quotas"), old_quotas, ctx)
+        ctx.quota_rules = rules
         for quota in data.get("quotas") or []:
             rule = rules[quota["code"]]
             existing = {e.unit_id: e for e in rule.exceptions.all()} if quota["code"] in old_quotas else {}
             exceptions = self.write_entries(QUOTA_EXCEPTION, {"rule": rule}, quota.get("exceptions"), existing, ctx)
             self.prune(rule.exceptions.all(), [e.pk for e in exceptions.values()], "ngoại lệ số lượng")
         self.prune(round_.quota_rules.all(), [r.pk for r in rules.values()], "quy định số lượng")
+        self.write_allocation_links(data, ctx)
+        self.prune(round_.quota_allocations.all(), [a.pk for a in ctx.allocations.values()], "phân bổ số lượng")
         criteria = self.write_entries(CRITERION, parent, data.get("criteria"), old_criteria, ctx)
         self.prune(round_.criteria.all(), [c.pk for c in criteria.values()], "tiêu chí")
         # Award forms last: criteria and quotas that pointed at a removed form are gone by now.

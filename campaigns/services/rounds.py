@@ -31,7 +31,7 @@ from campaigns.models import (
 from campaigns.services.legal import cited_texts, legal_basis_on, round_legal_problems, round_period, text_in_force_replacing
 from campaigns.stages import stages_of
 from criteria.models import Criterion
-from quotas.models import QuotaException, QuotaRule
+from quotas.models import QuotaAllocation, QuotaException, QuotaRule, QuotaShareMapping
 
 CODE_MAX_LENGTH = Round._meta.get_field("code").max_length
 
@@ -372,10 +372,11 @@ def clone_round(
             copy.award_forms.set([forms[f.pk] for f in criterion.award_forms.all() if f.pk in forms])
 
         exception_day = first_deadline
+        rule_copies = {}  # old rule id → its copy
         for rule in round_.quota_rules.all().prefetch_related("categories", "excluded_categories", "exceptions__unit"):
             if rule.award_form_id not in forms:
                 continue
-            copy = QuotaRule.objects.create(
+            copy = rule_copies[rule.pk] = QuotaRule.objects.create(
                 round=new_round,
                 code=rule.code,
                 label=rule.label,
@@ -412,10 +413,32 @@ def clone_round(
                     for form in dropped
                 )
             )
+        _clone_allocations(round_, new_round, forms, rule_copies)
         problems = round_legal_problems(new_round)
         if problems:  # the transaction is rolled back: no half-made round
             raise RoundCloneError(f"Đợt '{code}' không mở được: " + "; ".join(problems) + ".")
     return new_round
+
+
+def _clone_allocations(round_, new_round, forms, rule_copies):
+    """The round's allocations, their shares (the copied rules), totals and what they give the
+    categories no share names: the shares stay the whole allocation in the new round."""
+    for allocation in round_.quota_allocations.prefetch_related("shares", "mappings"):
+        if allocation.award_form_id not in forms:  # a form the new period no longer has
+            continue
+        copy = QuotaAllocation.objects.create(
+            round=new_round, code=allocation.code, label=allocation.label, award_form=forms[allocation.award_form_id],
+            nominee_kind=allocation.nominee_kind, total=rule_copies.get(allocation.total_id), source=allocation.source,
+            order=allocation.order,
+        )
+        QuotaRule.objects.filter(pk__in=[rule_copies[s.pk].pk for s in allocation.shares.all() if s.pk in rule_copies]).update(allocation=copy)
+        QuotaShareMapping.objects.bulk_create(
+            QuotaShareMapping(
+                allocation=copy, category_id=m.category_id, nominee_kind=m.nominee_kind,
+                share=rule_copies[m.share_id] if m.share_id else None, note=m.note, source=m.source,
+            )
+            for m in allocation.mappings.all()
+        )
 
 
 def _citer(start: dt.date, end: dt.date):

@@ -174,3 +174,29 @@ def test_saving_a_round_that_cites_a_text_out_of_force_says_so(loaded, rf, admin
     said = [str(m) for m in get_messages(request)]
     assert said and all(m.startswith("Đợt này chưa mở được:") for m in said)
     assert any("152/2025" in m for m in said), said
+
+
+def test_saving_an_allocation_lists_the_categories_no_share_covers(loaded, rf, admin_user):
+    """After an allocation is saved (its mappings inline), the admin runs the check load_campaigns
+    runs (quotas.checks.allocation_problems): a category left unsaid is named."""
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from quotas.models import QuotaAllocation
+
+    allocation = QuotaAllocation.objects.get(round__campaign__code="son-la-2021-2025", round__code="nam-2023", code="phan-bo-bk-tap-the")
+    allocation.mappings.all().delete()  # as if the officer removed the inline row
+
+    class SavedForm:
+        instance = allocation
+
+        def save_m2m(self):
+            pass
+
+    request = rf.post("/admin/quotas/quotaallocation/")
+    request.user = admin_user
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    admin.site._registry[QuotaAllocation].save_related(request, SavedForm(), [], change=True)
+    said = [str(m) for m in get_messages(request)]
+    assert len(said) == 1 and "(mttq_doan_the) không có trong phần nào" in said[0], said

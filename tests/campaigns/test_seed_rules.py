@@ -153,6 +153,26 @@ def test_son_la_annual_quotas_11_collectives_12_individuals_split_by_category(so
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("round_code", ["nam-2023", "nam-2024"])
+def test_son_la_six_groups_are_the_whole_allocation(son_la, round_code):
+    """Mục III.3.a: each total is split into six named groups, which are the whole allocation; MTTQ
+    and đoàn thể, named in none, have no place, said on purpose with the reason."""
+    round_ = round_of(son_la, round_code)
+    allocations = {a["code"]: a for a in round_["allocations"]}
+    assert {code: (a["nominee_kind"], a["total"]) for code, a in allocations.items()} == {
+        "phan-bo-bk-tap-the": ("collective", "bk-tap-the"),
+        "phan-bo-bk-ca-nhan": ("individual", "bk-ca-nhan"),
+    }
+    for code, allocation in allocations.items():
+        shares = [q for q in round_["quotas"] if q["share_of"] == code]
+        total = next(q for q in round_["quotas"] if q["code"] == allocation["total"])
+        assert len(shares) == 6 and sum(q["limit"] for q in shares) == total["limit"]
+        assert total["share_of"] is None
+        assert [(m["category"], m["share"]) for m in allocation["mappings"]] == [("mttq_doan_the", None)]
+        assert all("III.3.a" in m["source"] for m in allocation["mappings"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("round_code", ["nam-2023", "nam-2024"])
 @pytest.mark.parametrize(
     "code,category,expected",
     [

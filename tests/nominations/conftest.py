@@ -42,8 +42,8 @@ def make_unit(code, name, category, parent, level="tinh"):
     return Unit.objects.create(code=code, name=name, category=UnitCategory.objects.get(code=category), level=level, parent=parent)
 
 
-def load(*names):
-    load_campaign_files([DATA_DIR / "reference.yaml"] + [DATA_DIR / n for n in names])
+def load(*names, overwrite=False):
+    load_campaign_files([DATA_DIR / "reference.yaml"] + [DATA_DIR / n for n in names], overwrite=overwrite)
 
 
 def build_world(campaign_code, round_code, participants):

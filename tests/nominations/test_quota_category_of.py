@@ -2,7 +2,7 @@
 2024, mục III.4.a: "mỗi đơn vị [sở, ban, ngành...] đề nghị 01 tập thể hoặc 01 cá nhân" limits what
 a unit PROPOSES, its sub-units included; "UBND cấp huyện: không quá 01 tập thể hoặc 01 cá nhân"
 besides the 01 commune each district chooses (a rule of its own). And whose level
-(QuotaRule.level): the "cấp tỉnh" rule does not bind a district's mass organisation."""
+(QuotaRule.level): the "cấp tỉnh" rule does not count a district's mass organisation."""
 import json
 
 import pytest
@@ -52,11 +52,13 @@ def test_a_district_keeps_its_own_place_besides_the_commune_it_chooses(th_world)
         submit(th_world, HUYEN, kind="individual", full_name="Mai Thị Hoa", person_identifier="038185000222")
 
 
-def test_the_provincial_rule_leaves_a_district_mass_organisation_alone(th_world):
+def test_the_provincial_rule_does_not_count_a_district_mass_organisation(th_world):
     """"Cấp tỉnh (gồm Sở, ban ngành, khối đảng, đoàn thể), mỗi đơn vị 01": a district's Youth Union
-    is of the same category as the province's, but not of its level."""
-    district = [submit(th_world, "huyen-doan-nga-son"), submit(th_world, "huyen-doan-nga-son", kind="individual", full_name="Đỗ Văn An", person_identifier="038090000333")]
-    assert [n.status for n in district] == [Status.IN_REVIEW, Status.IN_REVIEW]
+    is of the same category as the province's, but not of its level. It is in no other group of
+    mục III.4.a either, and the groups are the whole allocation: proposing itself, it has no place
+    (tests/nominations/test_quota_shares.py); the province's Youth Union keeps its one."""
+    with pytest.raises(TransitionError, match="Không có chỉ tiêu Bằng khen"):
+        submit(th_world, "huyen-doan-nga-son")
     submit(th_world, "tinh-doan-th")
     with pytest.raises(TransitionError, match="đã dùng 1/1"):
         submit(th_world, "tinh-doan-th", kind="individual", full_name="Hà Thị Lan", person_identifier="038190000444")

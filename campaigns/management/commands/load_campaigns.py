@@ -21,3 +21,5 @@ class Command(BaseCommand):
         except CampaignDataError as error:
             raise CommandError("Tệp dữ liệu không hợp lệ, không nạp gì:\n" + "\n".join(f"  - {p}" for p in error.problems))
         self.stdout.write(self.style.SUCCESS(str(report)))
+        for warning in report.warnings:
+            self.stdout.write(self.style.WARNING(f"Cần xem lại: {warning}"))
