@@ -41,9 +41,16 @@ ROUND_TABLES = (
     ("stages", specs.STAGE, "Các bước xét và hạn chót"),
     ("eligibility", specs.ELIGIBILITY, "Điều kiện"),
     ("quotas", specs.QUOTA_RULE, "Số lượng khen thưởng"),
+    ("allocations", specs.ALLOCATION, "Phân bổ số lượng (các phần là toàn bộ số lượng của phân bổ)"),
     ("criteria", specs.CRITERION, "Tiêu chí"),
 )
-EXCEPTIONS_HELP = "Ngoại lệ theo đơn vị: mỗi dòng 'mã đơn vị; số lượng; nguồn'."
+# A table's rows that hold a list of their own (a quota's exceptions, an allocation's mappings):
+# typed in one text box in the data files' own YAML, so that nothing typed in a note or a source
+# (a ";", a line break) is lost.
+NESTED = {
+    "quotas": ("exceptions", "Ngoại lệ theo đơn vị", ("unit", "limit", "source")),
+    "allocations": ("mappings", "Khối không phần nào nêu", ("category", "nominee_kind", "share", "no_share", "note", "source")),
+}
 
 
 def _managed_or_404(request, code) -> Campaign:
@@ -134,21 +141,31 @@ def campaign_editor(request, code):
     return render(request, "campaigns/editor/campaign.html", context)
 
 
-def _exceptions_text(quota: dict) -> str:
-    return "\n".join(f"{e.get('unit')}; {e.get('limit')}; {e.get('source', '')}" for e in quota.get("exceptions") or [])
+def _nested_help(columns) -> str:
+    return "Danh sách YAML như tệp dữ liệu, mỗi mục bắt đầu bằng '- ', với các khóa: " + ", ".join(columns) + "."
 
 
-def _exceptions_from(text: str) -> tuple[list[dict], list[str]]:
-    entries, problems = [], []
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [p.strip() for p in line.split(";", 2)]
-        if len(parts) < 3 or not parts[1].isdigit():
-            problems.append(f"ngoại lệ dòng {number}: cần 'mã đơn vị; số lượng; nguồn' (nhận được '{line.strip()}')")
-            continue
-        entries.append({"unit": parts[0], "limit": int(parts[1]), "source": parts[2]})
-    return entries, problems
+def _nested_text(rows: list, columns) -> str:
+    if not rows:
+        return ""
+    return yaml.safe_dump(list(rows), allow_unicode=True, sort_keys=False, width=1000).strip()
+
+
+def _nested_from(text: str, columns) -> tuple[list[dict], list[str]]:
+    if not (text or "").strip():
+        return [], []
+    try:
+        entries = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (dòng {mark.line + 1})" if mark else ""
+        return [], [f"không đọc được danh sách YAML{where}"]
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        return [], ["phải là một danh sách YAML, mỗi mục bắt đầu bằng '- ' và gồm các khóa " + ", ".join(columns)]
+    unknown = sorted({k for e in entries for k in e if k not in columns})
+    if unknown:
+        return [], [f"khóa không dùng được: {', '.join(map(str, unknown))} (dùng: {', '.join(columns)})"]
+    return entries, []
 
 
 def _round_forms(request, round_entry):
@@ -159,14 +176,16 @@ def _round_forms(request, round_entry):
     for key, spec, title in ROUND_TABLES:
         rows = round_entry.get(key, [])
         initial = [initial_from(spec, row) for row in rows]
-        if key == "quotas":
-            for row, values in zip(rows, initial):
-                values["exceptions"] = _exceptions_text(row)
         formset_cls = formset_class(spec)
-        if key == "quotas":
-            base = formset_cls.form
-            formset_cls.form = type("QuotaRowForm", (base,), {
-                "exceptions": django_forms.CharField(label="Ngoại lệ", required=False, help_text=EXCEPTIONS_HELP, widget=django_forms.Textarea(attrs={"rows": 2})),
+        if key in NESTED:
+            name, label, columns = NESTED[key]
+            for row, values in zip(rows, initial):
+                values[name] = _nested_text(row.get(name), columns)
+            formset_cls.form = type(f"{spec.model.__name__}RowForm", (formset_cls.form,), {
+                name: django_forms.CharField(
+                    label=label, required=False, help_text=_nested_help(columns), max_length=20000,
+                    widget=django_forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+                ),
             })
         tables.append((key, spec, title, formset_cls(bound, initial=initial, prefix=key)))
     return form, tables
@@ -184,21 +203,24 @@ def round_editor(request, code, round_code=None):
             entry = entry_from(specs.ROUND, form.cleaned_data)
             for key, spec, _, formset in tables:
                 entry[key] = entries_from(spec, formset)
-            # Exceptions are typed per quota row, in the rows' own order.
-            quotas_formset = next(f for k, _, _, f in tables if k == "quotas")
-            exception_problems = []
-            by_code = {}
-            for row in quotas_formset.forms:
-                data = getattr(row, "cleaned_data", None) or {}
-                if data and not data.get("DELETE") and data.get("code"):
-                    found, bad = _exceptions_from(data.get("exceptions", ""))
-                    by_code[data["code"]] = found
-                    exception_problems += [f"số lượng '{data['code']}': {p}" for p in bad]
-            for quota in entry.get("quotas", []):
-                if by_code.get(quota.get("code")):
-                    quota["exceptions"] = by_code[quota["code"]]
-            if exception_problems:
-                problems = exception_problems
+            # A quota's exceptions and an allocation's mappings are typed in their row's text box.
+            nested_problems = []
+            for key, _, _, formset in tables:
+                if key not in NESTED:
+                    continue
+                name, _, columns = NESTED[key]
+                by_code = {}
+                for row in formset.forms:
+                    data = getattr(row, "cleaned_data", None) or {}
+                    if data and not data.get("DELETE") and data.get("code"):
+                        found, bad = _nested_from(data.get(name, ""), columns)
+                        by_code[data["code"]] = found
+                        nested_problems += [f"{key} ({data['code']}).{name}: {p}" for p in bad]
+                for item in entry.get(key, []):
+                    if by_code.get(item.get("code")):
+                        item[name] = by_code[item["code"]]
+            if nested_problems:
+                problems = nested_problems
             else:
                 try:
                     round_ = editor.save_round(campaign=campaign, entry=entry, round_=round_, user=request.user)

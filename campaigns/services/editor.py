@@ -50,7 +50,10 @@ def _has_submissions(round_: Round) -> bool:
 def _changes(before: dict, after: dict) -> list[str]:
     """What changed between two round entries, a line per entry added, removed or changed."""
     lines = []
-    names = {"award_forms": "hình thức", "stages": "bước", "eligibility": "điều kiện", "quotas": "số lượng", "criteria": "tiêu chí"}
+    names = {
+        "award_forms": "hình thức", "stages": "bước", "eligibility": "điều kiện", "quotas": "số lượng",
+        "allocations": "phân bổ", "criteria": "tiêu chí",
+    }
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
         if old == new:

@@ -51,6 +51,7 @@ def round_post(*, stages=None, quotas=None):
         {"order": 3, "name": "Chủ tịch UBND tỉnh quyết định", "organisation": "vpubnd-son-la", "action": "decision", "deadline": "20/12/2026", "deadline_stated": True, "holds_council": True, "source": "mục IV.3"},
     ])
     data |= formset("eligibility", [])
+    data |= formset("allocations", [])
     data |= formset("quotas", quotas if quotas is not None else [
         {"code": "bk-tap-the", "label": "Bằng khen: không quá 05 tập thể", "award_form": "bang-khen", "nominee_kind": "collective", "scope": "round", "limit": 5, "binds_at": "review", "category_of": "nominee", "source": "mục III.1.a"},
         {"code": "bk-ca-nhan", "label": "Bằng khen: không quá 07 cá nhân", "award_form": "bang-khen", "nominee_kind": "individual", "scope": "round", "limit": 7, "binds_at": "review", "category_of": "nominee", "source": "mục III.1.b"},
@@ -188,14 +189,20 @@ def test_a_change_after_submissions_is_versioned_and_logged(client, manager):
                 if isinstance(value, dt.date):
                     value = value.strftime("%d/%m/%Y")
                 data[field.html_name] = "on" if value is True else value
-    quota_index = next(i for i, row in enumerate(form_page["tables"][3][3].forms) if row.initial.get("code") == "bk-tap-the")
-    data[f"quotas-{quota_index}-limit"] = "10"
+    quota_index = next(i for i, row in enumerate(dict((t[0], t[3]) for t in form_page["tables"])["quotas"].forms) if row.initial.get("code") == "bk-tap-the")
+    # A change that breaks the published round (the shares no longer add up to the total) is refused.
+    response = client.post(reverse("round_editor", args=["son-la-2021-2025", "nam-2023"]), {**data, f"quotas-{quota_index}-limit": "10"})
+    assert response.status_code == 200
+    assert "các phần cộng lại 11, khác số tổng 10" in html.unescape(response.content.decode())
+    assert not RuleChange.objects.filter(round=round_).exists()
+
+    data[f"quotas-{quota_index}-label"] = "Bằng khen của Chủ tịch UBND tỉnh: không quá 11 tập thể (sửa)"
     response = client.post(reverse("round_editor", args=["son-la-2021-2025", "nam-2023"]), data)
     assert response.status_code == 302, response.content.decode()[:4000]
     change = RuleChange.objects.get(round=round_)
     assert change.version == 1
-    assert change.summary == ["sửa số lượng 'bk-tap-the': limit"], change.summary  # the form loses nothing else
-    assert change.before["quotas"][quota_index]["limit"] != 10 and change.after["quotas"][quota_index]["limit"] == 10
+    assert change.summary == ["sửa số lượng 'bk-tap-the': label"], change.summary  # the form loses nothing else
+    assert change.after["quotas"][quota_index]["label"].endswith("(sửa)")
     # Saved again unchanged: no new version.
     client.post(reverse("round_editor", args=["son-la-2021-2025", "nam-2023"]), data)
     assert RuleChange.objects.filter(round=round_).count() == 1
