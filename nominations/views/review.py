@@ -36,7 +36,7 @@ from nominations.forms_review import (
     ReturnForm,
 )
 from nominations.models import AwardDecision, CriterionValue, Nomination, Status
-from nominations.permissions import can_act_at_stage, visible_nominations_q
+from nominations.rules import can_act_at_stage, visible_nominations_q
 from nominations.services import (
     ServiceError,
     grant_extension,

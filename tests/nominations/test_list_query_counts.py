@@ -138,7 +138,7 @@ def _grown_world(total):
 def test_queue_pages_read_in_turn_give_the_queue_in_its_order(client):
     from django.core.paginator import Paginator
 
-    from nominations.permissions import visible_nominations_q
+    from nominations.rules import visible_nominations_q
     from nominations.selectors_review import queue_nominations, queue_rows, review_stage
 
     world = _grown_world(LARGE)
@@ -171,7 +171,7 @@ def test_queue_annotates_only_the_rows_of_its_page(client):
 
 
 def test_visibility_within_a_round_equals_the_general_rule():
-    from nominations.permissions import visible_in_round_q, visible_nominations_q
+    from nominations.rules import visible_in_round_q, visible_nominations_q
 
     world = _grown_world(SMALL)
     world.users["superuser"] = UserFactory(username="quan-tri-cong", is_superuser=True)
@@ -264,7 +264,7 @@ def test_dashboard_returns_are_the_oldest_latest_returns_of_nominations_still_re
 
     from reports import statistics
     from nominations.models import NominationEvent
-    from nominations.permissions import visible_in_round_q
+    from nominations.rules import visible_in_round_q
 
     world = make_report_world()
     _grow(world, LARGE)
