@@ -29,6 +29,7 @@ from nominations import display, selectors, services
 from nominations.council import vote_outcome
 from nominations.duplicates import likely_duplicates
 from nominations.forms import (
+    UNIT_COUNCIL,
     CouncilMeetingForm,
     CriterionEvidenceForm,
     EvidenceForm,
@@ -504,17 +505,9 @@ def unit_council(request, round_id):
     open_nominations = list(
         selectors.nominations_of_units([unit.pk], rounds=[round_]).filter(status__in=(Status.DRAFT, Status.RETURNED))
     )
-    initial = {}
-    if meeting is not None:
-        initial = {name: getattr(meeting, name) for name in CouncilMeetingForm.MEETING_FIELDS}
-        stored = selectors.votes_of_meeting(meeting)
-        counts = {stored.get(n.pk) for n in open_nominations}
-        if len(open_nominations) > 1 and len(counts) == 1 and None not in counts:
-            initial["phieu_chung"] = counts.pop()  # every open nomination has the same count: shown once
-        else:
-            initial.update({f"phieu_{nid}": votes for nid, votes in stored.items()})
     form = CouncilMeetingForm(
-        request.POST if request.method == "POST" else None, round_=round_, nominations=open_nominations, initial=initial
+        request.POST if request.method == "POST" else None, side=UNIT_COUNCIL, round_=round_, nominations=open_nominations,
+        meeting=meeting, stored_votes=selectors.votes_of_meeting(meeting),
     )
     if request.method == "POST" and form.is_valid():
         try:
