@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "quotas",
     "nominations",
     "dossiers",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -298,7 +299,7 @@ DOSSIERS_QUEUE = env("DOSSIERS_QUEUE", "") or None
 
 # Exports: an award list longer than EXPORT_INLINE_MAX_ROWS rows is written by a Celery task (the
 # page shows its progress) instead of within the request; its file and job are deleted after
-# EXPORT_RETENTION_DAYS days (nominations.tasks.task_delete_old_exports, daily).
+# EXPORT_RETENTION_DAYS days (reports.tasks.task_delete_old_exports, daily).
 EXPORT_INLINE_MAX_ROWS = int(env("EXPORT_INLINE_MAX_ROWS", "2000"))
 EXPORT_RETENTION_DAYS = int(env("EXPORT_RETENTION_DAYS", "7"))
 

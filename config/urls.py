@@ -28,8 +28,8 @@ urlpatterns = [
     # The language switcher (base.html): Django's set_language view, POST with CSRF; Vietnamese by default.
     path("i18n/", include("django.conf.urls.i18n")),
     path("tai-khoan/", include(account_patterns)),
-    path("bao-cao/", include("nominations.urls_reports")),
-    path("du-lieu-mo/", include("nominations.urls_open_data")),
+    path("bao-cao/", include("reports.urls")),
+    path("du-lieu-mo/", include("reports.urls_open_data")),
     path("ho-so-van-ban/", include("dossiers.urls")),
     path("quan-tri-phong-trao/", include("campaigns.urls")),
     path("xac-minh/", include("dossiers.urls_public")),

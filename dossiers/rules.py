@@ -1,6 +1,6 @@
 """Who may build and download generated documents (views answer 404 to everyone else).
 
-- Administrators: everything of the campaigns they administer (nominations.permissions.administers:
+- Administrators: everything of the campaigns they administer (nominations.rules.administers:
   a superuser all; an administrator membership the campaigns its unit, or a unit under it, issued).
 - A báo cáo thành tích: whoever may see the nomination (visible_nominations_q: the proposing
   unit's people, and the people of every stage the nomination has reached).

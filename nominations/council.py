@@ -1,6 +1,30 @@
-"""Council votes: quorum and the share of all members a proposal needs (rules are data: VoteRule)."""
+"""The rules of a council meeting, the unit's and a stage organisation's alike, in one place: the
+meeting's figures (`meeting_problems`), the votes it can give (`votes_allowed`), its day
+(`check_meeting_date`), and the outcome of a nominee's votes: quorum and the share of all members a
+proposal needs (`vote_outcome`; the thresholds are data: VoteRule).
+
+The council form (nominations.forms.CouncilMeetingForm, one class for both councils) and the
+service that records a meeting (nominations.services.record_council_meeting) both ask these; each
+words the refusal for its page."""
+from __future__ import annotations
+
+import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
+
+from campaigns.stages import stages_of
+from nominations.validators import validate_not_after_today, validate_round_date
+
+# The codes of meeting_problems(), each with the form field it belongs to.
+PRESENT_OVER_TOTAL = "present_over_total"  # more members present than the council has
+WRITTEN_OVER_ABSENT = "written_over_absent"  # more written opinions than absent members
+END_NOT_AFTER_START = "end_not_after_start"
+# Their wording where the limit is not shown: the stage council's form and the recording service.
+PLAIN_PROBLEM_MESSAGES = {
+    PRESENT_OVER_TOTAL: "Số thành viên có mặt không được lớn hơn số thành viên Hội đồng.",
+    WRITTEN_OVER_ABSENT: "Số ý kiến bằng văn bản không được lớn hơn số thành viên vắng mặt.",
+    END_NOT_AFTER_START: "Giờ kết thúc phải sau giờ bắt đầu.",
+}
 
 
 @dataclass
@@ -46,3 +70,47 @@ def vote_outcome(meeting, votes_for: int, rule) -> VoteOutcome:
             f"{_percent(required)} tổng số thành viên Hội đồng ({rule.source})."
         )
     return VoteOutcome(has_quorum and passed_share, has_quorum, share, required, rule.approval_strict, reason)
+
+
+# --- The meeting's figures, votes and day ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingProblem:
+    field: str  # the form field it is shown under
+    code: str  # PRESENT_OVER_TOTAL, WRITTEN_OVER_ABSENT, END_NOT_AFTER_START
+    limit: int | None = None  # the bound it broke (members of the council, members absent)
+
+
+def meeting_problems(*, total: int | None, present: int | None, written: int | None,
+                     start: dt.time | None, end: dt.time | None) -> list[MeetingProblem]:
+    """What is wrong with a meeting's figures: at most the members of the council present, at most
+    one written opinion per absent member, an end after the start. A figure still missing (None) is
+    not judged; written opinions are judged only once `present` is possible."""
+    problems = []
+    if total is not None and present is not None and present > total:
+        problems.append(MeetingProblem("members_present", PRESENT_OVER_TOTAL, total))
+    elif None not in (total, present, written) and written > total - present:
+        problems.append(MeetingProblem("written_opinions", WRITTEN_OVER_ABSENT, total - present))
+    if start and end and end <= start:
+        problems.append(MeetingProblem("end_time", END_NOT_AFTER_START))
+    return problems
+
+
+def votes_allowed(*, present: int, written: int) -> int:
+    """The most 'đồng ý' votes a nominee can get: the members present and the written opinions."""
+    return present + written
+
+
+def votes_possible(votes_for: int, *, present: int, written: int) -> bool:
+    return 0 <= votes_for <= votes_allowed(present=present, written=written)
+
+
+def check_meeting_date(day: dt.date, *, what: str, round_=None, today: dt.date | None = None) -> None:
+    """A meeting's day (ValidationError otherwise): inside `round_` when it is given (from its start
+    to one year after its last deadline, nominations.validators), and not after `today` when that is
+    given (what a user types has happened)."""
+    if round_ is not None:
+        validate_round_date(day, round_=round_, last_deadline=stages_of(round_).last.deadline, what=what, today=today)
+    elif today is not None:
+        validate_not_after_today(day, what=what, today=today)

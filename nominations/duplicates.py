@@ -3,7 +3,7 @@
 Two individual nominations are likely the same person when they share the personal identifier, or
 when their names are the same once normalised (Unicode NFC, spaces collapsed, case folded), with the
 same year of birth and the same unit of work, whatever identifiers were typed. Only nominations the
-viewer may see are compared (nominations.permissions.visible_nominations_q), rejected ones aside."""
+viewer may see are compared (nominations.rules.visible_nominations_q), rejected ones aside."""
 from __future__ import annotations
 
 import unicodedata
@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from campaigns.models import NomineeKind
 from nominations.models import Nomination, Status
-from nominations.permissions import visible_nominations_q
+from nominations.rules import visible_nominations_q
 
 
 def normalised_name(name: str) -> str:

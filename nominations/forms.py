@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,16 +17,22 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns import clock, report_forms, vn_format
 from campaigns.models import EligibilityKind, NomineeKind, RoundAwardForm, Unit
-from campaigns.stages import stages_of
 from campaigns.text import CleanTextForm
 from criteria import evaluation
 from criteria.models import Criterion, CriterionKind
 from criteria.selectors import criteria_for
-from nominations import display
-from campaigns.bounds import COUNCIL_MEMBERS_MAX, COUNCIL_NOTES_MAX_CHARS, CRITERION_TEXT_MAX_CHARS, PLEDGE_MAX_CHARS, SUMMARY_MAX_CHARS
+from nominations import council, display
+from campaigns.bounds import (
+    COUNCIL_MEMBERS_MAX,
+    COUNCIL_NOTES_MAX_CHARS,
+    CRITERION_TEXT_MAX_CHARS,
+    MAX_CHARS_MESSAGE,
+    PLEDGE_MAX_CHARS,
+    SUMMARY_MAX_CHARS,
+)
 from nominations.models import Gender
 from nominations.services import nominee_units_for
-from nominations.validators import ALLOWED_LABEL, round_start, validate_evidence_file, validate_round_date
+from nominations.validators import ALLOWED_LABEL, round_start, validate_evidence_file
 
 MIN_BIRTH_YEAR = 1930
 BOOLEAN_CHOICES = [("", _("— chưa khai —")), ("yes", _("Có")), ("no", _("Không"))]
@@ -641,10 +650,110 @@ def evidence_field_name(criterion) -> str:
     return f"minh_chung_{criterion.pk}"
 
 
-# --- The unit's council meeting ----------------------------------------------------------------------
+# --- A council meeting: the unit's and a stage organisation's -------------------------------------
+
+
+_INTEGER = {"invalid": _("Hãy nhập một số nguyên.")}
+_VOTES = {
+    **_INTEGER, "min_value": _("Số phiếu không được âm."), "max_value": _("Số phiếu không được lớn hơn %(limit_value)s."),
+}
+# The stage council's wording: one message for every missing field, short bounds.
+_STAGE_REQUIRED = "Cần nhập thông tin này."
+_STAGE_INTEGER = {
+    "required": _STAGE_REQUIRED, "invalid": "Cần nhập một số nguyên.",
+    "min_value": "Không được nhỏ hơn %(limit_value)s.", "max_value": "Không được lớn hơn %(limit_value)s.",
+}
+_STAGE_TEXT = {"required": _STAGE_REQUIRED, "max_length": MAX_CHARS_MESSAGE}
+_STAGE_TIME = {
+    "input_formats": ["%H:%M", "%Hh%M", "%H giờ %M"],
+    "widget": lambda: forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm"}),
+    "error_messages": {"invalid": "Giờ phải theo dạng hh:mm, ví dụ 08:30.", "required": _STAGE_REQUIRED},
+}
+
+
+@dataclass(frozen=True)
+class CouncilSide:
+    """What tells one council's form from the other's, as data: the names of the vote fields, the
+    wording, the formats a time may be typed in, whether the day must lie inside the round and the
+    votes are checked against the members in the form (the service checks them for both), and which
+    count a recorded meeting shows once for every nominee."""
+
+    common_field: str  # the count for every nominee without a count of its own
+    vote_prefix: str  # + the nomination's id: its own count
+    date_in_round: bool  # the round's bounds (nominations.council.check_meeting_date) besides "not after today"
+    votes_checked: bool  # each count at most the members present plus the written opinions
+    common_initial: str  # "same": shown once only when every nominee has the same count; "most_common"
+    fields: dict = dataclass_field(default_factory=dict)  # field name -> {label, help_text, input_formats, widget, error_messages}
+    vote_field: dict = dataclass_field(default_factory=dict)  # error_messages of a nominee's count
+    problem_messages: dict = dataclass_field(default_factory=dict)  # nominations.council code -> message (%(n)d: the limit)
+    votes_message: str = ""  # %(n)d: votes_allowed
+
+
+UNIT_COUNCIL = CouncilSide(
+    common_field="phieu_chung",
+    vote_prefix="phieu_",
+    date_in_round=True,
+    votes_checked=True,
+    common_initial="same",
+    vote_field={"error_messages": _VOTES},
+    problem_messages={
+        council.PRESENT_OVER_TOTAL: _("Số thành viên có mặt không được lớn hơn số thành viên Hội đồng (%(n)d)."),
+        council.WRITTEN_OVER_ABSENT: _("Số ý kiến bằng văn bản không được lớn hơn số thành viên vắng mặt (%(n)d)."),
+        council.END_NOT_AFTER_START: _("Giờ kết thúc phải sau giờ bắt đầu."),
+    },
+    votes_message=_("Số phiếu đồng ý không được lớn hơn số thành viên có mặt cộng ý kiến bằng văn bản (%(n)d)."),
+)
+
+STAGE_COUNCIL = CouncilSide(
+    common_field="votes_all",
+    vote_prefix="vote_",
+    date_in_round=False,
+    votes_checked=False,
+    common_initial="most_common",
+    fields={
+        "date": {
+            "widget": lambda: forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+            "error_messages": {"invalid": "Ngày phải theo dạng dd/mm/yyyy, ví dụ 05/12/2024.", "required": _STAGE_REQUIRED},
+            "help_text": "Dạng dd/mm/yyyy.",
+        },
+        "start_time": {"label": "Bắt đầu", **_STAGE_TIME},
+        "end_time": {"label": "Kết thúc", **_STAGE_TIME},
+        "place": {"error_messages": _STAGE_TEXT},
+        "chair": {"error_messages": _STAGE_TEXT},
+        "secretary": {"error_messages": _STAGE_TEXT},
+        "members_total": {"label": "Số thành viên Hội đồng", "error_messages": _STAGE_INTEGER},
+        "members_present": {"error_messages": _STAGE_INTEGER},
+        "written_opinions": {"error_messages": _STAGE_INTEGER},
+        "notes": {"error_messages": _STAGE_TEXT},
+        "attendees": {"error_messages": _STAGE_TEXT},
+        "absentees": {"error_messages": _STAGE_TEXT},
+        "votes_all": {
+            "help_text": "Áp dụng cho mọi hồ sơ không ghi số phiếu riêng trong bảng dưới.",
+            "widget": forms.NumberInput,
+            "error_messages": _STAGE_INTEGER,
+        },
+    },
+    vote_field={
+        "error_messages": {
+            "invalid": "Cần nhập một số nguyên.", "min_value": "Không được âm.", "max_value": "Không được lớn hơn %(limit_value)s.",
+        },
+    },
+    problem_messages=council.PLAIN_PROBLEM_MESSAGES,
+)
 
 
 class CouncilMeetingForm(CleanTextForm):
+    """A council meeting and its 'đồng ý' votes, for any number of nominations: the unit's council
+    (`side=UNIT_COUNCIL`, the round's first stage) or a stage organisation's (`side=STAGE_COUNCIL`).
+    The rules of the meeting are nominations.council's; what differs between the two pages is the
+    side's data (CouncilSide).
+
+    A council usually gives most nominations the same count, so the form asks for it once (the
+    side's `common_field`) and per nomination (`vote_prefix` + id) only where it differs: a row left
+    empty takes the common count (none: not voted), and static/js/sparse-form.js leaves empty rows
+    out of the request. A stage with thousands of nominations is then sent in a few dozen fields,
+    far below DATA_UPLOAD_MAX_NUMBER_FIELDS (each posted field counts, empty or not)."""
+
     date = forms.DateField(
         label=_("Ngày họp"),
         input_formats=["%d/%m/%Y"],
@@ -672,7 +781,7 @@ class CouncilMeetingForm(CleanTextForm):
         max_value=COUNCIL_MEMBERS_MAX,
         error_messages={
             **_required(_("số thành viên Hội đồng")),
-            "invalid": _("Hãy nhập một số nguyên."),
+            **_INTEGER,
             "min_value": _("Hội đồng phải có ít nhất 1 thành viên."),
             "max_value": _("Số thành viên Hội đồng không được lớn hơn %(limit_value)s."),
         },
@@ -683,7 +792,7 @@ class CouncilMeetingForm(CleanTextForm):
         max_value=COUNCIL_MEMBERS_MAX,
         error_messages={
             **_required(_("số thành viên có mặt")),
-            "invalid": _("Hãy nhập một số nguyên."),
+            **_INTEGER,
             "min_value": _("Số thành viên có mặt không được âm."),
             "max_value": _("Số thành viên có mặt không được lớn hơn %(limit_value)s."),
         },
@@ -695,7 +804,7 @@ class CouncilMeetingForm(CleanTextForm):
         initial=0,
         error_messages={
             **_required(_("số ý kiến bằng văn bản (0 nếu không có)")),
-            "invalid": _("Hãy nhập một số nguyên."),
+            **_INTEGER,
             "min_value": _("Số ý kiến bằng văn bản không được âm."),
             "max_value": _("Số ý kiến bằng văn bản không được lớn hơn %(limit_value)s."),
         },
@@ -703,19 +812,6 @@ class CouncilMeetingForm(CleanTextForm):
     notes = forms.CharField(
         label=_("Diễn biến, ý kiến"), required=False, max_length=COUNCIL_NOTES_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}), error_messages=MAX_LENGTH,
-    )
-
-    phieu_chung = forms.IntegerField(
-        label=_("Số phiếu đồng ý chung"),
-        required=False,
-        min_value=0,
-        max_value=COUNCIL_MEMBERS_MAX,
-        help_text=_("Áp dụng cho mọi hồ sơ để trống ở dưới. Để trống nếu chỉ ghi số phiếu riêng từng hồ sơ."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
-        error_messages={
-            "invalid": _("Hãy nhập một số nguyên."), "min_value": _("Số phiếu không được âm."),
-            "max_value": _("Số phiếu không được lớn hơn %(limit_value)s."),
-        },
     )
     attendees = forms.CharField(
         label=_("Thành viên có mặt (họ tên, chức vụ; mỗi người một dòng)"), required=False, max_length=3000,
@@ -730,66 +826,104 @@ class CouncilMeetingForm(CleanTextForm):
     MEETING_FIELDS = ("date", "start_time", "end_time", "place", "chair", "secretary", "members_total",
                       "members_present", "written_opinions", "notes", "attendees", "absentees")
 
-    def __init__(self, *args, round_=None, nominations=(), **kwargs):
-        """`phieu_<id>` per nomination, only where its count differs from `phieu_chung`: an empty
-        row takes the common count (none: not voted), and static/js/sparse-form.js leaves empty
-        rows out of the request, so a unit with hundreds of nominations stays far below
-        DATA_UPLOAD_MAX_NUMBER_FIELDS."""
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, side: CouncilSide = UNIT_COUNCIL, round_=None, nominations=(), meeting=None,
+                 stored_votes: dict[int, int] | None = None, **kwargs):
+        """`meeting` (recorded earlier) fills the form: its figures, and its votes (`stored_votes`,
+        nomination id -> count; read from the meeting when not given), the common count once."""
+        self.side = side
         self.round = round_
-        if round_ is not None:
+        self.nominations = list(nominations)
+        if meeting is not None:
+            if stored_votes is None:
+                stored_votes = {v.nomination_id: v.votes_for for v in meeting.votes.all()}
+            kwargs.setdefault("initial", self._initial(meeting, stored_votes))
+        super().__init__(*args, **kwargs)
+        self.fields[side.common_field] = forms.IntegerField(
+            label=_("Số phiếu đồng ý chung"),
+            required=False,
+            min_value=0,
+            max_value=COUNCIL_MEMBERS_MAX,
+            help_text=_("Áp dụng cho mọi hồ sơ để trống ở dưới. Để trống nếu chỉ ghi số phiếu riêng từng hồ sơ."),
+            widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            error_messages=_VOTES,
+        )
+        for name, overrides in side.fields.items():
+            self._override(self.fields[name], overrides)
+        if round_ is not None and side.date_in_round:
             self.fields["date"].help_text = _("Dạng dd/mm/yyyy, từ %(start)s đến hôm nay.") % {
                 "start": round_start(round_).strftime("%d/%m/%Y")
             }
-        self.nominations = list(nominations)
         for nomination in self.nominations:
-            self.fields[f"phieu_{nomination.pk}"] = forms.IntegerField(
+            self.fields[self.vote_name(nomination)] = forms.IntegerField(
                 label=_("Số phiếu đồng ý: %(name)s") % {"name": nomination.nominee_name},
                 required=False,
                 min_value=0,
                 max_value=COUNCIL_MEMBERS_MAX,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "data-sparse": "1"}),
-                error_messages={
-                    "invalid": _("Hãy nhập một số nguyên."), "min_value": _("Số phiếu không được âm."),
-                    "max_value": _("Số phiếu không được lớn hơn %(limit_value)s."),
-                },
+                error_messages=side.vote_field["error_messages"],
             )
+
+    @staticmethod
+    def _override(form_field, overrides):
+        for attribute, value in overrides.items():
+            if attribute == "error_messages":
+                form_field.error_messages.update(value)
+            elif attribute == "widget":
+                form_field.widget = value()
+            else:
+                setattr(form_field, attribute, value)
+
+    def _initial(self, meeting, stored: dict[int, int]) -> dict:
+        side = self.side
+        initial = {name: getattr(meeting, name) for name in self.MEETING_FIELDS}
+        if side.common_initial == "same":
+            counts = {stored.get(n.pk) for n in self.nominations}
+            if len(self.nominations) > 1 and len(counts) == 1 and None not in counts:
+                initial[side.common_field] = counts.pop()  # every open nomination has the same count: shown once
+            else:
+                initial.update({f"{side.vote_prefix}{nid}": votes for nid, votes in stored.items()})
+        else:
+            common = Counter(stored.values()).most_common(1)
+            initial[side.common_field] = common = common[0][0] if common else None
+            for nomination in self.nominations:
+                own = stored.get(nomination.pk)
+                initial[self.vote_name(nomination)] = own if own != common else None
+        return initial
+
+    def vote_name(self, nomination) -> str:
+        return f"{self.side.vote_prefix}{nomination.pk}"
 
     def vote_field(self, nomination):
-        return self[f"phieu_{nomination.pk}"]
+        return self[self.vote_name(nomination)]
+
+    def vote_fields(self):
+        return [(n, self.vote_field(n)) for n in self.nominations]
+
+    def meeting_fields(self):
+        return [self[name] for name in self.MEETING_FIELDS]
 
     def clean_date(self):
-        """The meeting took place: inside the round (nominations.validators) and not after today."""
+        """The meeting took place: not after today, and inside the round where the side says so."""
         day = self.cleaned_data["date"]
-        if self.round is not None:
-            validate_round_date(
-                day, round_=self.round, last_deadline=stages_of(self.round).last.deadline, what=_("Ngày họp"), today=clock.today()
-            )
+        in_round = self.round if self.side.date_in_round else None
+        council.check_meeting_date(day, what=self.fields["date"].label, round_=in_round, today=clock.today())
         return day
 
     def clean(self):
         cleaned = super().clean()
+        side = self.side
         total, present, written = cleaned.get("members_total"), cleaned.get("members_present"), cleaned.get("written_opinions")
-        if total is not None and present is not None and present > total:
-            self.add_error("members_present", _("Số thành viên có mặt không được lớn hơn số thành viên Hội đồng (%(n)d).") % {"n": total})
-            present = None
-        if None not in (total, present, written) and written > total - present:
-            self.add_error(
-                "written_opinions",
-                _("Số ý kiến bằng văn bản không được lớn hơn số thành viên vắng mặt (%(n)d).") % {"n": total - present},
-            )
-        start, end = cleaned.get("start_time"), cleaned.get("end_time")
-        if start and end and end <= start:
-            self.add_error("end_time", _("Giờ kết thúc phải sau giờ bắt đầu."))
-        if present is not None and written is not None:
-            too_many = _("Số phiếu đồng ý không được lớn hơn số thành viên có mặt cộng ý kiến bằng văn bản (%(n)d).")
-            common = cleaned.get("phieu_chung")
-            if common is not None and common > present + written:
-                self.add_error("phieu_chung", too_many % {"n": present + written})
-            for nomination in self.nominations:
-                votes = cleaned.get(f"phieu_{nomination.pk}")
-                if votes is not None and votes > present + written:
-                    self.add_error(f"phieu_{nomination.pk}", too_many % {"n": present + written})
+        problems = council.meeting_problems(
+            total=total, present=present, written=written, start=cleaned.get("start_time"), end=cleaned.get("end_time")
+        )
+        for problem in problems:
+            self.add_error(problem.field, side.problem_messages[problem.code] % {"n": problem.limit})
+        if side.votes_checked and present is not None and written is not None and (total is None or present <= total):
+            allowed = council.votes_allowed(present=present, written=written)
+            for name in [side.common_field, *(self.vote_name(n) for n in self.nominations)]:
+                votes = cleaned.get(name)
+                if votes is not None and not council.votes_possible(votes, present=present, written=written):
+                    self.add_error(name, side.votes_message % {"n": allowed})
         return cleaned
 
     def meeting_data(self) -> dict:
@@ -797,10 +931,10 @@ class CouncilMeetingForm(CleanTextForm):
 
     def votes(self) -> dict[int, int]:
         """Each nomination's count: its own where given, else the common count (if any)."""
-        common = self.cleaned_data.get("phieu_chung")
+        common = self.cleaned_data.get(self.side.common_field)
         result = {}
         for nomination in self.nominations:
-            votes = self.cleaned_data.get(f"phieu_{nomination.pk}")
+            votes = self.cleaned_data.get(self.vote_name(nomination))
             if votes is None:
                 votes = common
             if votes is not None:

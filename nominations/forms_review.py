@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 
 from django import forms
 from django.core.validators import RegexValidator
 
 from campaigns import clock
 from campaigns.text import CleanTextForm
-from campaigns.bounds import COUNCIL_MEMBERS_MAX, COUNCIL_NOTES_MAX_CHARS, MAX_CHARS_MESSAGE, REASON_MAX_CHARS
+from campaigns.bounds import MAX_CHARS_MESSAGE, REASON_MAX_CHARS
 from nominations.models import CriteriaStatus
 from nominations.validators import validate_not_after_today
 
@@ -136,125 +135,6 @@ class BulkConfirmForm(CleanTextForm):
         # An id the database can hold (a 30-digit "id" overflowed its integer: a 500).
         self.fields["n"].choices = [(v, v) for v in values if ID_RE.fullmatch(str(v))]
         self.fields["n"].error_messages["invalid_choice"] = "Mã hồ sơ không hợp lệ."
-
-
-class CouncilMeetingForm(CleanTextForm):
-    """The stage organisation's council meeting and its 'đồng ý' votes, for any number of nominations.
-
-    A council usually gives most nominations the same count, so the form asks for it once
-    (`votes_all`) and per nomination (`vote_<id>`) only where it differs: a row left empty takes
-    the common count, and static/js/sparse-form.js leaves empty rows out of the request. A stage
-    with thousands of nominations is then sent in a few dozen fields, far below
-    DATA_UPLOAD_MAX_NUMBER_FIELDS (each posted field counts, empty or not)."""
-
-    date = vn_date_field("Ngày họp")
-    start_time = vn_time_field("Bắt đầu")
-    end_time = vn_time_field("Kết thúc")
-    place = forms.CharField(label="Địa điểm", max_length=255)
-    chair = forms.CharField(label="Chủ trì", max_length=200)
-    secretary = forms.CharField(label="Thư ký", max_length=200)
-    members_total = forms.IntegerField(label="Số thành viên Hội đồng", min_value=1, max_value=COUNCIL_MEMBERS_MAX)
-    members_present = forms.IntegerField(label="Số thành viên có mặt", min_value=0, max_value=COUNCIL_MEMBERS_MAX)
-    written_opinions = forms.IntegerField(
-        label="Số ý kiến bằng văn bản của thành viên vắng mặt", min_value=0, max_value=COUNCIL_MEMBERS_MAX, initial=0
-    )
-    notes = forms.CharField(
-        label="Diễn biến, ý kiến", required=False, max_length=COUNCIL_NOTES_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": MAX_CHARS_MESSAGE},
-    )
-    attendees = forms.CharField(
-        label="Thành viên có mặt (họ tên, chức vụ; mỗi người một dòng)", required=False, max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 3}), help_text="Không bắt buộc. Biên bản ghi tên từng thành viên khi được nhập.",
-        error_messages={"max_length": MAX_CHARS_MESSAGE},
-    )
-    absentees = forms.CharField(
-        label="Thành viên vắng mặt (họ tên, chức vụ; ghi \"có ý kiến bằng văn bản\" nếu có)", required=False, max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}), error_messages={"max_length": MAX_CHARS_MESSAGE},
-    )
-    votes_all = forms.IntegerField(
-        label="Số phiếu đồng ý chung",
-        required=False,
-        min_value=0,
-        max_value=COUNCIL_MEMBERS_MAX,
-        help_text="Áp dụng cho mọi hồ sơ không ghi số phiếu riêng trong bảng dưới.",
-    )
-
-    MEETING_FIELDS = (
-        "date", "start_time", "end_time", "place", "chair", "secretary",
-        "members_total", "members_present", "written_opinions", "notes", "attendees", "absentees",
-    )
-
-    def __init__(self, *args, nominations, meeting=None, **kwargs):
-        self.nominations = list(nominations)
-        stored = {}
-        if meeting is not None:
-            stored = {v.nomination_id: v.votes_for for v in meeting.votes.all()}
-            common = Counter(stored.values()).most_common(1)
-            kwargs.setdefault("initial", {
-                **{f: getattr(meeting, f) for f in self.MEETING_FIELDS}, "votes_all": common[0][0] if common else None,
-            })
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages["required"] = "Cần nhập thông tin này."
-            if isinstance(field, forms.CharField):
-                field.error_messages["max_length"] = "Không quá %(limit_value)d ký tự (đã nhập %(show_value)d)."
-            if isinstance(field, forms.IntegerField):
-                field.error_messages["invalid"] = "Cần nhập một số nguyên."
-                field.error_messages["min_value"] = "Không được nhỏ hơn %(limit_value)s."
-                field.error_messages["max_value"] = "Không được lớn hơn %(limit_value)s."
-        common_votes = self.initial.get("votes_all")
-        for nomination in self.nominations:
-            own = stored.get(nomination.pk)
-            self.fields[f"vote_{nomination.pk}"] = forms.IntegerField(
-                label=f"Số phiếu đồng ý: {nomination.nominee_name}",
-                min_value=0,
-                max_value=COUNCIL_MEMBERS_MAX,
-                required=False,
-                initial=own if own != common_votes else None,
-                widget=forms.NumberInput(attrs={"data-sparse": "1", "min": 0, "inputmode": "numeric"}),
-                error_messages={
-                    "invalid": "Cần nhập một số nguyên.", "min_value": "Không được âm.",
-                    "max_value": "Không được lớn hơn %(limit_value)s.",
-                },
-            )
-
-    def clean_date(self):
-        day = self.cleaned_data["date"]
-        validate_not_after_today(day, what="Ngày họp", today=clock.today())
-        return day
-
-    def vote_fields(self):
-        return [(n, self[f"vote_{n.pk}"]) for n in self.nominations]
-
-    def meeting_fields(self):
-        return [self[name] for name in self.MEETING_FIELDS]
-
-    def clean(self):
-        data = super().clean()
-        total, present, written = data.get("members_total"), data.get("members_present"), data.get("written_opinions") or 0
-        if total is not None and present is not None:
-            if present > total:
-                self.add_error("members_present", "Số thành viên có mặt không được lớn hơn số thành viên Hội đồng.")
-            elif written > total - present:
-                self.add_error("written_opinions", "Số ý kiến bằng văn bản không được lớn hơn số thành viên vắng mặt.")
-        if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
-            self.add_error("end_time", "Giờ kết thúc phải sau giờ bắt đầu.")
-        return data
-
-    def meeting_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.MEETING_FIELDS}
-
-    def votes(self) -> dict[int, int]:
-        """Each nomination's count: its own where given, else the common count (if any)."""
-        common = self.cleaned_data.get("votes_all")
-        result = {}
-        for nomination in self.nominations:
-            own = self.cleaned_data.get(f"vote_{nomination.pk}")
-            if own is not None:
-                result[nomination.pk] = own
-            elif common is not None:
-                result[nomination.pk] = common
-        return result
 
 
 class ExtensionForm(CleanTextForm):

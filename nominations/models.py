@@ -391,57 +391,6 @@ class ReminderSent(models.Model):
         constraints = [models.UniqueConstraint(fields=["stage", "unit", "days_before", "deadline"], name="reminder_once")]
 
 
-# --- Background exports (nominations/exports/) ---------------------------------------------------
-
-
-class ExportStatus(models.TextChoices):
-    PENDING = "pending", "Đang chờ"
-    RUNNING = "running", "Đang xuất"
-    DONE = "done", "Đã xong"
-    FAILED = "failed", "Không thành công"
-
-
-def export_path(instance, filename):
-    return f"private/exports/{instance.pk}/{filename}"
-
-
-class ExportJob(models.Model):
-    """A large export written by a Celery task: the page polls its status and progress, the file is
-    served only to the account that asked for it (and only while it still may see the round)."""
-
-    kind = models.CharField("loại", max_length=30, default="award_list")
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="export_jobs", verbose_name="đợt")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="người yêu cầu")
-    filters = models.JSONField("bộ lọc", default=dict, blank=True)
-    status = models.CharField("trạng thái", max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
-    progress = models.PositiveIntegerField("số dòng đã ghi", default=0)
-    total = models.PositiveIntegerField("tổng số dòng", default=0)
-    file = models.FileField("tệp", upload_to=export_path, max_length=300, blank=True)
-    filename = models.CharField("tên tệp", max_length=200, blank=True)
-    error = models.TextField("lỗi", blank=True)
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    started_at = models.DateTimeField("bắt đầu", null=True, blank=True)
-    finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = "yêu cầu xuất danh sách"
-        verbose_name_plural = "yêu cầu xuất danh sách"
-
-    def __str__(self):
-        return f"{self.kind} #{self.pk}"
-
-    @property
-    def percent(self) -> int:
-        if self.status == ExportStatus.DONE:
-            return 100
-        return min(99, round(100 * self.progress / self.total)) if self.total else 0
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
-
-
 class MailStatus(models.TextChoices):
     PENDING = "pending", "chờ gửi"
     SENT = "sent", "đã gửi"

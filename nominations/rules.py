@@ -1,22 +1,21 @@
-"""Who may do what with nominations, stages and a round's reports: the predicates views and
+"""Who may do what with nominations and stages: the predicates views and
 services both ask (django-rules; `rules` imports this module when the portal starts).
 
 - Rules by name, for `rules.test_rule(name, user, obj)`:
   "nominations.act_at_stage" (a stage: its organisation's people with the stage's role),
   "nominations.administer_campaign" (a campaign: `administers`),
-  "nominations.propose_for_unit" (a unit: its unit officers),
-  "nominations.report_round" (a round: `can_report`).
+  "nominations.propose_for_unit" (a unit: its unit officers).
+  A round's reports: reports/rules.py.
 - Permissions, for `rules.has_perm(name, user, obj)`: "nominations.view_nomination" (the scope of
   `visible_nominations_q`), "nominations.edit_nomination" (the proposing unit's officers),
   "nominations.review_nomination" (the people acting at the nomination's current stage).
-- Scopes as filters, for the selectors: `visible_nominations_q`, `administered_campaigns_q`,
-  `reportable_rounds`.
+- Scopes as filters, for the selectors: `visible_nominations_q`, `administered_campaigns_q`.
 What a user may not use answers 404 (pretalx: do not confirm what a user may not even know exists).
 """
 import rules
 from django.db.models import Exists, OuterRef, Q
 
-from campaigns.models import Membership, Role, Round, Stage, StageAction, Unit
+from campaigns.models import Membership, Role, Stage, StageAction, Unit
 
 UNIT_ROLES = (Role.UNIT_OFFICER, Role.COUNCIL_SECRETARY)
 STAGE_ROLES = {
@@ -123,33 +122,6 @@ def round_stage_person(user, round_) -> bool:
     return any(s.organisation_id in organisations for s in stages_of(round_))
 
 
-def can_report(user, round_: Round) -> bool:
-    """Whether `user` may open the reports of `round_` (checked again inside export tasks):
-    administrators of the round's campaign and the people of the round's stage organisations
-    (reviewers, appraisers, the chairman's office), the same people who follow a round past the
-    units. Inside a report, the nominations listed are further limited by `visible_nominations_q`."""
-    from campaigns.stages import stages_of
-
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if administers(user, round_.campaign):
-        return True
-    organisations = stage_organisation_ids(user)
-    return bool(organisations) and any(stage.organisation_id in organisations for stage in stages_of(round_))
-
-
-def reportable_rounds(user):
-    """The rounds whose reports `user` may open (`can_report`), newest first, with their campaign."""
-    rounds = Round.objects.select_related("campaign").order_by("campaign__code", "-year", "code")
-    if user.is_superuser:
-        return rounds
-    organisations = stage_organisation_ids(user)
-    return rounds.filter(
-        administered_campaigns_q(user, "campaign__")
-        | Q(pk__in=Stage.objects.filter(organisation_id__in=organisations).values("round_id"))
-    )
-
-
 def visible_nominations_q(user) -> Q:
     """A unit officer sees its unit's nominations; a stage's people see a nomination once it
     has reached their stage (and keep read access afterwards); administrators see those of the
@@ -233,15 +205,9 @@ def is_officer_of_unit(user, unit):
     return unit is not None and unit.pk in officer_unit_ids(user)
 
 
-@rules.predicate
-def reports_round(user, round_):
-    return round_ is not None and can_report(user, round_)
-
-
 rules.add_rule("nominations.act_at_stage", acts_at_stage)
 rules.add_rule("nominations.administer_campaign", administers_campaign)
 rules.add_rule("nominations.propose_for_unit", is_officer_of_unit)
-rules.add_rule("nominations.report_round", reports_round)
 rules.add_perm("nominations.view_nomination", can_view_nomination)
 rules.add_perm("nominations.edit_nomination", is_unit_officer_of_nomination)
 rules.add_perm("nominations.review_nomination", acts_at_current_stage)

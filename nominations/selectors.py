@@ -50,7 +50,7 @@ NOMINATION_RELATED = (
 
 
 def nominations_for_user(user, round_=None):
-    """Every nomination `user` may see (permissions.visible_nominations_q), ready to list."""
+    """Every nomination `user` may see (rules.visible_nominations_q), ready to list."""
     queryset = Nomination.objects.filter(visible_nominations_q(user)).select_related(*NOMINATION_RELATED)
     if round_ is not None:
         queryset = queryset.filter(round=round_)

@@ -17,6 +17,7 @@ from campaigns.stages import stages_of
 from criteria import evaluation
 from criteria.models import CriterionKind
 from criteria.selectors import criteria_for
+from nominations import council
 from nominations.models import (
     AwardDecision,
     CouncilMeeting,
@@ -438,13 +439,10 @@ def record_council_meeting(*, actor, stage: Stage, unit: Unit, data: dict, votes
         raise ServiceError(f"Số thành viên Hội đồng không được lớn hơn {COUNCIL_MEMBERS_MAX}.")
     if len(data.get("notes") or "") > COUNCIL_NOTES_MAX_CHARS:
         raise ServiceError(f"Diễn biến, ý kiến không quá {COUNCIL_NOTES_MAX_CHARS} ký tự.")
-    if present > total:
-        raise ServiceError("Số thành viên có mặt không được lớn hơn số thành viên Hội đồng.")
-    if written > total - present:
-        raise ServiceError("Số ý kiến bằng văn bản không được lớn hơn số thành viên vắng mặt.")
-    if data["end_time"] <= data["start_time"]:
-        raise ServiceError("Giờ kết thúc phải sau giờ bắt đầu.")
-    _check(validate_round_date, data["date"], round_=stage.round, last_deadline=stages_of(stage.round).last.deadline, what="Ngày họp")
+    problems = council.meeting_problems(total=total, present=present, written=written, start=data["start_time"], end=data["end_time"])
+    if problems:
+        raise ServiceError(council.PLAIN_PROBLEM_MESSAGES[problems[0].code])
+    _check(council.check_meeting_date, data["date"], round_=stage.round, what="Ngày họp")
     nominations = {n.pk: n for n in Nomination.objects.filter(pk__in=votes.keys())}
     for nomination_id, votes_for in votes.items():
         nomination = nominations.get(nomination_id)
@@ -452,7 +450,7 @@ def record_council_meeting(*, actor, stage: Stage, unit: Unit, data: dict, votes
             raise ServiceError("Hồ sơ không thuộc đợt này.")
         if stage.pk == first.pk and nomination.proposing_unit_id != unit.pk:
             raise ServiceError("Hồ sơ không thuộc đơn vị.")
-        if votes_for < 0 or votes_for > present + written:
+        if not council.votes_possible(votes_for, present=present, written=written):
             raise ServiceError(
                 f"Số phiếu đồng ý cho {nomination.nominee_name} ({votes_for}) vượt số thành viên có mặt và ý kiến bằng văn bản ({present + written})."
             )

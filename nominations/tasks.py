@@ -49,11 +49,3 @@ def task_send_deadline_reminders():
     from nominations.reminders import send_deadline_reminders
 
     return send_deadline_reminders()
-
-
-@shared_task(acks_late=True)
-def task_delete_old_exports():
-    """Daily (CELERY_BEAT_SCHEDULE): export jobs and files older than EXPORT_RETENTION_DAYS."""
-    from nominations.exports.services import delete_old_exports
-
-    return delete_old_exports()

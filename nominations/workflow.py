@@ -31,7 +31,7 @@ from nominations.models import (
     Registration,
     Status,
 )
-from nominations.permissions import can_act_at_stage, officer_unit_ids
+from nominations.rules import can_act_at_stage, officer_unit_ids
 from nominations.quotas import check_quotas
 from quotas.limits import QuotaExceeded, round_quota_rules, share_gap, share_gap_message
 

@@ -43,13 +43,13 @@ from nominations.models import (
     CouncilMeeting,
     CriterionValue,
     Evidence,
-    ExportJob,
     Nomination,
     NominationEvent,
     Registration,
 )
 from nominations.services import add_evidence, record_decision
 from nominations.workflow import Action, advance
+from reports.models import ExportJob
 from tests.nominations.conftest import (  # noqa: F401  (nt_world is a fixture)
     hold_unit_council,
     make_user,

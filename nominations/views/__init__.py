@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from campaigns import clock
 from nominations import selectors
-from nominations.permissions import is_administrator, officer_unit_ids
+from nominations.rules import is_administrator, officer_unit_ids
 
 
 @login_required

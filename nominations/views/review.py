@@ -27,7 +27,6 @@ from nominations.forms_review import (
     ApproveForm,
     BulkConfirmForm,
     BulkSelectionForm,
-    CouncilMeetingForm,
     DecisionForm,
     ExtensionForm,
     JudgementForm,
@@ -35,8 +34,9 @@ from nominations.forms_review import (
     RejectForm,
     ReturnForm,
 )
+from nominations.forms import STAGE_COUNCIL, CouncilMeetingForm
 from nominations.models import AwardDecision, CriterionValue, Nomination, Status
-from nominations.permissions import can_act_at_stage, visible_nominations_q
+from nominations.rules import can_act_at_stage, visible_nominations_q
 from nominations.services import (
     ServiceError,
     grant_extension,
@@ -46,7 +46,6 @@ from nominations.services import (
     record_decision,
 )
 from nominations.outbox import QUEUED_NOTICE
-from nominations.quotas import quota_usage
 from nominations.validators import validate_round_date
 from nominations.workflow import Action, RoundRules, TransitionError, advance
 
@@ -347,7 +346,7 @@ def review_council(request, round_id, order):
     can_act = access == selectors.ACT
     form = None
     if can_act:
-        form = CouncilMeetingForm(request.POST or None, nominations=nominations, meeting=meeting)
+        form = CouncilMeetingForm(request.POST or None, side=STAGE_COUNCIL, nominations=nominations, meeting=meeting)
         if request.method == "POST" and form.is_valid():
             try:
                 record_council_meeting(

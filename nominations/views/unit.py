@@ -1,8 +1,9 @@
 """The unit officer's pages: a round, registration, the nomination form, evidence, the unit's
 council meeting, submitting; and the nomination's detail page, shared by every role.
 
-What a user may not see answers 404. Reads come from nominations.selectors; every write goes
-through nominations.services or nominations.workflow.advance()."""
+What a user may not see answers 404. Who may do what: the predicates of nominations/rules.py,
+asked by name (`rules.has_perm`, `rules.test_rule`). Reads come from nominations.selectors; every
+write goes through nominations.services or nominations.workflow.advance()."""
 from __future__ import annotations
 
 import json
@@ -10,6 +11,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
@@ -27,6 +29,7 @@ from nominations import display, selectors, services
 from nominations.council import vote_outcome
 from nominations.duplicates import likely_duplicates
 from nominations.forms import (
+    UNIT_COUNCIL,
     CouncilMeetingForm,
     CriterionEvidenceForm,
     EvidenceForm,
@@ -38,7 +41,6 @@ from nominations.forms import (
 )
 from nominations.guards_evidence import requires_evidence
 from nominations.models import Gender, Nomination, Status
-from nominations.permissions import administers, can_act_at_stage, officer_unit_ids
 from nominations.services import ServiceError, applicable_criteria
 from nominations.workflow import Action, Blocker, TransitionError, advance, allowed_actions, blockers, unit_deadline
 
@@ -96,7 +98,7 @@ def unit_round(request, round_id):
         "meeting": selectors.council_meeting_of(round_, stage, unit),
         "award_forms": list(round_.award_forms.order_by("order")),
         "quota_rules": list(round_.quota_rules.select_related("award_form").order_by("order", "code")),
-        "is_officer": unit.pk in officer_unit_ids(request.user),
+        "is_officer": rules.test_rule("nominations.propose_for_unit", request.user, unit),
         "submit_past": clock.is_past(unit_round.submit_deadline.day),
         "unit_query": f"?don_vi={unit.pk}" if len(units) > 1 else "",
     }
@@ -214,7 +216,7 @@ def _duplicate_shown(request, error, nomination):
     existing = selectors.nomination_for_user(request.user, existing.pk)
     if existing is None:
         return None
-    existing.carry_into = existing.proposing_unit_id in officer_unit_ids(request.user) and existing.is_editable_by_unit
+    existing.carry_into = rules.has_perm("nominations.edit_nomination", request.user, existing) and existing.is_editable_by_unit
     return existing
 
 
@@ -228,7 +230,7 @@ def nomination_create(request, round_id):
 @login_required
 def nomination_edit(request, pk):
     nomination = _nomination_or_404(request, pk)
-    if nomination.proposing_unit_id not in officer_unit_ids(request.user):
+    if not rules.has_perm("nominations.edit_nomination", request.user, nomination):
         raise Http404
     if not nomination.is_editable_by_unit:
         messages.error(request, _("Hồ sơ đã gửi, không sửa được. Chỉ sửa khi hồ sơ còn nháp hoặc bị trả lại."))
@@ -277,7 +279,7 @@ def nomination_withdraw(request, pk):
 def nomination_delete(request, pk):
     """A draft deleted by its unit: GET asks for confirmation (what goes with it), POST deletes."""
     nomination = _nomination_or_404(request, pk)
-    if nomination.proposing_unit_id not in officer_unit_ids(request.user):
+    if not rules.has_perm("nominations.edit_nomination", request.user, nomination):
         raise Http404
     round_url = _round_url(nomination.round, nomination.proposing_unit, [nomination.proposing_unit])
     if request.method == "POST":
@@ -386,7 +388,7 @@ def nomination_detail(request, pk):
         {"vote": vote, "meeting": vote.meeting, "outcome": vote_outcome(vote.meeting, vote.votes_for, rule)}
         for vote in selectors.council_votes_of(nomination)
     ]
-    is_officer = nomination.proposing_unit_id in officer_unit_ids(user)
+    is_officer = rules.has_perm("nominations.edit_nomination", user, nomination)
     can_edit = is_officer and nomination.is_editable_by_unit
     can_delete = can_edit and nomination.status == Status.DRAFT and nomination.submitted_at is None
     can_submit, submit_blockers, quota_places, can_withdraw = False, [], [], False
@@ -401,7 +403,7 @@ def nomination_detail(request, pk):
             can_submit, submit_blockers = False, [*submit_blockers, *full]
     elif is_officer and nomination.status == Status.IN_REVIEW:
         can_withdraw = not blockers(nomination, Action.WITHDRAW, actor=user)
-    can_review = can_act_at_stage(user, nomination.stage)
+    can_review = rules.has_perm("nominations.review_nomination", user, nomination)
     review_actions = allowed_actions(nomination, actor=user) if can_review and nomination.status == Status.IN_REVIEW else []
     events = selectors.history_of(nomination)
     context = {
@@ -424,7 +426,7 @@ def nomination_detail(request, pk):
         "can_review": can_review,
         "review_actions": review_actions,
         "action_labels": Action.LABELS,
-        "duplicates": selectors.same_person_elsewhere(nomination, user) if (can_review or administers(user, nomination.round.campaign)) else [],
+        "duplicates": selectors.same_person_elsewhere(nomination, user) if (can_review or rules.test_rule("nominations.administer_campaign", user, nomination.round.campaign)) else [],
         "summary_badge": display.badge(nomination.criteria_status),
         "missing_evidence": [row["criterion"] for row in rows if row["missing_evidence"]],
         "likely_duplicates": likely_duplicates([nomination], user).get(nomination.pk, []),
@@ -438,7 +440,7 @@ def nomination_detail(request, pk):
 @login_required
 def nomination_evidence(request, pk):
     nomination = _nomination_or_404(request, pk)
-    can_upload = nomination.proposing_unit_id in officer_unit_ids(request.user) and nomination.is_editable_by_unit
+    can_upload = rules.has_perm("nominations.edit_nomination", request.user, nomination) and nomination.is_editable_by_unit
     form = None
     if can_upload:
         criteria = applicable_criteria(nomination)
@@ -503,17 +505,9 @@ def unit_council(request, round_id):
     open_nominations = list(
         selectors.nominations_of_units([unit.pk], rounds=[round_]).filter(status__in=(Status.DRAFT, Status.RETURNED))
     )
-    initial = {}
-    if meeting is not None:
-        initial = {name: getattr(meeting, name) for name in CouncilMeetingForm.MEETING_FIELDS}
-        stored = selectors.votes_of_meeting(meeting)
-        counts = {stored.get(n.pk) for n in open_nominations}
-        if len(open_nominations) > 1 and len(counts) == 1 and None not in counts:
-            initial["phieu_chung"] = counts.pop()  # every open nomination has the same count: shown once
-        else:
-            initial.update({f"phieu_{nid}": votes for nid, votes in stored.items()})
     form = CouncilMeetingForm(
-        request.POST if request.method == "POST" else None, round_=round_, nominations=open_nominations, initial=initial
+        request.POST if request.method == "POST" else None, side=UNIT_COUNCIL, round_=round_, nominations=open_nominations,
+        meeting=meeting, stored_votes=selectors.votes_of_meeting(meeting),
     )
     if request.method == "POST" and form.is_valid():
         try:

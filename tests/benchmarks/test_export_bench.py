@@ -34,8 +34,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
-from nominations.exports import selectors
-from nominations.exports.exporters import AwardListExporter
+from reports import selectors
+from reports.exporters import AwardListExporter
 from nominations.models import Nomination
 from tests.reports.builders import build_large_round
 

@@ -15,8 +15,8 @@ from django.db import connection
 from django.db.models import Count
 
 from campaigns.models import UnitCategory
-from nominations.exports.filters import AwardListFilters, resolve
-from nominations.exports.selectors import award_list_queryset, decision_rows, open_data_rows
+from reports.filters import AwardListFilters, resolve
+from reports.selectors import award_list_queryset, decision_rows, open_data_rows
 from nominations.models import CriteriaStatus, Nomination, Status
 from nominations.selectors import first_nominations_query
 from nominations.selectors_review import QueueRows, annotate_queue_rows, returned_from_stage, review_stage

@@ -111,7 +111,7 @@ def _pages(world, superuser):
         ("open data index", None, reverse("open_data_index")),
         ("admin: units", superuser, "/admin/campaigns/unit/"),
         ("admin: documents", superuser, "/admin/dossiers/generateddocument/"),
-        ("admin: export jobs", superuser, "/admin/nominations/exportjob/"),
+        ("admin: export jobs", superuser, "/admin/reports/exportjob/"),
     ]
     if council_stage is not None:
         pages.insert(9, (f"stage council page, stage {council_stage.order}", world.users[f"stage:{council_stage.order}"],

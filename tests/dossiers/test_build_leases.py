@@ -11,7 +11,7 @@ from django.utils import timezone
 from campaigns import clock
 from dossiers import services, tasks
 from dossiers.models import BuildStatus, DocumentFormat, DocumentKind, GeneratedDocument
-from nominations.exports.tasks import task_export_award_list
+from reports.tasks import task_export_award_list
 from tests.dossiers.conftest import MOMENT
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,8 @@ from django.urls import reverse
 
 from campaigns import clock
 from dossiers.models import DocumentKind, GeneratedDocument
-from nominations.models import ExportJob, Nomination, Status
+from nominations.models import Nomination, Status
+from reports.models import ExportJob
 from tests.factories import UserFactory
 from tests.reports.builders import add_copies
 from tests.reports.conftest import make_report_world
@@ -52,7 +53,7 @@ def _pages(world):
         "open data json": (None, reverse("open_data_json", args=(round_.campaign.code, round_.code)), "get", None),
         "admin: units": ("superuser", "/admin/campaigns/unit/", "get", None),
         "admin: documents": ("superuser", "/admin/dossiers/generateddocument/", "get", None),
-        "admin: export jobs": ("superuser", "/admin/nominations/exportjob/", "get", None),
+        "admin: export jobs": ("superuser", "/admin/reports/exportjob/", "get", None),
     }
 
 
@@ -137,7 +138,7 @@ def _grown_world(total):
 def test_queue_pages_read_in_turn_give_the_queue_in_its_order(client):
     from django.core.paginator import Paginator
 
-    from nominations.permissions import visible_nominations_q
+    from nominations.rules import visible_nominations_q
     from nominations.selectors_review import queue_nominations, queue_rows, review_stage
 
     world = _grown_world(LARGE)
@@ -170,7 +171,7 @@ def test_queue_annotates_only_the_rows_of_its_page(client):
 
 
 def test_visibility_within_a_round_equals_the_general_rule():
-    from nominations.permissions import visible_in_round_q, visible_nominations_q
+    from nominations.rules import visible_in_round_q, visible_nominations_q
 
     world = _grown_world(SMALL)
     world.users["superuser"] = UserFactory(username="quan-tri-cong", is_superuser=True)
@@ -261,9 +262,9 @@ def test_a_nomination_returned_again_by_a_later_stage_is_listed_by_that_stage_on
 def test_dashboard_returns_are_the_oldest_latest_returns_of_nominations_still_returned():
     from django.db.models import OuterRef, Subquery
 
-    from nominations.exports import statistics
+    from reports import statistics
     from nominations.models import NominationEvent
-    from nominations.permissions import visible_in_round_q
+    from nominations.rules import visible_in_round_q
 
     world = make_report_world()
     _grow(world, LARGE)

@@ -6,7 +6,7 @@ import pytest
 import rules
 
 from nominations.models import Nomination
-from nominations.rules import ACT, READ, administered_campaigns_q, reportable_rounds, stage_access, visible_nominations_q
+from nominations.rules import ACT, READ, administered_campaigns_q, stage_access, visible_nominations_q
 from tests.nominations.conftest import ROLE_NAMES
 
 pytestmark = pytest.mark.django_db
@@ -41,19 +41,6 @@ def test_administer_campaign_the_issuing_provinces_administrator_and_superusers(
 @pytest.mark.parametrize("unit, true_for", [("unit_a", ("officer_a",)), ("unit_b", ("officer_b",))])
 def test_propose_for_unit_only_its_unit_officers(w, role, unit, true_for):
     assert rules.test_rule("nominations.propose_for_unit", w.users[role], getattr(w, unit)) is expected(true_for, role)
-
-
-@pytest.mark.parametrize("role", ROLE_NAMES)
-def test_report_round_administrators_and_the_rounds_stage_people(w, role):
-    true_for = ("reviewer", "appraiser", "chairman", "administrator", "superuser")
-    assert rules.test_rule("nominations.report_round", w.users[role], w.world.round) is expected(true_for, role)
-    assert (w.world.round in reportable_rounds(w.users[role])) is expected(true_for, role)
-
-
-def test_report_round_refuses_an_inactive_account(w):
-    reviewer = w.users["reviewer"]
-    reviewer.is_active = False
-    assert rules.test_rule("nominations.report_round", reviewer, w.world.round) is False
 
 
 @pytest.mark.parametrize("role", ROLE_NAMES)

@@ -9,6 +9,7 @@ import re
 import zipfile
 
 import pytest
+import rules
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -352,6 +353,21 @@ def test_edit_updates_values_and_statuses(officer, world, in_unit_stage):
     assert response.status_code == 302
     assert refresh(nomination).criteria_status == "pending"
     assert Nomination.objects.count() == 1
+
+
+def test_unit_pages_ask_the_rules_by_name(officer, world, in_unit_stage, monkeypatch):
+    """The unit's pages decide through the predicates registered in nominations/rules.py: with the
+    rule "nominations.edit_nomination" refusing, the officer's own draft is neither editable, nor
+    deletable, nor open to evidence, and its page offers no edit."""
+    nomination = new_nomination(world, UNIT)
+    assert officer.get(reverse("nomination_edit", args=[nomination.pk])).status_code == 200
+    monkeypatch.setitem(rules.permissions.permissions, "nominations.edit_nomination", rules.always_deny)
+    assert officer.get(reverse("nomination_edit", args=[nomination.pk])).status_code == 404
+    assert officer.get(reverse("nomination_delete", args=[nomination.pk])).status_code == 404
+    detail = officer.get(reverse("nomination_detail", args=[nomination.pk]))
+    assert (detail.status_code, detail.context["is_officer"], detail.context["can_edit"]) == (200, False, False)
+    monkeypatch.setitem(rules.permissions.permissions, "nominations.review_nomination", rules.always_allow)
+    assert officer.get(reverse("nomination_detail", args=[nomination.pk])).context["can_review"] is True
 
 
 def test_other_units_officer_cannot_edit_or_see(client, world, in_unit_stage):

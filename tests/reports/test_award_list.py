@@ -5,8 +5,8 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from campaigns.models import RoundAwardForm
-from nominations.exports.exporters import AwardListExporter
-from nominations.exports.filters import AwardListFilters, FilterError
+from reports.exporters import AwardListExporter
+from reports.filters import AwardListFilters, FilterError
 from nominations.models import Nomination
 
 from .helpers import reopen, table

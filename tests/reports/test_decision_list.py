@@ -2,7 +2,7 @@
 
 import pytest
 
-from nominations.exports.exporters import DecisionListExporter
+from reports.exporters import DecisionListExporter
 
 from .helpers import reopen, table
 

@@ -1,4 +1,4 @@
-"""The daily cleanup of background exports (nominations.tasks.task_delete_old_exports): jobs older
+"""The daily cleanup of background exports (reports.tasks.task_delete_old_exports, registered as "nominations.tasks.task_delete_old_exports"): jobs older
 than EXPORT_RETENTION_DAYS go with their files, recent ones stay, a file already gone is no error,
 a second run finds nothing; and the read-only admin of the jobs."""
 import datetime as dt
@@ -10,9 +10,9 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from nominations.exports import services
-from nominations.models import ExportJob, ExportStatus
-from nominations.tasks import task_delete_old_exports
+from reports import services
+from reports.models import ExportJob, ExportStatus
+from reports.tasks import task_delete_old_exports
 from tests.factories import RoundFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,16 +116,16 @@ def test_cleanup_is_scheduled_daily(settings):
 def test_admin_lists_jobs_read_only(client, make_job):
     job = make_job(days_old=1)
     client.force_login(UserFactory(superuser=True))
-    changelist = client.get(reverse("admin:nominations_exportjob_changelist"), {"status__exact": "done"})
+    changelist = client.get(reverse("admin:reports_exportjob_changelist"), {"status__exact": "done"})
     assert changelist.status_code == 200
     html = changelist.content.decode()
     for header in ("Loại", "Đợt", "Người yêu cầu", "Trạng thái", "Số dòng đã ghi / tổng số", "Tạo lúc", "Xong lúc"):
         assert f">{header}<" in html, header
     assert "Danh sách đề nghị khen thưởng" in html and "Đã xong" in html and "3 / 3" in html
-    assert reverse("admin:nominations_exportjob_add") not in html
+    assert reverse("admin:reports_exportjob_add") not in html
 
-    change = client.get(reverse("admin:nominations_exportjob_change", args=(job.pk,)))
+    change = client.get(reverse("admin:reports_exportjob_change", args=(job.pk,)))
     assert change.status_code == 200
     assert 'name="status"' not in change.content.decode()  # shown, not editable
-    assert client.post(reverse("admin:nominations_exportjob_delete", args=(job.pk,)), {"post": "yes"}).status_code == 403
+    assert client.post(reverse("admin:reports_exportjob_delete", args=(job.pk,)), {"post": "yes"}).status_code == 403
     assert ExportJob.objects.filter(pk=job.pk).exists()

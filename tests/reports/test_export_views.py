@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from campaigns.models import Membership
 from config.celery import app as celery_app
-from nominations.exports import services
-from nominations.exports.tasks import task_export_award_list
-from nominations.models import ExportJob, ExportStatus
+from reports import services
+from reports.tasks import task_export_award_list
+from reports.models import ExportJob, ExportStatus
 
 from .helpers import reopen, table
 
@@ -29,7 +29,7 @@ def eager():
 @pytest.fixture
 def small_inline_limit(monkeypatch):
     """Make 2 rows 'large', so the 5-row list goes through the background export."""
-    monkeypatch.setattr("nominations.views.exports.INLINE_MAX_ROWS", 2)
+    monkeypatch.setattr("reports.views.exports.INLINE_MAX_ROWS", 2)
 
 
 def client_for(client, user):

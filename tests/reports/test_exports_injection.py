@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from campaigns.models import Unit
 from campaigns.text import csv_text
-from nominations.exports.exporters import AwardListExporter, DecisionListExporter, ParticipationExporter, QuotaReportExporter
+from reports.exporters import AwardListExporter, DecisionListExporter, ParticipationExporter, QuotaReportExporter
 from nominations.models import Nomination
 
 from .helpers import reopen
@@ -135,8 +135,8 @@ def test_csv_text_owasp_prefix(value, expected):
 def test_export_job_that_cannot_write_says_so_in_vietnamese_without_the_exception(client, report_world, settings, tmp_path):
     """A storage that refuses the file (here MEDIA_ROOT is a file, not a folder): the job's page
     says it failed in Vietnamese; the OSError's text stays in the log."""
-    from nominations.exports.services import WRITE_FAILED, run_export_job
-    from nominations.models import ExportJob, ExportStatus
+    from reports.services import WRITE_FAILED, run_export_job
+    from reports.models import ExportJob, ExportStatus
 
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("x")

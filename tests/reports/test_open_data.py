@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from campaigns.services.rounds import clone_round
-from nominations.exports import open_data
-from nominations.exports.selectors import decision_rows
+from reports import open_data
+from reports.selectors import decision_rows
 
 pytestmark = pytest.mark.django_db
 

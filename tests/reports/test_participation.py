@@ -5,7 +5,7 @@ import pytest
 
 from campaigns import clock
 from nominations import notifications
-from nominations.exports.exporters import ParticipationExporter
+from reports.exporters import ParticipationExporter
 from nominations.workflow import Action, advance
 from tests.nominations.conftest import hold_unit_council, new_nomination
 

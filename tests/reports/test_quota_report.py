@@ -1,7 +1,7 @@
 """The quota report: limit, places held past each stage, awarded, left; red over the limit."""
 import pytest
 
-from nominations.exports.exporters import QuotaReportExporter
+from reports.exporters import QuotaReportExporter
 from quotas.models import QuotaException, QuotaNomineeKind, QuotaRule, QuotaScope, QuotaStep
 
 from .helpers import is_red, reopen, table

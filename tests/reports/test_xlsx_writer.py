@@ -1,8 +1,8 @@
-"""The one spreadsheet writer (nominations/exports/xlsx.py), without the database."""
+"""The one spreadsheet writer (reports/xlsx.py), without the database."""
 import datetime as dt
 import io
 
-from nominations.exports.xlsx import DATE, INT, PERCENT, Column, Marked, Section, Sheet, fit_width, sheet_title, write_workbook
+from reports.xlsx import DATE, INT, PERCENT, Column, Marked, Section, Sheet, fit_width, sheet_title, write_workbook
 
 from .helpers import is_red, reopen
 

@@ -7,7 +7,7 @@
 - The quota report, the participation report, a decision's list: small, always immediate.
 - Open data: the public awards of a round after its decision, CSV and JSON, no login.
 
-Access: the rule "nominations.report_round" (nominations/rules.py: administrators and the round's stage people);
+Access: the rule "reports.report_round" (reports/rules.py: administrators and the round's stage people);
 anybody else gets a 404. A job's file is served only to the account that asked for it.
 """
 from __future__ import annotations
@@ -23,19 +23,20 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.models import Round
-from nominations.exports import open_data, selectors
-from nominations.exports.exporters import AwardListExporter, DecisionListExporter, ParticipationExporter, QuotaReportExporter
-from nominations.exports.filters import FilterError
-from nominations.exports.forms import AwardListForm
-from nominations.exports.services import INLINE_MAX_ROWS, start_award_list_export
-from nominations.exports.xlsx import XLSX_CONTENT_TYPE
-from nominations.models import AwardDecision, ExportJob, ExportStatus
+from nominations.models import AwardDecision
+from reports import open_data, selectors
+from reports.exporters import AwardListExporter, DecisionListExporter, ParticipationExporter, QuotaReportExporter
+from reports.filters import FilterError
+from reports.forms import AwardListForm
+from reports.services import INLINE_MAX_ROWS, start_award_list_export
+from reports.models import ExportJob, ExportStatus
+from reports.xlsx import XLSX_CONTENT_TYPE
 
 
 def report_round_or_404(user, round_id) -> Round:
     """The round, if `user` may see its reports; 404 otherwise (also for a round that exists)."""
     round_ = Round.objects.select_related("campaign").filter(pk=round_id).first()
-    if round_ is None or not rules.test_rule("nominations.report_round", user, round_):
+    if round_ is None or not rules.test_rule("reports.report_round", user, round_):
         raise Http404("Không tìm thấy đợt.")
     return round_
 
@@ -99,7 +100,7 @@ def participation_xlsx(request, round_id):
 @require_GET
 def decision_list_xlsx(request, decision_id):
     decision = AwardDecision.objects.select_related("round__campaign").filter(pk=decision_id).first()
-    if decision is None or not rules.test_rule("nominations.report_round", request.user, decision.round):
+    if decision is None or not rules.test_rule("reports.report_round", request.user, decision.round):
         raise Http404("Không tìm thấy quyết định.")
     return _attachment(*DecisionListExporter(decision).render())
 
@@ -109,7 +110,7 @@ def decision_list_xlsx(request, decision_id):
 
 def _job_or_404(user, job_id) -> ExportJob:
     job = ExportJob.objects.select_related("round__campaign").filter(pk=job_id, requested_by_id=user.pk).first()
-    if job is None or not rules.test_rule("nominations.report_round", user, job.round):
+    if job is None or not rules.test_rule("reports.report_round", user, job.round):
         raise Http404("Không tìm thấy yêu cầu xuất.")
     return job
 

@@ -16,7 +16,6 @@ from campaigns import clock
 from campaigns.models import NomineeKind, Round, Stage, Unit
 from campaigns.stages import StageSequence, stages_of
 from nominations.models import AwardDecision, CouncilVote, DeadlineExtension, Nomination, NominationEvent, Registration, Status
-from campaigns.stages import stages_of
 from nominations.quotas import COUNTED_STATUSES, passed_stage_of_q
 from nominations.rules import visible_in_round_q
 from quotas.limits import RULE_PREFETCH, rule_filter

@@ -2,7 +2,7 @@
 /du-lieu-mo/<campaign>/<round>.csv and .json once the round has an award decision (404 before)."""
 from django.urls import path
 
-from nominations.views import exports
+from reports.views import exports
 
 urlpatterns = [
     path("", exports.open_data_index, name="open_data_index"),

@@ -18,7 +18,6 @@ from campaigns.models import Round, Stage, Unit
 from campaigns.stages import StageSequence, stages_of
 from nominations.display import vietnamese_labels
 from nominations.models import DeadlineExtension, Nomination, NominationEvent, Registration, Status
-from campaigns.stages import stages_of
 from nominations.rules import on_related, visible_in_round_q, visible_nominations_q
 
 from . import selectors

@@ -2,7 +2,7 @@
 Names are not namespaced, like nominations/urls.py; each starts with 'reports_'."""
 from django.urls import path
 
-from nominations.views import dashboard, exports
+from reports.views import dashboard, exports
 
 urlpatterns = [
     path("", dashboard.reports_home, name="reports_home"),

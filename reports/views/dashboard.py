@@ -1,7 +1,7 @@
 """The dashboard of a round for provincial staff and the stages' people.
 
-Thin: the figures come from nominations.exports.statistics (aggregates in the database, a
-constant number of queries), the charts from nominations.exports.charts (SVG laid out on the
+Thin: the figures come from reports.statistics (aggregates in the database, a
+constant number of queries), the charts from reports.charts (SVG laid out on the
 server); every chart is followed by a table of the same figures.
 """
 from __future__ import annotations
@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from nominations.exports import charts, statistics
-from nominations.rules import reportable_rounds
-from nominations.views.exports import report_round_or_404
+from reports import charts, statistics
+from reports.rules import reportable_rounds
+from reports.views.exports import report_round_or_404
 
 
 @login_required

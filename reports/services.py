@@ -27,7 +27,7 @@ from kombu.exceptions import OperationalError
 from campaigns import clock
 from config import background
 from campaigns.models import Round
-from nominations.models import ExportJob, ExportStatus
+from reports.models import ExportJob, ExportStatus
 
 from .exporters import AwardListExporter
 from .filters import AwardListFilters, FilterError
@@ -77,7 +77,7 @@ def run_export_job(job_id: int) -> ExportJob | None:
         default_storage.delete(job.file.name)
         job.file = ""
     user = job.requested_by
-    if not rules.test_rule("nominations.report_round", user, job.round):
+    if not rules.test_rule("reports.report_round", user, job.round):
         logger.warning("Export job %s refused: user %s may no longer see round %s", job.pk, user.pk, job.round_id)
         job.save(update_fields=["file"])
         return _fail(job, REFUSED)

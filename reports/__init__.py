@@ -3,5 +3,5 @@
 The layout follows pretix's exporters: an exporter (exporters.py) only says what its sheets are and
 yields their rows; one writer (xlsx.py) writes every workbook with openpyxl's write-only mode.
 Reads live in selectors.py (lists) and statistics.py (aggregates for the dashboard), who may use
-them in nominations/rules.py (can_report, reportable_rounds), the background export in services.py and tasks.py.
+them in rules.py (can_report, reportable_rounds), the background export in services.py and tasks.py.
 """

@@ -7,8 +7,8 @@ is listed, drafts aside unless --status draft.
 from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.models import Round
-from nominations.exports.exporters import AwardListExporter
-from nominations.exports.filters import AwardListFilters, FilterError
+from reports.exporters import AwardListExporter
+from reports.filters import AwardListFilters, FilterError
 from nominations.models import Status
 
 
