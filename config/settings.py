@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "quotas",
     "nominations",
     "dossiers",
+    "demo",  # demonstration data (load_demo) and round simulation (simulate_round)
 ]
 
 MIDDLEWARE = [

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from campaigns import clock
 from campaigns.models import Campaign, Membership, Role, Round, Unit
-from campaigns.services.demo import DEMO_PASSWORD, read_demo_file
+from demo.services import DEMO_PASSWORD, read_demo_file
 from nominations.models import Nomination
 
 pytestmark = pytest.mark.django_db

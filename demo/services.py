@@ -4,7 +4,7 @@
 password reset to the demo password), a live round is cloned only if none exists for that year,
 and a round that already has nominations is not simulated again.
 
-What it makes, per campaign of campaigns/data/demo/units.yaml that is loaded:
+What it makes, per campaign of demo/data/units.yaml that is loaded:
 - the demo participant units (under the campaign territory's People's Committee);
 - accounts: unit officer and council secretary of the demo officer unit(s); reviewer, appraiser
   and chairman's office of every organisation that acts at a stage of that action in any of the
@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import yaml
 from django.contrib.auth import get_user_model
@@ -31,10 +32,10 @@ from django.db import transaction
 from campaigns import clock
 from campaigns.models import Campaign, Membership, NomineeKind, Role, Round, RoundKind, StageAction, Unit, UnitCategory
 from campaigns.selectors import territory_root
-from campaigns.services.loading import DATA_DIR, load_campaign_files
+from campaigns.services.loading import load_campaign_files
 from campaigns.services.rounds import clone_round, shift_years
 
-DEMO_FILE = DATA_DIR / "demo" / "units.yaml"
+DEMO_FILE = Path(__file__).resolve().parent / "data" / "units.yaml"
 DEMO_PASSWORD = "ThiDua@2026"
 # A fixed salt: a rerun recomputes the same hash once and compares strings instead of hashing per
 # account. Demo accounts only; their password is printed anyway.
@@ -133,7 +134,7 @@ def load_demo(*, path=DEMO_FILE, nominations: int = DEMO_NOMINATIONS) -> DemoRep
             accounts.add(ROLE_SLUGS[Role.ADMINISTRATOR], Role.ADMINISTRATOR, [root], superuser=True)
 
             from nominations.models import Nomination
-            from nominations.simulation import simulate_round
+            from demo.simulation import simulate_round
 
             if not Nomination.objects.filter(round=source).exists():
                 simulate_round(
@@ -219,7 +220,7 @@ def _live_drafts(live: Round, officer, officer_units, rng):
     """Two drafts (a collective and an individual) of the demo officer's unit valid for the live round."""
     from criteria.selectors import criteria_for
     from nominations.services import ServiceError, register_unit, save_nomination
-    from nominations.simulation import criterion_value_for
+    from demo.simulation import criterion_value_for
 
     first_deadline = live.stages.order_by("order").first().deadline
     unit = next((u for u in officer_units if u.is_valid_on(first_deadline)), None)
