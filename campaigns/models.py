@@ -268,6 +268,15 @@ class VoteRule(models.Model):
         return self.name
 
 
+class PublicationStatus(models.TextChoices):
+    """A campaign or a round being prepared (draft: not shown to units, nothing can be proposed in
+    it) or published. Campaigns loaded from the data files are published; a new phase made by
+    clone_campaign is a draft until its officer fills in its plan and publishes it."""
+
+    DRAFT = "draft", "Bản nháp"
+    PUBLISHED = "published", "Đã công bố"
+
+
 class Campaign(models.Model):
     code = models.SlugField("mã", max_length=80, unique=True)
     name = models.CharField("tên phong trào", max_length=500)
@@ -293,6 +302,13 @@ class Campaign(models.Model):
     summary = models.TextField("tóm tắt", blank=True, max_length=NOTES_MAX_CHARS, validators=[max_chars(NOTES_MAX_CHARS)])
     data_file = models.CharField("tệp dữ liệu", max_length=255, blank=True)
     seed_document = models.CharField("văn bản gốc", max_length=255, blank=True)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.PUBLISHED,
+        help_text="Bản nháp: chưa hiện với đơn vị, chưa đề nghị được trong các đợt của phong trào.",
+    )
+    demonstration = models.BooleanField(
+        "dữ liệu trình diễn", default=False, help_text="Phong trào tạo để trình diễn cổng (make demo), không phải của địa phương.",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -442,6 +458,10 @@ class Round(models.Model):
     cloned_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="clones", verbose_name="sao chép từ"
     )
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.PUBLISHED,
+        help_text="Bản nháp: chưa mở cho đơn vị (kể cả khi phong trào đã công bố).",
+    )
 
     class Meta:
         ordering = ["campaign", "year", "code"]
@@ -451,6 +471,11 @@ class Round(models.Model):
 
     def __str__(self):
         return f"{self.campaign.name} — {self.name}"
+
+    @property
+    def is_published(self) -> bool:
+        """Open to units: the round and its campaign are both published."""
+        return self.status == PublicationStatus.PUBLISHED and self.campaign.status == PublicationStatus.PUBLISHED
 
 
 class AwardOutcome(models.TextChoices):
@@ -470,6 +495,12 @@ class RoundAwardForm(models.Model):
     copies_source = models.CharField("nguồn (số bộ hồ sơ)", max_length=500, blank=True)
     vote_rule = models.ForeignKey(VoteRule, on_delete=models.PROTECT, related_name="+", verbose_name="quy tắc biểu quyết")
     outcome = models.CharField("kết quả tại bước cuối", max_length=20, choices=AwardOutcome.choices, default=AwardOutcome.AWARD)
+    granting_levels = models.JSONField(
+        "cấp của người tặng", default=list, blank=True,
+        help_text="Các cấp (tinh, huyen, xa) mà người đứng đầu tặng hình thức này, ví dụ [huyen, xa] cho Giấy khen của Chủ tịch "
+        "UBND cấp huyện, cấp xã. Với hình thức do thủ trưởng đơn vị khen, chỉ đơn vị thuộc các cấp này đề nghị được; "
+        "đợt sao chép sang thời gian một cấp không còn (cấp huyện sau 30/6/2025) không có hình thức đó. Để trống: không giới hạn.",
+    )
     basis_clause = models.CharField(
         "căn cứ đề nghị (điểm, khoản, điều, tên văn bản)", max_length=500, blank=True,
         help_text="Dòng căn cứ của tờ trình (Mẫu số 01, ghi chú 8), không gồm chữ \"Căn cứ\". Để trống khi điều, "

@@ -10,7 +10,8 @@ from django.db.models import Count, F, Max, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 
 from campaigns import clock
-from campaigns.models import Membership, Round, Stage, Unit
+from campaigns.models import Membership, PublicationStatus, Round, Stage, Unit
+from campaigns.services.rounds import RoundState, round_state
 from campaigns.stages import stages_of
 from criteria.models import Criterion
 from nominations.models import (
@@ -153,11 +154,13 @@ def in_territory_q(paths) -> Q:
 
 
 def rounds_for_units(units) -> list[Round]:
-    """Rounds of the campaigns whose territory contains one of `units`."""
+    """Published rounds of the published campaigns whose territory contains one of `units`."""
     paths = {p for unit in units for p in ancestor_paths(unit.path)}
     if not paths:
         return []
-    rounds = _with_stages(Round.objects.filter(in_territory_q(paths))).order_by("-year", "campaign__name", "code")
+    rounds = _with_stages(
+        Round.objects.filter(in_territory_q(paths), status=PublicationStatus.PUBLISHED, campaign__status=PublicationStatus.PUBLISHED)
+    ).order_by("-year", "campaign__name", "code")
     return _cache_stages(list(rounds))
 
 
@@ -167,7 +170,10 @@ def round_with_stages(round_id):
 
 
 def takes_part(unit, round_) -> bool:
-    return unit.path.startswith(round_.campaign.territory_unit.path)
+    """A unit of the campaign's territory that exists in the round's period, in a published round."""
+    from campaigns.services.rounds import unit_valid_in
+
+    return round_.is_published and unit.path.startswith(round_.campaign.territory_unit.path) and unit_valid_in(unit, round_)
 
 
 def visible_rounds(user):
@@ -278,8 +284,17 @@ class UnitRound:
         return next((d for d in self.deadlines if not d.past), None)
 
     @property
+    def state(self):
+        """campaigns.services.rounds.round_state with this unit's own deadlines."""
+        from campaigns.services.rounds import round_state
+
+        return round_state(self.round, today=self.deadlines[0].today if self.deadlines else None, deadlines=[d.day for d in self.deadlines])
+
+    @property
     def is_live(self) -> bool:
-        return self.next_deadline is not None
+        from campaigns.services.rounds import RoundState
+
+        return self.state == RoundState.LIVE
 
     @property
     def registration_open(self) -> bool:
@@ -467,7 +482,7 @@ def review_stages(user, *, with_quotas=True) -> list[ReviewStage]:
     today = clock.today()
     result = []
     for stage in stages:
-        live = last_deadline.get(stage.round_id, stage.deadline) >= today
+        live = round_state(stage.round, today=today, deadlines=[last_deadline.get(stage.round_id, stage.deadline)]) == RoundState.LIVE
         deadline = max(stage.deadline, extended.get(stage.pk) or stage.deadline)
         row = ReviewStage(stage, waiting.get(stage.pk, 0), queue_url(stage.round_id, stage.order), live, deadline=deadline)
         if with_quotas and live:

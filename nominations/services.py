@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from campaigns import clock
 from campaigns.bounds import COUNCIL_MEMBERS_MAX, COUNCIL_NOTES_MAX_CHARS
-from campaigns.models import NomineeKind, Round, Stage, Unit
+from campaigns.models import AwardOutcome, Level, NomineeKind, Round, Stage, Unit
+from campaigns.services.rounds import round_start, unit_valid_in
 from campaigns.stages import stages_of
 from criteria import evaluation
 from criteria.models import CriterionKind
@@ -66,9 +67,23 @@ def _existing_described(clash) -> str:
     return f"{status}, đơn vị đề nghị: {clash.proposing_unit}, lập ngày {day}"
 
 
+def refuse_outside_round(*, round_: Round, unit: Unit, what: str = "Đơn vị") -> None:
+    """A draft round takes nothing; a unit that does not exist in the round's period (a district
+    unit, ended 30/6/2025, in a 2026 round) neither proposes nor is proposed."""
+    if not round_.is_published:
+        raise ServiceError(f"Đợt “{round_.name}” chưa được công bố: chưa đăng ký, đề nghị khen thưởng được.")
+    if not unit_valid_in(unit, round_):
+        ended = f" (hoạt động đến {unit.valid_to:%d/%m/%Y})" if unit.valid_to else ""
+        raise ServiceError(
+            f"{what} {unit.name}{ended} không còn tồn tại trong thời gian của đợt “{round_.name}”"
+            + (f": đơn vị kế thừa là {unit.current_successor(round_start(round_)).name}." if unit.successor_id else ".")
+        )
+
+
 def register_unit(*, round_: Round, unit: Unit, actor, pledge: str = "") -> Registration:
     if not rules.test_rule("nominations.propose_for_unit", actor, unit):
         raise ServiceError("Chỉ cán bộ của đơn vị được đăng ký thi đua cho đơn vị.")
+    refuse_outside_round(round_=round_, unit=unit)
     if round_.registration_deadline and clock.is_past(round_.registration_deadline):
         raise ServiceError(f"Đã hết hạn đăng ký thi đua (hạn đến hết ngày {round_.registration_deadline:%d/%m/%Y}).")
     with transaction.atomic():
@@ -120,7 +135,13 @@ def save_nomination(
         raise ServiceError(f"{award_form.name} không tặng cho tập thể trong đợt này.")
     if kind == NomineeKind.INDIVIDUAL and not award_form.for_individuals:
         raise ServiceError(f"{award_form.name} không tặng cho cá nhân trong đợt này.")
+    refuse_outside_round(round_=round_, unit=proposing_unit, what="Đơn vị đề nghị")
+    if award_form.granting_levels and award_form.outcome == AwardOutcome.UNIT and proposing_unit.level not in award_form.granting_levels:
+        levels = ", ".join(str(Level(level).label).lower() for level in award_form.granting_levels)
+        raise ServiceError(f"{award_form.name} do người đứng đầu đơn vị {levels} tặng: {proposing_unit.name} không đề nghị hình thức này.")
     nominee_unit = data["nominee_unit"]
+    if nominee_unit.pk != proposing_unit.pk:
+        refuse_outside_round(round_=round_, unit=nominee_unit, what="Đơn vị được đề nghị")
     allowed_units = nominee_units_for(round_=round_, proposing_unit=proposing_unit)
     if kind == NomineeKind.COLLECTIVE and not allowed_units.filter(pk=nominee_unit.pk).exists():
         raise ServiceError("Đơn vị được đề nghị không thuộc phạm vi đơn vị được lập hồ sơ.")

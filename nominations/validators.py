@@ -88,10 +88,10 @@ def _day(value: dt.date) -> str:
 
 
 def round_start(round_) -> dt.date:
-    """The first day a round's records can carry: 1 January of its year, or the campaign's start when later."""
-    start = dt.date(min(max(round_.year, dt.MINYEAR), dt.MAXYEAR), 1, 1)
-    campaign_start = round_.campaign.period_start
-    return max(start, campaign_start) if campaign_start else start
+    """The first day a round's records can carry (campaigns.services.rounds.round_start)."""
+    from campaigns.services.rounds import round_start as start_of
+
+    return start_of(round_)
 
 
 def one_year_after(day: dt.date) -> dt.date:

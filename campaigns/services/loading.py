@@ -387,6 +387,8 @@ class _Validator:
             kinds = form.get("nominee_kinds", NomineeKind.values)
             if not kinds or any(k not in NomineeKind.values for k in kinds):
                 self.problem(path, w, f"'nominee_kinds' không hợp lệ: {kinds}")
+            for level in form.get("granting_levels") or []:
+                self.check_choice(path, w, level, "granting_levels", Level.values)
 
         orders = set()
         stages = data.get("stages") or []
@@ -783,6 +785,7 @@ class _Writer:
                     "vote_rule": vote_rules[form["vote_rule"]],
                     "outcome": form.get("outcome", AwardOutcome.AWARD),
                     "basis_clause": form.get("basis_clause") or "",
+                    "granting_levels": list(form.get("granting_levels") or []),
                     "source": form["source"],
                     "order": order,
                 },

@@ -13,10 +13,14 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext_lazy as _
 
+from campaigns import clock
 from campaigns.models import (
     EligibilityCondition,
+    Level,
+    PublicationStatus,
     LegalText,
     VoteRule,
     Round,
@@ -30,6 +34,46 @@ from criteria.models import Criterion
 from quotas.models import QuotaException, QuotaRule
 
 CODE_MAX_LENGTH = Round._meta.get_field("code").max_length
+
+
+class RoundState(models.TextChoices):
+    DRAFT = "draft", _("Chưa công bố")
+    UPCOMING = "upcoming", _("Sắp diễn ra")
+    LIVE = "live", _("Đang diễn ra")
+    ENDED = "ended", _("Đã kết thúc")
+
+
+def round_start(round_: Round) -> dt.date:
+    """The first day a round's records can carry: 1 January of its year, or the campaign's start when later."""
+    start = dt.date(min(max(round_.year, dt.MINYEAR), dt.MAXYEAR), 1, 1)
+    campaign_start = round_.campaign.period_start
+    return max(start, campaign_start) if campaign_start else start
+
+
+def round_state(round_: Round, *, today: dt.date | None = None, deadlines=None) -> RoundState:
+    """Where a round stands today, the one rule every list follows. A round is live ("Đang diễn
+    ra") only when its first stage can be acted on today: it is published, its period has begun
+    (a unit's council meeting can be dated from round_start(), never after today) and a deadline
+    is still ahead. `deadlines`: the days that count for the viewer (a unit's own, extensions
+    included); default the stages' deadlines."""
+    today = today or clock.today()
+    if not round_.is_published:
+        return RoundState.DRAFT
+    if deadlines is None:
+        deadlines = [stage.deadline for stage in stages_of(round_)]
+    if not deadlines or all(day < today for day in deadlines):
+        return RoundState.ENDED
+    if today < round_start(round_):
+        return RoundState.UPCOMING
+    return RoundState.LIVE
+
+
+def unit_valid_in(unit: Unit, round_: Round) -> bool:
+    """Whether `unit` exists on some day of the round's period (a district unit, ended 30/6/2025,
+    does not take part in a 2026 round)."""
+    start = round_start(round_)
+    end = max([s.deadline for s in stages_of(round_)] + [start])
+    return (unit.valid_from is None or unit.valid_from <= end) and (unit.valid_to is None or start <= unit.valid_to)
 
 
 class RoundCloneError(Exception):
@@ -123,13 +167,41 @@ def _successor(unit: Unit | None, day: dt.date) -> Unit | None:
     return unit.current_successor(day) if unit is not None else None
 
 
-def clone_round(*, round_: Round, year: int, code: str | None = None, name: str | None = None) -> Round:
-    """Copy `round_` into `year` (see the module docstring); one transaction. Returns the new round.
+def ended_levels(territory: Unit, start: dt.date, end: dt.date) -> set[str]:
+    """The administrative levels that no longer exist in `territory` in [start, end]: the territory
+    has units of that level, none of them valid on any day of the period (the district level after
+    30/6/2025, when every district unit carries valid_to 2025-06-30). Derived from the units' own
+    validity, so the rule is the organisations' data."""
+    units = Unit.objects.filter(path__startswith=territory.path).values_list("level", "valid_from", "valid_to")
+    seen, alive = set(), set()
+    for level, valid_from, valid_to in units:
+        seen.add(level)
+        if (valid_from is None or valid_from <= end) and (valid_to is None or start <= valid_to):
+            alive.add(level)
+    return seen - alive
 
-    Raises RoundCloneError (Vietnamese message) when the code is taken or invalid, or the year is
-    out of range."""
+
+def without_levels(text: str, levels) -> str:
+    """`text` without the heads of ended levels it names in a list: "Giấy khen của Chủ tịch Ủy ban
+    nhân dân cấp huyện, Chủ tịch UBND cấp xã" without `huyen` → "Giấy khen của Chủ tịch UBND cấp xã"."""
+    for level in levels:
+        label = re.escape(str(Level(level).label).lower())
+        text = re.sub(rf"Chủ tịch (?:Ủy ban nhân dân|UBND) {label}(?:,\s*|\s+và\s+)", "", text)
+    return text
+
+
+def clone_round(
+    *, round_: Round, year: int, code: str | None = None, name: str | None = None, campaign=None, status: str | None = None,
+) -> Round:
+    """Copy `round_` into `year` (see the module docstring); one transaction. Returns the new round.
+    `campaign`: the campaign the copy belongs to (default: the round's own; clone_campaign gives the
+    new phase); `status`: the copy's publication status (default published; a new phase's are drafts).
+
+    Raises RoundCloneError (Vietnamese message) when the code is taken or invalid, the year is out
+    of range, or an organisation of a stage ceased to exist without a successor."""
     if not isinstance(year, int) or not 1900 <= year <= 2200:
         raise RoundCloneError(f"Năm không hợp lệ: {year}.")
+    target = campaign or round_.campaign
     years = year - round_.year
     explicit_code = bool(code and code.strip())
     code = code.strip() if explicit_code else default_code(round_, year)
@@ -152,15 +224,24 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
         for s in old_stages
         if (unit := new_organisations[s.pk]) is not None and not unit.is_valid_on(shift_years(s.deadline, years))
     ]
+    if closed:  # no body that ceased to exist acts in a new round
+        raise RoundCloneError(
+            f"Không sao chép được đợt '{round_.code}' sang năm {year}: "
+            + "; ".join(
+                f"{unit.name} không còn hoạt động vào ngày {day:%d/%m/%Y} và chưa có đơn vị kế thừa"
+                for unit, day in dict.fromkeys(closed)
+            )
+            + ". Hãy khai báo đơn vị kế thừa (trường \"đơn vị kế thừa\") rồi sao chép lại."
+        )
 
     with transaction.atomic():
         if explicit_code:
-            if Round.objects.filter(campaign_id=round_.campaign_id, code=code).exists():
+            if Round.objects.filter(campaign=target, code=code).exists():
                 raise RoundCloneError(
-                    f"Mã đợt '{code}' đã có trong phong trào '{round_.campaign.code}': hãy chọn mã khác."
+                    f"Mã đợt '{code}' đã có trong phong trào '{target.code}': hãy chọn mã khác."
                 )
         else:
-            code = _unique_code(round_.campaign, code)
+            code = _unique_code(target, code)
 
         changes = [f"{old.name} → {new.name}" for old, new in dict.fromkeys(moved) if old.pk != new.pk]
         note = (
@@ -168,14 +249,9 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
             f"căn cứ mẫu hồ sơ: Nghị định {legal_basis.number}"
             + (f"; cơ quan thực hiện theo tổ chức hiện hành: {'; '.join(changes)}" if changes else "")
             + "."
-            + "".join(
-                f" Lưu ý: {unit.name} không còn hoạt động vào ngày {day:%d/%m/%Y} và chưa có đơn vị kế thừa: "
-                "cần chỉ định lại cơ quan thực hiện bước này."
-                for unit, day in closed
-            )
         )
         new_round = Round(
-            campaign=round_.campaign,
+            campaign=target,
             code=code,
             name=name,
             kind=round_.kind,
@@ -196,6 +272,7 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
             source=round_.source,
             notes=(f"{round_.notes}\n\n{note}" if round_.notes else note),
             cloned_from=round_,
+            status=status or PublicationStatus.PUBLISHED,
         )
         try:
             new_round.full_clean()
@@ -206,13 +283,24 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
         except IntegrityError as error:  # the same code taken meanwhile by another clone
             raise RoundCloneError(f"Mã đợt '{code}' vừa được dùng cho một đợt khác: hãy thử lại.") from error
 
-        forms = {}
+        # Award forms granted at a level that no longer exists in the new period (a district chairman's
+        # Giấy khen after 30/6/2025) are not offered; a form granted at several keeps the others.
+        period_start = max(target.period_start, dt.date(year, 1, 1))
+        period_end = max([shift_years(s.deadline, years) for s in old_stages] + [period_start])
+        gone = ended_levels(target.territory_unit, period_start, period_end)
+        forms, dropped = {}, []
         for form in round_.award_forms.all().order_by("order", "pk"):
+            levels = [level for level in (form.granting_levels or []) if level not in gone]
+            if form.granting_levels and not levels:
+                dropped.append(form)
+                continue
+            ended = [level for level in (form.granting_levels or []) if level in gone]
             forms[form.pk] = RoundAwardForm.objects.create(
+                granting_levels=levels,
                 round=new_round,
                 code=form.code,
-                name=form.name,
-                granted_by=rename(form.granted_by),
+                name=without_levels(form.name, ended),
+                granted_by=without_levels(rename(form.granted_by), ended),
                 for_collectives=form.for_collectives,
                 for_individuals=form.for_individuals,
                 dossier_copies=form.dossier_copies,
@@ -281,10 +369,12 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
                 order=criterion.order,
             )
             copy.categories.set(criterion.categories.all())
-            copy.award_forms.set([forms[f.pk] for f in criterion.award_forms.all()])
+            copy.award_forms.set([forms[f.pk] for f in criterion.award_forms.all() if f.pk in forms])
 
         exception_day = first_deadline
         for rule in round_.quota_rules.all().prefetch_related("categories", "excluded_categories", "exceptions__unit"):
+            if rule.award_form_id not in forms:
+                continue
             copy = QuotaRule.objects.create(
                 round=new_round,
                 code=rule.code,
@@ -305,11 +395,22 @@ def clone_round(*, round_: Round, year: int, code: str | None = None, name: str 
             limits = {}
             for exception in rule.exceptions.all():
                 unit = exception.unit.current_successor(exception_day)
+                if not unit.is_valid_on(exception_day):
+                    continue  # a unit that ceased to exist without a successor has no place
                 if unit.pk not in limits or exception.limit > limits[unit.pk][0]:
                     limits[unit.pk] = (exception.limit, exception.source)
             QuotaException.objects.bulk_create(
                 QuotaException(rule=copy, unit_id=unit_id, limit=limit, source=source)
                 for unit_id, (limit, source) in sorted(limits.items())
+            )
+        if dropped:
+            Round.objects.filter(pk=new_round.pk).update(
+                notes=new_round.notes
+                + "".join(
+                    f" Không còn hình thức \"{form.name}\": cấp tặng ({', '.join(Level(lv).label.lower() for lv in form.granting_levels)}) "
+                    "không còn trong thời gian của đợt."
+                    for form in dropped
+                )
             )
         problems = round_legal_problems(new_round)
         if problems:  # the transaction is rolled back: no half-made round
