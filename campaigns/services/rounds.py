@@ -404,14 +404,12 @@ def clone_round(
                 for unit_id, (limit, source) in sorted(limits.items())
             )
         if dropped:
-            Round.objects.filter(pk=new_round.pk).update(
-                notes=new_round.notes
-                + "".join(
-                    f" Không còn hình thức \"{form.name}\": cấp tặng ({', '.join(Level(lv).label.lower() for lv in form.granting_levels)}) "
-                    "không còn trong thời gian của đợt."
-                    for form in dropped
-                )
+            new_round.notes += "".join(
+                f" Không còn hình thức \"{form.name}\": cấp tặng ({', '.join(str(Level(lv).label).lower() for lv in form.granting_levels)}) "
+                "không còn trong thời gian của đợt."
+                for form in dropped
             )
+            Round.objects.filter(pk=new_round.pk).update(notes=new_round.notes)
         problems = round_legal_problems(new_round)
         if problems:  # the transaction is rolled back: no half-made round
             raise RoundCloneError(f"Đợt '{code}' không mở được: " + "; ".join(problems) + ".")
