@@ -68,12 +68,25 @@ def round_state(round_: Round, *, today: dt.date | None = None, deadlines=None) 
     return RoundState.LIVE
 
 
+def _round_days(round_: Round) -> tuple[dt.date, dt.date]:
+    """The days a unit must exist on some of to take part: from round_start() to the end of the
+    round's year (no query: the lists that ask it read no stages)."""
+    return round_start(round_), dt.date(min(round_.year, dt.MAXYEAR), 12, 31)
+
+
 def unit_valid_in(unit: Unit, round_: Round) -> bool:
     """Whether `unit` exists on some day of the round's period (a district unit, ended 30/6/2025,
     does not take part in a 2026 round)."""
-    start = round_start(round_)
-    end = max([s.deadline for s in stages_of(round_)] + [start])
+    start, end = _round_days(round_)
     return (unit.valid_from is None or unit.valid_from <= end) and (unit.valid_to is None or start <= unit.valid_to)
+
+
+def units_valid_in_q(round_: Round) -> models.Q:
+    """unit_valid_in() as a filter on Unit."""
+    start, end = _round_days(round_)
+    return (models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=end)) & (
+        models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=start)
+    )
 
 
 class RoundCloneError(Exception):
