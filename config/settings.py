@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "nominations",
     "dossiers",
     "reports",
+    "demo",  # demonstration data (load_demo) and round simulation (simulate_round)
 ]
 
 MIDDLEWARE = [

@@ -31,7 +31,7 @@ from campaigns.bounds import (
     SUMMARY_MAX_CHARS,
 )
 from nominations.models import Gender
-from nominations.services import nominee_units_for
+from nominations.services import may_propose_form, nominee_units_for
 from nominations.validators import ALLOWED_LABEL, round_start, validate_evidence_file
 
 MIN_BIRTH_YEAR = 1930
@@ -355,7 +355,10 @@ class NominationForm(CleanTextForm):
         return self._reads[key]
 
     def _build_selection(self):
-        award_forms = self._read("award_forms", lambda: list(self.round.award_forms.order_by("order")))
+        award_forms = [
+            f for f in self._read("award_forms", lambda: list(self.round.award_forms.order_by("order")))
+            if may_propose_form(f, self.proposing_unit)
+        ]
         kinds = [k for k, _label in NomineeKind.choices if any(_fits(f, k) for f in award_forms)] or [NomineeKind.COLLECTIVE]
         self.fields["kind"].choices = [(k, label) for k, label in NomineeKind.choices if k in kinds]
         raw_kind = self._raw("kind")

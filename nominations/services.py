@@ -12,7 +12,7 @@ from django.utils import timezone
 from campaigns import clock
 from campaigns.bounds import COUNCIL_MEMBERS_MAX, COUNCIL_NOTES_MAX_CHARS
 from campaigns.models import AwardOutcome, Level, NomineeKind, Round, Stage, Unit
-from campaigns.services.rounds import round_start, unit_valid_in
+from campaigns.services.rounds import round_start, unit_valid_in, units_valid_in_q
 from campaigns.stages import stages_of
 from criteria import evaluation
 from criteria.models import CriterionKind
@@ -81,6 +81,14 @@ def refuse_outside_round(*, round_: Round, unit: Unit, what: str = "Đơn vị")
         )
 
 
+def may_propose_form(award_form, proposing_unit: Unit) -> bool:
+    """An award form its unit's own head grants (outcome "unit") at given levels only (the commune
+    chairman's Giấy khen) is proposed by units of those levels only."""
+    return not (
+        award_form.granting_levels and award_form.outcome == AwardOutcome.UNIT and proposing_unit.level not in award_form.granting_levels
+    )
+
+
 def register_unit(*, round_: Round, unit: Unit, actor, pledge: str = "") -> Registration:
     if not rules.test_rule("nominations.propose_for_unit", actor, unit):
         raise ServiceError("Chỉ cán bộ của đơn vị được đăng ký thi đua cho đơn vị.")
@@ -102,7 +110,7 @@ def nominee_units_for(*, round_: Round, proposing_unit: Unit):
     units = Unit.objects.filter(pk=proposing_unit.pk)
     if round_.units_propose_for_children:
         units = units | Unit.objects.filter(parent=proposing_unit)
-    return units.select_related("category")
+    return units.filter(units_valid_in_q(round_)).select_related("category")
 
 
 # The particulars a report form asks of a nominee (campaigns.report_forms), kept for its kind only.
@@ -137,7 +145,7 @@ def save_nomination(
     if kind == NomineeKind.INDIVIDUAL and not award_form.for_individuals:
         raise ServiceError(f"{award_form.name} không tặng cho cá nhân trong đợt này.")
     refuse_outside_round(round_=round_, unit=proposing_unit, what="Đơn vị đề nghị")
-    if award_form.granting_levels and award_form.outcome == AwardOutcome.UNIT and proposing_unit.level not in award_form.granting_levels:
+    if not may_propose_form(award_form, proposing_unit):
         levels = ", ".join(str(Level(level).label).lower() for level in award_form.granting_levels)
         raise ServiceError(f"{award_form.name} do người đứng đầu đơn vị {levels} tặng: {proposing_unit.name} không đề nghị hình thức này.")
     nominee_unit = data["nominee_unit"]

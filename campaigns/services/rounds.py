@@ -68,12 +68,25 @@ def round_state(round_: Round, *, today: dt.date | None = None, deadlines=None) 
     return RoundState.LIVE
 
 
+def _round_days(round_: Round) -> tuple[dt.date, dt.date]:
+    """The days a unit must exist on some of to take part: from round_start() to the end of the
+    round's year (no query: the lists that ask it read no stages)."""
+    return round_start(round_), dt.date(min(round_.year, dt.MAXYEAR), 12, 31)
+
+
 def unit_valid_in(unit: Unit, round_: Round) -> bool:
     """Whether `unit` exists on some day of the round's period (a district unit, ended 30/6/2025,
     does not take part in a 2026 round)."""
-    start = round_start(round_)
-    end = max([s.deadline for s in stages_of(round_)] + [start])
+    start, end = _round_days(round_)
     return (unit.valid_from is None or unit.valid_from <= end) and (unit.valid_to is None or start <= unit.valid_to)
+
+
+def units_valid_in_q(round_: Round) -> models.Q:
+    """unit_valid_in() as a filter on Unit."""
+    start, end = _round_days(round_)
+    return (models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=end)) & (
+        models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=start)
+    )
 
 
 class RoundCloneError(Exception):
@@ -405,14 +418,12 @@ def clone_round(
                 for unit_id, (limit, source) in sorted(limits.items())
             )
         if dropped:
-            Round.objects.filter(pk=new_round.pk).update(
-                notes=new_round.notes
-                + "".join(
-                    f" Không còn hình thức \"{form.name}\": cấp tặng ({', '.join(Level(lv).label.lower() for lv in form.granting_levels)}) "
-                    "không còn trong thời gian của đợt."
-                    for form in dropped
-                )
+            new_round.notes += "".join(
+                f" Không còn hình thức \"{form.name}\": cấp tặng ({', '.join(str(Level(lv).label).lower() for lv in form.granting_levels)}) "
+                "không còn trong thời gian của đợt."
+                for form in dropped
             )
+            Round.objects.filter(pk=new_round.pk).update(notes=new_round.notes)
         _clone_allocations(round_, new_round, forms, rule_copies)
         problems = round_legal_problems(new_round)
         if problems:  # the transaction is rolled back: no half-made round

@@ -25,7 +25,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 
 from nominations.models import Nomination, Status
-from nominations.simulation import simulate_round
+from demo.simulation import simulate_round
 from tests.reports.builders import add_copies
 from tests.reports.conftest import make_report_world
 

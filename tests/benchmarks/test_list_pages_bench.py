@@ -39,7 +39,7 @@ from django.urls import include, path, reverse
 
 from campaigns.models import Stage
 from nominations.models import Nomination, Status
-from nominations.simulation import simulate_round
+from demo.simulation import simulate_round
 from tests.factories import UserFactory
 from tests.reports.builders import add_copies
 from tests.reports.conftest import make_report_world

@@ -114,7 +114,7 @@ def new_nomination(
 
 def one_page_pdf() -> bytes:
     """A real, blank one-page PDF (the one simulated nominations attach)."""
-    from nominations.simulation import blank_pdf
+    from demo.simulation import blank_pdf
 
     return blank_pdf()
 

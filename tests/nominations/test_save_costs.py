@@ -67,6 +67,7 @@ def save_costs(world, unit_code):
     values again, no values (as the evidence upload saves)."""
     data = nomination_data(world, unit_code)
     first, changed = values_for(world, unit_code), values_for(world, unit_code, number=Decimal("42.5"), flag=False)
+    world.round.campaign  # noqa: B018 - read with the round, as the pages do (the round's period check reads it)
 
     def save_(values, nomination=None):
         return save_nomination(

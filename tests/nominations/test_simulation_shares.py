@@ -14,7 +14,7 @@ import pytest
 
 from campaigns.models import Round
 from nominations.models import Nomination, Status
-from nominations.simulation import simulate_round
+from demo.simulation import simulate_round
 from quotas.limits import round_quota_rules, share_gap
 
 from .conftest import load

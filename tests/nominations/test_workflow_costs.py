@@ -18,7 +18,8 @@ from django.db import connection, transaction
 
 from campaigns import clock
 from campaigns.models import UnitCategory
-from nominations import services, simulation
+from nominations import services
+from demo import simulation
 from nominations.batch import approve_batch
 from nominations.models import Nomination, Status
 from nominations.services import grant_extension

@@ -4,7 +4,7 @@ simulate_round walks every nomination through the real workflow; on a shared mac
 a third of a second per nomination, an hour for 10,000. So a large round is built in two parts, and
 the benchmarks say so when they print:
 
-1. `simulated` nominations through nominations.simulation.simulate_round (real councils, votes,
+1. `simulated` nominations through demo.simulation.simulate_round (real councils, votes,
    criteria, quotas, returns, a decision), on top of the report world of tests/reports/conftest.py;
 2. copies of those up to `total`, bulk-created: each copy takes the stage, status, award form,
    decision, criteria counts and proposing unit of a simulated nomination, becomes an individual
@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 
 from nominations.models import CouncilVote, Nomination, NominationEvent, Status
-from nominations.simulation import FAMILY_NAMES, GIVEN, MIDDLE, POSITIONS, simulate_round
+from demo.simulation import FAMILY_NAMES, GIVEN, MIDDLE, POSITIONS, simulate_round
 from campaigns.stages import stages_of
 
 from .conftest import make_report_world

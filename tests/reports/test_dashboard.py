@@ -9,7 +9,7 @@ from django.urls import reverse
 from campaigns.models import Membership, Role
 from campaigns.services.rounds import clone_round
 from reports import statistics
-from nominations.simulation import simulate_round
+from demo.simulation import simulate_round
 from tests.factories import UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

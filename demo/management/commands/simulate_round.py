@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from campaigns.models import Campaign, Round
 from nominations.display import vietnamese_labels
 from nominations.models import Status
-from nominations.simulation import SimulationError, simulate_round
+from demo.simulation import SimulationError, simulate_round
 
 
 class Command(BaseCommand):

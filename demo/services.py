@@ -4,7 +4,7 @@
 password reset to the demo password), a live round is cloned only if none exists for that year,
 and a round that already has nominations is not simulated again.
 
-What it makes, per campaign of campaigns/data/demo/units.yaml that is loaded:
+What it makes, per campaign of demo/data/units.yaml that is loaded:
 - the demo participant units (under the campaign territory's People's Committee);
 - accounts: unit officer and council secretary of the demo officer unit(s); reviewer, appraiser
   and chairman's office of every organisation that acts at a stage of that action in any of the
@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import yaml
 from django.contrib.auth import get_user_model
@@ -29,12 +30,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from campaigns import clock
-from campaigns.models import Campaign, Membership, NomineeKind, Role, Round, RoundKind, StageAction, Unit, UnitCategory
+from campaigns.models import (
+    Campaign, Membership, NomineeKind, PublicationStatus, Role, Round, RoundKind, Stage, StageAction, Unit, UnitCategory,
+)
 from campaigns.selectors import territory_root
-from campaigns.services.loading import DATA_DIR, load_campaign_files
-from campaigns.services.rounds import clone_round, shift_years
+from campaigns.services.campaigns import CampaignCloneError, clone_campaign, publish_campaign
+from campaigns.services.loading import load_campaign_files
+from campaigns.services.rounds import RoundCloneError, RoundState, clone_round, round_state
+from campaigns.stages import stages_of
 
-DEMO_FILE = DATA_DIR / "demo" / "units.yaml"
+DEMO_FILE = Path(__file__).resolve().parent / "data" / "units.yaml"
 DEMO_PASSWORD = "ThiDua@2026"
 # A fixed salt: a rerun recomputes the same hash once and compares strings instead of hashing per
 # account. Demo accounts only; their password is printed anyway.
@@ -43,6 +48,9 @@ DEMO_NOMINATIONS = 12
 DEMO_LEAVE_SHARE = 0.15
 DEMO_RETURN_SHARE = 0.1
 DEMO_REJECT_SHARE = 0.1
+# A live round whose first deadline is less than half this many days ahead has its deadlines moved
+# to this many days after today.
+DEMO_OPEN_DAYS = 30
 
 ROLE_SLUGS = {
     Role.UNIT_OFFICER: "canbo",
@@ -115,8 +123,11 @@ def load_demo(*, path=DEMO_FILE, nominations: int = DEMO_NOMINATIONS) -> DemoRep
                 continue
             root = territory_root(campaign)
             report.units += len(_write_units(territory.get("units") or [], root))
-            source, live = _live_round(campaign, today)
-            report.live_rounds.append((campaign.code, live.code, live.stages.order_by("order").first().deadline))
+            _write_successors(territory.get("successors") or [])
+            source = _history_round(campaign)
+            phase = _phase(campaign, territory.get("phase"), today)
+            live = _live_round(phase, today)
+            report.live_rounds.append((phase.code, live.code, stages_of(live).first.deadline))
             officer_units = [_unit(code) for code in territory.get("officer_units") or []]
             if not officer_units:
                 raise DemoDataError(f"{campaign.code}: cần 'officer_units' (đơn vị của cán bộ mẫu).")
@@ -125,7 +136,7 @@ def load_demo(*, path=DEMO_FILE, nominations: int = DEMO_NOMINATIONS) -> DemoRep
             accounts.add(f"{prefix}.{ROLE_SLUGS[Role.COUNCIL_SECRETARY]}", Role.COUNCIL_SECRETARY, officer_units)
             for action, role in STAGE_ACTION_ROLES.items():
                 organisations = sorted(
-                    Unit.objects.filter(stages__round__campaign=campaign, stages__action=action).distinct(),
+                    Unit.objects.filter(stages__round__campaign__in=[campaign, phase], stages__action=action).distinct(),
                     key=lambda u: (u.valid_to is None, u.valid_to or dt.date.max, u.code),  # the older first
                 )
                 if organisations:
@@ -133,7 +144,7 @@ def load_demo(*, path=DEMO_FILE, nominations: int = DEMO_NOMINATIONS) -> DemoRep
             accounts.add(ROLE_SLUGS[Role.ADMINISTRATOR], Role.ADMINISTRATOR, [root], superuser=True)
 
             from nominations.models import Nomination
-            from nominations.simulation import simulate_round
+            from demo.simulation import simulate_round
 
             if not Nomination.objects.filter(round=source).exists():
                 simulate_round(
@@ -191,6 +202,16 @@ def _write_units(entries, root: Unit) -> list[Unit]:
     return units
 
 
+def _write_successors(entries):
+    """Successors the demonstration names for organisations its sources leave without one (each
+    entry: unit, successor, note), so that the new phase has a body for every stage."""
+    for entry in entries:
+        unit, successor = _unit(entry.get("unit")), _unit(entry.get("successor"))
+        note = entry.get("note") or unit.history_note
+        if unit.successor_id != successor.pk or unit.history_note != note:
+            Unit.objects.filter(pk=unit.pk).update(successor=successor, history_note=note)
+
+
 def _unit(code) -> Unit:
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
@@ -201,28 +222,78 @@ def _unit(code) -> Unit:
 # ---------------------------------------------------------------- rounds
 
 
-def _live_round(campaign: Campaign, today: dt.date) -> tuple[Round, Round]:
-    """(source, live): the latest annual round and its clone into the first year with a future first deadline."""
+def _history_round(campaign: Campaign) -> Round:
+    """The historical campaign's latest annual round (its own, as loaded): where the history is simulated."""
     originals = campaign.rounds.filter(cloned_from__isnull=True)
     source = originals.filter(kind=RoundKind.ANNUAL).order_by("-year", "-code").first() or originals.order_by("-year", "-code").first()
     if source is None:
-        raise DemoDataError(f"Phong trào '{campaign.code}' chưa có đợt nào để sao chép.")
-    first_deadline = source.stages.order_by("order").first().deadline
-    year = source.year + 1
-    while shift_years(first_deadline, year - source.year) <= today:
-        year += 1
-    live = campaign.rounds.filter(cloned_from=source, year=year).order_by("pk").first()
-    return source, live or clone_round(round_=source, year=year)
+        raise DemoDataError(f"Phong trào '{campaign.code}' chưa có đợt nào.")
+    return source
+
+
+def _phase(campaign: Campaign, entry, today: dt.date) -> Campaign:
+    """The demonstration's new phase of `campaign` (the file's `phase`: code, name, start, end), made
+    once by clone_campaign and published once it holds a live round."""
+    if not isinstance(entry, dict) or not all(entry.get(k) for k in ("code", "name", "start", "end")):
+        raise DemoDataError(f"{campaign.code}: cần 'phase' với code, name, start, end (giai đoạn mới trình diễn).")
+    phase = Campaign.objects.filter(code=entry["code"]).first()
+    if phase is None:
+        try:
+            phase = clone_campaign(
+                campaign=campaign, code=entry["code"], name=entry["name"], start=entry["start"], end=entry["end"], demonstration=True,
+            )
+        except CampaignCloneError as error:
+            raise DemoDataError(str(error)) from error
+    return phase
+
+
+def _live_round(phase: Campaign, today: dt.date) -> Round:
+    """The phase's round of this year where the demo accounts work: published, its first stage open
+    today. A phase whose rounds start later gets its first annual round cloned into this year; a
+    round of this year whose first deadline has passed has its deadlines moved after today, keeping
+    the days between stages (noted on the round: a demonstration)."""
+    rounds = list(phase.rounds.order_by("year", "code"))
+    for round_ in rounds:
+        if round_state(round_, today=today) == RoundState.LIVE:
+            return round_
+    live = next((r for r in rounds if r.year == today.year), None)
+    if live is None:
+        first = next((r for r in rounds if r.kind == RoundKind.ANNUAL), None) or (rounds[0] if rounds else None)
+        if first is None:
+            raise DemoDataError(f"Phong trào '{phase.code}' chưa có đợt nào.")
+        try:
+            live = clone_round(round_=first, year=today.year, status=phase.status)
+        except RoundCloneError as error:
+            raise DemoDataError(str(error)) from error
+    stages = list(stages_of(live))
+    if stages[0].deadline <= today + dt.timedelta(days=DEMO_OPEN_DAYS // 2):
+        move = today + dt.timedelta(days=DEMO_OPEN_DAYS) - stages[0].deadline
+        for stage in stages:
+            Stage.objects.filter(pk=stage.pk).update(deadline=stage.deadline + move, deadline_stated=False)
+        registration = live.registration_deadline + move if live.registration_deadline else None
+        Round.objects.filter(pk=live.pk).update(
+            registration_deadline=registration,
+            notes=f"{live.notes}\n\nTrình diễn: hạn các bước dời {move.days} ngày để đợt đang diễn ra vào ngày {today:%d/%m/%Y}.",
+        )
+        live = Round.objects.get(pk=live.pk)
+    if phase.status != PublicationStatus.PUBLISHED:
+        try:
+            publish_campaign(campaign=phase)
+        except CampaignCloneError as error:
+            raise DemoDataError(str(error)) from error
+        live = Round.objects.get(pk=live.pk)
+    return live
 
 
 def _live_drafts(live: Round, officer, officer_units, rng):
     """Two drafts (a collective and an individual) of the demo officer's unit valid for the live round."""
     from criteria.selectors import criteria_for
     from nominations.services import ServiceError, register_unit, save_nomination
-    from nominations.simulation import criterion_value_for
+    from demo.simulation import criterion_value_for
 
-    first_deadline = live.stages.order_by("order").first().deadline
-    unit = next((u for u in officer_units if u.is_valid_on(first_deadline)), None)
+    from nominations.selectors import takes_part
+
+    unit = next((u for u in officer_units if takes_part(u, live)), None)
     if unit is None:
         return
     if live.registration_required and not (live.registration_deadline and clock.is_past(live.registration_deadline)):

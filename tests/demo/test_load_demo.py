@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from campaigns import clock
 from campaigns.models import Campaign, Membership, Role, Round, Unit
-from campaigns.services.demo import DEMO_PASSWORD, read_demo_file
+from demo.services import DEMO_PASSWORD, read_demo_file
 from nominations.models import Nomination
 
 pytestmark = pytest.mark.django_db
@@ -100,15 +100,34 @@ def test_load_demo_accounts_have_the_role_they_are_printed_with(demo_output):
         assert len(roles) == 1 and role_and_units.startswith(roles.pop()), username
 
 
-def test_load_demo_opens_a_live_round_per_campaign_with_deadlines_ahead(demo_output):
+def test_load_demo_keeps_the_historical_campaigns_as_they_were(demo_output):
+    history = Campaign.objects.filter(demonstration=False)
+    assert sorted(history.values_list("code", flat=True)) == [
+        "ninh-thuan-2024", "rach-gia-2022-2025", "son-la-2021-2025", "thanh-hoa-2024",
+    ]
+    assert not Round.objects.filter(campaign__in=history, cloned_from__isnull=False).exists()
+    assert not Round.objects.filter(campaign__in=history, year__gt=2025).exists()
+
+
+def test_load_demo_opens_a_live_round_per_new_phase_with_deadlines_ahead(demo_output):
+    from campaigns.services.rounds import RoundState, round_state
+
     today = clock.today()
-    for campaign in Campaign.objects.all():
-        live = [
-            r for r in campaign.rounds.filter(cloned_from__isnull=False)
-            if r.stages.order_by("order").first().deadline > today
-        ]
+    phases = Campaign.objects.filter(demonstration=True)
+    assert phases.count() == 4
+    for campaign in phases:
+        assert "(trình diễn)" in campaign.name
+        assert campaign.status == "published" and not campaign.documents.exists() and not campaign.targets.exists()
+        assert (campaign.period_start.year, campaign.period_end.year) == (2026, 2030)
+        live = [r for r in campaign.rounds.all() if round_state(r, today=today) == RoundState.LIVE]
         assert len(live) == 1, campaign.code
         round_ = live[0]
+        assert round_.year == today.year
+        # Today's organisations: no district unit, no body ended before the round.
+        for stage in round_.stages.select_related("organisation"):
+            assert stage.organisation is None or stage.organisation.is_valid_on(stage.deadline), stage
+            assert stage.organisation is None or stage.organisation.level != "huyen"
+        assert not round_.stages.filter(organisation__code__startswith="stttt-").exists()
         assert round_.legal_basis.code == "nd-152-2025"
         assert all(s.deadline > today for s in round_.stages.all())
         # Only a few drafts there; the history is in the past rounds.
@@ -117,8 +136,8 @@ def test_load_demo_opens_a_live_round_per_campaign_with_deadlines_ahead(demo_out
 
 
 def test_load_demo_leaves_nominations_at_several_stages_and_statuses(demo_output):
-    history = Nomination.objects.filter(round__cloned_from__isnull=True)
-    assert history.count() == 12 * Campaign.objects.count()
+    history = Nomination.objects.filter(round__campaign__demonstration=False)
+    assert history.count() == 12 * Campaign.objects.filter(demonstration=False).count()
     assert len(set(history.values_list("stage__order", flat=True))) >= 3
     statuses = set(history.values_list("status", flat=True))
     assert {"draft", "in_review", "awarded"} <= statuses

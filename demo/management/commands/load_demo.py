@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from campaigns.services.demo import DemoDataError, load_demo
+from demo.services import DemoDataError, load_demo
 from campaigns.services.loading import CampaignDataError
 
 

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from nominations.models import Nomination, NominationEvent, Status
-from nominations.simulation import SimulationError, simulate_round
+from demo.simulation import SimulationError, simulate_round
 
 pytestmark = pytest.mark.django_db
 
