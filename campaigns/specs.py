@@ -429,6 +429,29 @@ class EntitySpec:
             (m2m if f.type.m2m else values).update(written)
         return values, m2m
 
+    # ---- copying (clone_round)
+
+    def copy_values(self, obj) -> tuple[dict, dict]:
+        """A row's own values, to copy it into another round: foreign keys as ids, many-to-many as
+        lists of rows. The caller overrides what the copy changes (its round, dates, successors)."""
+        values, m2m = {}, {}
+        for f in self.fields:
+            kind, attr = f.type, f.model_attr
+            if isinstance(kind, NoShare):
+                continue
+            if isinstance(kind, NomineeKinds):
+                values.update(for_collectives=obj.for_collectives, for_individuals=obj.for_individuals)
+            elif isinstance(kind, RefList):
+                m2m[attr] = list(getattr(obj, attr).all())
+            elif isinstance(kind, Ref):
+                values[f"{attr}_id"] = getattr(obj, f"{attr}_id")
+            else:
+                value = getattr(obj, attr)
+                values[attr] = list(value) if isinstance(value, list) else value
+        if self.ordered:
+            values["order"] = obj.order
+        return values, m2m
+
     # ---- reading back
 
     def to_data(self, obj, ctx: SpecContext | None = None) -> dict:

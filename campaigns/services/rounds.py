@@ -28,6 +28,7 @@ from campaigns.models import (
     Stage,
     Unit,
 )
+from campaigns.specs import AWARD_FORM, CRITERION, ELIGIBILITY, QUOTA_RULE, ROUND, STAGE
 from campaigns.services.legal import cited_texts, legal_basis_on, round_legal_problems, round_period, text_in_force_replacing
 from campaigns.stages import stages_of
 from criteria.models import Criterion
@@ -263,30 +264,20 @@ def clone_round(
             + (f"; cơ quan thực hiện theo tổ chức hiện hành: {'; '.join(changes)}" if changes else "")
             + "."
         )
-        new_round = Round(
+        values, _ = ROUND.copy_values(round_)
+        values.update(
             campaign=target,
             code=code,
             name=name,
-            kind=round_.kind,
             year=year,
-            legal_basis=legal_basis,
-            registration_required=round_.registration_required,
+            legal_basis_id=legal_basis.pk,
             registration_deadline=shift_years(round_.registration_deadline, years),
-            registration_source=round_.registration_source,
-            pledge_label=round_.pledge_label,
-            units_propose_for_children=round_.units_propose_for_children,
-            report_form=round_.report_form,
-            report_form_source=round_.report_form_source,
-            award_kind=round_.award_kind,
-            award_kind_source=round_.award_kind_source,
             achievement_field=with_year(round_.achievement_field, round_.year, year) or round_.achievement_field,
-            summary_report_required=round_.summary_report_required,
-            summary_report_source=round_.summary_report_source,
-            source=round_.source,
             notes=(f"{round_.notes}\n\n{note}" if round_.notes else note),
             cloned_from=round_,
             status=status or PublicationStatus.PUBLISHED,
         )
+        new_round = Round(**values)
         try:
             new_round.full_clean()
             with transaction.atomic():
@@ -308,49 +299,37 @@ def clone_round(
                 dropped.append(form)
                 continue
             ended = [level for level in (form.granting_levels or []) if level in gone]
-            forms[form.pk] = RoundAwardForm.objects.create(
-                granting_levels=levels,
-                round=new_round,
-                code=form.code,
-                name=without_levels(form.name, ended),
-                granted_by=without_levels(rename(form.granted_by), ended),
-                for_collectives=form.for_collectives,
-                for_individuals=form.for_individuals,
-                dossier_copies=form.dossier_copies,
-                copies_source=form.copies_source,
-                vote_rule_id=form.vote_rule_id,
-                outcome=form.outcome,
-                basis_clause=form.basis_clause,
-                source=form.source,
-                order=form.order,
+            values, _ = AWARD_FORM.copy_values(form)
+            values.update(
+                round=new_round, granting_levels=levels,
+                name=without_levels(form.name, ended), granted_by=without_levels(rename(form.granted_by), ended),
             )
+            forms[form.pk] = RoundAwardForm.objects.create(**values)
 
-        Stage.objects.bulk_create(
-            Stage(
+        stages = []
+        for stage in old_stages:
+            values, _ = STAGE.copy_values(stage)
+            deadline = shift_years(stage.deadline, years)
+            values.update(
                 round=new_round,
-                order=stage.order,
                 name=rename(stage.name),
                 organisation=new_organisations[stage.pk],
-                action=stage.action,
-                deadline=shift_years(stage.deadline, years),
-                deadline_stated=stage.deadline_stated,
-                holds_council=stage.holds_council,
-                council_of=_successor(stage.council_of, shift_years(stage.deadline, years)) if stage.council_of_id else None,
-                dossier_minutes=list(stage.dossier_minutes or []),
-                dossier_source=stage.dossier_source,
+                deadline=deadline,
+                council_of=_successor(stage.council_of, deadline) if stage.council_of_id else None,
                 source=stage.source if stage.deadline_stated else derived_source(stage.source, round_.year, year),
             )
-            for stage in old_stages
-        )
+            del values["organisation_id"], values["council_of_id"]
+            stages.append(Stage(**values))
+        Stage.objects.bulk_create(stages)
 
         start, end = round_period(new_round)
         cite = _citer(start, end)
-        EligibilityCondition.objects.bulk_create(
-            EligibilityCondition(
-                round=new_round, code=c.code, label=cite(c.label), kind=c.kind, source=cite(c.source), order=c.order
-            )
-            for c in round_.eligibility_conditions.all()
-        )
+        conditions = []
+        for condition in round_.eligibility_conditions.all():
+            values, _ = ELIGIBILITY.copy_values(condition)
+            values.update(round=new_round, label=cite(condition.label), source=cite(condition.source))
+            conditions.append(EligibilityCondition(**values))
+        EligibilityCondition.objects.bulk_create(conditions)
         rules = _vote_rules_in_force(start, end)
         for form in new_round.award_forms.select_related("vote_rule"):
             replacement = rules(form.vote_rule)
@@ -363,48 +342,21 @@ def clone_round(
                 RoundAwardForm.objects.filter(pk=form.pk).update(**update)
 
         for criterion in round_.criteria.all().prefetch_related("categories", "award_forms"):
-            copy = Criterion.objects.create(
-                round=new_round,
-                code=criterion.code,
-                label=criterion.label,
-                group=criterion.group,
-                nominee_kind=criterion.nominee_kind,
-                kind=criterion.kind,
-                operator=criterion.operator,
-                threshold=criterion.threshold,
-                choices=criterion.choices,
-                accepted_values=criterion.accepted_values,
-                mandatory=criterion.mandatory,
-                needs_evidence=criterion.needs_evidence,
-                alternative_group=criterion.alternative_group,
-                priority=criterion.priority,
-                source=criterion.source,
-                order=criterion.order,
-            )
-            copy.categories.set(criterion.categories.all())
-            copy.award_forms.set([forms[f.pk] for f in criterion.award_forms.all() if f.pk in forms])
+            values, m2m = CRITERION.copy_values(criterion)
+            copy = Criterion.objects.create(round=new_round, **values)
+            copy.categories.set(m2m["categories"])
+            copy.award_forms.set([forms[f.pk] for f in m2m["award_forms"] if f.pk in forms])
 
         exception_day = first_deadline
         rule_copies = {}  # old rule id → its copy
         for rule in round_.quota_rules.all().prefetch_related("categories", "excluded_categories", "exceptions__unit"):
             if rule.award_form_id not in forms:
                 continue
-            copy = rule_copies[rule.pk] = QuotaRule.objects.create(
-                round=new_round,
-                code=rule.code,
-                label=rule.label,
-                award_form=forms[rule.award_form_id],
-                nominee_kind=rule.nominee_kind,
-                scope=rule.scope,
-                limit=rule.limit,
-                binds_at=rule.binds_at,
-                category_of=rule.category_of,
-                level=rule.level,
-                source=rule.source,
-                order=rule.order,
-            )
-            copy.categories.set(rule.categories.all())
-            copy.excluded_categories.set(rule.excluded_categories.all())
+            values, m2m = QUOTA_RULE.copy_values(rule)
+            values.update(round=new_round, award_form_id=forms[rule.award_form_id].pk, allocation_id=None)  # allocations: below
+            copy = rule_copies[rule.pk] = QuotaRule.objects.create(**values)
+            copy.categories.set(m2m["categories"])
+            copy.excluded_categories.set(m2m["excluded_categories"])
             # A named unit keeps its own limit under its successor's name; two merged into one keep the larger.
             limits = {}
             for exception in rule.exceptions.all():
