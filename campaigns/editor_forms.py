@@ -174,3 +174,18 @@ class CampaignFileForm(CleanTextForm):
         if upload.size > 2 * 1024 * 1024:
             raise forms.ValidationError(f"Tệp quá lớn ({upload.size / 1024 / 1024:.1f} MB); giới hạn 2 MB.")
         return upload
+
+
+class CampaignCloneForm(CleanTextForm):
+    """A new phase from an old one (clone_campaign): its rounds re-dated with today's organisations
+    and the law in force; its plan's documents and targets left for the officer to fill in."""
+
+    campaign = forms.ChoiceField(label="Từ phong trào")
+    code = forms.SlugField(label="Mã phong trào mới", max_length=80)
+    name = forms.CharField(label="Tên phong trào mới", max_length=500)
+    start = forms.IntegerField(label="Năm bắt đầu", min_value=1900, max_value=2200)
+    end = forms.IntegerField(label="Năm kết thúc", min_value=1900, max_value=2200)
+
+    def __init__(self, *args, campaigns=(), **kwargs):
+        super().__init__(*args, prefix="clone", **kwargs)
+        self.fields["campaign"].choices = [(c.code, f"{c.name} ({c.period_start:%Y}-{c.period_end:%Y})") for c in campaigns]

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns import specs
 from campaigns.editor_forms import (
+    CampaignCloneForm,
     CampaignCreateForm,
     CampaignFileForm,
     entries_from,
@@ -31,6 +32,7 @@ from campaigns.editor_forms import (
 from campaigns.models import Campaign, LegalBasis, PublicationStatus, Round, Unit, UnitCategory, VoteRule
 from campaigns.rules import is_campaign_manager, issuers_for, managed_campaigns_q, manages_campaign
 from campaigns.services import editor
+from campaigns.services.campaigns import CampaignCloneError, clone_campaign
 from campaigns.services.campaign_files import campaign_data, campaign_yaml, round_data
 from campaigns.services.checks import campaign_problems, round_problems
 from campaigns.services.loading import CampaignDataError, load_campaign_files
@@ -81,10 +83,22 @@ def _reference_lists():
 def editor_home(request):
     if not is_campaign_manager(request.user):
         raise Http404
-    campaigns = Campaign.objects.filter(managed_campaigns_q(request.user)).select_related("issuer").order_by("-period_start", "code")
+    campaigns = list(Campaign.objects.filter(managed_campaigns_q(request.user)).select_related("issuer", "territory").order_by("-period_start", "code"))
     issuers = list(issuers_for(request.user))
-    form = CampaignCreateForm(request.POST or None, issuers=issuers)
-    if request.method == "POST" and form.is_valid():
+    cloning = request.method == "POST" and "clone" in request.POST
+    form = CampaignCreateForm(None if cloning else request.POST or None, issuers=issuers)
+    clone_form = CampaignCloneForm(request.POST if cloning else None, campaigns=campaigns)
+    if cloning and clone_form.is_valid():
+        data = clone_form.cleaned_data
+        source = next(c for c in campaigns if c.code == data["campaign"])
+        try:
+            campaign = clone_campaign(campaign=source, code=data["code"], name=data["name"], start=data["start"], end=data["end"])
+        except CampaignCloneError as error:
+            clone_form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Đã tạo giai đoạn mới '{campaign.name}' (bản nháp): hãy nhập văn bản căn cứ và mục tiêu của kế hoạch mới.")
+            return redirect("campaign_editor", code=campaign.code)
+    if request.method == "POST" and not cloning and form.is_valid():
         data = form.cleaned_data
         issuer = next(u for u in issuers if u.code == data["issuer"])
         entry = {
@@ -99,7 +113,7 @@ def editor_home(request):
         else:
             messages.success(request, f"Đã tạo phong trào '{campaign.name}' (bản nháp).")
             return redirect("campaign_editor", code=campaign.code)
-    return render(request, "campaigns/editor/home.html", {"campaigns": campaigns, "form": form})
+    return render(request, "campaigns/editor/home.html", {"campaigns": campaigns, "form": form, "clone_form": clone_form})
 
 
 def _campaign_forms(request, campaign):

@@ -211,3 +211,23 @@ def test_a_change_after_submissions_is_versioned_and_logged(client, manager):
 
     with pytest.raises(CampaignDataError, match="đã được sửa trên cổng"):
         load_campaign_files()
+
+
+def test_a_new_phase_is_made_from_an_old_one_in_the_editor(client, manager):
+    response = client.post(reverse("campaign_editor_home"), {
+        "clone": "1", "clone-campaign": "son-la-2021-2025", "clone-code": "son-la-2026-2030",
+        "clone-name": "Phong trào thi đua chuyển đổi số tỉnh Sơn La giai đoạn 2026-2030", "clone-start": "2026", "clone-end": "2030",
+    })
+    assert response.status_code == 302
+    campaign = Campaign.objects.get(code="son-la-2026-2030")
+    assert campaign.status == PublicationStatus.DRAFT
+    assert not campaign.documents.exists() and not campaign.targets.exists()  # the new plan's, left to fill in
+    assert campaign.rounds.exists() and all(r.year >= 2026 for r in campaign.rounds.all())
+    # A code already taken: the service's Vietnamese refusal on the page, nothing made.
+    response = client.post(reverse("campaign_editor_home"), {
+        "clone": "1", "clone-campaign": "son-la-2021-2025", "clone-code": "son-la-2026-2030",
+        "clone-name": "Lần hai", "clone-start": "2026", "clone-end": "2030",
+    })
+    assert response.status_code == 200
+    assert "đã được dùng" in html.unescape(response.content.decode())
+    assert Campaign.objects.filter(code="son-la-2026-2030").count() == 1
