@@ -34,7 +34,7 @@ from campaigns.rules import is_campaign_manager, issuers_for, managed_campaigns_
 from campaigns.services import editor
 from campaigns.services.campaigns import CampaignCloneError, clone_campaign
 from campaigns.services.campaign_files import campaign_data, campaign_yaml, round_data
-from campaigns.services.checks import campaign_problems, round_problems
+from campaigns.services.checks import campaign_problems, participants_by_category, round_problems
 from campaigns.services.loading import CampaignDataError, load_campaign_files
 
 CAMPAIGN_FIELDS = ("code", "name", "theme", "achievement_field", "issuer", "issuer_title", "territory", "period.start", "period.end", "summary")
@@ -150,7 +150,7 @@ def campaign_editor(request, code):
     rounds = list(campaign.rounds.select_related("campaign", "legal_basis").order_by("year", "code"))
     context = {
         "campaign": campaign, "form": form, "documents": documents, "targets": targets, "problems": problems,
-        "rounds": rounds, "file_form": CampaignFileForm(), **_reference_lists(),
+        "rounds": rounds, "file_form": CampaignFileForm(), "participants": participants_by_category(campaign), **_reference_lists(),
     }
     return render(request, "campaigns/editor/campaign.html", context)
 

@@ -24,6 +24,25 @@ def participating_category_codes(campaign: Campaign, day) -> set[str]:
     return {u.category.code for u in units.select_related("category") if u.is_valid_on(day)}
 
 
+def participants_by_category(campaign: Campaign) -> list[tuple[str, int, int]]:
+    """(category, units existing today, units in all) of the campaign's territory, for its editor."""
+    from django.db.models import Count, Q
+
+    from campaigns import clock
+
+    territory = campaign.territory_unit
+    today = clock.today()
+    current = (Q(units__valid_from__isnull=True) | Q(units__valid_from__lte=today)) & (Q(units__valid_to__isnull=True) | Q(units__valid_to__gte=today))
+    inside = Q(units__path__startswith=territory.path)
+    from campaigns.models import UnitCategory
+
+    rows = (
+        UnitCategory.objects.annotate(total=Count("units", filter=inside), current=Count("units", filter=inside & current))
+        .filter(total__gt=0).order_by("order")
+    )
+    return [(c.name, c.current, c.total) for c in rows]
+
+
 def round_problems(round_: Round) -> list[str]:
     campaign = round_.campaign
     entry = round_data(round_)

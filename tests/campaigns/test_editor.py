@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from campaigns.models import Campaign, Membership, PublicationStatus, Role, Round, RuleChange, Unit
+from campaigns.models import Campaign, Membership, PublicationStatus, Role, Round, RuleChange, Unit, UnitCategory
 from campaigns.services.loading import load_campaign_files
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +139,10 @@ def test_a_campaign_is_built_from_nothing_checked_and_published(client, manager)
     round_.refresh_from_db()
     campaign.refresh_from_db()
     assert round_.status == PublicationStatus.PUBLISHED and campaign.status == PublicationStatus.PUBLISHED
+
+    # The campaign's page counts its participants by category (its territory's units).
+    page = html.unescape(client.get(reverse("campaign_editor", args=[CODE])).content.decode())
+    assert "data-participants" in page and UnitCategory.objects.get(code="so_ban_nganh").name in page
 
     # Preview as a unit: Sở KH&CN's officers see the two award forms and the criteria for them.
     unit = Unit.objects.get(code="skhcn-son-la")
