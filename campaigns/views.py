@@ -43,6 +43,7 @@ ROUND_TABLES = (
     ("quotas", specs.QUOTA_RULE, "Số lượng khen thưởng"),
     ("criteria", specs.CRITERION, "Tiêu chí"),
 )
+STAGE_ORDER = ("order",)
 EXCEPTIONS_HELP = "Ngoại lệ theo đơn vị: mỗi dòng 'mã đơn vị; số lượng; nguồn'."
 
 
@@ -162,7 +163,8 @@ def _round_forms(request, round_entry):
         if key == "quotas":
             for row, values in zip(rows, initial):
                 values["exceptions"] = _exceptions_text(row)
-        formset_cls = formset_class(spec)
+        # A stage's order is its row's position: moving a row moves the stage.
+        formset_cls = formset_class(spec, leave_out=STAGE_ORDER if key == "stages" else ())
         if key == "quotas":
             base = formset_cls.form
             formset_cls.form = type("QuotaRowForm", (base,), {
@@ -184,6 +186,8 @@ def round_editor(request, code, round_code=None):
             entry = entry_from(specs.ROUND, form.cleaned_data)
             for key, spec, _, formset in tables:
                 entry[key] = entries_from(spec, formset)
+            for position, stage in enumerate(entry["stages"], start=1):
+                stage["order"] = position
             # Exceptions are typed per quota row, in the rows' own order.
             quotas_formset = next(f for k, _, _, f in tables if k == "quotas")
             exception_problems = []
