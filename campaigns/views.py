@@ -6,6 +6,7 @@ checks judge. A campaign the user does not manage answers 404.
 """
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -44,6 +45,22 @@ ROUND_TABLES = (
     ("criteria", specs.CRITERION, "Tiêu chí"),
 )
 STAGE_ORDER = ("order",)
+CAMPAIGN_TABLES = {"documents": "Văn bản căn cứ", "targets": "Mục tiêu"}
+# The loader names a row "stages[2] (name)", counted from 0: the editor names its table and line.
+ROW_PLACE = re.compile(r"^(?P<key>[a-z_]+)\[(?P<index>\d+)\] \((?P<label>[^)]*)\)")
+
+
+def _placed(problems: list[str], titles: dict[str, str]) -> list[str]:
+    """The loader's messages with "stages[2] (X)" as the page shows it: "Các bước xét và hạn chót,
+    dòng 3 (X)" (the rows kept, in the order given, are the lines the page numbers)."""
+    def place(match):
+        title = titles.get(match["key"])
+        if title is None:
+            return match[0]
+        label = match["label"]
+        return f"{title}, dòng {int(match['index']) + 1}" + (f" ({label})" if label not in ("None", "") else "")
+
+    return [ROW_PLACE.sub(place, problem, count=1) for problem in problems]
 EXCEPTIONS_HELP = "Ngoại lệ theo đơn vị: mỗi dòng 'mã đơn vị; số lượng; nguồn'."
 
 
@@ -121,7 +138,7 @@ def campaign_editor(request, code):
             try:
                 campaign = editor.update_campaign(campaign=campaign, entry=entry)
             except editor.EditorError as error:
-                problems = error.problems
+                problems = _placed(error.problems, CAMPAIGN_TABLES)
             else:
                 messages.success(request, "Đã lưu phong trào.")
                 return redirect("campaign_editor", code=campaign.code)
@@ -207,7 +224,7 @@ def round_editor(request, code, round_code=None):
                 try:
                     round_ = editor.save_round(campaign=campaign, entry=entry, round_=round_, user=request.user)
                 except editor.EditorError as error:
-                    problems = error.problems
+                    problems = _placed(error.problems, {key: title for key, _, title in ROUND_TABLES})
                 else:
                     messages.success(request, f"Đã lưu đợt '{round_.name}'.")
                     return redirect("round_editor", code=campaign.code, round_code=round_.code)

@@ -97,12 +97,13 @@ def test_a_campaign_is_built_from_nothing_checked_and_published(client, manager)
     ]
     response = client.post(reverse("round_create", args=[CODE]), round_post(stages=stages))
     assert response.status_code == 200
-    assert "bước xét không có hạn chót ('deadline')" in html.unescape(response.content.decode())
+    # Named as the page shows the row: its table and line (the loader says "stages[1] (...)").
+    assert "Các bước xét và hạn chót, dòng 2 (Sở KH&CN tổng hợp): bước xét không có hạn chót ('deadline')" in html.unescape(response.content.decode())
     assert not Round.objects.filter(campaign=campaign).exists()
     # A quota on an award form the round lacks: the loader's message too.
     bad_quota = [{"code": "x", "award_form": "huan-chuong", "nominee_kind": "collective", "scope": "round", "limit": 1, "source": "?"}]
     response = client.post(reverse("round_create", args=[CODE]), round_post(quotas=bad_quota))
-    assert "quotas[0] (x): hình thức khen thưởng không có trong đợt: 'huan-chuong'" in html.unescape(response.content.decode())
+    assert "Số lượng khen thưởng, dòng 1 (x): hình thức khen thưởng không có trong đợt: 'huan-chuong'" in html.unescape(response.content.decode())
 
     response = client.post(reverse("round_create", args=[CODE]), round_post())
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -204,7 +204,8 @@ def test_a_provincial_officer_sets_up_a_campaign_and_a_unit_submits_to_it(son_la
     page.get_by_role("button", name="Lưu đợt").click()
     page.wait_for_load_state()
     problems = page.locator("[data-problems]").inner_text()
-    assert "Chưa lưu được" in problems and "bước xét không có hạn chót ('deadline')" in problems
+    assert "Chưa lưu được" in problems
+    assert "Các bước xét và hạn chót, dòng 3 (Chủ tịch UBND tỉnh quyết định): bước xét không có hạn chót ('deadline')" in problems
     assert not Round.objects.filter(campaign=campaign).exists()
     s.shot("04 refused stage without deadline")
     # Nothing typed is lost: the rows come back as they were, in the order given, the removed one out.
