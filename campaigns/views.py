@@ -44,6 +44,7 @@ ROUND_TABLES = (
     ("quotas", specs.QUOTA_RULE, "Số lượng khen thưởng"),
     ("criteria", specs.CRITERION, "Tiêu chí"),
 )
+EXCEPTIONS_HELP = "Ngoại lệ theo đơn vị: mỗi dòng 'mã đơn vị; số lượng; nguồn'."
 STAGE_ORDER = ("order",)
 CAMPAIGN_TABLES = {"documents": "Văn bản căn cứ", "targets": "Mục tiêu"}
 # The loader names a row "stages[2] (name)", counted from 0: the editor names its table and line.
@@ -61,7 +62,6 @@ def _placed(problems: list[str], titles: dict[str, str]) -> list[str]:
         return f"{title}, dòng {int(match['index']) + 1}" + (f" ({label})" if label not in ("None", "") else "")
 
     return [ROW_PLACE.sub(place, problem, count=1) for problem in problems]
-EXCEPTIONS_HELP = "Ngoại lệ theo đơn vị: mỗi dòng 'mã đơn vị; số lượng; nguồn'."
 
 
 def _managed_or_404(request, code) -> Campaign:
