@@ -63,10 +63,20 @@ def _styled(form_field: forms.Field, field: specs.Field) -> forms.Field:
     return form_field
 
 
+def _with_default(form_field: forms.Field, field: specs.Field) -> forms.Field:
+    """A row added in the browser starts from the spec's fixed default (a stage's deadline stated
+    by the document, one dossier copy, an award as outcome), as a data file leaving the key out
+    would; an added row left at its defaults is blank and skipped."""
+    default = field.default
+    if default is not specs.MISSING and not callable(default) and default not in (None, "", False, []):
+        form_field.initial = default
+    return form_field
+
+
 def form_class(spec: specs.EntitySpec, *, leave_out=()) -> type[forms.Form]:
     """A form with one field per field of the spec (dotted names become `registration__deadline`)."""
     attrs = {
-        field.name.replace(".", "__"): _styled(_form_field(field, spec), field)
+        field.name.replace(".", "__"): _with_default(_styled(_form_field(field, spec), field), field)
         for field in spec.fields
         if field.name not in leave_out
     }
@@ -133,6 +143,8 @@ def entries_from(spec: specs.EntitySpec, formset) -> list[dict]:
         data = getattr(form, "cleaned_data", None) or {}
         if not data or data.get("DELETE"):
             continue
+        if position >= formset.initial_form_count() and not set(form.changed_data) - {"ORDER", "DELETE"}:
+            continue  # a row added and left at its defaults
         entry = entry_from(spec, data)
         if not any(v not in (None, "", False, []) for v in entry.values()):
             continue  # a blank row added and left empty

@@ -6,6 +6,7 @@ checks judge. A campaign the user does not manage answers 404.
 """
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -53,6 +54,23 @@ NESTED = {
     "quotas": ("exceptions", "Ngoại lệ theo đơn vị", ("unit", "limit", "source")),
     "allocations": ("mappings", "Khối không phần nào nêu", ("category", "nominee_kind", "share", "no_share", "note", "source")),
 }
+STAGE_ORDER = ("order",)
+CAMPAIGN_TABLES = {"documents": "Văn bản căn cứ", "targets": "Mục tiêu"}
+# The loader names a row "stages[2] (name)", counted from 0: the editor names its table and line.
+ROW_PLACE = re.compile(r"^(?P<key>[a-z_]+)\[(?P<index>\d+)\] \((?P<label>[^)]*)\)")
+
+
+def _placed(problems: list[str], titles: dict[str, str]) -> list[str]:
+    """The loader's messages with "stages[2] (X)" as the page shows it: "Các bước xét và hạn chót,
+    dòng 3 (X)" (the rows kept, in the order given, are the lines the page numbers)."""
+    def place(match):
+        title = titles.get(match["key"])
+        if title is None:
+            return match[0]
+        label = match["label"]
+        return f"{title}, dòng {int(match['index']) + 1}" + (f" ({label})" if label not in ("None", "") else "")
+
+    return [ROW_PLACE.sub(place, problem, count=1) for problem in problems]
 
 
 def _managed_or_404(request, code) -> Campaign:
@@ -141,7 +159,7 @@ def campaign_editor(request, code):
             try:
                 campaign = editor.update_campaign(campaign=campaign, entry=entry)
             except editor.EditorError as error:
-                problems = error.problems
+                problems = _placed(error.problems, CAMPAIGN_TABLES)
             else:
                 messages.success(request, "Đã lưu phong trào.")
                 return redirect("campaign_editor", code=campaign.code)
@@ -190,7 +208,8 @@ def _round_forms(request, round_entry):
     for key, spec, title in ROUND_TABLES:
         rows = round_entry.get(key, [])
         initial = [initial_from(spec, row) for row in rows]
-        formset_cls = formset_class(spec)
+        # A stage's order is its row's position: moving a row moves the stage.
+        formset_cls = formset_class(spec, leave_out=STAGE_ORDER if key == "stages" else ())
         if key in NESTED:
             name, label, columns = NESTED[key]
             for row, values in zip(rows, initial):
@@ -217,6 +236,8 @@ def round_editor(request, code, round_code=None):
             entry = entry_from(specs.ROUND, form.cleaned_data)
             for key, spec, _, formset in tables:
                 entry[key] = entries_from(spec, formset)
+            for position, stage in enumerate(entry["stages"], start=1):
+                stage["order"] = position
             # A quota's exceptions and an allocation's mappings are typed in their row's text box.
             nested_problems = []
             for key, _, _, formset in tables:
@@ -239,7 +260,7 @@ def round_editor(request, code, round_code=None):
                 try:
                     round_ = editor.save_round(campaign=campaign, entry=entry, round_=round_, user=request.user)
                 except editor.EditorError as error:
-                    problems = error.problems
+                    problems = _placed(error.problems, {key: title for key, _, title in ROUND_TABLES})
                 else:
                     messages.success(request, f"Đã lưu đợt '{round_.name}'.")
                     return redirect("round_editor", code=campaign.code, round_code=round_.code)

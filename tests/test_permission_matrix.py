@@ -204,6 +204,16 @@ MATRIX: dict[str, Entry] = {
     "dossiers:status": Entry(kwargs=lambda w: {"pk": w.document.pk}, get=signed_in(404, reviewer=200, appraiser=200, chairman=200, administrator=200)),
     "dossiers:status_json": Entry(kwargs=lambda w: {"pk": w.document.pk}, get=signed_in(404, reviewer=200, appraiser=200, chairman=200, administrator=200)),
     "dossiers:download": Entry(kwargs=lambda w: {"pk": w.document.pk}, get=signed_in(404, reviewer=200, appraiser=200, chairman=200, administrator=200)),
+    # --- The campaign editor: campaign managers of the issuing organisation only (none of these
+    # roles is one; tests/campaigns/test_editor.py tests the scope) --------------------------------
+    "campaign_editor_home": Entry(get=signed_in(404)),
+    "campaign_editor": Entry(kwargs=lambda w: {"code": w.round.campaign.code}, get=signed_in(404)),
+    "campaign_download": Entry(kwargs=lambda w: {"code": w.round.campaign.code}, get=signed_in(404)),
+    "campaign_upload": Entry(kwargs=lambda w: {"code": w.round.campaign.code}, get=signed_in(405), post=answers(404, anonymous=LOGIN)),
+    "round_create": Entry(kwargs=lambda w: {"code": w.round.campaign.code}, get=signed_in(404)),
+    "round_editor": Entry(kwargs=lambda w: {"code": w.round.campaign.code, "round_code": w.round.code}, get=signed_in(404)),
+    "round_check": Entry(kwargs=lambda w: {"code": w.round.campaign.code, "round_code": w.round.code}, get=signed_in(404)),
+    "round_preview": Entry(kwargs=lambda w: {"code": w.round.campaign.code, "round_code": w.round.code}, get=signed_in(404)),
 }
 
 

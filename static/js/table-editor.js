@@ -33,20 +33,40 @@
       });
     });
     var remove = row.querySelector("[data-remove]");
+    var box = row.querySelector("[data-control=DELETE] input");
     if (remove) {
       remove.addEventListener("click", function () {
-        var box = row.querySelector("[data-control=DELETE] input");
-        var removed = row.dataset.removed !== "1";
-        row.dataset.removed = removed ? "1" : "0";
-        if (box) box.checked = removed;
-        row.classList.toggle("opacity-50", removed);
-        row.querySelectorAll("input, select, textarea").forEach(function (field) {
-          if (field.type !== "hidden" && !field.closest("[data-control]")) field.disabled = removed;
-        });
-        remove.textContent = removed ? "Hoàn tác xóa" : "Xóa dòng";
+        markRemoved(row, row.dataset.removed !== "1");
         renumber(section);
       });
     }
+    // A page shown again after a refused save: a row removed before it stays removed.
+    if (box && box.checked) markRemoved(row, true);
+  }
+
+  function markRemoved(row, removed) {
+    var box = row.querySelector("[data-control=DELETE] input");
+    var remove = row.querySelector("[data-remove]");
+    row.dataset.removed = removed ? "1" : "0";
+    if (box) box.checked = removed;
+    row.classList.toggle("opacity-50", removed);
+    row.querySelectorAll("input, select, textarea").forEach(function (field) {
+      if (field.type !== "hidden" && !field.closest("[data-control]")) field.disabled = removed;
+    });
+    if (remove) remove.textContent = removed ? "Hoàn tác xóa" : "Xóa dòng";
+  }
+
+  // A page shown again after a refused save lists the rows as they were sent (by index): put them
+  // back in the order the user gave (their ORDER values, as the server reads them; rows without
+  // one last), before renumbering from the positions.
+  function restoreOrder(rows) {
+    var keyed = Array.prototype.map.call(rows.querySelectorAll(":scope > [data-row]"), function (row, index) {
+      var input = row.querySelector("[data-control=ORDER] input");
+      var value = input && input.value !== "" ? Number(input.value) : NaN;
+      return { row: row, index: index, order: isNaN(value) ? Number.MAX_VALUE : value };
+    });
+    keyed.sort(function (a, b) { return a.order - b.order || a.index - b.index; });
+    keyed.forEach(function (item) { rows.appendChild(item.row); });
   }
 
   function bindSection(section) {
@@ -54,6 +74,7 @@
     var total = section.querySelector("input[name='" + prefix + "-TOTAL_FORMS']");
     var rows = section.querySelector("[data-rows]");
     var template = section.querySelector("template[data-empty-row]");
+    restoreOrder(rows);
     rows.querySelectorAll(":scope > [data-row]").forEach(function (row) { bindRow(section, row); });
     var add = section.querySelector("[data-add-row]");
     if (add) {

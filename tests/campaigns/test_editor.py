@@ -98,12 +98,13 @@ def test_a_campaign_is_built_from_nothing_checked_and_published(client, manager)
     ]
     response = client.post(reverse("round_create", args=[CODE]), round_post(stages=stages))
     assert response.status_code == 200
-    assert "bước xét không có hạn chót ('deadline')" in html.unescape(response.content.decode())
+    # Named as the page shows the row: its table and line (the loader says "stages[1] (...)").
+    assert "Các bước xét và hạn chót, dòng 2 (Sở KH&CN tổng hợp): bước xét không có hạn chót ('deadline')" in html.unescape(response.content.decode())
     assert not Round.objects.filter(campaign=campaign).exists()
     # A quota on an award form the round lacks: the loader's message too.
     bad_quota = [{"code": "x", "award_form": "huan-chuong", "nominee_kind": "collective", "scope": "round", "limit": 1, "source": "?"}]
     response = client.post(reverse("round_create", args=[CODE]), round_post(quotas=bad_quota))
-    assert "quotas[0] (x): hình thức khen thưởng không có trong đợt: 'huan-chuong'" in html.unescape(response.content.decode())
+    assert "Số lượng khen thưởng, dòng 1 (x): hình thức khen thưởng không có trong đợt: 'huan-chuong'" in html.unescape(response.content.decode())
 
     response = client.post(reverse("round_create", args=[CODE]), round_post())
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -235,3 +236,57 @@ def test_a_new_phase_is_made_from_an_old_one_in_the_editor(client, manager):
     assert response.status_code == 200
     assert "đã được dùng" in html.unescape(response.content.decode())
     assert Campaign.objects.filter(code="son-la-2026-2030").count() == 1
+
+
+def test_a_stage_order_is_its_row_position(client, manager):
+    """The stage table has no order of its own to type: rows moved with "↑ Lên" (ORDER) order the stages."""
+    create_campaign(client)
+    stages = [
+        {"name": "Đơn vị đề nghị", "action": "unit_council", "deadline": "15/11/2026", "deadline_stated": True, "holds_council": True, "source": "mục IV.1"},
+        {"name": "Chủ tịch UBND tỉnh quyết định", "organisation": "vpubnd-son-la", "action": "decision", "deadline": "20/12/2026", "deadline_stated": True, "holds_council": True, "source": "mục IV.3"},
+        {"name": "Sở KH&CN tổng hợp", "organisation": "skhcn-son-la", "action": "review", "deadline": "30/11/2026", "deadline_stated": True, "source": "mục IV.2"},
+    ]
+    data = round_post(stages=stages)
+    data["stages-1-ORDER"], data["stages-2-ORDER"] = "3", "2"  # the last row moved up one
+    response = client.post(reverse("round_create", args=[CODE]), data)
+    assert response.status_code == 302, html.unescape(response.content.decode())[:3000]
+    round_ = Round.objects.get(campaign__code=CODE, code=ROUND)
+    assert [(s.order, s.name) for s in round_.stages.order_by("order")] == [
+        (1, "Đơn vị đề nghị"), (2, "Sở KH&CN tổng hợp"), (3, "Chủ tịch UBND tỉnh quyết định"),
+    ]
+    page = client.get(reverse("round_editor", args=[CODE, ROUND]))
+    assert "order" not in page.context["tables"][1][3].forms[0].fields
+
+
+def test_a_row_added_in_the_browser_starts_from_the_specs_defaults(client, manager):
+    create_campaign(client)
+    page = client.get(reverse("round_create", args=[CODE]))
+    tables = {key: formset for key, _, _, formset in page.context["tables"]}
+    stage = tables["stages"].empty_form
+    assert stage["deadline_stated"].value() is True and not stage["holds_council"].value()
+    award_form = tables["award_forms"].empty_form
+    assert (award_form["dossier_copies"].value(), award_form["outcome"].value()) == (1, "award")
+    assert tables["quotas"].empty_form["binds_at"].value() == "review"
+    # A row added and left at its defaults, as the browser sends it: skipped, not an error.
+    data = round_post()
+    for key, index in (("award_forms", 2), ("stages", 3)):
+        data[f"{key}-TOTAL_FORMS"] = str(index + 1)
+        data[f"{key}-{index}-ORDER"] = str(index + 1)
+        for field in tables[key].empty_form:
+            value = field.value()
+            if value not in (None, "", False) and field.name != "ORDER":
+                data[field.html_name.replace("__prefix__", str(index))] = "on" if value is True else value
+    assert data["stages-3-deadline_stated"] == "on" and data["award_forms-2-dossier_copies"] == 1
+    response = client.post(reverse("round_create", args=[CODE]), data)
+    assert response.status_code == 302, html.unescape(response.content.decode())[:3000]
+    round_ = Round.objects.get(campaign__code=CODE, code=ROUND)
+    assert (round_.award_forms.count(), round_.stages.count()) == (2, 3)
+
+
+def test_the_editor_is_in_the_menu_of_campaign_managers_only(client, manager):
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("campaign_editor_home")}"' in page
+    officer = get_user_model().objects.create_user("can-bo-menu", password="x-Mat-khau-9")
+    Membership.objects.create(user=officer, unit=Unit.objects.get(code="skhcn-son-la"), role=Role.UNIT_OFFICER)
+    client.force_login(officer)
+    assert reverse("campaign_editor_home") not in client.get(reverse("home")).content.decode()
