@@ -59,6 +59,7 @@ ROLE_SLUGS = {
     Role.APPRAISER: "thamdinh",
     Role.CHAIRMAN_OFFICE: "vanphong",
     Role.ADMINISTRATOR: "quantri",
+    Role.CAMPAIGN_MANAGER: "phongtrao",
 }
 ROLE_PEOPLE = {
     Role.UNIT_OFFICER: "Nguyễn Thị Lan",
@@ -67,6 +68,7 @@ ROLE_PEOPLE = {
     Role.APPRAISER: "Phạm Thu Hà",
     Role.CHAIRMAN_OFFICE: "Hoàng Văn Nam",
     Role.ADMINISTRATOR: "Quản trị hệ thống",
+    Role.CAMPAIGN_MANAGER: "Đỗ Thị Hồng",
 }
 STAGE_ACTION_ROLES = {StageAction.REVIEW: Role.REVIEWER, StageAction.APPRAISAL: Role.APPRAISER, StageAction.DECISION: Role.CHAIRMAN_OFFICE}
 
@@ -141,6 +143,8 @@ def load_demo(*, path=DEMO_FILE, nominations: int = DEMO_NOMINATIONS) -> DemoRep
                 )
                 if organisations:
                     accounts.add(f"{prefix}.{ROLE_SLUGS[role]}", role, organisations)
+            # The province's campaign manager sets up its campaigns in the editor (/quan-tri-phong-trao/).
+            accounts.add(f"{prefix}.{ROLE_SLUGS[Role.CAMPAIGN_MANAGER]}", Role.CAMPAIGN_MANAGER, [phase.issuer])
             accounts.add(ROLE_SLUGS[Role.ADMINISTRATOR], Role.ADMINISTRATOR, [root], superuser=True)
 
             from nominations.models import Nomination

@@ -169,3 +169,12 @@ def test_load_demo_officer_home_shows_who_drew_up_each_draft(demo_output):
     drafts = Nomination.objects.filter(proposing_unit__memberships__user=officer, status="draft")
     assert drafts.exists() and set(drafts.values_list("created_by", flat=True)) == {officer.pk}
     assert html.count(f"Người lập: {officer.get_full_name()}, ngày ") == drafts.count() >= 1
+
+
+def test_the_demo_campaign_manager_edits_the_province_s_new_phase_only(demo_output):
+    client = Client()
+    assert client.login(username="sonla.phongtrao", password=DEMO_PASSWORD)
+    phase = Campaign.objects.get(demonstration=True, issuer__code__contains="son-la")
+    assert client.get(reverse("campaign_editor", args=[phase.code])).status_code == 200
+    other = Campaign.objects.filter(demonstration=True).exclude(pk=phase.pk).first()
+    assert client.get(reverse("campaign_editor", args=[other.code])).status_code == 404
