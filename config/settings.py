@@ -119,9 +119,17 @@ else:
             # transaction tries to become a write one.
             "OPTIONS": {
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # A 64 MB page cache and memory-mapped reads per connection, kept between requests
+                # (CONN_MAX_AGE): a list page reads its index pages from memory, not from the file.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
+                    "PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;"
+                ),
                 "transaction_mode": "IMMEDIATE",
             },
+            # A worker keeps its connection (its page cache, the parsed schema) from one request to
+            # the next instead of opening the file again each time.
+            "CONN_MAX_AGE": int(env("DB_CONN_MAX_AGE", "60")),
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
