@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.choices import ChoiceDisplay
 from campaigns.models import NomineeKind, Round, RoundAwardForm, Stage, Unit
 from criteria.models import Criterion
 from campaigns.bounds import (
@@ -87,7 +88,7 @@ class CriteriaStatus(models.TextChoices):
     PENDING = "pending", _("Chờ Hội đồng đánh giá")
 
 
-class Nomination(models.Model):
+class Nomination(ChoiceDisplay, models.Model):
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="nominations", verbose_name="đợt")
     proposing_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="proposed_nominations", verbose_name="đơn vị đề nghị")
     kind = models.CharField("đối tượng", max_length=20, choices=NomineeKind.choices)
