@@ -3,8 +3,10 @@ written by test_list_throughput.py) at each size on each database, beside the ba
 run. `python -m tests.benchmarks.table` prints it again from the files.
 
 A cell: req/s of the server · mean ms per request as a client waits for it (CONNECTIONS at once) ·
-the page's req/s as a share of the bare page's (1.00 = as fast as the bare page). Last columns: each
-database's mean ms at the largest size over the smallest (the goal: ≤ 1.3)."""
+the page's req/s as a share of the bare page's (1.00 = as fast as the bare page) · the workers' CPU
+ms per request and the bare page's CPU over the page's (a share that other processes on the
+machine move much less). Last columns: each database's mean ms, and CPU ms, at the largest size
+over the smallest (the goal: ≤ 1.3)."""
 from __future__ import annotations
 
 import json
@@ -38,7 +40,8 @@ def print_throughput_table(runs: dict | None = None):
                           for lo, hi in [by_size["load_average"]])
         print(f"{vendor}: {run['measured_at']}, {run['cpus']} CPUs, gunicorn {run['workers']} sync workers, "
               f"wrk -c{run['connections']} -d{run['seconds']}s; load average during the run ({loads})")
-    print("cell: req/s · mean ms per request · req/s as a share of the bare page's in the same run")
+    print("cell: req/s · mean ms per request · req/s as a share of the bare page's · server CPU ms per request "
+          "(bare page's CPU / the page's), in the same run")
     header = "| page | " + " | ".join(f"{vendor} {int(size):,}" for vendor, size in columns) + " | " + " | ".join(
         f"{vendor} {int(max(d['sizes'], key=int)):,} / {int(min(d['sizes'], key=int)):,}" for vendor, d in runs.items()) + " |"
     print(header)
@@ -52,12 +55,19 @@ def print_throughput_table(runs: dict | None = None):
                 cells.append("—")
                 continue
             share = f" · {row['req_s'] / bare['req_s']:.2f}" if bare else ""
-            cells.append(f"{row['req_s']:.1f} · {row['mean_ms']:.0f} ms{share}")
+            cpu = ""
+            if "cpu_ms" in row:
+                cpu = f" · CPU {row['cpu_ms']:.1f} ms" + (f" ({bare['cpu_ms'] / row['cpu_ms']:.2f})" if bare and row["cpu_ms"] else "")
+            cells.append(f"{row['req_s']:.1f} · {row['mean_ms']:.0f} ms{share}{cpu}")
         growth = []
         for vendor, data in runs.items():
             sizes = sorted(data["sizes"], key=int)
             first, last = data["sizes"][sizes[0]]["pages"].get(label), data["sizes"][sizes[-1]]["pages"].get(label)
-            growth.append(f"{last['mean_ms'] / first['mean_ms']:.2f}x" if first and last and len(sizes) > 1 else "—")
+            if first and last and len(sizes) > 1:
+                cpu = f", CPU {last['cpu_ms'] / first['cpu_ms']:.2f}x" if first.get("cpu_ms") and last.get("cpu_ms") else ""
+                growth.append(f"{last['mean_ms'] / first['mean_ms']:.2f}x{cpu}")
+            else:
+                growth.append("—")
         print(f"| {label} | " + " | ".join(cells) + " | " + " | ".join(growth) + " |")
     print("=" * 110)
 
