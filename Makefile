@@ -16,7 +16,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 DEMO_ADDR ?= 127.0.0.1:8000
 
-.PHONY: help venv install sysdeps sysdeps-test demo test bench clean distclean
+.PHONY: help venv install sysdeps sysdeps-test sysdeps-bench demo test bench clean distclean
 
 help:
 	@echo "make demo   - cài đặt, nạp dữ liệu mẫu, chạy http://$(DEMO_ADDR)/  (install, load demo data, run)"
@@ -62,11 +62,21 @@ test: $(STAMP) sysdeps-test
 	@mkdir -p "$${VAR_DIR:-var}"
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# pytest exits 5 when it collects nothing: no benchmark yet is not a failure.
-bench: $(STAMP) sysdeps
+# pytest exits 5 when it collects nothing: no benchmark yet is not a failure. The benchmarks run on
+# the embedded default (SQLite); with BENCH_DATABASE_URL (postgres://...) the list pages under load
+# run once more on PostgreSQL, and the last table shows both databases side by side.
+bench: $(STAMP) sysdeps-bench
 	@mkdir -p "$${VAR_DIR:-var}"
 	@rc=0; $(PY) -m pytest tests/benchmarks -s -p no:cacheprovider --override-ini addopts= $(PYTEST_ARGS) || rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "Chưa có benchmark nào / no benchmarks yet"; rc=0; fi; exit $$rc
+	if [ $$rc -eq 5 ]; then echo "Chưa có benchmark nào / no benchmarks yet"; rc=0; fi; \
+	if [ $$rc -eq 0 ] && [ -n "$${BENCH_DATABASE_URL:-}" ]; then \
+		DATABASE_URL="$$BENCH_DATABASE_URL" $(PY) -m pytest tests/benchmarks/test_list_throughput.py -s -p no:cacheprovider \
+			--override-ini addopts= $(PYTEST_ARGS) || rc=$$?; \
+	fi; \
+	$(PY) -m tests.benchmarks.table; exit $$rc
+
+sysdeps-bench:
+	@bash config/check_system.sh --bench
 
 clean:
 	rm -rf var/ .pytest_cache/ .hypothesis/ tests/artifacts/

@@ -14,6 +14,8 @@
 #          of CPU for 223 pages, measured). Installed when missing; a warning if it cannot be.
 # --test:  also poppler-utils (pdftoppm, pdftotext), which the tests use to read PDFs back.
 #          Best effort: a warning, not an error, when it cannot be installed.
+# --bench: also wrk, the HTTP load generator of tests/benchmarks/test_list_throughput.py.
+#          Best effort: a warning, not an error (that benchmark is then skipped).
 # --python PATH: finally check that WeasyPrint imports with that interpreter.
 #
 # What is missing is installed with apt-get when we are root and apt-get exists; otherwise the
@@ -23,14 +25,17 @@ set -u
 REQUIRED_PKGS="libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation"
 SPEED_PKGS="libharfbuzz-subset0"
 TEST_PKGS="poppler-utils"
+BENCH_PKGS="wrk"
 
 want_test=0
+want_bench=0
 python_bin=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --test) want_test=1 ;;
+        --bench) want_bench=1 ;;
         --python) shift; python_bin="${1:-}" ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "check_system.sh: tham số không hợp lệ / unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
@@ -169,6 +174,19 @@ if [ "$want_test" = "1" ]; then
         say "CẢNH BÁO: thiếu /usr/bin/chromium; các kiểm thử trên trình duyệt (tests/e2e) sẽ bị bỏ qua."
         say "WARNING: /usr/bin/chromium missing; the browser journeys (tests/e2e) will be skipped."
         say "  apt-get install -y --no-install-recommends chromium"
+    fi
+fi
+
+if [ "$want_bench" = "1" ]; then
+    if ! command -v wrk >/dev/null 2>&1 && can_apt; then
+        apt_install $BENCH_PKGS || true
+    fi
+    if command -v wrk >/dev/null 2>&1; then
+        say "wrk (tests/benchmarks): OK"
+    else
+        say "CẢNH BÁO: thiếu wrk; benchmark trang danh sách dưới tải sẽ bị bỏ qua."
+        say "WARNING: wrk missing; the list pages under load benchmark will be skipped."
+        say "  apt-get install -y --no-install-recommends ${BENCH_PKGS}"
     fi
 fi
 

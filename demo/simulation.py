@@ -47,7 +47,7 @@ from criteria.models import CriterionKind, Operator
 from criteria.selectors import criteria_for
 from nominations import notifications
 from nominations.guards_evidence import requires_evidence
-from nominations.models import CriterionValue, Evidence, Nomination, Registration, Status
+from nominations.models import CriterionValue, Evidence, Nomination, Registration, Status, person_key
 from nominations.rules import STAGE_ROLES
 from nominations.services import ServiceError, judge_criterion, record_council_meeting, record_decision, register_unit
 from nominations.workflow import Action, RoundRules, TransitionError, advance
@@ -420,6 +420,8 @@ def _create_drafts(world: _World, plan) -> list[int]:
             rows.append((criterion, CriterionValue(criterion=criterion, number=number, flag=flag, text=text, status=status)))
         overall, met, total = evaluation.summarise([(c, v.status) for c, v in rows])
         nomination.criteria_status, nomination.criteria_met, nomination.criteria_total = overall, met, total
+        # What save() would keep; bulk_create does not call it.
+        nomination.person_key = person_key(nomination.full_name, nomination.birth_year, nomination.nominee_unit_id)
         drafts.append(nomination)
         values.append([v for _, v in rows])
 

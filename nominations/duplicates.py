@@ -6,28 +6,25 @@ same year of birth and the same unit of work, whatever identifiers were typed. O
 viewer may see are compared (nominations.rules.visible_nominations_q), rejected ones aside."""
 from __future__ import annotations
 
-import unicodedata
-
 from django.db.models import Q
 
 from campaigns.models import NomineeKind
-from nominations.models import Nomination, Status
+from nominations.models import Nomination, Status, normalised_name, person_key  # noqa: F401  (normalised_name: re-exported)
 from nominations.rules import visible_nominations_q
 
 
-def normalised_name(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", name or "").split()).casefold()
-
-
 def _person_key(nomination):
-    if not nomination.full_name or nomination.birth_year is None:
-        return None
-    return (nomination.round_id, normalised_name(nomination.full_name), nomination.birth_year, nomination.nominee_unit_id)
+    key = person_key(nomination.full_name, nomination.birth_year, nomination.nominee_unit_id)
+    return (nomination.round_id, key) if key else None
 
 
 def likely_duplicates(nominations, user) -> dict[int, list[Nomination]]:
-    """For each of `nominations` (a page of them), the other nominations of its round the user may
-    see that are likely the same person. One query, whatever the number of nominations."""
+    """For each of `nominations` (a page of them, which the user sees), the other nominations of its
+    round the user may see that are likely the same person. One query, whatever the number of
+    nominations, reading the page's identifiers and people in their indexes ((round,
+    person_identifier) and (round, person_key)) and leaving the page's own rows out (they are
+    compared with each other here): what it reads grows with the duplicates found, not with the
+    page or the round."""
     individuals = [n for n in nominations if n.kind == NomineeKind.INDIVIDUAL]
     if not individuals:
         return {}
@@ -35,15 +32,17 @@ def likely_duplicates(nominations, user) -> dict[int, list[Nomination]]:
     keyed = [n for n in individuals if _person_key(n)]
     match = Q(person_identifier__in=identifiers) if identifiers else Q(pk__in=[])
     if keyed:
-        match |= Q(birth_year__in={n.birth_year for n in keyed}, nominee_unit_id__in={n.nominee_unit_id for n in keyed})
-    candidates = (
+        match |= Q(person_key__in={_person_key(n)[1] for n in keyed})
+    candidates = list(
         Nomination.objects.filter(visible_nominations_q(user), match, round_id__in={n.round_id for n in individuals}, kind=NomineeKind.INDIVIDUAL)
         .exclude(status=Status.REJECTED)
+        .exclude(pk__in=[n.pk for n in individuals])
         .select_related("proposing_unit", "nominee_unit", "award_form")
         .order_by("pk")
     )
+    candidates += [n for n in individuals if n.status != Status.REJECTED]
     by_key, by_identifier = {}, {}
-    for candidate in candidates:
+    for candidate in sorted(candidates, key=lambda c: c.pk):
         key = _person_key(candidate)
         if key:
             by_key.setdefault(key, []).append(candidate)
@@ -51,7 +50,8 @@ def likely_duplicates(nominations, user) -> dict[int, list[Nomination]]:
             by_identifier.setdefault((candidate.round_id, candidate.person_identifier), []).append(candidate)
     found = {}
     for nomination in individuals:
-        same = by_key.get(_person_key(nomination), []) if _person_key(nomination) else []
+        key = _person_key(nomination)
+        same = by_key.get(key, []) if key else []
         if nomination.person_identifier:
             same = same + by_identifier.get((nomination.round_id, nomination.person_identifier), [])
         others = list({c.pk: c for c in same if c.pk != nomination.pk}.values())

@@ -6,6 +6,9 @@ import unicodedata
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from campaigns import clock
 from campaigns.text import CleanTextForm
@@ -38,15 +41,38 @@ def vn_time_field(label):
     )
 
 
+class PlainSelect(forms.Select):
+    """A <select> written in one pass (format_html), not through a template per option: a queue's
+    filter lists every unit with a nomination waiting, hundreds of options on each page view.
+    Same markup as forms.Select: name, id and attributes, the selected option marked."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = set(self.format_value(value))
+        attributes = self.build_attrs(self.attrs, attrs)
+        options = format_html_join(
+            "",
+            "<option value=\"{}\"{}>{}</option>",
+            (
+                (str(option_value), mark_safe(" selected") if str(option_value) in selected else "", label)
+                for option_value, label in self.choices
+            ),
+        )
+        return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(attributes), options)
+
+
 class QueueFilterForm(CleanTextForm):
     """The queue's GET filters. Choices come from the selector (queue_filter_choices)."""
 
-    category = forms.ModelChoiceField(queryset=None, required=False, label="Khối", empty_label="Tất cả các khối")
-    award_form = forms.ModelChoiceField(queryset=None, required=False, label="Hình thức", empty_label="Tất cả hình thức")
-    criteria_status = forms.ChoiceField(
-        choices=[("", "Mọi kết quả tiêu chí")] + list(CriteriaStatus.choices), required=False, label="Tiêu chí"
+    category = forms.ModelChoiceField(queryset=None, required=False, label="Khối", empty_label="Tất cả các khối", widget=PlainSelect)
+    award_form = forms.ModelChoiceField(
+        queryset=None, required=False, label="Hình thức", empty_label="Tất cả hình thức", widget=PlainSelect
     )
-    proposing_unit = forms.ModelChoiceField(queryset=None, required=False, label="Đơn vị đề nghị", empty_label="Tất cả đơn vị")
+    criteria_status = forms.ChoiceField(
+        choices=[("", "Mọi kết quả tiêu chí")] + list(CriteriaStatus.choices), required=False, label="Tiêu chí", widget=PlainSelect
+    )
+    proposing_unit = forms.ModelChoiceField(
+        queryset=None, required=False, label="Đơn vị đề nghị", empty_label="Tất cả đơn vị", widget=PlainSelect
+    )
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,6 +81,14 @@ class QueueFilterForm(CleanTextForm):
         self.fields["proposing_unit"].queryset = choices["proposing_units"]
         for field in self.fields.values():
             field.error_messages["invalid_choice"] = "Lựa chọn không hợp lệ."
+            # The queue renders the fields itself (label, select, error), with Bootstrap's classes.
+            field.widget.attrs["class"] = "form-select"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] = "form-select is-invalid"
 
     def filters(self) -> dict:
         """The valid filters (an invalid one is ignored rather than failing the whole page)."""

@@ -2,12 +2,14 @@
 
 A nomination's `stage` and `status` change only through nominations.workflow.advance().
 """
+import unicodedata
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.choices import ChoiceDisplay
 from campaigns.models import NomineeKind, Round, RoundAwardForm, Stage, Unit
 from criteria.models import Criterion
 from campaigns.bounds import (
@@ -23,6 +25,22 @@ from campaigns.bounds import (
     at_most,
     max_chars,
 )
+
+
+def normalised_name(name: str) -> str:
+    """A name as the likely-duplicate check compares it: Unicode NFC, spaces collapsed, case folded."""
+    return " ".join(unicodedata.normalize("NFC", name or "").split()).casefold()
+
+
+def person_key(full_name: str, birth_year, nominee_unit_id) -> str:
+    """What makes two nominations likely the same person besides the identifier (nominations/duplicates.py):
+    the normalised name, the year of birth and the unit of work; "" when the name or the year is missing."""
+    if not full_name or birth_year is None:
+        return ""
+    return f"{birth_year}|{nominee_unit_id}|{normalised_name(full_name)}"
+
+
+PERSON_KEY_FIELDS = ("full_name", "birth_year", "nominee_unit", "nominee_unit_id")
 
 
 class Registration(models.Model):
@@ -70,7 +88,7 @@ class CriteriaStatus(models.TextChoices):
     PENDING = "pending", _("Chờ Hội đồng đánh giá")
 
 
-class Nomination(models.Model):
+class Nomination(ChoiceDisplay, models.Model):
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="nominations", verbose_name="đợt")
     proposing_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="proposed_nominations", verbose_name="đơn vị đề nghị")
     kind = models.CharField("đối tượng", max_length=20, choices=NomineeKind.choices)
@@ -131,6 +149,10 @@ class Nomination(models.Model):
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("sửa lúc", auto_now=True)
     submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+    # person_key(full_name, birth_year, nominee_unit_id), kept by save() (and by whoever bulk-creates):
+    # the likely-duplicate check looks a page's people up in an index instead of reading every
+    # nomination of the same names or years.
+    person_key = models.CharField("khoá so trùng người", max_length=240, blank=True, editable=False)
 
     class Meta:
         ordering = ["round", "stage__order", "proposing_unit__name", "id"]
@@ -148,6 +170,8 @@ class Nomination(models.Model):
             models.Index(fields=["stage", "status", "criteria_status"], name="nomination_queue_criteria_idx"),
             # The same-person flag: one person's nominations in a round.
             models.Index(fields=["round", "person_identifier"], name="nomination_round_person_idx"),
+            # Likely duplicates: one person's nominations in a round, by name, year of birth and unit.
+            models.Index(fields=["round", "person_key"], name="nomination_person_key_idx"),
             # A round's counts by status (quota usage: award form, kind, stage; the dashboard).
             models.Index(fields=["round", "status", "award_form", "kind", "stage"], name="nomination_round_status_idx"),
         ]
@@ -170,6 +194,13 @@ class Nomination(models.Model):
 
     def __str__(self):
         return self.nominee_name
+
+    def save(self, *args, **kwargs):
+        self.person_key = person_key(self.full_name, self.birth_year, self.nominee_unit_id)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(PERSON_KEY_FIELDS) and "person_key" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "person_key"]
+        super().save(*args, **kwargs)
 
     @property
     def nominee_name(self):

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, Subquery, Value, When
 
 from campaigns import clock
 from campaigns.models import NomineeKind, Stage, Unit, UnitCategory
@@ -121,6 +123,39 @@ def review_stages_for(user):
     return stages
 
 
+# --- What a queue shows beside its page, kept between requests ---------------------------------
+#
+# The quota bars, the nominations returned by the stage, the filters' choices and the number
+# waiting per proposing unit change only when a nomination moves, is edited after it was sent or
+# judged: each of these writes a NominationEvent in its transaction (nominations.workflow.advance,
+# nominations.services). So they are kept in the cache under the id of the newest event (one
+# indexed MAX, read before what it guards), and worked out again after any such write, or after
+# LIST_SUMMARY_CACHE_SECONDS at most (what no event records: a unit renamed, a quota rule edited
+# in the admin). 0 turns the cache off (the tests' settings: each test asks the database).
+
+
+def history_version() -> int:
+    """The id of the newest NominationEvent: it changes with every transition and every edit."""
+    return NominationEvent.objects.aggregate(newest=Max("id"))["newest"] or 0
+
+
+def stage_summary(stage: Stage, user, name: str, compute, *parts):
+    """compute(), or what it returned for the same stage, user, `name` and `parts` since the last
+    nomination event (the version is read once per stage object, first)."""
+    seconds = getattr(settings, "LIST_SUMMARY_CACHE_SECONDS", 0)
+    if not seconds:
+        return compute()
+    version = getattr(stage, "_history_version", None)
+    if version is None:
+        version = stage._history_version = history_version()
+    key = f"queue-summary:{name}:{stage.pk}:{getattr(user, 'pk', '')}:{version}:" + ":".join(str(p) for p in parts)
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found
+
+
 # --- The queue ---------------------------------------------------------------------------------
 #
 # A stage may hold tens of thousands of nominations. The queue therefore works out the page first
@@ -192,16 +227,24 @@ class QueueRows:
 
     def __init__(self, stage: Stage, user, **filters):
         self.stage = stage
+        self.user = user
+        self.filters = filters
         self.nominations = queue_nominations(stage, user, **filters).order_by()
         self._units = None
 
     def units(self) -> list[tuple[int, int]]:
-        """(proposing unit id, nominations waiting) in queue order: one GROUP BY, one read of the units' names."""
+        """(proposing unit id, nominations waiting) in queue order: one GROUP BY, one read of the
+        units' names; kept until the next nomination event (stage_summary)."""
         if self._units is None:
-            counts = dict(self.per_unit_counts())
-            ordered = Unit.objects.filter(pk__in=list(counts)).order_by("name", "id").values_list("pk", flat=True) if counts else []
-            self._units = [(pk, counts[pk]) for pk in ordered]
+            self._units = stage_summary(
+                self.stage, self.user, "units", self._read_units, *sorted((k, getattr(v, "pk", v)) for k, v in self.filters.items())
+            )
         return self._units
+
+    def _read_units(self) -> list[tuple[int, int]]:
+        counts = dict(self.per_unit_counts())
+        ordered = Unit.objects.filter(pk__in=list(counts)).order_by("name", "id").values_list("pk", flat=True) if counts else []
+        return [(pk, counts[pk]) for pk in ordered]
 
     def per_unit_counts(self):
         """(proposing unit id, number waiting): the one aggregate a page needs."""
@@ -255,15 +298,21 @@ def unit_vote_of(nomination):
 
 def queue_filter_choices(stage: Stage):
     """Querysets for the queue's filters: the categories of the nominees and the proposing units
-    with a nomination waiting at the stage, the round's award forms. Each is one semi-join over
-    the stage's index, not a join of every waiting nomination."""
-    waiting = Nomination.objects.filter(stage=stage, status=Status.IN_REVIEW).order_by()
+    with a nomination waiting at the stage, the round's award forms. Which categories and units
+    those are is one semi-join each over the stage's index, kept until the next nomination event
+    (stage_summary); the querysets then read those rows by primary key."""
+    def read_ids():
+        waiting = Nomination.objects.filter(stage=stage, status=Status.IN_REVIEW).order_by()
+        return (
+            list(Unit.objects.filter(pk__in=waiting.values("nominee_unit_id")).values_list("category_id", flat=True).distinct()),
+            list(waiting.values_list("proposing_unit_id", flat=True).distinct()),
+        )
+
+    category_ids, unit_ids = stage_summary(stage, None, "choices", read_ids)
     return {
-        "categories": UnitCategory.objects.filter(
-            pk__in=Unit.objects.filter(pk__in=waiting.values("nominee_unit_id")).values("category_id")
-        ).order_by("order", "code"),
+        "categories": UnitCategory.objects.filter(pk__in=category_ids).order_by("order", "code"),
         "award_forms": stage.round.award_forms.order_by("order"),
-        "proposing_units": Unit.objects.filter(pk__in=waiting.values("proposing_unit_id")).order_by("name"),
+        "proposing_units": Unit.objects.filter(pk__in=unit_ids).order_by("name"),
     }
 
 
@@ -295,12 +344,15 @@ def returned_from_stage(stage: Stage, user):
 def returned_summary(stage: Stage, user, *, shown: int = 20):
     """(the first `shown` nominations returned by the stage, how many, whether there are more
     than RETURNED_COUNTED): what the queue shows of them, bounded."""
-    returns = returned_from_stage(stage, user)
-    first = [event.nomination for event in returns[:shown]]
-    # Counted by reading at most RETURNED_COUNTED + 1 ids in the index's order (a COUNT(*) would
-    # let PostgreSQL join every return before stopping).
-    count = len(first) if len(first) < shown else len(returns.values_list("pk", flat=True)[: RETURNED_COUNTED + 1])
-    return first, min(count, RETURNED_COUNTED), count > RETURNED_COUNTED
+    def read():
+        returns = returned_from_stage(stage, user)
+        first = [event.nomination for event in returns[:shown]]
+        # Counted by reading at most RETURNED_COUNTED + 1 ids in the index's order (a COUNT(*) would
+        # let PostgreSQL join every return before stopping).
+        count = len(first) if len(first) < shown else len(returns.values_list("pk", flat=True)[: RETURNED_COUNTED + 1])
+        return first, min(count, RETURNED_COUNTED), count > RETURNED_COUNTED
+
+    return stage_summary(stage, user, "returned", read, shown)
 
 
 # --- Councils, extensions, decisions -----------------------------------------------------------
@@ -382,7 +434,12 @@ def decision_nominations(decision: AwardDecision):
 def quota_usage_with_waiting(stage) -> list:
     """The round's quota use past `stage` (nominations.quotas.quota_usage), each row also counting the
     nominations waiting in the stage's queue under the same rule and group (`waiting`): what the
-    reviewer approved and what it still may approve. One count per rule and group, read only."""
+    reviewer approved and what it still may approve. One count per rule and group, read only;
+    kept until the next nomination event (stage_summary)."""
+    return stage_summary(stage, None, "quotas", lambda: _quota_usage_with_waiting(stage))
+
+
+def _quota_usage_with_waiting(stage) -> list:
     from nominations.quotas import quota_usage
     from quotas.limits import rule_filter
     from quotas.models import QuotaScope

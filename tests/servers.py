@@ -165,22 +165,24 @@ class _Process:
 
 class Gunicorn(_Process):
     """`with Gunicorn(env={...}) as server:` serves config.wsgi on 127.0.0.1:<free port> until the
-    block ends; `server.url`, `server.log()`."""
+    block ends; `server.url`, `server.log()`. Workers are gthread (`threads` each) unless
+    `worker_class="sync"`."""
 
     kind = "gunicorn"
 
     def __init__(self, *, env: dict, workers: int = 2, threads: int = 4, settings_module: str = "config.settings",
-                 log_path: Path, timeout: int = 60, keep_alive: int = 5):
+                 log_path: Path, timeout: int = 60, keep_alive: int = 5, worker_class: str = "gthread"):
         super().__init__(env=env, settings_module=settings_module, log_path=log_path)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers, self.threads, self.timeout, self.keep_alive = workers, threads, timeout, keep_alive
+        self.worker_class = worker_class
 
     def command(self) -> list[str]:
         return [
             sys.executable, "-m", "gunicorn", "config.wsgi:application",
             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--threads", str(self.threads),
-            "--worker-class", "gthread", "--timeout", str(self.timeout), "--graceful-timeout", "5",
+            "--worker-class", self.worker_class, "--timeout", str(self.timeout), "--graceful-timeout", "5",
             "--keep-alive", str(self.keep_alive), "--backlog", "2048", "--access-logfile", "-", "--error-logfile", "-", "--log-level", "warning",
             "--access-logformat", '%(m)s %(U)s %(s)s %(M)sms',
         ]

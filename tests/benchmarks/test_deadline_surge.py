@@ -55,7 +55,7 @@ from nominations.models import CriterionValue, Nomination, NominationEvent, Regi
 from nominations.services import record_council_meeting, save_nomination
 from campaigns.stages import stages_of
 from nominations.quotas import quota_usage
-from tests.nominations.conftest import build_world, load
+from tests.nominations.conftest import attach_required_evidence, build_world, load
 from tests.servers import Gunicorn, postgres_problem, redis_broker_problem, subprocess_database_url, wait_for_database_sessions_to_end
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -130,6 +130,8 @@ def build_round():
             data = {"kind": "collective", "nominee_unit": unit, "award_form": award_form, "achievement_summary": "Bản nháp",
                     "eligibility_declared": True, "full_name": "", "gender": "", "birth_year": None, "position": "", "person_identifier": ""}
             nomination = save_nomination(actor=user, round_=round_, proposing_unit=unit, data=data, values=criterion_values(criteria))
+            world.users[f"officer:{unit.code}"] = user
+            attach_required_evidence(world, nomination)  # the files "Gửi hồ sơ" needs (nominations.guards_evidence)
             record_council_meeting(
                 actor=user, stage=stage, unit=unit,
                 data={"date": stage.deadline - dt.timedelta(days=6), "start_time": dt.time(8), "end_time": dt.time(10),

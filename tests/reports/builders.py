@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 
-from nominations.models import CouncilVote, Nomination, NominationEvent, Status
+from nominations.models import CouncilVote, Nomination, NominationEvent, Status, person_key
 from demo.simulation import FAMILY_NAMES, GIVEN, MIDDLE, POSITIONS, simulate_round
 from campaigns.stages import stages_of
 
@@ -83,6 +83,8 @@ def add_copies(round_, count: int, *, seed: int = 0):
                     submitted_at=model.submitted_at,
                 )
             )
+            copy = batch[-1]
+            copy.person_key = person_key(copy.full_name, copy.birth_year, copy.nominee_unit_id)  # what save() keeps
         sources = [models[(made + i) % len(models)] for i in range(len(batch))]
         Nomination.objects.bulk_create(batch)
         CouncilVote.objects.bulk_create(

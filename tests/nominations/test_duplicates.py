@@ -1,0 +1,61 @@
+"""Likely duplicates (nominations/duplicates.py) and the person key they are looked up by."""
+import pytest
+from django.db.models import Model
+
+from campaigns import clock
+from nominations.duplicates import likely_duplicates
+from nominations.models import Nomination, person_key
+
+from .conftest import new_nomination, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def test_person_key_normalises_name_and_is_empty_without_year():
+    assert person_key("  Nguyễn   Văn  AN ", 1985, 7) == "1985|7|nguyễn văn an"
+    assert person_key("Nguyễn Văn An", None, 7) == ""
+    assert person_key("", 1985, 7) == ""
+
+
+def test_person_key_kept_when_saving_only_the_name(nt_world):
+    with clock.frozen_at(nt_world.at_stage(1)):
+        nomination = new_nomination(nt_world, "so-y-te-nt", kind="individual", full_name="Trần Văn An", person_identifier="079190000011")
+    nomination.full_name = "Trần  Văn BÌNH"
+    nomination.save(update_fields=["full_name"])
+    assert Nomination.objects.values_list("person_key", flat=True).get(pk=nomination.pk) == (
+        f"1985|{nomination.nominee_unit_id}|trần văn bình"
+    )
+
+
+def test_likely_duplicates_same_name_written_differently_found(nt_world):
+    with clock.frozen_at(nt_world.at_stage(1)):
+        first = submitted(nt_world, "so-y-te-nt", kind="individual", full_name="Lê Thị Hoa", person_identifier="079190000021")
+        second = submitted(nt_world, "so-y-te-nt", kind="individual", full_name="lê  thị HOA", person_identifier="079190000022")
+    found = likely_duplicates([first], nt_world.users["stage:2"])
+    assert [n.pk for n in found[first.pk]] == [second.pk]
+    # Both on the same page: each is the other's duplicate, found among the page's own rows.
+    both = likely_duplicates([first, second], nt_world.users["stage:2"])
+    assert {pk: [n.pk for n in others] for pk, others in both.items()} == {first.pk: [second.pk], second.pk: [first.pk]}
+
+
+def test_likely_duplicates_reads_no_namesake_of_another_year_or_unit(nt_world, monkeypatch):
+    """What the check reads grows with the duplicates found, not with the round: nominations of the
+    same unit and year of birth with other names (or the same name and another year) are not read."""
+    with clock.frozen_at(nt_world.at_stage(1)):
+        page = submitted(nt_world, "so-y-te-nt", kind="individual", full_name="Phạm Văn Nam", person_identifier="079190000031")
+        for index, name in enumerate(["Phạm Văn Bắc", "Đỗ Thị Mai", "Phạm Văn Nam"]):
+            other = new_nomination(nt_world, "so-y-te-nt", kind="individual", full_name=name, person_identifier=f"07919000004{index}")
+            if name == "Phạm Văn Nam":
+                other.birth_year = 1990
+                other.save()
+    read = []
+    from_db = Model.from_db.__func__
+
+    def counting(cls, *args, **kwargs):
+        read.append(cls.__name__)
+        return from_db(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Model, "from_db", classmethod(counting))
+    # The unit's officer sees all four (drafts included).
+    assert likely_duplicates([page], nt_world.users["officer:so-y-te-nt"]) == {}
+    assert read.count("Nomination") == 0

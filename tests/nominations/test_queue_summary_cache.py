@@ -1,0 +1,58 @@
+"""What a review queue shows beside its page, kept until the next nomination event
+(nominations.selectors_review.stage_summary)."""
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from campaigns import clock
+from nominations.workflow import Action, advance
+
+from .conftest import submitted
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kept(settings):
+    settings.LIST_SUMMARY_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _queue(client, world):
+    with CaptureQueriesContext(connection) as queries, clock.frozen_at(world.at_stage(2)):
+        response = client.get(reverse("review_queue", args=(world.round.pk, 2)))
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_queue_summary_kept_until_a_return_then_shows_it(nt_world, client, kept):
+    first = submitted(nt_world, "so-tai-chinh-nt")
+    second = submitted(nt_world, "so-y-te-nt")
+    client.force_login(nt_world.users["stage:2"])
+    response, cold = _queue(client, nt_world)
+    assert response.context["page"].paginator.count == 2
+    assert response.context["returned_count"] == 0
+    response, warm = _queue(client, nt_world)
+    assert warm < cold  # the counts, choices, quotas and returns came from the cache
+
+    with clock.frozen_at(nt_world.at_stage(2)):
+        advance(second, Action.RETURN, actor=nt_world.users["stage:2"], comment="Bổ sung biên bản.")
+    response, _ = _queue(client, nt_world)
+    assert [n.pk for n in response.context["page"].object_list] == [first.pk]
+    assert response.context["page"].paginator.count == 1
+    assert response.context["returned_count"] == 1
+    assert [n.pk for n in response.context["returned"]] == [second.pk]
+    assert [u.pk for u in response.context["filter_form"].fields["proposing_unit"].queryset] == [first.proposing_unit_id]
+
+
+def test_queue_summary_not_kept_when_turned_off(nt_world, client, settings):
+    settings.LIST_SUMMARY_CACHE_SECONDS = 0
+    submitted(nt_world, "so-tai-chinh-nt")
+    client.force_login(nt_world.users["stage:2"])
+    _, cold = _queue(client, nt_world)
+    _, again = _queue(client, nt_world)
+    assert again == cold
