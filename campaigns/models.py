@@ -647,6 +647,10 @@ class UnitImportJob(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="người nhập"
     )
+    within = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="trong địa bàn",
+        help_text="Nhập từ trang quản trị phong trào: mọi đơn vị của tệp phải thuộc đơn vị này.",
+    )
     status = models.CharField("trạng thái", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     phase = models.CharField("đang làm", max_length=100, blank=True)
     progress_done = models.PositiveIntegerField("số dòng đã xử lý", default=0)

@@ -30,6 +30,10 @@ from campaigns.editor_forms import (
     formset_class,
     initial_from,
 )
+from campaigns.forms import UnitImportForm
+from campaigns.models import UnitImportJob
+from campaigns.services.unit_imports import start_unit_import
+from campaigns.services.units import UnitImportError
 from campaigns.models import Campaign, LegalBasis, PublicationStatus, Round, Unit, UnitCategory, VoteRule
 from campaigns.rules import is_campaign_manager, issuers_for, managed_campaigns_q, manages_campaign
 from campaigns.services import editor
@@ -168,7 +172,7 @@ def campaign_editor(request, code):
     rounds = list(campaign.rounds.select_related("campaign", "legal_basis").order_by("year", "code"))
     context = {
         "campaign": campaign, "form": form, "documents": documents, "targets": targets, "problems": problems,
-        "rounds": rounds, "file_form": CampaignFileForm(), "participants": participants_by_category(campaign), **_reference_lists(),
+        "rounds": rounds, "file_form": CampaignFileForm(), "import_form": UnitImportForm(), "participants": participants_by_category(campaign), **_reference_lists(),
     }
     return render(request, "campaigns/editor/campaign.html", context)
 
@@ -314,6 +318,38 @@ def campaign_download(request, code):
     response = HttpResponse(campaign_yaml(campaign), content_type="application/x-yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{campaign.code}.yaml"'
     return response
+
+
+@login_required
+@require_POST
+def participants_import(request, code):
+    """Units of the campaign's territory from Excel, by the portal's importer (a job): every row
+    must lie under the territory."""
+    campaign = _managed_or_404(request, code)
+    form = UnitImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("campaign_editor", code=campaign.code)
+    try:
+        job = start_unit_import(
+            upload=form.cleaned_data["file"], update=form.cleaned_data["update"], actor=request.user, within=campaign.territory_unit,
+        )
+    except UnitImportError as error:
+        for problem in error.problems:
+            messages.error(request, problem)
+        return redirect("campaign_editor", code=campaign.code)
+    return redirect("participants_import_job", code=campaign.code, job_id=job.pk)
+
+
+@login_required
+def participants_import_job(request, code, job_id):
+    campaign = _managed_or_404(request, code)
+    job = UnitImportJob.objects.filter(pk=job_id, requested_by=request.user, within=campaign.territory_unit).first()
+    if job is None:
+        raise Http404
+    return render(request, "campaigns/editor/import_job.html", {"campaign": campaign, "job": job})
 
 
 @login_required

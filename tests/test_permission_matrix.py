@@ -210,6 +210,8 @@ MATRIX: dict[str, Entry] = {
     "campaign_editor": Entry(kwargs=lambda w: {"code": w.round.campaign.code}, get=signed_in(404)),
     "campaign_download": Entry(kwargs=lambda w: {"code": w.round.campaign.code}, get=signed_in(404)),
     "campaign_upload": Entry(kwargs=lambda w: {"code": w.round.campaign.code}, get=signed_in(405), post=answers(404, anonymous=LOGIN)),
+    "participants_import": Entry(kwargs=lambda w: {"code": w.round.campaign.code}, get=signed_in(405), post=answers(404, anonymous=LOGIN)),
+    "participants_import_job": Entry(kwargs=lambda w: {"code": w.round.campaign.code, "job_id": 1}, get=signed_in(404)),
     "round_create": Entry(kwargs=lambda w: {"code": w.round.campaign.code}, get=signed_in(404)),
     "round_editor": Entry(kwargs=lambda w: {"code": w.round.campaign.code, "round_code": w.round.code}, get=signed_in(404)),
     "round_check": Entry(kwargs=lambda w: {"code": w.round.campaign.code, "round_code": w.round.code}, get=signed_in(404)),

@@ -30,7 +30,7 @@ SYSTEM_ERROR = "Lỗi hệ thống khi nhập tệp; chưa nhập đơn vị nà
 TOO_LONG = "Nhập tệp quá thời gian cho phép; chưa nhập đơn vị nào. Hãy chia thành nhiều tệp nhỏ hơn."
 
 
-def start_unit_import(*, upload, update: bool, actor) -> UnitImportJob:
+def start_unit_import(*, upload, update: bool, actor, within=None) -> UnitImportJob:
     """Check the upload cheaply (size, zip bomb: UnitImportError at once), store it, write the job
     and queue its task after commit (or run it here when Celery is eager)."""
     from campaigns.tasks import task_import_units
@@ -39,7 +39,7 @@ def start_unit_import(*, upload, update: bool, actor) -> UnitImportJob:
     upload.seek(0)
     name = default_storage.save(f"private/imports/{uuid.uuid4().hex}.xlsx", upload)
     job = UnitImportJob.objects.create(
-        file=name, original_name=(getattr(upload, "name", "") or "")[:255], update=update, requested_by=actor,
+        file=name, original_name=(getattr(upload, "name", "") or "")[:255], update=update, requested_by=actor, within=within,
     )
     if task_import_units.app.conf.task_always_eager:
         run_unit_import(job.pk)
@@ -93,7 +93,7 @@ def run_unit_import(job_id: int, *, task_id: str | None = None) -> UnitImportJob
 
     try:
         with job.file.open("rb") as stream:
-            result = import_units(file=stream, update=job.update, progress=progress)
+            result = import_units(file=stream, update=job.update, progress=progress, within=job.within)
     except UnitImportError as error:
         _finish(job_id, ImportStatus.FAILED, problems=error.problems, phase="")
     except SoftTimeLimitExceeded:

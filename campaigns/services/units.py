@@ -127,10 +127,12 @@ class _Row:
 PROGRESS_EVERY = 250  # rows between two progress reports
 
 
-def import_units(*, file, update: bool = False, progress=None) -> ImportResult:
+def import_units(*, file, update: bool = False, progress=None, within: Unit | None = None) -> ImportResult:
     """Validate every row of `file` (a path, or a file object such as an upload), then create the
     units in one transaction. Raises UnitImportError, having saved nothing, if anything is wrong.
-    `progress(phase, done, total)`, if given, hears how far it got (the import job's page)."""
+    `progress(phase, done, total)`, if given, hears how far it got (the import job's page).
+    `within`: every unit of the file must lie under this unit (the campaign editor imports the
+    participants of its campaign's territory, nothing outside it)."""
     report = progress or (lambda phase, done=0, total=0: None)
     report("Đang đọc tệp", 0, 0)
     headers, raw_rows = _read_sheet(_read_bytes(file))
@@ -145,6 +147,8 @@ def import_units(*, file, update: bool = False, progress=None) -> ImportResult:
         raise UnitImportError(["Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."])
     report("Đang đối chiếu với đơn vị trong hệ thống", len(raw_rows), len(raw_rows))
     existing = _validate(rows, columns, update=update)
+    if within is not None:
+        _check_within(rows, existing, within)
     problems = [f"Dòng {row.number}: {message}" for row in rows for message in row.problems]
     if problems:
         raise UnitImportError(problems)
@@ -432,6 +436,36 @@ def _validate(rows, columns, *, update):
     _check_cycles(rows, first_row_of, existing)
     _check_fields(rows, existing, update=update)
     return existing
+
+
+def _check_within(rows, existing, within: Unit):
+    """Every row's unit ends up under `within`: its parent is `within`, a unit under it, or a row of
+    the file that is; an existing unit it updates is already under it."""
+    parent_in_file = {row.values.get("code"): row.values.get("parent") for row in rows if row.values.get("code")}
+    known = {u.code: u for u in Unit.objects.filter(code__in={p for p in parent_in_file.values() if p})}
+    known.update(existing)
+
+    def under(unit) -> bool:
+        return unit is not None and unit.pk != within.pk and unit.path.startswith(within.path)
+
+    def lands_inside(code, seen=()) -> bool:
+        """Whether the unit `code` (a row of the file or a unit of the database) is `within` or under it."""
+        if code == within.code:
+            return True
+        if code in seen:
+            return False  # a cycle: reported by _check_cycles
+        if code in parent_in_file and parent_in_file[code]:
+            return lands_inside(parent_in_file[code], (*seen, code))
+        return under(known.get(code))
+
+    for row in rows:
+        code = row.values.get("code")
+        if not code:
+            continue
+        if code in existing and not under(existing[code]):
+            row.problems.append(f"đơn vị '{code}' không thuộc {within.name}: không sửa được từ phong trào này")
+        elif not lands_inside(code):
+            row.problems.append(f"đơn vị cấp trên phải là {within.name} hoặc một đơn vị thuộc đó (mã '{within.code}')")
 
 
 def _check_cycles(rows, first_row_of, existing):

@@ -290,3 +290,36 @@ def test_the_editor_is_in_the_menu_of_campaign_managers_only(client, manager):
     Membership.objects.create(user=officer, unit=Unit.objects.get(code="skhcn-son-la"), role=Role.UNIT_OFFICER)
     client.force_login(officer)
     assert reverse("campaign_editor_home") not in client.get(reverse("home")).content.decode()
+
+
+def test_participants_are_imported_from_excel_inside_the_territory_only(client, manager, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from campaigns.models import UnitImportJob
+    from tests.campaigns.test_import_units import write_xlsx
+
+    create_campaign(client)
+
+    def upload(rows, name):
+        path = tmp_path / name
+        write_xlsx(path, rows)
+        file = SimpleUploadedFile(name, path.read_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return client.post(reverse("participants_import", args=[CODE]), {"file": file})
+
+    inside = [
+        ["so-xd-son-la", "Sở Xây dựng tỉnh Sơn La", "so_ban_nganh", "tinh", "ubnd-tinh-son-la", "SXD", "Sơn La", "", "", ""],
+        ["ttcds-son-la", "Trung tâm Chuyển đổi số tỉnh Sơn La", "don_vi_su_nghiep", "tinh", "skhcn-son-la", "", "Sơn La", "", "", ""],
+    ]
+    response = upload(inside, "don-vi.xlsx")
+    job = UnitImportJob.objects.get(original_name="don-vi.xlsx")
+    assert response.status_code == 302 and response["Location"].endswith(f"/don-vi/nhap/{job.pk}/")
+    assert job.status == "done" and job.created_count == 2
+    assert Unit.objects.get(code="ttcds-son-la").parent.code == "skhcn-son-la"
+    assert client.get(response["Location"]).status_code == 200
+
+    outside = [["so-xd-thanh-hoa", "Sở Xây dựng tỉnh Thanh Hóa", "so_ban_nganh", "tinh", "ubnd-tinh-thanh-hoa", "", "Thanh Hóa", "", "", ""]]
+    upload(outside, "ngoai.xlsx")
+    job = UnitImportJob.objects.get(original_name="ngoai.xlsx")
+    assert job.status == "failed"
+    assert any("đơn vị cấp trên phải là Ủy ban nhân dân tỉnh Sơn La" in p for p in job.problems), job.problems
+    assert not Unit.objects.filter(code="so-xd-thanh-hoa").exists()
