@@ -37,6 +37,13 @@ def manages_campaign(user, campaign) -> bool:
     return any(campaign.issuer.path.startswith(path) for path in manager_paths(user))
 
 
+def manages_unit(user, unit) -> bool:
+    """Whether a campaign issued by (or over) `unit` would be the user's to manage."""
+    if not user.is_authenticated or unit is None:
+        return False
+    return user.is_superuser or any(unit.path.startswith(path) for path in manager_paths(user))
+
+
 def managed_campaigns_q(user) -> Q:
     if user.is_authenticated and user.is_superuser:
         return Q()

@@ -161,6 +161,9 @@ def campaign_editor(request, code):
             entry["status"] = campaign.status
             entry["demonstration"] = campaign.demonstration
             try:
+                outside = editor.scope_problems(request.user, entry)
+                if outside:
+                    raise editor.EditorError(outside)
                 campaign = editor.update_campaign(campaign=campaign, entry=entry)
             except editor.EditorError as error:
                 problems = _placed(error.problems, CAMPAIGN_TABLES)
@@ -371,6 +374,9 @@ def campaign_upload(request, code):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or data.get("code") != campaign.code:
                 raise CampaignDataError([f"tệp là của phong trào '{data.get('code') if isinstance(data, dict) else '?'}', không phải '{campaign.code}'"])
+            outside = editor.scope_problems(request.user, data, territory=campaign.territory_unit)
+            if outside:
+                raise CampaignDataError(outside)
             report = load_campaign_files([path])
         except (CampaignDataError, UnicodeDecodeError, yaml.YAMLError) as error:
             problems = getattr(error, "problems", None) or [f"tệp không đọc được: {error}"]

@@ -12,10 +12,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Max
 
-from campaigns.models import Campaign, PublicationStatus, Round, RuleChange
+from campaigns.models import Campaign, PublicationStatus, Round, RuleChange, Unit
 from campaigns.services.campaign_files import round_data
 from campaigns.services.checks import campaign_problems, round_problems
 from campaigns.services.loading import CampaignDataError, write_campaign_entry, write_round_entry
+from campaigns.specs import UNIT, SpecContext
 
 
 class EditorError(Exception):
@@ -24,6 +25,36 @@ class EditorError(Exception):
     def __init__(self, problems):
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
+
+
+def scope_problems(user, entry: dict, *, territory: Unit | None = None) -> list[str]:
+    """What an entry (typed in the editor or read from an uploaded file) would do outside the
+    user's scope: a campaign issued by, or over the territory of, an organisation the user does not
+    manage; a unit created or changed outside the campaign's territory (a file's `organisations`).
+    Units the file repeats exactly as they are (an export carries them) are not changes."""
+    from campaigns.rules import manages_unit
+
+    problems = []
+    for key, what in (("issuer", "cơ quan phát động"), ("territory", "địa bàn")):
+        code = entry.get(key)
+        if code and not manages_unit(user, Unit.objects.filter(code=code).first()):
+            problems.append(f"{what} '{code}' không thuộc đơn vị bạn quản trị phong trào")
+    organisations = [o for o in entry.get("organisations") or [] if isinstance(o, dict)]
+    if organisations:
+        ctx = SpecContext(resolve=lambda kind, code: code)  # compare codes, not rows
+        known = {u.code: u for u in Unit.objects.filter(code__in=[o.get("code") for o in organisations]).select_related("category", "parent", "successor")}
+        inside = territory.path if territory is not None else None
+        for organisation in organisations:
+            unit = known.get(organisation.get("code"))
+            if unit is not None and inside and unit.path.startswith(inside):
+                continue
+            if unit is not None and UNIT.model_values(organisation, ctx) == UNIT.model_values(UNIT.to_data(unit), ctx):
+                continue
+            parent = known.get(organisation.get("parent")) or Unit.objects.filter(code=organisation.get("parent")).first()
+            if unit is None and inside and parent is not None and parent.path.startswith(inside):
+                continue
+            problems.append(f"đơn vị '{organisation.get('code')}' nằm ngoài địa bàn của phong trào: tệp không được tạo hay sửa đơn vị đó")
+    return problems
 
 
 def create_campaign(*, entry: dict) -> Campaign:

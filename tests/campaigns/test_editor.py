@@ -323,3 +323,37 @@ def test_participants_are_imported_from_excel_inside_the_territory_only(client, 
     assert job.status == "failed"
     assert any("đơn vị cấp trên phải là Ủy ban nhân dân tỉnh Sơn La" in p for p in job.problems), job.problems
     assert not Unit.objects.filter(code="so-xd-thanh-hoa").exists()
+
+
+def test_an_uploaded_file_may_not_reach_outside_the_manager_s_scope(client, manager, tmp_path):
+    """The campaign's file names its units: one outside the territory may be repeated as it is (an
+    export carries it), not changed; the issuer stays an organisation the user manages."""
+    import yaml
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from campaigns.services.campaign_files import campaign_yaml
+
+    campaign = Campaign.objects.get(code="son-la-2021-2025")
+    exported = yaml.safe_load(campaign_yaml(campaign))
+
+    def upload(data):
+        file = SimpleUploadedFile("son-la.yaml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode(), content_type="application/x-yaml")
+        response = client.post(reverse("campaign_upload", args=[campaign.code]), {"file": file}, follow=True)
+        return html.unescape(response.content.decode())
+
+    thanh_hoa = Unit.objects.get(code="ubnd-tinh-thanh-hoa")
+    changed = {**exported, "organisations": exported["organisations"] + [
+        {"code": thanh_hoa.code, "name": "Đổi tên từ tệp Sơn La", "category": thanh_hoa.category.code, "level": thanh_hoa.level},
+    ]}
+    page = upload(changed)
+    assert "đơn vị 'ubnd-tinh-thanh-hoa' nằm ngoài địa bàn của phong trào" in page
+    thanh_hoa.refresh_from_db()
+    assert thanh_hoa.name != "Đổi tên từ tệp Sơn La"
+
+    page = upload({**exported, "issuer": thanh_hoa.code})
+    assert "cơ quan phát động 'ubnd-tinh-thanh-hoa' không thuộc đơn vị bạn quản trị phong trào" in page
+    assert Campaign.objects.get(code="son-la-2021-2025").issuer.code == "ubnd-tinh-son-la"
+
+    # The export itself, loaded back, passes (its units repeated as they are).
+    page = upload(exported)
+    assert "Đã nạp tệp" in page, page[page.find("alert"):][:2000]
