@@ -1015,5 +1015,3 @@ UNIT = EntitySpec(
     ),
 )
 UNIT_LINKS = ("parent", "successor")  # written after every unit of a file exists
-
-ROUND_ENTITIES = (ROUND, AWARD_FORM, STAGE, ELIGIBILITY, QUOTA_RULE, QUOTA_EXCEPTION, ALLOCATION, SHARE_MAPPING, CRITERION)

@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from campaigns import specs
@@ -387,6 +386,3 @@ def campaign_upload(request, code):
             messages.success(request, f"Đã nạp tệp: {report}.")
     return redirect("campaign_editor", code=campaign.code)
 
-
-def editor_url(campaign) -> str:
-    return reverse("campaign_editor", args=[campaign.code])
