@@ -11,9 +11,9 @@ import hashlib
 import json
 
 import yaml
-from django.db.models import Prefetch
 
-from campaigns.models import Campaign, Round, Stage, Unit
+from campaigns.models import Campaign, Round, Unit
+from campaigns.selectors import rounds_with_rules
 from campaigns.specs import (
     ALLOCATION,
     SHARE_MAPPING,
@@ -30,30 +30,6 @@ from campaigns.specs import (
     UNIT,
     SpecContext,
 )
-from criteria.models import Criterion
-from quotas.models import QuotaAllocation, QuotaRule
-
-
-def _rounds(campaign: Campaign, *, file_owned=False):
-    rounds = Round.objects.filter(campaign=campaign)
-    if file_owned:  # the rounds a file writes: a round cloned in the portal is the portal's
-        rounds = rounds.filter(cloned_from__isnull=True)
-    return (
-        rounds
-        .select_related("legal_basis", "campaign")
-        .prefetch_related(
-            "award_forms__vote_rule",
-            Prefetch("stages", queryset=Stage.objects.select_related("organisation", "council_of").order_by("order")),
-            "eligibility_conditions",
-            Prefetch(
-                "quota_rules",
-                queryset=QuotaRule.objects.select_related("award_form", "allocation").prefetch_related("categories", "excluded_categories", "exceptions__unit"),
-            ),
-            Prefetch("quota_allocations", queryset=QuotaAllocation.objects.select_related("award_form", "total").prefetch_related("mappings__category", "mappings__share")),
-            Prefetch("criteria", queryset=Criterion.objects.prefetch_related("categories", "award_forms")),
-        )
-        .order_by("year", "code")
-    )
 
 
 def round_data(round_: Round) -> dict:
@@ -113,7 +89,7 @@ def campaign_data(campaign: Campaign, *, file_owned=False) -> dict:
     """The campaign as a data file holds it: what `load_campaigns FILE` reads back to the same
     `campaign_rules` audit. `file_owned`: only the rounds a file writes (not those cloned in the
     portal, which a load keeps as they are)."""
-    rounds = list(_rounds(campaign, file_owned=file_owned))
+    rounds = list(rounds_with_rules(campaign, file_owned=file_owned))
     data = CAMPAIGN.to_data(campaign)
     documents = [DOCUMENT.to_data(d) for d in campaign.documents.all()]
     targets = [TARGET.to_data(t) for t in campaign.targets.all()]
