@@ -255,7 +255,8 @@ def test_reviewer_judges_every_pending_criterion_in_one_form_and_the_page_stays_
     page.wait_for_url("**#xet-ho-so-tieu-de")
     assert "Đã ghi đánh giá 2 tiêu chí." in s.messages()
     # The page comes back scrolled down to the reviewer's panel, its heading in the window.
-    assert page.evaluate("window.scrollY") > 0
+    # (the browser scrolls to the fragment once the page is laid out, which may come after "load")
+    page.wait_for_function("window.scrollY > 0", timeout=5000)
     assert 0 <= page.locator("#xet-ho-so-tieu-de").bounding_box()["y"] < 500 - 40
     assert sorted(waiting.criterion_values.filter(pk__in=[v.pk for v in pending]).values_list("judgement", flat=True)) == ["met", "not_met"]
     assert NominationEvent.objects.filter(nomination=waiting, action="judge").count() == 2
