@@ -14,6 +14,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core, at most 4 (each has its own test database and Redis
+# databases, config/settings_test.py); TEST_WORKERS=0 runs the suite in this one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n < 4 ? n : 4 )))
 DEMO_ADDR ?= 127.0.0.1:8000
 
 .PHONY: help venv install sysdeps sysdeps-test sysdeps-bench demo test bench clean distclean
@@ -60,7 +63,7 @@ demo: $(STAMP) sysdeps
 
 test: $(STAMP) sysdeps-test
 	@mkdir -p "$${VAR_DIR:-var}"
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # pytest exits 5 when it collects nothing: no benchmark yet is not a failure. The benchmarks run on
 # the embedded default (SQLite); with BENCH_DATABASE_URL (postgres://...) the list pages under load

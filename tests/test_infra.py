@@ -284,7 +284,8 @@ def test_makefile_demo_migrates_loads_and_serves():
 @needs_make
 def test_makefile_test_runs_pytest_with_args():
     out = make_dry_run("test", "PYTEST_ARGS=-k quota_full -x")
-    assert re.search(r"-m pytest -k quota_full -x", out), out
+    assert re.search(r"-m pytest -n \d+ --dist loadfile -k quota_full -x", out), out
+    assert re.search(r"-m pytest -n 0 --dist loadfile -k quota_full", make_dry_run("test", "TEST_WORKERS=0", "PYTEST_ARGS=-k quota_full"))
 
 
 @needs_make
