@@ -2,10 +2,11 @@
 import json
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from campaigns.services.loading import DATA_DIR, REFERENCE_FILE
+from campaigns.services.loading import DATA_DIR, REFERENCE_FILE, load_campaign_files
 
 
 def printed_rules(django_db_blocker, *codes) -> dict:
@@ -25,3 +26,25 @@ def printed_rules(django_db_blocker, *codes) -> dict:
 
 def round_of(rules: dict, code: str) -> dict:
     return next(r for r in rules["rounds"] if r["code"] == code)
+
+
+@pytest.fixture(scope="module")
+def module_seed_campaigns(request, django_db_setup, django_db_blocker):
+    """The four seed campaigns as `load_campaigns` writes them, loaded once per module under a
+    transaction rolled back after it (tests/worlds.py); False in a module that builds its worlds
+    per test, where seed_campaigns loads them for each test."""
+    from tests.worlds import built_once, module_builds_worlds_per_test
+
+    if module_builds_worlds_per_test(request):
+        yield False
+        return
+    with built_once(django_db_blocker):
+        load_campaign_files()
+        yield True
+
+
+@pytest.fixture
+def seed_campaigns(module_seed_campaigns, db):
+    """The four seed campaigns loaded (reference.yaml and every file of campaigns/data)."""
+    if not module_seed_campaigns:
+        load_campaign_files()

@@ -14,7 +14,7 @@ from campaigns.services.campaign_files import campaign_data, campaign_yaml
 from campaigns.services.loading import DATA_DIR, REFERENCE_FILE, CampaignDataError, load_campaign_files
 from quotas.models import QuotaRule
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_campaigns")]
 
 SEEDS = ["ninh-thuan-2024", "rach-gia-2022-2025", "son-la-2021-2025", "thanh-hoa-2024"]
 
@@ -27,7 +27,6 @@ def audit(code) -> dict:
 
 @pytest.mark.parametrize("code", SEEDS)
 def test_export_then_load_gives_the_same_rules(code, tmp_path):
-    load_campaign_files()
     before = audit(code)
     out = tmp_path / f"{code}-xuat.yaml"
     call_command("export_campaign", code, "--out", str(out), stdout=StringIO())
@@ -42,7 +41,6 @@ def test_export_then_load_gives_the_same_rules(code, tmp_path):
 
 
 def test_the_export_is_in_the_data_files_format(capsys):
-    load_campaign_files()
     call_command("export_campaign", "ninh-thuan-2024")
     exported = yaml.safe_load(capsys.readouterr().out)
     source = yaml.safe_load((DATA_DIR / "ninh-thuan-2024.yaml").read_text(encoding="utf-8"))
@@ -59,7 +57,6 @@ def test_the_export_is_in_the_data_files_format(capsys):
 
 
 def test_unknown_campaign_and_unwritable_file_are_refused_in_vietnamese(tmp_path):
-    load_campaign_files()
     with pytest.raises(CommandError, match="Không có phong trào mã 'khong-co'"):
         call_command("export_campaign", "khong-co")
     with pytest.raises(CommandError, match="Không ghi được tệp"):
@@ -67,7 +64,6 @@ def test_unknown_campaign_and_unwritable_file_are_refused_in_vietnamese(tmp_path
 
 
 def test_a_file_does_not_silently_overwrite_an_edit_made_in_the_portal(tmp_path):
-    load_campaign_files()
     rule = QuotaRule.objects.get(round__campaign__code="ninh-thuan-2024", code="bk-tap-the")
     rule.limit = 4  # an officer lowers the quota in the portal
     rule.save()
@@ -103,7 +99,6 @@ def test_a_file_does_not_silently_overwrite_an_edit_made_in_the_portal(tmp_path)
 
 
 def test_loading_the_same_files_again_is_not_an_edit():
-    load_campaign_files()
     report = load_campaign_files()
     assert report.changed == 0
 
@@ -111,7 +106,6 @@ def test_loading_the_same_files_again_is_not_an_edit():
 def test_the_export_of_every_seed_names_every_rule():
     """Each entity's spec is the export's and the audit's: every quota, criterion and stage of
     the audit is in the export."""
-    load_campaign_files()
     for code in SEEDS:
         campaign = Campaign.objects.get(code=code)
         data, rules = campaign_data(campaign), campaign_rules(campaign)

@@ -68,8 +68,7 @@ def round_post(*, stages=None, quotas=None):
 
 
 @pytest.fixture
-def manager(client):
-    load_campaign_files()
+def manager(client, seed_campaigns):
     user = get_user_model().objects.create_user("qtpt-son-la", password="x-Mat-khau-9")
     Membership.objects.create(user=user, unit=Unit.objects.get(code="ubnd-tinh-son-la"), role=Role.CAMPAIGN_MANAGER)
     client.force_login(user)
