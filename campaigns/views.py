@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns import specs
@@ -117,7 +118,7 @@ def editor_home(request):
         except CampaignCloneError as error:
             clone_form.add_error(None, str(error))
         else:
-            messages.success(request, f"Đã tạo giai đoạn mới '{campaign.name}' (bản nháp): hãy nhập văn bản căn cứ và mục tiêu của kế hoạch mới.")
+            messages.success(request, _("Đã tạo giai đoạn mới '%(name)s' (bản nháp): hãy nhập văn bản căn cứ và mục tiêu của kế hoạch mới.") % {"name": campaign.name})
             return redirect("campaign_editor", code=campaign.code)
     if request.method == "POST" and not cloning and form.is_valid():
         data = form.cleaned_data
@@ -132,7 +133,7 @@ def editor_home(request):
             for problem in error.problems:
                 form.add_error(None, problem)
         else:
-            messages.success(request, f"Đã tạo phong trào '{campaign.name}' (bản nháp).")
+            messages.success(request, _("Đã tạo phong trào '%(name)s' (bản nháp).") % {"name": campaign.name})
             return redirect("campaign_editor", code=campaign.code)
     return render(request, "campaigns/editor/home.html", {"campaigns": campaigns, "form": form, "clone_form": clone_form})
 
@@ -167,7 +168,7 @@ def campaign_editor(request, code):
             except editor.EditorError as error:
                 problems = _placed(error.problems, CAMPAIGN_TABLES)
             else:
-                messages.success(request, "Đã lưu phong trào.")
+                messages.success(request, _("Đã lưu phong trào."))
                 return redirect("campaign_editor", code=campaign.code)
         else:
             problems = ["Có ô nhập chưa đúng: xem các ô được đánh dấu bên dưới."]
@@ -240,16 +241,16 @@ def round_editor(request, code, round_code=None):
     if request.method == "POST":
         if form.is_valid() and all(formset.is_valid() for *_, formset in tables):
             entry = entry_from(specs.ROUND, form.cleaned_data)
-            for key, spec, _, formset in tables:
+            for key, spec, _title, formset in tables:
                 entry[key] = entries_from(spec, formset)
             for position, stage in enumerate(entry["stages"], start=1):
                 stage["order"] = position
             # A quota's exceptions and an allocation's mappings are typed in their row's text box.
             nested_problems = []
-            for key, _, _, formset in tables:
+            for key, _spec, _title, formset in tables:
                 if key not in NESTED:
                     continue
-                name, _, columns = NESTED[key]
+                name, _heading, columns = NESTED[key]
                 by_code = {}
                 for row in formset.forms:
                     data = getattr(row, "cleaned_data", None) or {}
@@ -268,7 +269,7 @@ def round_editor(request, code, round_code=None):
                 except editor.EditorError as error:
                     problems = _placed(error.problems, {key: title for key, _, title in ROUND_TABLES})
                 else:
-                    messages.success(request, f"Đã lưu đợt '{round_.name}'.")
+                    messages.success(request, _("Đã lưu đợt '%(name)s'.") % {"name": round_.name})
                     return redirect("round_editor", code=campaign.code, round_code=round_.code)
         else:
             problems = ["Có ô nhập chưa đúng: xem các ô được đánh dấu bên dưới."]
@@ -288,10 +289,10 @@ def round_check(request, code, round_code):
         try:
             if action == "publish":
                 editor.publish_round(round_=round_)
-                messages.success(request, f"Đã công bố đợt '{round_.name}': các đơn vị đã thấy và đề nghị được.")
+                messages.success(request, _("Đã công bố đợt '%(name)s': các đơn vị đã thấy và đề nghị được.") % {"name": round_.name})
             elif action == "withdraw":
                 editor.withdraw_round(round_=round_)
-                messages.success(request, f"Đợt '{round_.name}' đã về bản nháp.")
+                messages.success(request, _("Đợt '%(name)s' đã về bản nháp.") % {"name": round_.name})
         except editor.EditorError as error:
             for problem in error.problems:
                 messages.error(request, problem)
@@ -379,10 +380,10 @@ def campaign_upload(request, code):
             report = load_campaign_files([path])
         except (CampaignDataError, UnicodeDecodeError, yaml.YAMLError) as error:
             problems = getattr(error, "problems", None) or [f"tệp không đọc được: {error}"]
-            messages.error(request, "Tệp không nạp được, không có gì thay đổi:")
+            messages.error(request, _("Tệp không nạp được, không có gì thay đổi:"))
             for problem in problems:
                 messages.error(request, problem)
         else:
-            messages.success(request, f"Đã nạp tệp: {report}.")
+            messages.success(request, _("Đã nạp tệp: %(report)s.") % {"report": report})
     return redirect("campaign_editor", code=campaign.code)
 

@@ -5,7 +5,9 @@ import datetime as dt
 import html
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from campaigns.models import Campaign, Membership, PublicationStatus, Role, Round, RuleChange, Unit, UnitCategory
@@ -364,3 +366,18 @@ def test_an_uploaded_file_may_not_reach_outside_the_manager_s_scope(client, mana
     # The export itself, loaded back, passes (its units repeated as they are).
     page = upload(exported)
     assert "Đã nạp tệp" in page, page[page.find("alert"):][:2000]
+
+
+def test_the_editor_s_messages_follow_the_user_s_language(client, manager):
+    response = create_campaign(client)
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Đã tạo phong trào 'Phong trào thi đua chuyển đổi số tỉnh Sơn La giai đoạn 2026-2030' (bản nháp)."
+    ]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(reverse("campaign_editor_home"), {
+        "code": CODE + "-b", "name": "Giai đoạn thử", "issuer": "ubnd-tinh-son-la", "issuer_title": "Ủy ban nhân dân tỉnh Sơn La",
+        "period_start": "01/01/2026", "period_end": "31/12/2030",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert [str(m) for m in get_messages(response.wsgi_request)][-1] == "Campaign 'Giai đoạn thử' created (draft)."
