@@ -136,8 +136,9 @@ def formset_class(spec: specs.EntitySpec, *, leave_out=()):
     return forms.formset_factory(form_class(spec, leave_out=leave_out), extra=0, can_order=True, can_delete=True, max_num=500, absolute_max=500)
 
 
-def entries_from(spec: specs.EntitySpec, formset) -> list[dict]:
-    """The table's entries in the order the user gave, without the removed rows and the blank ones."""
+def kept_rows(spec: specs.EntitySpec, formset) -> list[tuple[dict, forms.Form]]:
+    """(entry, form) of the table's rows in the order the user gave, without the removed rows and
+    the blank ones."""
     rows = []
     for position, form in enumerate(formset.forms):
         data = getattr(form, "cleaned_data", None) or {}
@@ -149,8 +150,49 @@ def entries_from(spec: specs.EntitySpec, formset) -> list[dict]:
         if not any(v not in (None, "", False, []) for v in entry.values()):
             continue  # a blank row added and left empty
         order = data.get("ORDER")
-        rows.append((order if order is not None else 10_000 + position, position, entry))
-    return [entry for _, _, entry in sorted(rows, key=lambda r: (r[0], r[1]))]
+        rows.append((order if order is not None else 10_000 + position, position, entry, form))
+    return [(entry, form) for _, _, entry, form in sorted(rows, key=lambda r: (r[0], r[1]))]
+
+
+def entries_from(spec: specs.EntitySpec, formset) -> list[dict]:
+    """The table's entries in the order the user gave, without the removed rows and the blank ones."""
+    return [entry for entry, _form in kept_rows(spec, formset)]
+
+
+def _stage_number(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def stage_entries_from(formset) -> list[dict]:
+    """The stages in the order of their rows, numbered from 1 (a stage's order is its row's
+    position). The stage numbers in `dossier_minutes` are those the page showed: they follow their
+    stage when rows move, and a removed stage's number is dropped (its minutes are gone); anything
+    else typed there is left for the loader's check to judge."""
+    shown_forms = formset.forms[:formset.initial_form_count()]
+    shown = {_stage_number(form.initial.get("order")) for form in shown_forms} - {None}
+    rows = kept_rows(specs.STAGE, formset)
+    new_number = {
+        _stage_number(form.initial.get("order")): position
+        for position, (_entry, form) in enumerate(rows, start=1)
+        if form in shown_forms and _stage_number(form.initial.get("order")) is not None
+    }
+    stages = []
+    for position, (entry, _form) in enumerate(rows, start=1):
+        entry["order"] = position
+        if isinstance(entry.get("dossier_minutes"), list):
+            renumbered = []
+            for value in entry["dossier_minutes"]:
+                number = _stage_number(value)
+                if number in new_number:
+                    renumbered.append(new_number[number])
+                elif number not in shown:
+                    renumbered.append(value)
+            entry["dossier_minutes"] = renumbered
+        stages.append(entry)
+    return stages
 
 
 class CampaignCreateForm(CleanTextForm):

@@ -25,6 +25,7 @@ from campaigns.editor_forms import (
     CampaignCreateForm,
     CampaignFileForm,
     entries_from,
+    stage_entries_from,
     entry_from,
     form_class,
     formset_class,
@@ -242,9 +243,7 @@ def round_editor(request, code, round_code=None):
         if form.is_valid() and all(formset.is_valid() for *_, formset in tables):
             entry = entry_from(specs.ROUND, form.cleaned_data)
             for key, spec, _title, formset in tables:
-                entry[key] = entries_from(spec, formset)
-            for position, stage in enumerate(entry["stages"], start=1):
-                stage["order"] = position
+                entry[key] = stage_entries_from(formset) if key == "stages" else entries_from(spec, formset)
             # A quota's exceptions and an allocation's mappings are typed in their row's text box.
             nested_problems = []
             for key, _spec, _title, formset in tables:

@@ -381,3 +381,49 @@ def test_the_editor_s_messages_follow_the_user_s_language(client, manager):
     })
     assert response.status_code == 302, response.content.decode()[:2000]
     assert [str(m) for m in get_messages(response.wsgi_request)][-1] == "Campaign 'Giai đoạn thử' created (draft)."
+
+
+def posted_back(page, **changes) -> dict:
+    """The round editor's POST as the browser sends the page back unchanged (every row kept, in its
+    place), then `changes` (field name: value; None removes the field)."""
+    data = {}
+    forms = [page.context["form"]]
+    for *_, formset in page.context["tables"]:
+        data |= {field.html_name: field.value() for field in formset.management_form}
+        forms += formset.forms
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is True:
+                data[field.html_name] = "on"
+            elif value not in (None, False):
+                data[field.html_name] = value
+    for name, value in changes.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
+
+
+def test_the_stage_numbers_of_dossier_minutes_follow_their_stages(client, manager):
+    """A stage's dossier carries the council minutes of the stages its `dossier_minutes` numbers: when
+    a stage before it is removed, the numbers follow (the page's numbers, not the new ones)."""
+    create_campaign(client)
+    stages = [
+        {"name": "Đơn vị đề nghị", "action": "unit_council", "deadline": "15/11/2026", "deadline_stated": True, "holds_council": True, "source": "mục IV.1"},
+        {"name": "Sở KH&CN tổng hợp", "organisation": "skhcn-son-la", "action": "review", "deadline": "30/11/2026", "deadline_stated": True, "source": "mục IV.2"},
+        {"name": "Chủ tịch UBND tỉnh quyết định", "organisation": "vpubnd-son-la", "action": "decision", "deadline": "20/12/2026",
+         "deadline_stated": True, "holds_council": True, "dossier_minutes": "3", "source": "mục IV.3"},
+    ]
+    response = client.post(reverse("round_create", args=[CODE]), round_post(stages=stages, quotas=[]))
+    assert response.status_code == 302, html.unescape(response.content.decode())[:3000]
+    round_ = Round.objects.get(campaign__code=CODE, code=ROUND)
+    assert round_.stages.get(order=3).dossier_minutes == [3]  # its own minutes only, not the unit's
+
+    page = client.get(reverse("round_editor", args=[CODE, ROUND]))
+    response = client.post(reverse("round_editor", args=[CODE, ROUND]), posted_back(page, **{"stages-1-DELETE": "on"}))
+    assert response.status_code == 302, html.unescape(response.content.decode())[:3000]
+    assert [(s.order, s.name, s.dossier_minutes) for s in round_.stages.order_by("order")] == [
+        (1, "Đơn vị đề nghị", [1]), (2, "Chủ tịch UBND tỉnh quyết định", [2]),
+    ]
