@@ -1,6 +1,7 @@
 """Background exports: a long award list is an ExportJob, written by a Celery task (reports.tasks)."""
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from campaigns.models import Round
 
@@ -33,6 +34,12 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     started_at = models.DateTimeField("bắt đầu", null=True, blank=True)
     finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
+    lease_until = models.DateTimeField(
+        "giữ quyền xuất đến", null=True, blank=True,
+        help_text="Yêu cầu đang chờ hoặc đang xuất giữ quyền đến lúc này (DOCUMENT_BUILD_LEASE giây); quá hạn mà chưa xong "
+        "(tin nhắn tới bộ xử lý nền bị mất, tiến trình bị dừng giữa chừng) thì được gửi lại một lần, lần sau thì báo không thành công.",
+    )
+    attempts = models.PositiveSmallIntegerField("số lần gửi tới bộ xử lý nền", default=1)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -48,6 +55,11 @@ class ExportJob(models.Model):
         if self.status == ExportStatus.DONE:
             return 100
         return min(99, round(100 * self.progress / self.total)) if self.total else 0
+
+    @property
+    def lease_expired(self) -> bool:
+        """Waiting or running past its lease: the message or the worker is taken as lost."""
+        return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING) and self.lease_until is not None and self.lease_until <= timezone.now()
 
     @property
     def finished(self) -> bool:

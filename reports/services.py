@@ -40,15 +40,32 @@ REFUSED = "Tài khoản không còn quyền xem danh sách của đợt này: kh
 TOO_LONG = "Xuất danh sách quá thời gian cho phép ({seconds} giây): hãy lọc bớt (theo bước, cơ quan, hình thức) rồi xuất lại."
 QUEUE_DOWN = "Không gửi được yêu cầu tới bộ xử lý nền. Vui lòng thử lại sau ít phút."
 WRITE_FAILED = "Không ghi được tệp do lỗi của hệ thống; lỗi đã được ghi lại để quản trị viên xử lý. Vui lòng xuất lại sau."
+LOST = (
+    "Bộ xử lý nền không xuất xong danh sách (đã gửi lại một lần mà vẫn không xong); lỗi đã được ghi lại để quản trị viên "
+    "xử lý. Vui lòng xuất lại sau."
+)
+# A job is sent to the background at most this many times: once, and once more when its lease ran out.
+EXPORT_ATTEMPTS = 2
+
+
+def export_lease() -> dt.timedelta:
+    """How long a waiting or running export holds its job (DOCUMENT_BUILD_LEASE: longer than the
+    task's hard time limit, so a live task never loses it)."""
+    return dt.timedelta(seconds=settings.DOCUMENT_BUILD_LEASE)
 
 
 def start_award_list_export(*, user, round_: Round, filters: AwardListFilters, total: int) -> ExportJob:
     """Create the job and queue its task once the transaction commits."""
-    from .tasks import task_export_award_list
-
     job = ExportJob.objects.create(
-        kind=AwardListExporter.identifier, round=round_, requested_by=user, filters=filters.as_dict(), total=total
+        kind=AwardListExporter.identifier, round=round_, requested_by=user, filters=filters.as_dict(), total=total,
+        lease_until=timezone.now() + export_lease(),
     )
+    _queue_on_commit(job)
+    return job
+
+
+def _queue_on_commit(job: ExportJob):
+    from .tasks import task_export_award_list
 
     def queue():
         try:
@@ -58,6 +75,25 @@ def start_award_list_export(*, user, round_: Round, filters: AwardListFilters, t
             _fail(job, QUEUE_DOWN)
 
     transaction.on_commit(queue)
+
+
+def take_over_lost_export(job: ExportJob) -> ExportJob:
+    """A job waiting or running past its lease (its message lost, its worker killed) is sent to the
+    background once more; past its last attempt it fails with a message. Only one of several
+    requests that find it so does either (the update is conditional on what they read)."""
+    if not job.lease_expired:
+        return job
+    unchanged = ExportJob.objects.filter(pk=job.pk, status=job.status, lease_until=job.lease_until)
+    if job.attempts < EXPORT_ATTEMPTS:
+        logger.warning("Export job %s lost its lease (%s): sent again", job.pk, job.status)
+        with transaction.atomic():
+            if unchanged.update(status=ExportStatus.PENDING, progress=0, attempts=job.attempts + 1,
+                                lease_until=timezone.now() + export_lease()):
+                _queue_on_commit(job)
+    else:
+        logger.error("Export job %s lost its lease after %s attempts: failed", job.pk, job.attempts)
+        unchanged.update(status=ExportStatus.FAILED, error=LOST, finished_at=clock.now())
+    job.refresh_from_db()
     return job
 
 
@@ -88,8 +124,9 @@ def run_export_job(job_id: int) -> ExportJob | None:
         return _fail(job, str(error))
 
     job.status, job.started_at, job.progress, job.error = ExportStatus.RUNNING, clock.now(), 0, ""
+    job.lease_until = timezone.now() + export_lease()
     job.total = exporter.count()
-    job.save(update_fields=["status", "started_at", "progress", "error", "total", "file"])
+    job.save(update_fields=["status", "started_at", "progress", "error", "total", "file", "lease_until"])
 
     def progress(rows: int):
         ExportJob.objects.filter(pk=job.pk).update(progress=rows)

@@ -28,7 +28,7 @@ from reports import open_data, selectors
 from reports.exporters import AwardListExporter, DecisionListExporter, ParticipationExporter, QuotaReportExporter
 from reports.filters import FilterError
 from reports.forms import AwardListForm
-from reports.services import INLINE_MAX_ROWS, start_award_list_export
+from reports.services import INLINE_MAX_ROWS, start_award_list_export, take_over_lost_export
 from reports.models import ExportJob, ExportStatus
 from reports.xlsx import XLSX_CONTENT_TYPE
 
@@ -133,7 +133,7 @@ def _job_state(job: ExportJob) -> dict:
 @never_cache
 @require_GET
 def export_job(request, job_id):
-    job = _job_or_404(request.user, job_id)
+    job = take_over_lost_export(_job_or_404(request.user, job_id))
     return render(request, "reports/job.html", {"job": job, "state": _job_state(job), "round": job.round})
 
 
@@ -141,7 +141,7 @@ def export_job(request, job_id):
 @never_cache
 @require_GET
 def export_job_status(request, job_id):
-    return JsonResponse(_job_state(_job_or_404(request.user, job_id)))
+    return JsonResponse(_job_state(take_over_lost_export(_job_or_404(request.user, job_id))))
 
 
 @login_required

@@ -1,5 +1,7 @@
 """Export pages: who may download what, small lists at once, large ones as a Celery task whose
 progress the page polls, and the permission checked again inside the task."""
+import datetime as dt
+
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -203,3 +205,62 @@ def test_broker_down_marks_the_job_failed_instead_of_a_500(client, report_world,
     assert response.status_code == 302
     assert (job.status, job.error) == (ExportStatus.FAILED, services.QUEUE_DOWN)
     assert services.QUEUE_DOWN in c.get(response["Location"]).content.decode()
+
+
+def _lost_job(report_world, *, status, attempts=1):
+    """A job whose lease ran out a minute ago: its message lost (pending) or its worker killed (running)."""
+    from django.utils import timezone
+
+    return ExportJob.objects.create(
+        round=report_world.round, requested_by=report_world.users["administrator"], total=5, status=status, attempts=attempts,
+        lease_until=timezone.now() - dt.timedelta(minutes=1),
+    )
+
+
+@pytest.mark.parametrize("status", [ExportStatus.PENDING, ExportStatus.RUNNING])
+def test_a_job_past_its_lease_is_sent_again_once_and_finishes(client, report_world, after_export_date, eager, status,
+                                                              django_capture_on_commit_callbacks):
+    job = _lost_job(report_world, status=status)
+    c = client_for(client, report_world.users["administrator"])
+    with django_capture_on_commit_callbacks(execute=True) as sent:
+        state = c.get(reverse("reports_job_status", args=(job.pk,))).json()
+    assert len(sent) == 1 and state["status"] == "pending"
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.progress) == (ExportStatus.DONE, 2, 5)
+    assert c.get(reverse("reports_job_status", args=(job.pk,))).json()["download_url"]
+
+
+def test_a_job_past_its_lease_on_its_last_attempt_fails_with_a_message(client, report_world):
+    job = _lost_job(report_world, status=ExportStatus.RUNNING, attempts=services.EXPORT_ATTEMPTS)
+    c = client_for(client, report_world.users["administrator"])
+    page = c.get(reverse("reports_job", args=(job.pk,)))
+    assert page.status_code == 200 and services.LOST in page.content.decode()
+    job.refresh_from_db()
+    assert (job.status, job.error, job.attempts) == (ExportStatus.FAILED, services.LOST, services.EXPORT_ATTEMPTS)
+
+
+def test_a_job_inside_its_lease_is_left_to_its_worker(client, report_world, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    job = ExportJob.objects.create(
+        round=report_world.round, requested_by=report_world.users["administrator"], total=5, status=ExportStatus.RUNNING,
+        progress=2, lease_until=timezone.now() + dt.timedelta(minutes=10),
+    )
+    c = client_for(client, report_world.users["administrator"])
+    with django_capture_on_commit_callbacks(execute=True) as sent:
+        state = c.get(reverse("reports_job_status", args=(job.pk,))).json()
+    assert not sent and (state["status"], state["progress"]) == ("running", 2)
+
+
+def test_a_new_job_holds_a_lease_longer_than_the_task_s_hard_time_limit(client, report_world, small_inline_limit, monkeypatch,
+                                                                        django_capture_on_commit_callbacks):
+    from django.conf import settings
+    from django.utils import timezone
+
+    monkeypatch.setattr(task_export_award_list, "delay", lambda *args, **kwargs: None)  # the message is lost on its way
+    c = client_for(client, report_world.users["administrator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post(reverse("reports_export", args=(report_world.round.pk,)), {})
+    job = ExportJob.objects.get()
+    assert job.status == ExportStatus.PENDING and job.attempts == 1
+    assert job.lease_until - timezone.now() > dt.timedelta(seconds=settings.DOCUMENT_TASK_TIME_LIMIT)
