@@ -65,9 +65,11 @@ class _AsServed:
 
     def __enter__(self):
         from django.template.base import Template
+        from django.test.utils import _TestState
 
         self.instrumented = Template._render
-        Template._render = getattr(Template, "_original_render", Template._render)
+        saved = getattr(_TestState, "saved_data", None)
+        Template._render = getattr(saved, "template_render", Template._render)
         return self
 
     def __exit__(self, *exc):
