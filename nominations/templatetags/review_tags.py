@@ -4,16 +4,17 @@
 templates/nominations/review/_actions.html calls it), so the detail view needs to pass nothing
 but `nomination`, `request` and `user`.
 """
+import html
+
 import rules
 from django import forms, template
 from django.template.loader import render_to_string
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from campaigns.vn_format import vn_percent
-
+from campaigns.models import NomineeKind
 from campaigns.stages import stages_of
+from campaigns.vn_format import vn_percent
 from nominations.forms_review import ApproveForm, JudgementForm, RejectForm, ReturnForm
 from nominations.models import CriteriaStatus, Status
 from nominations.quotas import simulate_batch
@@ -105,10 +106,10 @@ def review_actions(context, nomination):
 #
 # A queue page shows 50 rows of nine cells. Through the template language each row cost some
 # thirty variable and tag nodes (a third of a millisecond), more than the rest of the page; the
-# rows are therefore written here in one pass with format_html, as PlainSelect writes the filters'
-# options: the same markup and the same translated strings (the msgids of the template they came
-# from), every value escaped. The table head, the empty row and everything else stay in
-# templates/nominations/review/queue.html.
+# rows are therefore written here in one pass, as PlainSelect writes the filters' options: the
+# same markup and the same translated strings (the msgids of the template they came from), every
+# value escaped (html.escape, as Django's escape). The table head, the empty row and everything
+# else stay in templates/nominations/review/queue.html.
 
 _QUEUE_ROW = (
     "<tr>{choose}"
@@ -123,38 +124,88 @@ _QUEUE_ROW = (
     '<td class="{notes_class}" data-label="{label_notes}">{notes}</td>'
     "</tr>"
 )
+_CHOOSE_CELL = (
+    '<td data-label="{label}"><input class="form-check-input" type="checkbox" name="n" value="{pk}" id="chon-{pk}" '
+    'aria-label="{aria_label}"></td>'
+)
+_CRITERIA_COLOURS = {CriteriaStatus.MET: "success", CriteriaStatus.NOT_MET: "danger"}
 
 
-def _queue_labels():
-    return {
-        "label_choose": gettext("Chọn"),
-        "label_kind": gettext("Đối tượng"),
-        "label_unit": gettext("Đơn vị đề nghị"),
-        "label_category": gettext("Khối"),
-        "label_form": gettext("Hình thức"),
-        "label_criteria": gettext("Tiêu chí"),
-        "label_vote": gettext("Phiếu HĐ đơn vị"),
-        "label_notes": gettext("Lưu ý"),
-        "passed": format_html('<span class="badge text-bg-success">{}</span>', gettext("Đạt")),
-        "not_passed": gettext("Chưa đạt"),
-        "no_vote": format_html('<span class="text-muted">{}</span>', gettext("Chưa có")),
-        "same_person": format_html(
-            '<span class="badge text-bg-danger" title="{}">{}</span>',
-            gettext("Cùng số định danh cá nhân được đơn vị khác đề nghị trong đợt"),
-            gettext("Một người được hai đơn vị đề nghị"),
-        ),
-    }
+class _QueueStrings:
+    """What every row repeats, translated and escaped once a page."""
+
+    def __init__(self):
+        self.columns = {
+            "label_kind": _escape(gettext("Đối tượng")),
+            "label_unit": _escape(gettext("Đơn vị đề nghị")),
+            "label_category": _escape(gettext("Khối")),
+            "label_form": _escape(gettext("Hình thức")),
+            "label_criteria": _escape(gettext("Tiêu chí")),
+            "label_vote": _escape(gettext("Phiếu HĐ đơn vị")),
+            "label_notes": _escape(gettext("Lưu ý")),
+        }
+        self.choose = _escape(gettext("Chọn"))
+        self.passed = f'<span class="badge text-bg-success">{_escape(gettext("Đạt"))}</span>'
+        self.not_passed = _escape(gettext("Chưa đạt"))
+        self.no_vote = f'<span class="text-muted">{_escape(gettext("Chưa có"))}</span>'
+        self.same_person = '<span class="badge text-bg-danger" title="{}">{}</span>'.format(
+            _escape(gettext("Cùng số định danh cá nhân được đơn vị khác đề nghị trong đợt")),
+            _escape(gettext("Một người được hai đơn vị đề nghị")),
+        )
+        self.kinds = {value: _escape(label) for value, label in NomineeKind.choices}
+        self.criteria = {value: _escape(label) for value, label in CriteriaStatus.choices}
+        self.names = {}  # a unit, category or award form shown on several rows: escaped once
+
+    def name(self, obj):
+        key = (type(obj), obj.pk)
+        if key not in self.names:
+            self.names[key] = _escape(obj)
+        return self.names[key]
 
 
-def _queue_vote(nomination, labels):
+def _escape(value) -> str:
+    return html.escape(str(value))
+
+
+def _queue_vote(nomination, strings) -> str:
     vote = getattr(nomination, "unit_vote", None)
     if not vote:
-        return labels["no_vote"]
-    badge = labels["passed"] if vote.passed else format_html(
-        '<span class="badge text-bg-danger" title="{}">{}</span>', vote.reason, labels["not_passed"]
+        return strings.no_vote
+    badge = strings.passed if vote.passed else (
+        f'<span class="badge text-bg-danger" title="{_escape(vote.reason)}">{strings.not_passed}</span>'
     )
-    return format_html(
-        "{}/{} ({}) {}", nomination.unit_votes_for, nomination.unit_members_total, vn_percent(vote.share_percent, None), badge
+    return (
+        f"{nomination.unit_votes_for:d}/{nomination.unit_members_total:d} ({_escape(vn_percent(vote.share_percent, None))}) {badge}"
+    )
+
+
+def _queue_row(nomination, strings, choose: bool) -> str:
+    name = _escape(nomination.nominee_name)
+    detail_url = getattr(nomination, "detail_url", None)
+    notes = []
+    if nomination.same_person_elsewhere:
+        notes.append(strings.same_person)
+    duplicates = getattr(nomination, "likely_duplicates", None)
+    if duplicates:
+        notes.append(render_to_string("nominations/_likely_duplicates.html", {"others": duplicates}))
+    return _QUEUE_ROW.format(
+        choose=_CHOOSE_CELL.format(
+            label=strings.choose, pk=int(nomination.pk), aria_label=_escape(gettext("Chọn %(name)s") % {"name": nomination.nominee_name}),
+        ) if choose else "",
+        name=f'<a href="{_escape(detail_url)}">{name}</a>' if detail_url else name,
+        position=f'<br><small class="text-muted">{_escape(nomination.position)}</small>' if nomination.position else "",
+        kind=strings.kinds.get(nomination.kind) or _escape(nomination.kind),
+        proposing_unit=strings.name(nomination.proposing_unit),
+        category=strings.name(nomination.nominee_unit.category),
+        award_form=strings.name(nomination.award_form),
+        criteria_met=int(nomination.criteria_met),
+        criteria_total=int(nomination.criteria_total),
+        criteria_colour=_CRITERIA_COLOURS.get(nomination.criteria_status, "warning"),
+        criteria_label=strings.criteria.get(nomination.criteria_status) or _escape(nomination.criteria_status),
+        vote=_queue_vote(nomination, strings),
+        notes_class="" if notes else "empty-cell",
+        notes="\n".join(notes),
+        **strings.columns,
     )
 
 
@@ -163,37 +214,5 @@ def queue_table_rows(nominations, choose=False):
     """The <tr> of each row of a queue page (annotated by selectors_review.queue_rows, with
     `unit_vote`, `detail_url` and `likely_duplicates` set by the view); `choose`: a checkbox
     for bulk approval in the first cell."""
-    labels = _queue_labels()
-    colours = {CriteriaStatus.MET: "success", CriteriaStatus.NOT_MET: "danger"}
-    rows = []
-    for nomination in nominations:
-        name = nomination.nominee_name
-        duplicates = getattr(nomination, "likely_duplicates", None)
-        notes = []
-        if nomination.same_person_elsewhere:
-            notes.append(labels["same_person"])
-        if duplicates:
-            notes.append(render_to_string("nominations/_likely_duplicates.html", {"others": duplicates}))
-        rows.append(format_html(
-            _QUEUE_ROW,
-            choose=format_html(
-                '<td data-label="{}"><input class="form-check-input" type="checkbox" name="n" value="{}" id="chon-{}" '
-                'aria-label="{}"></td>',
-                labels["label_choose"], nomination.pk, nomination.pk, gettext("Chọn %(name)s") % {"name": name},
-            ) if choose else "",
-            name=format_html('<a href="{}">{}</a>', nomination.detail_url, name) if getattr(nomination, "detail_url", None) else name,
-            position=format_html('<br><small class="text-muted">{}</small>', nomination.position) if nomination.position else "",
-            kind=nomination.get_kind_display(),
-            proposing_unit=nomination.proposing_unit,
-            category=nomination.nominee_unit.category,
-            award_form=nomination.award_form,
-            criteria_met=nomination.criteria_met,
-            criteria_total=nomination.criteria_total,
-            criteria_colour=colours.get(nomination.criteria_status, "warning"),
-            criteria_label=nomination.get_criteria_status_display(),
-            vote=_queue_vote(nomination, labels),
-            notes_class="" if notes else "empty-cell",
-            notes=mark_safe("\n".join(conditional_escape(note) for note in notes)),
-            **{k: v for k, v in labels.items() if k.startswith("label_")},
-        ))
-    return mark_safe("\n".join(rows))
+    strings = _QueueStrings()
+    return mark_safe("\n".join(_queue_row(nomination, strings, choose) for nomination in nominations))

@@ -107,8 +107,8 @@ def _measured(client, url):
     with CaptureQueriesContext(connection) as context:
         client.get(url)
     if os.environ.get("BENCH_VERBOSE"):
-        for q in sorted(context.captured_queries, key=lambda q: float(q["time"]), reverse=True)[:4]:
-            print(f"      {float(q['time']) * 1000:7.1f} ms  {q['sql'][:400]}")
+        for q in context.captured_queries:
+            print(f"      {float(q['time']) * 1000:7.1f} ms  {q['sql'][:int(os.environ.get('BENCH_SQL_CHARS', '160'))]}")
     return statistics.mean(cpu) * 1000, statistics.median(wall) * 1000, len(context.captured_queries)
 
 
@@ -121,7 +121,10 @@ def _profile(client, url):
     for order in ("tottime", "cumulative"):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(40)
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(r"wt-[^/]*/(?!\.venv)", 40) if order == "cumulative" else None
+        if order == "cumulative":
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats("cumulative").print_stats(r"wt-[^/]*/(?!\.venv)", 40)
+            stats.print_callees(os.environ.get("BENCH_CALLEES", r"views/.*\((review_queue|unit_round|home|review_decision)\)"))
         print(out.getvalue())
 
 
