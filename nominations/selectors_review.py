@@ -412,13 +412,14 @@ def council_rows(stage: Stage, meeting: CouncilMeeting | None, nominations):
     return rows
 
 
-def stage_nominations(stage: Stage):
-    """Every nomination waiting at the stage (for the council and the decision forms)."""
-    return (
+def stage_nominations(stage: Stage) -> list[Nomination]:
+    """Every nomination waiting at the stage (for the council and the decision forms), with their
+    units and award forms shared between rows (share_related)."""
+    waiting = (
         Nomination.objects.filter(round_id=stage.round_id, stage=stage, status=Status.IN_REVIEW)
-        .select_related("proposing_unit", "nominee_unit__category", "award_form__vote_rule")
         .order_by("proposing_unit__name", "kind", "id")
     )
+    return share_related(list(waiting), stage.round_id)
 
 
 def extension_units(stage: Stage):

@@ -216,3 +216,54 @@ def queue_table_rows(nominations, choose=False):
     for bulk approval in the first cell."""
     strings = _QueueStrings()
     return mark_safe("\n".join(_queue_row(nomination, strings, choose) for nomination in nominations))
+
+
+# --- The decision form's rows ---------------------------------------------------------------------
+#
+# The decision form lists every nomination waiting at the final stage (a round's whole roll at its
+# end): written in one pass as the queue's rows are, with the form's own names, ids, values and
+# errors (DecisionForm: `khong`, `reason_<id>`).
+
+_DECISION_ROW = (
+    '<tr><td><input class="form-check-input" type="checkbox" name="{khong}" value="{pk}" id="khong-{pk}"{checked} '
+    'data-enables="{reason_id}" aria-label="{aria_label}"></td>'
+    '<td><label for="khong-{pk}">{name}</label><br><small class="text-muted">{kind}</small></td>'
+    "<td>{proposing_unit}</td><td>{award_form}</td>"
+    '<td><input type="text" class="form-control form-control-sm{invalid}" name="{reason_name}" id="{reason_id}" '
+    'value="{reason}" maxlength="2000" aria-label="{reason_label}" data-sparse="1">{errors}</td></tr>'
+)
+
+
+@register.simple_tag
+def decision_table_rows(form):
+    """The <tr> of each nomination of a DecisionForm: the "not awarded" box (ticked as sent) and
+    the reason box with its value and errors, as the form's bound fields would write them."""
+    strings = _QueueStrings()
+    khong = _escape(form.add_prefix("khong"))
+    ticked = set()
+    if form.is_bound and hasattr(form.data, "getlist"):
+        ticked = {str(value) for value in form.data.getlist(form.add_prefix("khong"))}
+    errors = form.errors if form.is_bound else {}
+    rows = []
+    for nomination in form.nominations:
+        field_name = f"reason_{nomination.pk}"
+        bound = form[field_name]
+        value = bound.value()
+        field_errors = errors.get(field_name) or ()
+        rows.append(_DECISION_ROW.format(
+            khong=khong,
+            pk=int(nomination.pk),
+            checked=" checked" if str(nomination.pk) in ticked else "",
+            reason_id=_escape(bound.id_for_label),
+            aria_label=_escape(gettext("Không khen thưởng %(name)s") % {"name": nomination.nominee_name}),
+            name=_escape(nomination.nominee_name),
+            kind=strings.kinds.get(nomination.kind) or _escape(nomination.kind),
+            proposing_unit=strings.name(nomination.proposing_unit),
+            award_form=strings.name(nomination.award_form),
+            invalid=" is-invalid" if field_errors else "",
+            reason_name=_escape(bound.html_name),
+            reason="" if value is None else _escape(value),
+            reason_label=_escape(bound.label),
+            errors="".join(f'<div class="invalid-feedback">{_escape(error)}</div>' for error in field_errors),
+        ))
+    return mark_safe("\n".join(rows))

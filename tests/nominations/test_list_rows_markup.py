@@ -77,6 +77,21 @@ UNIT_ITEMS_REFERENCE = """{% load i18n thidua %}{% for ur in unit_rounds %}{% fo
   </li>
 {% endfor %}{% endfor %}{% endfor %}"""
 
+DECISION_ROWS_REFERENCE = """{% load i18n %}{% for nomination, declined, reason in form.rows %}
+  <tr>
+    <td><input class="form-check-input" type="checkbox" name="{{ form.khong.html_name }}" value="{{ nomination.pk }}" id="khong-{{ nomination.pk }}"{% if declined %} checked{% endif %}
+               data-enables="{{ reason.id_for_label }}" aria-label="{% blocktranslate with name=nomination.nominee_name %}Không khen thưởng {{ name }}{% endblocktranslate %}"></td>
+    <td><label for="khong-{{ nomination.pk }}">{{ nomination.nominee_name }}</label><br><small class="text-muted">{{ nomination.get_kind_display }}</small></td>
+    <td>{{ nomination.proposing_unit }}</td>
+    <td>{{ nomination.award_form }}</td>
+    <td>
+      <input type="text" class="form-control form-control-sm{% if reason.errors %} is-invalid{% endif %}" name="{{ reason.html_name }}" id="{{ reason.id_for_label }}"
+             value="{{ reason.value|default_if_none:'' }}" maxlength="2000" aria-label="{{ reason.label }}" data-sparse="1">
+      {% for error in reason.errors %}<div class="invalid-feedback">{{ error }}</div>{% endfor %}
+    </td>
+  </tr>
+{% endfor %}"""
+
 
 def _squeezed(html: str) -> str:
     html = re.sub(r"\s+", " ", html)
@@ -170,3 +185,31 @@ def test_unit_rows_show_returns_with_and_without_a_reason(client, world):
     page = "".join(pages)
     for shown in ("draft-author", "return-notice", "(cơ quan xét không ghi lý do)", "Thiếu &lt;biên bản&gt; &amp; &quot;chữ ký&quot;"):
         assert shown in page, shown
+
+
+def test_decision_rows_are_the_rows_the_template_wrote(client, world):
+    """The form as first shown, and sent back with errors: a ticked row without a reason, a reason
+    too long, a reason with markup, a reason typed for a row left unticked."""
+    client.force_login(world.users["stage:4"])
+    url = reverse("review_decision", args=(world.round.pk,))
+    waiting = list(
+        Nomination.objects.filter(round=world.round, stage__order=4, status=Status.IN_REVIEW).order_by("id").values_list("pk", flat=True)
+    )
+    assert len(waiting) > 4
+    sent = {
+        "number": "", "date": "31/12/2024", "signer": "Trần Quốc Nam",
+        "khong": waiting[:3], f"reason_{waiting[1]}": "x" * 2001, f"reason_{waiting[2]}": 'Chưa <đủ> & "tiêu chuẩn"',
+        f"reason_{waiting[3]}": "Không đánh dấu",
+    }
+    with clock.frozen_at(world.at_stage(4)):
+        shown = client.get(url)
+        sent_back = client.post(url, sent)
+        for response in (shown, sent_back):
+            assert response.status_code == 200
+            expected = _rows(_reference(DECISION_ROWS_REFERENCE, response), "tr")
+            written = [row for row in _rows(response.content.decode(), "tr") if 'name="khong"' in row]
+            assert len(written) == len(waiting)
+            assert written == expected
+    page = sent_back.content.decode()
+    assert page.count(" checked") == 3 and page.count("is-invalid") >= 2
+    assert "Chưa &lt;đủ&gt; &amp; &quot;tiêu chuẩn&quot;" in page and 'value="Không đánh dấu"' in page
