@@ -422,6 +422,29 @@ def stage_nominations(stage: Stage) -> list[Nomination]:
     return share_related(list(waiting), stage.round_id)
 
 
+def decision_form_page(stage: Stage, number, per_page: int):
+    """One page of the nominations waiting at the final stage, for the decision form: a count and
+    a slice (the (stage, status) index), the page's units and award forms shared (share_related),
+    whatever the number waiting."""
+    from django.core.paginator import Paginator
+
+    waiting = Nomination.objects.filter(round_id=stage.round_id, stage=stage, status=Status.IN_REVIEW).order_by(
+        "proposing_unit__name", "kind", "id"
+    )
+    page = Paginator(waiting, per_page).get_page(number)
+    page.object_list = share_related(list(page.object_list), stage.round_id)
+    return page
+
+
+def stage_has_proposals(stage: Stage) -> bool:
+    """Whether a nomination waiting at the stage is for an award form proposed upward."""
+    from campaigns.models import AwardOutcome
+
+    return Nomination.objects.filter(
+        stage=stage, status=Status.IN_REVIEW, award_form__outcome=AwardOutcome.PROPOSE
+    ).exists()
+
+
 def extension_units(stage: Stage):
     """The units whose deadline at `stage` may be extended: at the unit stage, the units taking
     part in the round (registered or with a nomination); later, the stage's organisation."""

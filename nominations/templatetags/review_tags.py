@@ -235,9 +235,10 @@ _DECISION_ROW = (
 
 
 @register.simple_tag
-def decision_table_rows(form):
-    """The <tr> of each nomination of a DecisionForm: the "not awarded" box (ticked as sent) and
-    the reason box with its value and errors, as the form's bound fields would write them."""
+def decision_table_rows(form, nominations=None):
+    """The <tr> of each of `nominations` (the form's, or a page of them) in a DecisionForm: the
+    "not awarded" box (ticked as sent) and the reason box with its value and errors, as the
+    form's bound fields would write them."""
     strings = _QueueStrings()
     khong = _escape(form.add_prefix("khong"))
     ticked = set()
@@ -245,7 +246,7 @@ def decision_table_rows(form):
         ticked = {str(value) for value in form.data.getlist(form.add_prefix("khong"))}
     errors = form.errors if form.is_bound else {}
     rows = []
-    for nomination in form.nominations:
+    for nomination in form.nominations if nominations is None else nominations:
         field_name = f"reason_{nomination.pk}"
         bound = form[field_name]
         value = bound.value()
