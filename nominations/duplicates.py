@@ -30,11 +30,15 @@ def likely_duplicates(nominations, user) -> dict[int, list[Nomination]]:
         return {}
     identifiers = {n.person_identifier for n in individuals if n.person_identifier}
     keyed = [n for n in individuals if _person_key(n)]
-    match = Q(person_identifier__in=identifiers) if identifiers else Q(pk__in=[])
+    rounds = {n.round_id for n in individuals}
+    # Each match read by its own index ((round, person_identifier), (round, person_key)) in a
+    # subquery of ids: so planned whether or not the database has statistics (an SQLite file never
+    # ANALYZEd otherwise reads the whole round by its round index).
+    match = Q(pk__in=Nomination.objects.filter(round_id__in=rounds, person_identifier__in=identifiers).values("pk")) if identifiers else Q(pk__in=[])
     if keyed:
-        match |= Q(person_key__in={_person_key(n)[1] for n in keyed})
+        match |= Q(pk__in=Nomination.objects.filter(round_id__in=rounds, person_key__in={_person_key(n)[1] for n in keyed}).values("pk"))
     candidates = list(
-        Nomination.objects.filter(visible_nominations_q(user), match, round_id__in={n.round_id for n in individuals}, kind=NomineeKind.INDIVIDUAL)
+        Nomination.objects.filter(visible_nominations_q(user), match, kind=NomineeKind.INDIVIDUAL)
         .exclude(status=Status.REJECTED)
         .exclude(pk__in=[n.pk for n in individuals])
         .select_related("proposing_unit", "nominee_unit", "award_form")
