@@ -468,6 +468,14 @@ def decisions_of(round_):
     ).order_by("-date", "-id")
 
 
+def recorded_decisions(round_, final: Stage) -> list[AwardDecision]:
+    """decisions_of(round_) as a list, kept until the next nomination event (stage_summary of the
+    final stage): the number each decision awarded is a count over its nominations, which grows
+    with the round, and changes only when a nomination moves (a decision recorded moves each of
+    its nominations through advance())."""
+    return stage_summary(final, None, "decisions", lambda: list(decisions_of(round_)))
+
+
 def decision_nominations(decision: AwardDecision):
     return (
         decision.nominations.filter(status__in=(Status.AWARDED, Status.PROPOSED))

@@ -491,7 +491,7 @@ def review_decision(request, round_id):
             "round": round_, "stage": final, "can_act": can_act, "form": form, "page": page,
             "ticked_elsewhere": form.ticked_elsewhere(shown_ids) if form is not None else [],
             "errors_elsewhere": form.errors_elsewhere(shown_ids) if form is not None else [],
-            "decisions": selectors.decisions_of(round_), "deadline": selectors.stage_deadline(final),
+            "decisions": selectors.recorded_decisions(round_, final), "deadline": selectors.stage_deadline(final),
             "has_propose": selectors.stage_has_proposals(final),
             "previous_stage": selectors.previous_stage(final),
         },
