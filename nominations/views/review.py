@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaigns.models import AwardOutcome, Round
+from campaigns.models import Round
 from nominations import selectors_review as selectors
 from nominations.batch import approve_batch, preview_batch
 from nominations.duplicates import likely_duplicates
