@@ -31,12 +31,16 @@ def likely_duplicates(nominations, user) -> dict[int, list[Nomination]]:
     identifiers = {n.person_identifier for n in individuals if n.person_identifier}
     keyed = [n for n in individuals if _person_key(n)]
     rounds = {n.round_id for n in individuals}
-    # Each match read by its own index ((round, person_identifier), (round, person_key)) in a
-    # subquery of ids: so planned whether or not the database has statistics (an SQLite file never
-    # ANALYZEd otherwise reads the whole round by its round index).
-    match = Q(pk__in=Nomination.objects.filter(round_id__in=rounds, person_identifier__in=identifiers).values("pk")) if identifiers else Q(pk__in=[])
+    # The ids of the matches, each part read by its own index ((round, person_identifier),
+    # (round, person_key)) and united in one subquery: planned so by SQLite whether or not the file
+    # has statistics (an OR of the two lists let an un-ANALYZEd file read the whole round by its
+    # round index), and by PostgreSQL as a semi-join (an OR of two subqueries is a scan of the table).
+    parts = []
+    if identifiers:
+        parts.append(Nomination.objects.filter(round_id__in=rounds, person_identifier__in=identifiers).order_by().values("pk"))
     if keyed:
-        match |= Q(pk__in=Nomination.objects.filter(round_id__in=rounds, person_key__in={_person_key(n)[1] for n in keyed}).values("pk"))
+        parts.append(Nomination.objects.filter(round_id__in=rounds, person_key__in={_person_key(n)[1] for n in keyed}).order_by().values("pk"))
+    match = Q(pk__in=parts[0].union(*parts[1:])) if parts else Q(pk__in=[])
     candidates = list(
         Nomination.objects.filter(visible_nominations_q(user), match, kind=NomineeKind.INDIVIDUAL)
         .exclude(status=Status.REJECTED)
