@@ -30,11 +30,19 @@ def likely_duplicates(nominations, user) -> dict[int, list[Nomination]]:
         return {}
     identifiers = {n.person_identifier for n in individuals if n.person_identifier}
     keyed = [n for n in individuals if _person_key(n)]
-    match = Q(person_identifier__in=identifiers) if identifiers else Q(pk__in=[])
+    rounds = {n.round_id for n in individuals}
+    # The ids of the matches, each part read by its own index ((round, person_identifier),
+    # (round, person_key)) and united in one subquery: planned so by SQLite whether or not the file
+    # has statistics (an OR of the two lists let an un-ANALYZEd file read the whole round by its
+    # round index), and by PostgreSQL as a semi-join (an OR of two subqueries is a scan of the table).
+    parts = []
+    if identifiers:
+        parts.append(Nomination.objects.filter(round_id__in=rounds, person_identifier__in=identifiers).order_by().values("pk"))
     if keyed:
-        match |= Q(person_key__in={_person_key(n)[1] for n in keyed})
+        parts.append(Nomination.objects.filter(round_id__in=rounds, person_key__in={_person_key(n)[1] for n in keyed}).order_by().values("pk"))
+    match = Q(pk__in=parts[0].union(*parts[1:])) if parts else Q(pk__in=[])
     candidates = list(
-        Nomination.objects.filter(visible_nominations_q(user), match, round_id__in={n.round_id for n in individuals}, kind=NomineeKind.INDIVIDUAL)
+        Nomination.objects.filter(visible_nominations_q(user), match, kind=NomineeKind.INDIVIDUAL)
         .exclude(status=Status.REJECTED)
         .exclude(pk__in=[n.pk for n in individuals])
         .select_related("proposing_unit", "nominee_unit", "award_form")

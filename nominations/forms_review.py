@@ -6,14 +6,14 @@ import unicodedata
 
 from django import forms
 from django.core.validators import RegexValidator
-from django.forms.utils import flatatt
+from django.forms.utils import ErrorDict, flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from campaigns import clock
 from campaigns.text import CleanTextForm
 from campaigns.bounds import MAX_CHARS_MESSAGE, REASON_MAX_CHARS
-from nominations.models import CriteriaStatus
+from nominations.models import CriteriaStatus, Nomination
 from nominations.validators import validate_not_after_today
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y"]
@@ -267,6 +267,37 @@ class DecisionForm(CleanTextForm):
             if nomination.pk in declined and not (data.get(f"reason_{nomination.pk}") or "").strip():
                 self.add_error(f"reason_{nomination.pk}", f"Cần ghi lý do không khen thưởng {nomination.nominee_name}.")
         return data
+
+    def show_as_sent(self):
+        """Shown again as it was sent, judged only when it is sent for the preview: the user moves
+        to another page of a long list (review_decision), nothing is checked yet."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+
+    def ticked_elsewhere(self, shown_ids) -> list[tuple[int, str]]:
+        """(id, reason as sent) of each nomination ticked "not awarded" that is not among
+        `shown_ids` (those on another page of the list): the page carries them in hidden fields,
+        so that moving between pages keeps every tick. Whether the ids are waiting at the stage is
+        checked when the decision is sent (clean)."""
+        if not self.is_bound or not hasattr(self.data, "getlist"):
+            return []
+        carried = {}
+        for value in self.data.getlist(self.add_prefix("khong")):
+            value = str(value)
+            if ID_RE.fullmatch(value) and int(value) not in shown_ids:
+                carried.setdefault(int(value), self.data.get(self.add_prefix(f"reason_{value}"), ""))
+        return sorted(carried.items())
+
+    def errors_elsewhere(self, shown_ids) -> list[tuple[Nomination, str]]:
+        """(nomination, error) of the reasons refused on rows not shown (another page)."""
+        if not self.is_bound:
+            return []
+        return [
+            (nomination, error)
+            for nomination in self.nominations
+            if nomination.pk not in shown_ids
+            for error in self.errors.get(f"reason_{nomination.pk}", ())
+        ]
 
     def rows(self):
         """(nomination, ticked as not awarded, its reason field) for the table."""

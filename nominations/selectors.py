@@ -341,10 +341,22 @@ def group_nominations(nominations, totals=None, *, limit=None) -> list[Nominatio
     return [groups[k] for k in sorted(groups)]
 
 
+# What a row of a unit's page shows: the nomination's own columns, with the names it shows of its
+# nominee unit, award form and author joined in the same query (a unit's page lists up to
+# GROUP_ROWS rows of each group; reading eleven related objects for each of them cost more than
+# the rest of the page). Its stage comes from the round's stage sequence (unit_rounds).
+UNIT_ROW_FIELDS = (
+    "id", "round", "proposing_unit", "kind", "nominee_unit", "full_name", "award_form", "stage", "status",
+    "criteria_status", "criteria_met", "criteria_total", "outcome_reason", "created_by", "created_at",
+)
+
+
 def first_nominations_query(unit_ids, *, rounds, limit=GROUP_ROWS):
     """The first `limit` nominations of each unit, round, status and stage, ready to list: a
-    window numbers the ids in the database, the rows are then read for those ids only."""
-    from django.db.models import F, Window
+    window numbers the ids in the database, the rows are then read for those ids only, with
+    `nominee_unit_name`, `award_form_name` and the author's `author_first_name`,
+    `author_last_name`, `author_username` (UNIT_ROW_FIELDS)."""
+    from django.db.models import Window
     from django.db.models.functions import RowNumber
 
     first_ids = (
@@ -355,7 +367,18 @@ def first_nominations_query(unit_ids, *, rounds, limit=GROUP_ROWS):
         .filter(place__lte=limit)
         .values("pk")
     )
-    return nominations_of_units(unit_ids, rounds=rounds).filter(pk__in=first_ids)
+    return (
+        Nomination.objects.filter(proposing_unit_id__in=unit_ids, round__in=rounds, pk__in=first_ids)
+        .only(*UNIT_ROW_FIELDS)
+        .annotate(
+            nominee_unit_name=F("nominee_unit__name"),
+            award_form_name=F("award_form__name"),
+            author_first_name=F("created_by__first_name"),
+            author_last_name=F("created_by__last_name"),
+            author_username=F("created_by__username"),
+        )
+        .order_by("round_id", "stage__order", "status", "id")
+    )
 
 
 def first_nominations_of_units(unit_ids, *, rounds, limit=GROUP_ROWS):
@@ -388,7 +411,9 @@ def unit_rounds(units, rounds=None) -> list[UnitRound]:
     registrations = registrations_for(rounds, units)
     by_round_unit = defaultdict(list)
     rows, totals = first_nominations_of_units([u.pk for u in units], rounds=rounds)
+    stages_by_id = {stage.pk: stage for stage in all_stages}
     for nomination in rows:
+        nomination.stage = stages_by_id[nomination.stage_id]
         by_round_unit[(nomination.round_id, nomination.proposing_unit_id)].append(nomination)
     result = []
     for round_ in rounds:

@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaigns.models import AwardOutcome, Round
+from campaigns.models import Round
 from nominations import selectors_review as selectors
 from nominations.batch import approve_batch, preview_batch
 from nominations.duplicates import likely_duplicates
@@ -53,6 +53,8 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 DECISION_PAGE_SIZE = 200
+# Rows of the decision form shown at a time (the decision itself covers every page).
+DECISION_FORM_PAGE_SIZE = 100
 
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -429,13 +431,22 @@ def _final_stage_or_404(user, round_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_decision(request, round_id):
+    """The award decision for the nominations waiting at the final stage. The list is shown a page
+    at a time (DECISION_FORM_PAGE_SIZE rows), whatever their number; every nomination waiting is
+    awarded unless ticked "not awarded". Moving to another page is a POST of the form
+    (`den_trang`): it shows the other page with what was sent, the ticks of other pages carried in
+    hidden fields, and checks nothing. Sending it for the preview checks the decision over the
+    whole list (DecisionForm), then the preview and its confirmation record it whole."""
     round_, final, access = _final_stage_or_404(request.user, round_id)
     can_act = access == selectors.ACT
-    nominations = list(selectors.stage_nominations(final))
+    if request.method == "POST" and not can_act:
+        raise Http404("Không tìm thấy trang.")
+    turning = request.method == "POST" and "den_trang" in request.POST
     form = None
-    if can_act:
-        form = DecisionForm(request.POST or None, nominations=nominations)
-        if request.method == "POST" and form.is_valid() and "xac_nhan" not in request.POST:
+    if request.method == "POST" and not turning:
+        nominations = selectors.stage_nominations(final)  # the whole list: what the decision records
+        form = DecisionForm(request.POST, nominations=nominations)
+        if form.is_valid() and "xac_nhan" not in request.POST:
             try:  # the date's bounds, as record_decision checks them, before the preview
                 validate_round_date(form.cleaned_data["date"], round_=round_, last_deadline=final.deadline, what="Ngày ký quyết định")
             except ValidationError as error:
@@ -450,7 +461,7 @@ def review_decision(request, round_id):
                         "previous_stage": selectors.previous_stage(final),
                     },
                 )
-        elif request.method == "POST" and form.is_valid():
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 decision = record_decision(
@@ -466,15 +477,22 @@ def review_decision(request, round_id):
             else:
                 messages.success(request, f"Đã ghi {decision}: {len(form.awarded())} hồ sơ được khen thưởng.")
                 return redirect("review_decision_detail", round_id=round_.pk, decision_id=decision.pk)
-    elif request.method == "POST":
-        raise Http404("Không tìm thấy trang.")
+    number = request.POST.get("den_trang") or request.POST.get("trang") if request.method == "POST" else request.GET.get("trang")
+    page = selectors.decision_form_page(final, number, DECISION_FORM_PAGE_SIZE)
+    shown_ids = {n.pk for n in page.object_list}
+    if can_act and form is None:
+        form = DecisionForm(request.POST if turning else None, nominations=page.object_list)
+        if turning:
+            form.show_as_sent()
     return render(
         request,
         "nominations/review/decision_form.html",
         {
-            "round": round_, "stage": final, "can_act": can_act, "form": form, "nominations": nominations,
-            "decisions": selectors.decisions_of(round_), "deadline": selectors.stage_deadline(final),
-            "has_propose": any(n.award_form.outcome == AwardOutcome.PROPOSE for n in nominations),
+            "round": round_, "stage": final, "can_act": can_act, "form": form, "page": page,
+            "ticked_elsewhere": form.ticked_elsewhere(shown_ids) if form is not None else [],
+            "errors_elsewhere": form.errors_elsewhere(shown_ids) if form is not None else [],
+            "decisions": selectors.recorded_decisions(round_, final), "deadline": selectors.stage_deadline(final),
+            "has_propose": selectors.stage_has_proposals(final),
             "previous_stage": selectors.previous_stage(final),
         },
     )

@@ -56,3 +56,36 @@ def test_queue_summary_not_kept_when_turned_off(nt_world, client, settings):
     _, cold = _queue(client, nt_world)
     _, again = _queue(client, nt_world)
     assert again == cold
+
+
+def test_decision_page_keeps_the_recorded_decisions_until_a_decision_is_recorded(nt_world, client, kept):
+    """The decisions listed on the decision page, with the number each awarded (a count over the
+    round), are kept until the next nomination event: recording a decision moves its nominations."""
+    import datetime as dt
+
+    from nominations.services import record_decision
+
+    from .conftest import ready_at_stage
+
+    awarded = ready_at_stage(nt_world, "so-tai-chinh-nt", order=4)
+    second = ready_at_stage(nt_world, "so-y-te-nt", order=4)
+    user = nt_world.users["stage:4"]
+    client.force_login(user)
+    url = reverse("review_decision", args=(nt_world.round.pk,))
+
+    def page():
+        with CaptureQueriesContext(connection) as queries, clock.frozen_at(nt_world.at_stage(4)):
+            response = client.get(url)
+        assert response.status_code == 200
+        return response, len(queries)
+
+    response, cold = page()
+    assert response.context["decisions"] == []
+    response, warm = page()
+    assert warm < cold
+    with clock.frozen_at(nt_world.at_stage(4)):
+        record_decision(actor=user, round_=nt_world.round, number="15/QĐ-UBND", date=nt_world.stages[-1].deadline - dt.timedelta(days=1),
+                        signer="Trần Quốc Nam", nominations=[awarded])
+    response, _ = page()
+    assert [(d.number, d.awarded_count) for d in response.context["decisions"]] == [("15/QĐ-UBND", 1)]
+    assert "15/QĐ-UBND" in response.content.decode() and [n.pk for n in response.context["page"].object_list] == [second.pk]

@@ -1,0 +1,157 @@
+"""Benchmark: the worker CPU (time.process_time) a request of each list page costs, in process.
+
+`pytest tests/benchmarks/test_list_cpu.py -s -p no:cacheprovider --override-ini addopts=` with
+`BENCH_SIZES` (default 10000), `BENCH_REPEAT` (default 20) and `BENCH_PAGES` (labels of
+test_list_pages_bench's pages separated by `;`, default all); the tables are ANALYZEd unless
+`BENCH_NO_ANALYZE` is set (an SQLite file in production has no statistics). `BENCH_VERBOSE=1`
+prints each page's queries, `BENCH_ROWS=1` what a queue page's rows show. `BENCH_PROFILE=<label>` also prints
+that page's cProfile (the 40 costliest functions by own time and by cumulative time). Prints,
+never asserts timings.
+"""
+from __future__ import annotations
+
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from demo.simulation import simulate_round
+from nominations.models import Nomination
+from tests.benchmarks.test_list_pages_bench import _pages
+from tests.factories import UserFactory
+from tests.reports.builders import add_copies
+from tests.reports.conftest import make_report_world
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.benchmarks.bare")]
+
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000").split(",") if s.strip()]
+REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
+PAGES = [p.strip() for p in os.environ.get("BENCH_PAGES", "").split(";") if p.strip()]
+PROFILE = os.environ.get("BENCH_PROFILE", "")
+
+
+class _RenderClock:
+    """CPU spent in rendering the page's template (Django's template backend), summed."""
+
+    def __init__(self):
+        from django.template.backends.django import Template
+
+        self.spent, self.template, self.original = 0.0, Template, Template.render
+
+    def __enter__(self):
+        clock = self
+
+        def render(template, *args, **kwargs):
+            started = time.process_time()
+            try:
+                return clock.original(template, *args, **kwargs)
+            finally:
+                clock.spent += time.process_time() - started
+
+        self.template.render = render
+        return self
+
+    def __exit__(self, *exc):
+        self.template.render = self.original
+
+
+class _AsServed:
+    """Templates rendered as under gunicorn: without the test environment's instrumentation
+    (a signal and a copy of the context for every template and include rendered)."""
+
+    def __enter__(self):
+        from django.template.base import Template
+        from django.test.utils import _TestState
+
+        self.instrumented = Template._render
+        saved = getattr(_TestState, "saved_data", None)
+        Template._render = getattr(saved, "template_render", Template._render)
+        return self
+
+    def __exit__(self, *exc):
+        from django.template.base import Template
+
+        Template._render = self.instrumented
+
+
+def _cpu_per_request(client, url):
+    client.get(url)  # warm up
+    with _AsServed():
+        return _measured(client, url)
+
+
+def _measured(client, url):
+    with _RenderClock() as rendering:
+        for _ in range(REPEAT):
+            client.get(url)
+    print(f"      template rendering {rendering.spent / REPEAT * 1000:.1f} ms CPU a request")
+    if os.environ.get("BENCH_ROWS"):
+        page = (client.get(url).context or {}).get("page")
+        if page is not None:
+            rows = list(page.object_list)
+            print(f"      {len(rows)} rows, {sum(bool(getattr(r, 'likely_duplicates', None)) for r in rows)} with duplicates "
+                  f"({sum(len(getattr(r, 'likely_duplicates', None) or ()) for r in rows)} in all), "
+                  f"{sum(bool(getattr(r, 'unit_vote', None)) for r in rows)} with a vote, "
+                  f"{sum(bool(getattr(r, 'same_person_elsewhere', None)) for r in rows)} same person")
+    cpu, wall = [], []
+    for _ in range(REPEAT):
+        started_cpu, started = time.process_time(), time.perf_counter()
+        response = client.get(url)
+        cpu.append(time.process_time() - started_cpu)
+        wall.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as context:
+        client.get(url)
+    if os.environ.get("BENCH_VERBOSE"):
+        for q in context.captured_queries:
+            print(f"      {float(q['time']) * 1000:7.1f} ms  {q['sql'][:int(os.environ.get('BENCH_SQL_CHARS', '160'))]}")
+    return statistics.mean(cpu) * 1000, statistics.median(wall) * 1000, len(context.captured_queries)
+
+
+def _profile(client, url):
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(REPEAT):
+        client.get(url)
+    profiler.disable()
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(40)
+        if order == "cumulative":
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats("cumulative").print_stats(r"wt-[^/]*/(?!\.venv)", 40)
+            stats.print_callees(os.environ.get("BENCH_CALLEES", r"views/.*\((review_queue|unit_round|home|review_decision)\)"))
+        print(out.getvalue())
+
+
+def test_list_pages_cpu_per_request(client, settings):
+    settings.LIST_SUMMARY_CACHE_SECONDS = 60  # as in production
+    world = make_report_world()
+    simulate_round(round_=world.round, nominations=100, seed=7, leave_share=0.35, return_share=0.1)
+    superuser = UserFactory(username="bench-admin", is_staff=True, is_superuser=True)
+    for size in SIZES:
+        started = time.perf_counter()
+        add_copies(world.round, size - Nomination.objects.filter(round=world.round).count(), seed=size)
+        if not os.environ.get("BENCH_NO_ANALYZE"):  # an SQLite file in production has no statistics
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        print(f"\n{connection.vendor}: {size:,} nominations, built in {time.perf_counter() - started:.0f} s, "
+              f"load average {os.getloadavg()[0]:.2f}")
+        for label, user, url in _pages(world, superuser):
+            if PAGES and label not in PAGES and not label.startswith("bare"):
+                continue
+            if user is None:
+                client.logout()
+            else:
+                client.force_login(user)
+            cpu, wall, queries = _cpu_per_request(client, url)
+            print(f"   {label:<40} {cpu:7.1f} ms CPU  {wall:7.1f} ms wall  {queries:3d} queries")
+            if PROFILE and label == PROFILE:
+                with _AsServed():
+                    _profile(client, url)
