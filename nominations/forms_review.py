@@ -61,24 +61,22 @@ class PlainSelect(forms.Select):
 
 
 class QueueFilterForm(CleanTextForm):
-    """The queue's GET filters. Choices come from the selector (queue_filter_choices)."""
+    """The queue's GET filters. Choices, (id, label), come from the selector (queue_filter_choices,
+    kept between page views); a valid filter is the chosen id."""
 
-    category = forms.ModelChoiceField(queryset=None, required=False, label="Khối", empty_label="Tất cả các khối", widget=PlainSelect)
-    award_form = forms.ModelChoiceField(
-        queryset=None, required=False, label="Hình thức", empty_label="Tất cả hình thức", widget=PlainSelect
-    )
+    category = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Khối", widget=PlainSelect)
+    award_form = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Hình thức", widget=PlainSelect)
     criteria_status = forms.ChoiceField(
         choices=[("", "Mọi kết quả tiêu chí")] + list(CriteriaStatus.choices), required=False, label="Tiêu chí", widget=PlainSelect
     )
-    proposing_unit = forms.ModelChoiceField(
-        queryset=None, required=False, label="Đơn vị đề nghị", empty_label="Tất cả đơn vị", widget=PlainSelect
-    )
+    proposing_unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Đơn vị đề nghị", widget=PlainSelect)
+
+    EMPTY_LABELS = {"category": "Tất cả các khối", "award_form": "Tất cả hình thức", "proposing_unit": "Tất cả đơn vị"}
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = choices["categories"]
-        self.fields["award_form"].queryset = choices["award_forms"]
-        self.fields["proposing_unit"].queryset = choices["proposing_units"]
+        for name, key in (("category", "categories"), ("award_form", "award_forms"), ("proposing_unit", "proposing_units")):
+            self.fields[name].choices = [("", self.EMPTY_LABELS[name])] + list(choices[key])
         for field in self.fields.values():
             field.error_messages["invalid_choice"] = "Lựa chọn không hợp lệ."
             # The queue renders the fields itself (label, select, error), with Bootstrap's classes.

@@ -317,24 +317,24 @@ def unit_vote_of(nomination):
     return vote_outcome(meeting, nomination.unit_votes_for, nomination.award_form.vote_rule)
 
 
-def queue_filter_choices(stage: Stage):
-    """Querysets for the queue's filters: the categories of the nominees and the proposing units
-    with a nomination waiting at the stage, the round's award forms. Which categories and units
-    those are is one semi-join each over the stage's index, kept until the next nomination event
-    (stage_summary); the querysets then read those rows by primary key."""
-    def read_ids():
+def queue_filter_choices(stage: Stage) -> dict[str, list[tuple[int, str]]]:
+    """The queue's filters' choices, (id, label) in display order: the categories of the nominees
+    and the proposing units with a nomination waiting at the stage (one semi-join each over the
+    stage's index), the round's award forms. Kept until the next nomination event (stage_summary):
+    a page view reads none of them."""
+    def read():
         waiting = Nomination.objects.filter(stage=stage, status=Status.IN_REVIEW).order_by()
-        return (
-            list(Unit.objects.filter(pk__in=waiting.values("nominee_unit_id")).values_list("category_id", flat=True).distinct()),
-            list(waiting.values_list("proposing_unit_id", flat=True).distinct()),
-        )
+        categories = UnitCategory.objects.filter(
+            pk__in=Unit.objects.filter(pk__in=waiting.values("nominee_unit_id")).values("category_id")
+        ).order_by("order", "code")
+        units = Unit.objects.filter(pk__in=waiting.values("proposing_unit_id")).order_by("name")
+        return {
+            "categories": [(c.pk, str(c)) for c in categories],
+            "award_forms": [(f.pk, str(f)) for f in stage.round.award_forms.order_by("order")],
+            "proposing_units": [(u.pk, str(u)) for u in units],
+        }
 
-    category_ids, unit_ids = stage_summary(stage, None, "choices", read_ids)
-    return {
-        "categories": UnitCategory.objects.filter(pk__in=category_ids).order_by("order", "code"),
-        "award_forms": stage.round.award_forms.order_by("order"),
-        "proposing_units": Unit.objects.filter(pk__in=unit_ids).order_by("name"),
-    }
+    return stage_summary(stage, None, "choices", read)
 
 
 RETURNED_COUNTED = 100
