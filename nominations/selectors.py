@@ -351,16 +351,23 @@ UNIT_ROW_FIELDS = (
 )
 
 
-def unit_group_counts(unit_ids, *, rounds) -> dict[tuple, int]:
-    """(round_id, proposing_unit_id, status, stage_id) → the number of the units' nominations there:
-    one aggregate read from the index nomination_unit_group_idx alone, never the rows."""
-    counted = (
+def unit_group_counts_query(unit_ids, *, rounds):
+    """(round_id, proposing_unit_id, status, stage_id, n): the units' nominations counted where they
+    are, one aggregate read from the index nomination_unit_group_idx alone, never the rows."""
+    return (
         Nomination.objects.filter(round__in=rounds, proposing_unit_id__in=unit_ids)
         .order_by()
         .values_list("round_id", "proposing_unit_id", "status", "stage_id")
         .annotate(n=Count("id"))
     )
-    return {(round_id, unit_id, status, stage_id): n for round_id, unit_id, status, stage_id, n in counted}
+
+
+def unit_group_counts(unit_ids, *, rounds) -> dict[tuple, int]:
+    """(round_id, proposing_unit_id, status, stage_id) → the number of the units' nominations there."""
+    return {
+        (round_id, unit_id, status, stage_id): n
+        for round_id, unit_id, status, stage_id, n in unit_group_counts_query(unit_ids, rounds=rounds)
+    }
 
 
 # A UNION ALL of more parts than this is split (SQLite allows 500 terms in a compound SELECT).
