@@ -172,6 +172,9 @@ class Nomination(ChoiceDisplay, models.Model):
             models.Index(fields=["round", "person_identifier"], name="nomination_round_person_idx"),
             # Likely duplicates: one person's nominations in a round, by name, year of birth and unit.
             models.Index(fields=["round", "person_key"], name="nomination_person_key_idx"),
+            # A unit's pages: its nominations counted by status and stage, and the first ids of each
+            # (round, unit, status, stage) read in id order up to GROUP_ROWS (nominations.selectors).
+            models.Index(fields=["round", "proposing_unit", "status", "stage", "id"], name="nomination_unit_group_idx"),
             # A round's counts by status (quota usage: award form, kind, stage; the dashboard).
             models.Index(fields=["round", "status", "award_form", "kind", "stage"], name="nomination_round_status_idx"),
         ]

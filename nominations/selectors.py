@@ -351,24 +351,60 @@ UNIT_ROW_FIELDS = (
 )
 
 
-def first_nominations_query(unit_ids, *, rounds, limit=GROUP_ROWS):
-    """The first `limit` nominations of each unit, round, status and stage, ready to list: a
-    window numbers the ids in the database, the rows are then read for those ids only, with
-    `nominee_unit_name`, `award_form_name` and the author's `author_first_name`,
-    `author_last_name`, `author_username` (UNIT_ROW_FIELDS)."""
-    from django.db.models import Window
-    from django.db.models.functions import RowNumber
-
-    first_ids = (
-        Nomination.objects.filter(proposing_unit_id__in=unit_ids, round__in=rounds)
-        .annotate(
-            place=Window(RowNumber(), partition_by=[F("round_id"), F("proposing_unit_id"), F("status"), F("stage_id")], order_by=F("id").asc())
-        )
-        .filter(place__lte=limit)
-        .values("pk")
-    )
+def unit_group_counts_query(unit_ids, *, rounds):
+    """(round_id, proposing_unit_id, status, stage_id, n): the units' nominations counted where they
+    are, one aggregate read from the index nomination_unit_group_idx alone, never the rows."""
     return (
-        Nomination.objects.filter(proposing_unit_id__in=unit_ids, round__in=rounds, pk__in=first_ids)
+        Nomination.objects.filter(round__in=rounds, proposing_unit_id__in=unit_ids)
+        .order_by()
+        .values_list("round_id", "proposing_unit_id", "status", "stage_id")
+        .annotate(n=Count("id"))
+    )
+
+
+def unit_group_counts(unit_ids, *, rounds) -> dict[tuple, int]:
+    """(round_id, proposing_unit_id, status, stage_id) → the number of the units' nominations there."""
+    return {
+        (round_id, unit_id, status, stage_id): n
+        for round_id, unit_id, status, stage_id, n in unit_group_counts_query(unit_ids, rounds=rounds)
+    }
+
+
+# A UNION ALL of more parts than this is split (SQLite allows 500 terms in a compound SELECT).
+_UNION_PARTS = 100
+
+
+def first_nominations_query(unit_ids, *, rounds, limit=GROUP_ROWS, groups=None):
+    """The first `limit` nominations of each unit, round, status and stage, ready to list: the ids
+    of each (round, unit, status, stage) in `groups` (unit_group_counts' keys; read here when not
+    given), each group's read stopping at `limit` in the index nomination_unit_group_idx, in one
+    UNION ALL; the rows are then read for those ids only, with `nominee_unit_name`,
+    `award_form_name` and the author's `author_first_name`, `author_last_name`,
+    `author_username` (UNIT_ROW_FIELDS)."""
+    if groups is None:
+        groups = unit_group_counts(unit_ids, rounds=rounds)
+    groups = sorted(groups)
+    if not groups:
+        return Nomination.objects.none()
+    # Each part is "the ids among the group's first `limit`": a compound SELECT's parts cannot
+    # carry their own LIMIT on SQLite, a subquery of theirs can.
+    parts = [
+        Nomination.objects.filter(
+            pk__in=Nomination.objects.filter(round_id=round_id, proposing_unit_id=unit_id, status=status, stage_id=stage_id)
+            .order_by("id")
+            .values("pk")[:limit]
+        )
+        .order_by()
+        .values("pk")
+        for round_id, unit_id, status, stage_id in groups
+    ]
+    wanted = None
+    for i in range(0, len(parts), _UNION_PARTS):
+        chunk = parts[i : i + _UNION_PARTS]
+        these = Q(pk__in=chunk[0].union(*chunk[1:], all=True) if len(chunk) > 1 else chunk[0])
+        wanted = these if wanted is None else wanted | these
+    return (
+        Nomination.objects.filter(wanted)
         .only(*UNIT_ROW_FIELDS)
         .annotate(
             nominee_unit_name=F("nominee_unit__name"),
@@ -383,17 +419,14 @@ def first_nominations_query(unit_ids, *, rounds, limit=GROUP_ROWS):
 
 def first_nominations_of_units(unit_ids, *, rounds, limit=GROUP_ROWS):
     """(rows, totals) for the units' pages: first_nominations_query() and the number in each
-    (round, unit, group key). Two queries whatever the number of nominations."""
-    listed = first_nominations_query(unit_ids, rounds=rounds, limit=limit)
+    (round, unit, group key). Two queries whatever the number of nominations: the counts (one
+    aggregate over an index), then the first rows of each group that has any."""
+    counts = unit_group_counts(unit_ids, rounds=rounds)
+    stage_order = {stage.pk: stage.order for round_ in rounds for stage in stages_of(round_)}
     totals = defaultdict(int)
-    counted = (
-        Nomination.objects.filter(proposing_unit_id__in=unit_ids, round__in=rounds)
-        .order_by()
-        .values_list("round_id", "proposing_unit_id", "status", "stage__order")
-        .annotate(n=Count("id"))
-    )
-    for round_id, unit_id, status, stage_order, n in counted:
-        totals[(round_id, unit_id, group_key(status, stage_order))] += n
+    for (round_id, unit_id, status, stage_id), n in counts.items():
+        totals[(round_id, unit_id, group_key(status, stage_order[stage_id]))] += n
+    listed = first_nominations_query(unit_ids, rounds=rounds, limit=limit, groups=counts) if counts else []
     return list(listed), totals
 
 
@@ -410,7 +443,7 @@ def unit_rounds(units, rounds=None) -> list[UnitRound]:
     deadlines = unit_deadlines(all_stages, units)
     registrations = registrations_for(rounds, units)
     by_round_unit = defaultdict(list)
-    rows, totals = first_nominations_of_units([u.pk for u in units], rounds=rounds)
+    rows, totals = first_nominations_of_units([u.pk for u in units], rounds=rounds, limit=GROUP_ROWS)
     stages_by_id = {stage.pk: stage for stage in all_stages}
     for nomination in rows:
         nomination.stage = stages_by_id[nomination.stage_id]

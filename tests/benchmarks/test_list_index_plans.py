@@ -18,7 +18,7 @@ from campaigns.models import UnitCategory
 from reports.filters import AwardListFilters, resolve
 from reports.selectors import award_list_queryset, decision_rows, open_data_rows
 from nominations.models import CriteriaStatus, Nomination, Status
-from nominations.selectors import first_nominations_query
+from nominations.selectors import first_nominations_query, unit_group_counts_query
 from nominations.selectors_review import QueueRows, annotate_queue_rows, returned_from_stage, review_stage
 from tests.reports.builders import add_copies
 from tests.reports.conftest import make_report_world
@@ -70,6 +70,7 @@ def test_every_list_filter_uses_an_index_at_100000_nominations():
         "queue: returned by the stage": returned_from_stage(stage, reviewer)[:20],
         "review home: waiting per stage": Nomination.objects.filter(stage__in=[stage.pk], status=Status.IN_REVIEW)
         .order_by().values_list("stage_id").annotate(n=Count("id")),
+        "unit pages: a unit's nominations counted by status and stage": unit_group_counts_query([unit.pk], rounds=[round_]),
         "unit round page: a unit's first nominations of each group": first_nominations_query([unit.pk], rounds=[round_]),
         "award list: awarded, one award form": award_list_queryset(
             round_, resolve(round_, AwardListFilters(status=Status.AWARDED, award_form=award_form.code)), user=administrator

@@ -279,3 +279,31 @@ def test_dashboard_returns_are_the_oldest_latest_returns_of_nominations_still_re
     assert len(expected) > 3
     returns = statistics.waiting_returns(world.round, visible_in_round_q(user, world.round))
     assert [(n.pk, n.returned_at, n.returned_from) for n in returns] == expected
+
+
+def test_unit_pages_first_rows_of_each_group_are_those_of_the_whole_list(monkeypatch):
+    """Each group's read stops at GROUP_ROWS (one UNION ALL of per-group reads, split when long):
+    the rows and totals are those of grouping all the units' nominations in the page's order."""
+    from campaigns.stages import stages_of
+    from nominations import selectors
+
+    monkeypatch.setattr(selectors, "GROUP_ROWS", 2)
+    monkeypatch.setattr(selectors, "_UNION_PARTS", 3)
+    world = make_report_world()
+    _grow(world, LARGE)
+    units = sorted(world.units.values(), key=lambda u: u.pk)
+    first = Nomination.objects.filter(round=world.round, proposing_unit=units[0], status=Status.AWARDED).order_by("id")[0]
+    Nomination.objects.filter(pk=first.pk).update(status=Status.DRAFT, stage=list(stages_of(world.round))[1])  # drafts at two stages: one group
+    got = {(ur.unit.pk, g.key): ([n.pk for n in g.nominations], g.total) for ur in selectors.unit_rounds(units, [world.round]) for g in ur.groups}
+    stages = {stage.pk: stage for stage in stages_of(world.round)}
+    expected = {}
+    for unit in units:
+        rows = list(Nomination.objects.filter(round=world.round, proposing_unit=unit).order_by("stage__order", "status", "id"))
+        for nomination in rows:
+            nomination.stage = stages[nomination.stage_id]
+        for group in selectors.group_nominations(rows, limit=2):
+            expected[(unit.pk, group.key)] = ([n.pk for n in group.nominations], group.total)
+    assert len([key for key in expected if expected[key][1] > 2]) > 3  # several groups are cut
+    assert len(expected) > 3  # the UNION ALL is split
+    assert (units[0].pk, selectors.group_key(Status.DRAFT, 0)) in expected
+    assert got == expected
