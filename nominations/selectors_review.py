@@ -334,7 +334,7 @@ def queue_filter_choices(stage: Stage) -> dict[str, list[tuple[int, str]]]:
             "proposing_units": [(u.pk, str(u)) for u in units],
         }
 
-    return stage_summary(stage, None, "choices", read)
+    return stage_summary(stage, None, "filter-choices", read)
 
 
 RETURNED_COUNTED = 100
