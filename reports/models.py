@@ -1,4 +1,6 @@
 """Background exports: a long award list is an ExportJob, written by a Celery task (reports.tasks)."""
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -58,8 +60,16 @@ class ExportJob(models.Model):
 
     @property
     def lease_expired(self) -> bool:
-        """Waiting or running past its lease: the message or the worker is taken as lost."""
-        return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING) and self.lease_until is not None and self.lease_until <= timezone.now()
+        """Waiting or running past its lease: the message or the worker is taken as lost. A job
+        from before leases counts its lease from its creation."""
+        if self.status not in (ExportStatus.PENDING, ExportStatus.RUNNING):
+            return False
+        until = self.lease_until
+        if until is None:
+            if self.created_at is None:
+                return False
+            until = self.created_at + dt.timedelta(seconds=settings.DOCUMENT_BUILD_LEASE)
+        return until <= timezone.now()
 
     @property
     def finished(self) -> bool:

@@ -264,3 +264,18 @@ def test_a_new_job_holds_a_lease_longer_than_the_task_s_hard_time_limit(client, 
     job = ExportJob.objects.get()
     assert job.status == ExportStatus.PENDING and job.attempts == 1
     assert job.lease_until - timezone.now() > dt.timedelta(seconds=settings.DOCUMENT_TASK_TIME_LIMIT)
+
+
+def test_a_job_from_before_leases_counts_its_lease_from_its_creation(client, report_world, after_export_date, eager,
+                                                                     django_capture_on_commit_callbacks):
+    from django.conf import settings
+
+    job = ExportJob.objects.create(round=report_world.round, requested_by=report_world.users["administrator"], total=5,
+                                   status=ExportStatus.RUNNING)
+    assert job.lease_until is None and not job.lease_expired
+    ExportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - dt.timedelta(seconds=settings.DOCUMENT_BUILD_LEASE + 60))
+    c = client_for(client, report_world.users["administrator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        c.get(reverse("reports_job_status", args=(job.pk,)))
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (ExportStatus.DONE, 2)
