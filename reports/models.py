@@ -15,6 +15,12 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", "Không thành công"
 
 
+def export_lease() -> dt.timedelta:
+    """How long a waiting or running export holds its job (DOCUMENT_BUILD_LEASE: longer than the
+    task's hard time limit, so a live task never loses it)."""
+    return dt.timedelta(seconds=settings.DOCUMENT_BUILD_LEASE)
+
+
 def export_path(instance, filename):
     return f"private/exports/{instance.pk}/{filename}"
 
@@ -68,7 +74,7 @@ class ExportJob(models.Model):
         if until is None:
             if self.created_at is None:
                 return False
-            until = self.created_at + dt.timedelta(seconds=settings.DOCUMENT_BUILD_LEASE)
+            until = self.created_at + export_lease()
         return until <= timezone.now()
 
     @property

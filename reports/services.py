@@ -27,7 +27,7 @@ from kombu.exceptions import OperationalError
 from campaigns import clock
 from config import background
 from campaigns.models import Round
-from reports.models import ExportJob, ExportStatus
+from reports.models import ExportJob, ExportStatus, export_lease
 
 from .exporters import AwardListExporter
 from .filters import AwardListFilters, FilterError
@@ -46,12 +46,6 @@ LOST = (
 )
 # A job is sent to the background at most this many times: once, and once more when its lease ran out.
 EXPORT_ATTEMPTS = 2
-
-
-def export_lease() -> dt.timedelta:
-    """How long a waiting or running export holds its job (DOCUMENT_BUILD_LEASE: longer than the
-    task's hard time limit, so a live task never loses it)."""
-    return dt.timedelta(seconds=settings.DOCUMENT_BUILD_LEASE)
 
 
 def start_award_list_export(*, user, round_: Round, filters: AwardListFilters, total: int) -> ExportJob:
