@@ -427,3 +427,19 @@ def test_the_stage_numbers_of_dossier_minutes_follow_their_stages(client, manage
     assert [(s.order, s.name, s.dossier_minutes) for s in round_.stages.order_by("order")] == [
         (1, "Đơn vị đề nghị", [1]), (2, "Chủ tịch UBND tỉnh quyết định", [2]),
     ]
+
+
+def test_a_stage_number_that_is_not_a_number_is_refused_in_vietnamese_and_nothing_is_saved(client, manager):
+    create_campaign(client)
+    response = client.post(reverse("round_create", args=[CODE]), round_post(quotas=[]))
+    assert response.status_code == 302
+    round_ = Round.objects.get(campaign__code=CODE, code=ROUND)
+    page = client.get(reverse("round_editor", args=[CODE, ROUND]))
+    before = [(s.order, s.name, s.dossier_minutes) for s in round_.stages.order_by("order")]
+    response = client.post(reverse("round_editor", args=[CODE, ROUND]),
+                           posted_back(page, **{"stages-2-dossier_minutes": "ba", "stages-1-DELETE": "on"}))
+    assert response.status_code == 200
+    text = html.unescape(response.content.decode())
+    assert ("Các bước xét và hạn chót, dòng 2 (Chủ tịch UBND tỉnh quyết định): 'dossier_minutes' chỉ gồm thứ tự của bước này "
+            "hoặc bước trước nó (nhận được ba)") in text
+    assert [(s.order, s.name, s.dossier_minutes) for s in round_.stages.order_by("order")] == before
