@@ -101,3 +101,14 @@ def stages_of(round_: Round) -> StageSequence:
             stages = round_.stages.select_related("organisation").order_by("order")
         sequence = round_._stage_sequence = StageSequence(stages)
     return sequence
+
+
+def keep_stages(round_: Round, stages: Iterable[Stage]) -> StageSequence:
+    """Make `stages` (every stage of `round_`, read together, with their organisation) what
+    stages_of(round_) answers, each of them pointing at `round_`: a page that reads one stage
+    with its round's stages needs no second query."""
+    stages = sorted(stages, key=lambda stage: stage.order)
+    for stage in stages:
+        stage.round = round_
+    sequence = round_._stage_sequence = StageSequence(stages)
+    return sequence

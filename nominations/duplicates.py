@@ -10,7 +10,14 @@ from django.db.models import Q
 
 from campaigns.models import NomineeKind
 from nominations.models import Nomination, Status, normalised_name, person_key  # noqa: F401  (normalised_name: re-exported)
-from nominations.rules import visible_nominations_q
+from nominations.rules import visible_in_round_q, visible_nominations_q
+
+
+# What a match is compared by and shows (templates/nominations/_likely_duplicates.html).
+CANDIDATE_FIELDS = (
+    "id", "round", "kind", "status", "full_name", "position", "person_identifier", "birth_year", "nominee_unit",
+    "proposing_unit__name",
+)
 
 
 def _person_key(nomination):
@@ -18,13 +25,14 @@ def _person_key(nomination):
     return (nomination.round_id, key) if key else None
 
 
-def likely_duplicates(nominations, user) -> dict[int, list[Nomination]]:
+def likely_duplicates(nominations, user, round_=None) -> dict[int, list[Nomination]]:
     """For each of `nominations` (a page of them, which the user sees), the other nominations of its
     round the user may see that are likely the same person. One query, whatever the number of
     nominations, reading the page's identifiers and people in their indexes ((round,
     person_identifier) and (round, person_key)) and leaving the page's own rows out (they are
     compared with each other here): what it reads grows with the duplicates found, not with the
-    page or the round."""
+    page or the round. With `round_` (the round of every one of `nominations`), what the user may see
+    is written for that round alone (visible_in_round_q: no subquery per row)."""
     individuals = [n for n in nominations if n.kind == NomineeKind.INDIVIDUAL]
     if not individuals:
         return {}
@@ -41,11 +49,13 @@ def likely_duplicates(nominations, user) -> dict[int, list[Nomination]]:
     if keyed:
         parts.append(Nomination.objects.filter(round_id__in=rounds, person_key__in={_person_key(n)[1] for n in keyed}).order_by().values("pk"))
     match = Q(pk__in=parts[0].union(*parts[1:])) if parts else Q(pk__in=[])
+    visible = visible_in_round_q(user, round_) if round_ is not None and rounds == {round_.pk} else visible_nominations_q(user)
     candidates = list(
-        Nomination.objects.filter(visible_nominations_q(user), match, kind=NomineeKind.INDIVIDUAL)
+        Nomination.objects.filter(visible, match, kind=NomineeKind.INDIVIDUAL)
         .exclude(status=Status.REJECTED)
         .exclude(pk__in=[n.pk for n in individuals])
-        .select_related("proposing_unit", "nominee_unit", "award_form")
+        .select_related("proposing_unit")
+        .only(*CANDIDATE_FIELDS)
         .order_by("pk")
     )
     candidates += [n for n in individuals if n.status != Status.REJECTED]

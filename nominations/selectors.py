@@ -32,6 +32,7 @@ from nominations.rules import (
     stage_organisation_ids,
     visible_nominations_q,
 )
+from nominations.workflow import extended_deadline
 
 NOMINATION_RELATED = (
     "round",
@@ -209,8 +210,7 @@ def unit_deadlines(stages, units) -> dict[tuple[int, int], dt.date]:
     result = {}
     for stage in stages:
         for unit in units:
-            day = extended.get((stage.pk, unit.pk))
-            result[(stage.pk, unit.pk)] = max(stage.deadline, day) if day else stage.deadline
+            result[(stage.pk, unit.pk)] = extended_deadline(stage, extended.get((stage.pk, unit.pk)))
     return result
 
 

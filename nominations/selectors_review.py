@@ -11,11 +11,11 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 
 from campaigns import clock
 from campaigns.models import NomineeKind, RoundAwardForm, Stage, Unit, UnitCategory
-from campaigns.stages import stages_of
+from campaigns.stages import keep_stages, stages_of
 from nominations.council import vote_outcome
 from nominations.models import (
     AwardDecision,
@@ -39,16 +39,29 @@ from nominations.rules import (  # noqa: F401  (ACT, READ, stage_access, round_s
     visible_in_round_q,
     visible_nominations_q,
 )
-from nominations.workflow import unit_deadline
+from nominations.workflow import extended_deadline, unit_deadline
 
 # --- Stages and who may use them ---------------------------------------------------------------
 
 
 def review_stage(round_id: int, order: int) -> Stage | None:
-    """The stage of a round by its order, with its round and organisation; None if there is none."""
-    return (
-        Stage.objects.select_related("round__campaign__issuer", "organisation").filter(round_id=round_id, order=order).first()
+    """The stage of a round by its order, with its round and organisation; None if there is none.
+    Read in one query with the round's other stages (what stages_of answers after it) and, as
+    `organisation_extended_to`, the latest extension of its deadline granted to its organisation
+    (stage_deadline)."""
+    latest_extension = DeadlineExtension.objects.filter(
+        stage_id=OuterRef("pk"), unit_id=OuterRef("organisation_id")
+    ).order_by("-new_deadline").values("new_deadline")[:1]
+    stages = list(
+        Stage.objects.select_related("round__campaign__issuer", "organisation")
+        .filter(round_id=round_id)
+        .annotate(organisation_extended_to=Subquery(latest_extension))
+        .order_by()  # not the model's order (joined by campaign and round): keep_stages sorts them
     )
+    stage = next((s for s in stages if s.order == order), None)
+    if stage is not None:
+        keep_stages(stage.round, stages)
+    return stage
 
 
 def previous_stage(stage: Stage) -> Stage | None:
@@ -87,7 +100,12 @@ class StageDeadline:
 
 def stage_deadline(stage: Stage) -> StageDeadline:
     """The date by which the stage's organisation must act (moved by an extension granted to it)."""
-    deadline = unit_deadline(stage, stage.organisation) if stage.organisation_id else stage.deadline
+    if not stage.organisation_id:
+        deadline = stage.deadline
+    elif hasattr(stage, "organisation_extended_to"):  # read with the stage (review_stage)
+        deadline = extended_deadline(stage, stage.organisation_extended_to)
+    else:
+        deadline = unit_deadline(stage, stage.organisation)
     return StageDeadline(deadline, (deadline - clock.today()).days)
 
 
@@ -118,7 +136,7 @@ def review_stages_for(user):
         stage.waiting = waiting.get(stage.pk, 0)
         # The organisation's own deadline there (an extension granted to it moves it): past it, the
         # stage's queue is for reading only.
-        stage.organisation_deadline = max(stage.deadline, stage.extended_to or stage.deadline)
+        stage.organisation_deadline = extended_deadline(stage, stage.extended_to)
         stage.expired = clock.is_past(stage.organisation_deadline)
     return stages
 
@@ -180,8 +198,8 @@ def share_related(nominations, round_id: int):
     if not nominations:
         return nominations
     unit_ids = {n.proposing_unit_id for n in nominations} | {n.nominee_unit_id for n in nominations}
-    units = Unit.objects.select_related("category").in_bulk(unit_ids)
-    award_forms = {f.pk: f for f in RoundAwardForm.objects.filter(round_id=round_id).select_related("vote_rule")}
+    units = Unit.objects.select_related("category").order_by().in_bulk(unit_ids)
+    award_forms = {f.pk: f for f in RoundAwardForm.objects.filter(round_id=round_id).select_related("vote_rule").order_by()}
     for nomination in nominations:
         nomination.proposing_unit = units[nomination.proposing_unit_id]
         nomination.nominee_unit = units[nomination.nominee_unit_id]
@@ -210,34 +228,53 @@ def queue_nominations(stage: Stage, user, *, category=None, award_form=None, cri
     return nominations.order_by("proposing_unit__name", "proposing_unit_id", "kind", "id")
 
 
-def annotate_queue_rows(stage: Stage, nominations):
-    """The queue's annotations on `nominations` (meant for one page of ids): the proposing unit's
-    council vote (votes, members, present) and `same_person_elsewhere`: an individual whose
-    person_identifier another proposing unit of the round also proposed (drafts and rejected
-    proposals aside)."""
+def unit_votes_query(stage: Stage, nomination_ids):
+    """The votes of the unit councils (meetings at the round's first stage) on `nomination_ids`:
+    (nomination id, meeting's unit id, votes for, members, members present)."""
     first = stages_of(stage.round).first
-    unit_vote = CouncilVote.objects.filter(
-        nomination=OuterRef("pk"), meeting__stage_id=first.pk, meeting__unit_id=OuterRef("proposing_unit_id")
+    return CouncilVote.objects.filter(nomination_id__in=nomination_ids, meeting__stage_id=first.pk).values_list(
+        "nomination_id", "meeting__unit_id", "votes_for", "meeting__members_total", "meeting__members_present"
     )
-    same_person = (
-        Nomination.objects.filter(
-            round_id=OuterRef("round_id"), kind=NomineeKind.INDIVIDUAL, person_identifier=OuterRef("person_identifier")
-        )
-        .exclude(proposing_unit_id=OuterRef("proposing_unit_id"))
+
+
+def live_proposals_of_people(round_id: int, identifiers):
+    """(personal identifier, proposing unit id) of the round's individual nominations with one of
+    `identifiers`, drafts and rejected proposals aside: at most one per unit and person
+    (constraint nomination_one_person_per_unit_round), read from the (round, person_identifier)
+    index."""
+    return (
+        Nomination.objects.filter(round_id=round_id, kind=NomineeKind.INDIVIDUAL, person_identifier__in=identifiers)
         .exclude(status__in=(Status.DRAFT, Status.REJECTED))
+        .order_by()
+        .values_list("person_identifier", "proposing_unit_id")
     )
-    # order_by(): the page's order is applied by the caller; the model's default order would let
-    # SQLite walk an index of the whole round to avoid sorting 50 rows.
-    return nominations.order_by().only(*QUEUE_ROW_FIELDS).annotate(
-        unit_votes_for=Subquery(unit_vote.values("votes_for")[:1]),
-        unit_members_total=Subquery(unit_vote.values("meeting__members_total")[:1]),
-        unit_members_present=Subquery(unit_vote.values("meeting__members_present")[:1]),
-        same_person_elsewhere=Case(
-            When(Q(kind=NomineeKind.INDIVIDUAL) & ~Q(person_identifier=""), then=Exists(same_person)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-    )
+
+
+def annotate_queue_rows(stage: Stage, nominations: list) -> list:
+    """Set the queue's annotations on `nominations` (one page's rows, of the stage's round): the
+    proposing unit's council vote (`unit_votes_for`, `unit_members_total`,
+    `unit_members_present`: None when it has not voted) and `same_person_elsewhere`: an individual
+    whose personal identifier another proposing unit of the round also proposed (drafts and
+    rejected proposals aside). Two plain queries over the page's ids and identifiers, whatever the
+    round's size."""
+    votes = {}
+    if nominations:
+        for nomination_id, unit_id, votes_for, members_total, members_present in unit_votes_query(stage, [n.pk for n in nominations]):
+            votes[nomination_id, unit_id] = (votes_for, members_total, members_present)
+    identifiers = {n.person_identifier for n in nominations if n.kind == NomineeKind.INDIVIDUAL and n.person_identifier}
+    proposers = {}
+    if identifiers:
+        for identifier, unit_id in live_proposals_of_people(stage.round_id, identifiers):
+            proposers.setdefault(identifier, set()).add(unit_id)
+    for nomination in nominations:
+        vote = votes.get((nomination.pk, nomination.proposing_unit_id), (None, None, None))
+        nomination.unit_votes_for, nomination.unit_members_total, nomination.unit_members_present = vote
+        nomination.same_person_elsewhere = bool(
+            nomination.kind == NomineeKind.INDIVIDUAL
+            and nomination.person_identifier
+            and proposers.get(nomination.person_identifier, set()) - {nomination.proposing_unit_id}
+        )
+    return nominations
 
 
 class QueueRows:
@@ -294,15 +331,15 @@ class QueueRows:
                 (whole if (low, high) == (0, n) else partial).append((unit_id, low, high))
                 position[unit_id] = order
             seen += n
-        ids = []
+        # The rows themselves, read by the queue's index: every row of the units the page holds
+        # whole, a slice of the (at most two) units it holds in part. Only what a row shows.
+        rows = []
         if whole:
-            ids += self.nominations.filter(proposing_unit_id__in=[u for u, _l, _h in whole]).values_list("pk", flat=True)
+            rows += self.nominations.filter(proposing_unit_id__in=[u for u, _l, _h in whole]).only(*QUEUE_ROW_FIELDS)
         for unit_id, low, high in partial:
-            ids += self.unit_ids(unit_id)[low:high]
-        if not ids:
-            return []
-        rows = annotate_queue_rows(self.stage, Nomination.objects.filter(pk__in=ids))
-        return share_related(sorted(rows, key=lambda n: (position[n.proposing_unit_id], n.kind, n.pk)), self.stage.round_id)
+            rows += self.nominations.filter(proposing_unit_id=unit_id).order_by("kind", "id").only(*QUEUE_ROW_FIELDS)[low:high]
+        rows.sort(key=lambda n: (position[n.proposing_unit_id], n.kind, n.pk))
+        return share_related(annotate_queue_rows(self.stage, rows), self.stage.round_id)
 
 
 def queue_rows(stage: Stage, user, **filters) -> QueueRows:

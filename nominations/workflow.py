@@ -164,6 +164,11 @@ def _registered(round_, unit) -> bool:
 def unit_deadline(stage: Stage, unit) -> "datetime.date":
     """The stage deadline for this unit, moved by the latest extension granted to it."""
     extended = DeadlineExtension.objects.filter(stage=stage, unit=unit).aggregate(latest=Max("new_deadline"))["latest"]
+    return extended_deadline(stage, extended)
+
+
+def extended_deadline(stage: Stage, extended) -> "datetime.date":
+    """The stage deadline moved by `extended`, the latest extension's date (None: no extension)."""
     return max(stage.deadline, extended) if extended else stage.deadline
 
 

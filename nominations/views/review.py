@@ -132,7 +132,7 @@ def review_queue(request, round_id, order):
     filter_form = QueueFilterForm(request.GET or None, choices=selectors.queue_filter_choices(stage))
     nominations = selectors.queue_rows(stage, request.user, **filter_form.filters())
     page = Paginator(nominations, PAGE_SIZE).get_page(request.GET.get("trang"))
-    duplicates = likely_duplicates(page.object_list, request.user)
+    duplicates = likely_duplicates(page.object_list, request.user, stage.round)
     for nomination in page.object_list:
         nomination.unit_vote = selectors.unit_vote_of(nomination)
         nomination.detail_url = nomination_detail_url(nomination)
@@ -298,7 +298,7 @@ def review_bulk_preview(request, round_id, order):
                 messages.error(request, error)
         return redirect(_queue_url(stage))
     preview = preview_batch(stage=stage, nomination_ids=form.cleaned_data["n"], actor=request.user)
-    duplicates = likely_duplicates([row.nomination for row in preview.rows], request.user)
+    duplicates = likely_duplicates([row.nomination for row in preview.rows], request.user, stage.round)
     for row in preview.rows:
         row.likely_duplicates = duplicates.get(row.nomination.pk, [])
     return render(

@@ -429,7 +429,7 @@ def nomination_detail(request, pk):
         "duplicates": selectors.same_person_elsewhere(nomination, user) if (can_review or rules.test_rule("nominations.administer_campaign", user, nomination.round.campaign)) else [],
         "summary_badge": display.badge(nomination.criteria_status),
         "missing_evidence": [row["criterion"] for row in rows if row["missing_evidence"]],
-        "likely_duplicates": likely_duplicates([nomination], user).get(nomination.pk, []),
+        "likely_duplicates": likely_duplicates([nomination], user, nomination.round).get(nomination.pk, []),
     }
     return render(request, "nominations/detail.html", context)
 

@@ -3,10 +3,13 @@
 `pytest tests/benchmarks/test_list_cpu.py -s -p no:cacheprovider --override-ini addopts=` with
 `BENCH_SIZES` (default 10000), `BENCH_REPEAT` (default 20) and `BENCH_PAGES` (labels of
 test_list_pages_bench's pages separated by `;`, default all); the tables are ANALYZEd unless
-`BENCH_NO_ANALYZE` is set (an SQLite file in production has no statistics). `BENCH_VERBOSE=1`
-prints each page's queries, `BENCH_ROWS=1` what a queue page's rows show. `BENCH_PROFILE=<label>` also prints
-that page's cProfile (the 40 costliest functions by own time and by cumulative time). Prints,
-never asserts timings.
+`BENCH_NO_ANALYZE` is set (an SQLite file in production has no statistics). `BENCH_SECTIONS`
+(dotted names where the view looks them up, separated by `,`) prints the CPU a request spends in
+each; `BENCH_VERBOSE=1` prints each page's queries (`BENCH_EXPLAIN=1`: with their plans),
+`BENCH_ROWS=1` what a queue page's rows show. `BENCH_PROFILE=<label>` also prints that page's
+cProfile (the 40 costliest functions by own time and by cumulative time), or with
+`BENCH_SAMPLER=1` pyinstrument's sampled call tree (`pip install pyinstrument`;
+`BENCH_SAMPLER_ALL=1`: Django's frames too). Prints, never asserts timings.
 """
 from __future__ import annotations
 
@@ -80,9 +83,59 @@ class _AsServed:
         Template._render = self.instrumented
 
 
+class _Sections:
+    """CPU spent in each of BENCH_SECTIONS (dotted names where the view looks them up, separated
+    by `,`: e.g. nominations.views.review.likely_duplicates), summed over the measured requests."""
+
+    def __init__(self, names):
+        import importlib
+
+        self.spent, self.patched = {}, []
+        for name in names:
+            parts = name.split(".")
+            for split in range(len(parts) - 1, 0, -1):  # the longest importable module, then attributes
+                try:
+                    owner = importlib.import_module(".".join(parts[:split]))
+                except ImportError:
+                    continue
+                for attribute in parts[split:-1]:
+                    owner = getattr(owner, attribute)
+                break
+            self.patched.append((owner, parts[-1], getattr(owner, parts[-1]), name))
+
+    def __enter__(self):
+        for owner, attribute, original, name in self.patched:
+            setattr(owner, attribute, self._timed(original, name))
+        return self
+
+    def _timed(self, original, name):
+        def timed(*args, **kwargs):
+            started = time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.spent[name] = self.spent.get(name, 0.0) + time.process_time() - started
+
+        return timed
+
+    def __exit__(self, *exc):
+        for owner, attribute, original, _name in self.patched:
+            setattr(owner, attribute, original)
+
+    def report(self, requests):
+        for name, spent in sorted(self.spent.items(), key=lambda item: -item[1]):
+            print(f"      {spent / requests * 1000:6.2f} ms CPU a request in {name}")
+
+
 def _cpu_per_request(client, url):
     client.get(url)  # warm up
     with _AsServed():
+        sections = [n.strip() for n in os.environ.get("BENCH_SECTIONS", "").split(",") if n.strip()]
+        if sections:
+            with _Sections(sections) as timed:
+                for _ in range(REPEAT):
+                    client.get(url)
+            timed.report(REPEAT)
         return _measured(client, url)
 
 
@@ -111,10 +164,23 @@ def _measured(client, url):
     if os.environ.get("BENCH_VERBOSE"):
         for q in context.captured_queries:
             print(f"      {float(q['time']) * 1000:7.1f} ms  {q['sql'][:int(os.environ.get('BENCH_SQL_CHARS', '160'))]}")
+            if os.environ.get("BENCH_EXPLAIN") and q["sql"].startswith("SELECT"):
+                with connection.cursor() as cursor:
+                    cursor.execute(("EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ") + q["sql"])
+                    print("\n".join(f"               {' | '.join(str(c) for c in row)}" for row in cursor.fetchall()))
     return statistics.mean(cpu) * 1000, statistics.median(wall) * 1000, len(context.captured_queries)
 
 
 def _profile(client, url):
+    if os.environ.get("BENCH_SAMPLER"):
+        from pyinstrument import Profiler
+        prof = Profiler(interval=0.0005)
+        prof.start()
+        for _ in range(REPEAT):
+            client.get(url)
+        prof.stop()
+        print(prof.output_text(unicode=False, color=False, show_all=bool(os.environ.get("BENCH_SAMPLER_ALL"))))
+        return
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(REPEAT):

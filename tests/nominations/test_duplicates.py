@@ -59,3 +59,24 @@ def test_likely_duplicates_reads_no_namesake_of_another_year_or_unit(nt_world, m
     # The unit's officer sees all four (drafts included).
     assert likely_duplicates([page], nt_world.users["officer:so-y-te-nt"]) == {}
     assert read.count("Nomination") == 0
+
+
+def test_likely_duplicates_for_one_round_match_the_general_rule_for_every_role(roles_world):
+    """Given the round (the queue, the bulk preview, the detail page), what the user may see is written
+    for that round alone: the same duplicates as the general rule, for every role."""
+    from tests.nominations.conftest import ROLE_NAMES
+
+    world = roles_world.world
+    with clock.frozen_at(world.at_stage(1)):
+        # The draft's person (079190000001) proposed again by unit B (sent) and unit A's namesake sent.
+        again_b = submitted(world, "so-y-te-nt", kind="individual", full_name="Võ Thị Lan", person_identifier="079190000001")
+        namesake = submitted(world, "so-tai-chinh-nt", kind="individual", full_name="võ thị  LAN", person_identifier="079190000002")
+    page = [roles_world.draft, again_b, namesake]
+    found_any = False
+    for name in ROLE_NAMES:
+        user = roles_world.users[name]
+        general = likely_duplicates(page, user)
+        for_round = likely_duplicates(page, user, world.round)
+        assert {k: [n.pk for n in v] for k, v in for_round.items()} == {k: [n.pk for n in v] for k, v in general.items()}, name
+        found_any = found_any or bool(general)
+    assert found_any

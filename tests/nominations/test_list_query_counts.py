@@ -158,16 +158,22 @@ def test_queue_pages_read_in_turn_give_the_queue_in_its_order(client):
 
 
 def test_queue_annotates_only_the_rows_of_its_page(client):
-    """The council vote and the same-person flag (correlated subqueries) are computed for the
-    page's ids, never for every nomination waiting at the stage before the page is cut."""
+    """The council vote and the same-person flag are read for the page's rows only (their ids,
+    their identifiers), never for every nomination waiting at the stage before the page is cut."""
     world = _grown_world(LARGE)
     client.force_login(world.users["stage:2"])
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("review_queue", args=(world.round.pk, 2)) + "?trang=2")
     assert response.status_code == 200
-    annotated = [q["sql"] for q in queries.captured_queries if "person_identifier" in q["sql"] and "votes_for" in q["sql"]]
-    assert len(annotated) == 1
-    assert '"nominations_nomination"."id" IN (' in annotated[0]
+    page = response.context["page"].object_list
+    votes = [q["sql"] for q in queries.captured_queries if "votes_for" in q["sql"]]
+    assert len(votes) == 1
+    assert '"nominations_councilvote"."nomination_id" IN (' in votes[0]
+    assert votes[0].count(",") < len(page) + 10  # the page's ids, not the stage's
+    people = [q["sql"] for q in queries.captured_queries if '"person_identifier" IN (' in q["sql"] and "UNION" not in q["sql"]]
+    identifiers = {n.person_identifier for n in page if n.kind == "individual" and n.person_identifier}
+    assert len(people) == (1 if identifiers else 0)
+    assert identifiers
 
 
 def test_visibility_within_a_round_equals_the_general_rule():

@@ -176,9 +176,10 @@ def test_queue_query_count_does_not_grow_with_nominations(nt_world, client, djan
     submitted(nt_world, "so-xd-nt", kind="individual", full_name="Nguyễn Thị Hoa", person_identifier="001185000123")
     submitted(nt_world, "so-ct-nt", kind="individual", full_name="Nguyễn Thị Hoa", person_identifier="001185000123")
     with clock.frozen_at(nt_world.at_stage(2)):
-        # +1: the likely-duplicates check (nominations.duplicates), one query made only when the
-        # page lists individuals, as it does now and did not with the one collective.
-        with django_assert_num_queries(count_small + 1):
+        # +2: the likely-duplicates check (nominations.duplicates) and the people proposed by
+        # another unit (selectors_review.live_proposals_of_people), each one query made only when
+        # the page lists individuals, as it does now and did not with the one collective.
+        with django_assert_num_queries(count_small + 2):
             response = client.get(queue_url(nt_world))
     assert len(response.context["page"].object_list) == 6
 
