@@ -88,6 +88,14 @@ class QueueFilterForm(CleanTextForm):
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] = "form-select is-invalid"
 
+    def fragment_key(self) -> str | None:
+        """What the rendered filters show besides their choices (kept with the queue's summaries):
+        the chosen values; None when a value was refused (its error is shown, never kept)."""
+        filters = self.filters()
+        if self.errors:
+            return None
+        return "&".join(f"{name}={getattr(value, 'pk', value)}" for name, value in sorted(filters.items()))
+
     def filters(self) -> dict:
         """The valid filters (an invalid one is ignored rather than failing the whole page)."""
         if not self.is_bound:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,6 +18,7 @@ from campaigns import clock
 from campaigns.models import NomineeKind, RoundAwardForm, Stage, Unit, UnitCategory
 from campaigns.stages import keep_stages, stages_of
 from nominations.council import vote_outcome
+from nominations.duplicates import same_people
 from nominations.models import (
     AwardDecision,
     CouncilMeeting,
@@ -157,20 +159,28 @@ def history_version() -> int:
     return NominationEvent.objects.aggregate(newest=Max("id"))["newest"] or 0
 
 
-def stage_summary(stage: Stage, user, name: str, compute, *parts):
-    """compute(), or what it returned for the same stage, user, `name` and `parts` since the last
-    nomination event (the version is read once per stage object, first)."""
-    seconds = getattr(settings, "LIST_SUMMARY_CACHE_SECONDS", 0)
-    if not seconds:
-        return compute()
+def summary_version(stage: Stage) -> int | None:
+    """The nomination event the stage's kept summaries were worked out after (None when nothing is
+    kept): the queue keeps the HTML of its summaries under it too."""
+    if not getattr(settings, "LIST_SUMMARY_CACHE_SECONDS", 0):
+        return None
     version = getattr(stage, "_history_version", None)
     if version is None:
         version = stage._history_version = history_version()
+    return version
+
+
+def stage_summary(stage: Stage, user, name: str, compute, *parts):
+    """compute(), or what it returned for the same stage, user, `name` and `parts` since the last
+    nomination event (the version is read once per stage object, first)."""
+    version = summary_version(stage)
+    if version is None:
+        return compute()
     key = f"queue-summary:{name}:{stage.pk}:{getattr(user, 'pk', '')}:{version}:" + ":".join(str(p) for p in parts)
     found = cache.get(key)
     if found is None:
         found = compute()
-        cache.set(key, found, seconds)
+        cache.set(key, found, settings.LIST_SUMMARY_CACHE_SECONDS)
     return found
 
 
@@ -237,43 +247,24 @@ def unit_votes_query(stage: Stage, nomination_ids):
     )
 
 
-def live_proposals_of_people(round_id: int, identifiers):
-    """(personal identifier, proposing unit id) of the round's individual nominations with one of
-    `identifiers`, drafts and rejected proposals aside: at most one per unit and person
-    (constraint nomination_one_person_per_unit_round), read from the (round, person_identifier)
-    index."""
-    return (
-        Nomination.objects.filter(round_id=round_id, kind=NomineeKind.INDIVIDUAL, person_identifier__in=identifiers)
-        .exclude(status__in=(Status.DRAFT, Status.REJECTED))
-        .order_by()
-        .values_list("person_identifier", "proposing_unit_id")
-    )
-
-
-def annotate_queue_rows(stage: Stage, nominations: list) -> list:
+def annotate_queue_rows(stage: Stage, user, nominations: list) -> list:
     """Set the queue's annotations on `nominations` (one page's rows, of the stage's round): the
     proposing unit's council vote (`unit_votes_for`, `unit_members_total`,
-    `unit_members_present`: None when it has not voted) and `same_person_elsewhere`: an individual
-    whose personal identifier another proposing unit of the round also proposed (drafts and
-    rejected proposals aside). Two plain queries over the page's ids and identifiers, whatever the
-    round's size."""
+    `unit_members_present`: None when it has not voted), `same_person_elsewhere` (an individual
+    whose personal identifier another proposing unit of the round also proposed, drafts and
+    rejected proposals aside) and `likely_duplicates` (the others the user may see that are likely
+    the same person). Two queries over the page's ids and people (nominations.duplicates.same_people),
+    whatever the round's size."""
     votes = {}
     if nominations:
         for nomination_id, unit_id, votes_for, members_total, members_present in unit_votes_query(stage, [n.pk for n in nominations]):
             votes[nomination_id, unit_id] = (votes_for, members_total, members_present)
-    identifiers = {n.person_identifier for n in nominations if n.kind == NomineeKind.INDIVIDUAL and n.person_identifier}
-    proposers = {}
-    if identifiers:
-        for identifier, unit_id in live_proposals_of_people(stage.round_id, identifiers):
-            proposers.setdefault(identifier, set()).add(unit_id)
+    people = same_people(nominations, user, stage.round)
     for nomination in nominations:
         vote = votes.get((nomination.pk, nomination.proposing_unit_id), (None, None, None))
         nomination.unit_votes_for, nomination.unit_members_total, nomination.unit_members_present = vote
-        nomination.same_person_elsewhere = bool(
-            nomination.kind == NomineeKind.INDIVIDUAL
-            and nomination.person_identifier
-            and proposers.get(nomination.person_identifier, set()) - {nomination.proposing_unit_id}
-        )
+        nomination.same_person_elsewhere = nomination.pk in people.proposed_elsewhere
+        nomination.likely_duplicates = people.likely_duplicates.get(nomination.pk, [])
     return nominations
 
 
@@ -339,7 +330,7 @@ class QueueRows:
         for unit_id, low, high in partial:
             rows += self.nominations.filter(proposing_unit_id=unit_id).order_by("kind", "id").only(*QUEUE_ROW_FIELDS)[low:high]
         rows.sort(key=lambda n: (position[n.proposing_unit_id], n.kind, n.pk))
-        return share_related(annotate_queue_rows(self.stage, rows), self.stage.round_id)
+        return share_related(annotate_queue_rows(self.stage, self.user, rows), self.stage.round_id)
 
 
 def queue_rows(stage: Stage, user, **filters) -> QueueRows:
@@ -399,9 +390,15 @@ def returned_from_stage(stage: Stage, user):
     )
 
 
-def returned_summary(stage: Stage, user, *, shown: int = 20):
-    """(the first `shown` nominations returned by the stage, how many, whether there are more
-    than RETURNED_COUNTED): what the queue shows of them, bounded."""
+class ReturnedSummary(NamedTuple):
+    first: list  # the first nominations returned by the stage, newest return first
+    count: int  # how many, counted up to RETURNED_COUNTED
+    more: bool  # whether there are more than RETURNED_COUNTED
+
+
+def returned_summary(stage: Stage, user, *, shown: int = 20) -> ReturnedSummary:
+    """The first `shown` nominations returned by the stage, how many, whether there are more
+    than RETURNED_COUNTED: what the queue shows of them, bounded."""
     def read():
         returns = returned_from_stage(stage, user)
         first = [event.nomination for event in returns[:shown]]
@@ -410,7 +407,7 @@ def returned_summary(stage: Stage, user, *, shown: int = 20):
         count = len(first) if len(first) < shown else len(returns.values_list("pk", flat=True)[: RETURNED_COUNTED + 1])
         return first, min(count, RETURNED_COUNTED), count > RETURNED_COUNTED
 
-    return stage_summary(stage, user, "returned", read, shown)
+    return ReturnedSummary(*stage_summary(stage, user, "returned", read, shown))
 
 
 # --- Councils, extensions, decisions -----------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -82,6 +84,19 @@ def nomination_detail_url(nomination) -> str | None:
         return None
 
 
+# An id no nomination has, reversed once: a page's detail URLs are that URL with each id written in.
+_PLACEHOLDER_ID = 987654321987
+
+
+def nomination_detail_urls(nominations) -> dict[int, str | None]:
+    """nomination_detail_url of each of `nominations`, by id, for one URL reversal."""
+    try:
+        head, tail = reverse("nomination_detail", args=(_PLACEHOLDER_ID,)).split(str(_PLACEHOLDER_ID), 1)
+    except NoReverseMatch:
+        return {nomination.pk: None for nomination in nominations}
+    return {nomination.pk: f"{head}{int(nomination.pk)}{tail}" for nomination in nominations}
+
+
 def _back(request, fallback):
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -132,15 +147,13 @@ def review_queue(request, round_id, order):
     filter_form = QueueFilterForm(request.GET or None, choices=selectors.queue_filter_choices(stage))
     nominations = selectors.queue_rows(stage, request.user, **filter_form.filters())
     page = Paginator(nominations, PAGE_SIZE).get_page(request.GET.get("trang"))
-    duplicates = likely_duplicates(page.object_list, request.user, stage.round)
+    detail_urls = nomination_detail_urls(page.object_list)
     for nomination in page.object_list:
         nomination.unit_vote = selectors.unit_vote_of(nomination)
-        nomination.detail_url = nomination_detail_url(nomination)
-        nomination.likely_duplicates = duplicates.get(nomination.pk, [])
+        nomination.detail_url = detail_urls[nomination.pk]
     previous = selectors.previous_stage(stage)
     query = request.GET.copy()
     query.pop("trang", None)
-    returned, returned_count, returned_more = selectors.returned_summary(stage, request.user, shown=20)
     deadline = selectors.stage_deadline(stage)
     context = {
         "stage": stage,
@@ -152,13 +165,17 @@ def review_queue(request, round_id, order):
         "page": page,
         "page_query": query.urlencode(),
         "deadline": deadline,
-        "quotas": selectors.quota_usage_with_waiting(stage),
-        "returned": returned,
-        "returned_count": returned_count,
-        "returned_more": returned_more,
+        # Read when shown: not while their HTML is kept (below).
+        "quotas": SimpleLazyObject(lambda: selectors.quota_usage_with_waiting(stage)),
+        "returned": SimpleLazyObject(lambda: selectors.returned_summary(stage, request.user, shown=20)),
         "is_final": selectors.is_final_stage(stage),
         "next_stage": selectors.following_stage(stage),
         "previous_stage": previous,
+        # The quotas, the filters and the returned nominations are shown as kept (stage_summary):
+        # their HTML is kept as long, under the same nomination event.
+        "summary_seconds": settings.LIST_SUMMARY_CACHE_SECONDS,
+        "summary_version": selectors.summary_version(stage),
+        "filter_key": filter_form.fragment_key(),
     }
     return render(request, "nominations/review/queue.html", context)
 

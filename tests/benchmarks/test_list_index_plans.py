@@ -19,7 +19,8 @@ from reports.filters import AwardListFilters, resolve
 from reports.selectors import award_list_queryset, decision_rows, open_data_rows
 from nominations.models import CriteriaStatus, Nomination, Status
 from nominations.selectors import first_nominations_query, unit_group_counts_query
-from nominations.selectors_review import QueueRows, live_proposals_of_people, returned_from_stage, review_stage, unit_votes_query
+from nominations.duplicates import people_matching
+from nominations.selectors_review import QueueRows, returned_from_stage, review_stage, unit_votes_query
 from tests.reports.builders import add_copies
 from tests.reports.conftest import make_report_world
 
@@ -67,8 +68,8 @@ def test_every_list_filter_uses_an_index_at_100000_nominations():
         "queue filter: category": QueueRows(stage, reviewer, category=category).per_unit_counts(),
         "queue filter: proposing unit": QueueRows(stage, administrator, proposing_unit=world.units_by_pk[busiest]).unit_ids(busiest)[:50],
         "queue: the page's unit votes": unit_votes_query(stage, page_ids),
-        "queue: the page's people proposed elsewhere": live_proposals_of_people(
-            round_.pk, list(Nomination.objects.filter(pk__in=page_ids).exclude(person_identifier="").values_list("person_identifier", flat=True))
+        "queue: the page's people (duplicates, proposed elsewhere)": people_matching(
+            list(Nomination.objects.filter(pk__in=page_ids, kind="individual")), reviewer, round_
         ),
         "queue: returned by the stage": returned_from_stage(stage, reviewer)[:20],
         "review home: waiting per stage": Nomination.objects.filter(stage__in=[stage.pk], status=Status.IN_REVIEW)

@@ -80,3 +80,40 @@ def test_likely_duplicates_for_one_round_match_the_general_rule_for_every_role(r
         assert {k: [n.pk for n in v] for k, v in for_round.items()} == {k: [n.pk for n in v] for k, v in general.items()}, name
         found_any = found_any or bool(general)
     assert found_any
+
+
+def test_people_proposed_by_another_unit_whoever_sees_them(roles_world):
+    """same_people's `proposed_elsewhere`: another proposing unit of the round proposed the same
+    personal identifier (not as a draft, not rejected), whether or not the user sees that proposal;
+    the page's own rows count for each other."""
+    from nominations.duplicates import same_people
+    from nominations.models import Status
+    from nominations.workflow import Action, advance
+    from tests.nominations.conftest import ROLE_NAMES
+
+    world = roles_world.world
+    with clock.frozen_at(world.at_stage(1)):
+        # Võ Thị Lan (079190000001): a draft at unit A, sent by unit B: no other unit has sent her.
+        lan_b = submitted(world, "so-y-te-nt", kind="individual", full_name="Võ Thị Lan", person_identifier="079190000001")
+        # Hồ Văn Minh (079190000003): sent by unit A and by the Sở Giáo dục, a draft at unit B.
+        minh_a = submitted(world, "so-tai-chinh-nt", kind="individual", full_name="Hồ Văn Minh", person_identifier="079190000003")
+        minh_c = submitted(world, "so-gddt-nt", kind="individual", full_name="Hồ Văn Minh", person_identifier="079190000003")
+        new_nomination(world, "so-y-te-nt", kind="individual", full_name="Hồ Văn Minh", person_identifier="079190000003")
+        # Đinh Thị Thu (079190000004): sent by unit A; refused at the Sở Xây dựng.
+        thu_a = submitted(world, "so-tai-chinh-nt", kind="individual", full_name="Đinh Thị Thu", person_identifier="079190000004")
+        thu_d = submitted(world, "so-xd-nt", kind="individual", full_name="Đinh Thị Thu", person_identifier="079190000004")
+    with clock.frozen_at(world.at_stage(2)):
+        advance(thu_d, Action.REJECT, actor=world.users["stage:2"], comment="Không đủ điều kiện")
+    assert Nomination.objects.get(pk=thu_d.pk).status == Status.REJECTED
+
+    def by_the_rule(nomination):
+        return Nomination.objects.filter(
+            round_id=nomination.round_id, kind="individual", person_identifier=nomination.person_identifier,
+        ).exclude(proposing_unit_id=nomination.proposing_unit_id).exclude(status__in=(Status.DRAFT, Status.REJECTED)).exists()
+
+    for page in ([lan_b, minh_a, thu_a], [minh_a], [minh_a, minh_c], [roles_world.draft, lan_b]):
+        page = [Nomination.objects.get(pk=n.pk) for n in page]
+        expected = {n.pk for n in page if by_the_rule(n)}
+        for name in ROLE_NAMES:
+            assert same_people(page, roles_world.users[name], world.round).proposed_elsewhere == expected, name
+    assert same_people([Nomination.objects.get(pk=minh_a.pk)], roles_world.users["officer_a"]).proposed_elsewhere == {minh_a.pk}

@@ -35,7 +35,7 @@ def test_queue_summary_kept_until_a_return_then_shows_it(nt_world, client, kept)
     client.force_login(nt_world.users["stage:2"])
     response, cold = _queue(client, nt_world)
     assert response.context["page"].paginator.count == 2
-    assert response.context["returned_count"] == 0
+    assert response.context["returned"].count == 0
     response, warm = _queue(client, nt_world)
     assert warm < cold  # the counts, choices, quotas and returns came from the cache
 
@@ -44,9 +44,47 @@ def test_queue_summary_kept_until_a_return_then_shows_it(nt_world, client, kept)
     response, _ = _queue(client, nt_world)
     assert [n.pk for n in response.context["page"].object_list] == [first.pk]
     assert response.context["page"].paginator.count == 1
-    assert response.context["returned_count"] == 1
-    assert [n.pk for n in response.context["returned"]] == [second.pk]
+    assert response.context["returned"].count == 1
+    assert [n.pk for n in response.context["returned"].first] == [second.pk]
     assert [pk for pk, _ in response.context["filter_form"].fields["proposing_unit"].choices if pk] == [first.proposing_unit_id]
+
+
+def test_queue_kept_html_follows_events_refused_filters_and_language(nt_world, client, kept, settings):
+    """The quotas, filters and returns are kept as HTML under the same nomination event as their
+    data: a return shows at once, a refused filter value shows its error, English is kept apart."""
+    first = submitted(nt_world, "so-tai-chinh-nt")
+    second = submitted(nt_world, "so-y-te-nt")
+    client.force_login(nt_world.users["stage:2"])
+    url = reverse("review_queue", args=(nt_world.round.pk, 2))
+
+    def html(query=""):
+        with clock.frozen_at(nt_world.at_stage(2)):
+            response = client.get(url + query)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    html()
+    assert "Không có hồ sơ nào đang chờ đơn vị bổ sung." in html()  # kept
+    with clock.frozen_at(nt_world.at_stage(2)):
+        advance(second, Action.RETURN, actor=nt_world.users["stage:2"], comment="Bổ sung biên bản.")
+    page = html()
+    returned = page[page.index('id="tra-lai-tieu-de"'):]
+    assert second.nominee_name in returned and "Không có hồ sơ nào đang chờ đơn vị bổ sung." not in page
+    # A valid filter kept; a refused value shows its error, never a kept form without it.
+    unit = f"?proposing_unit={first.proposing_unit_id}"
+    assert f'<option value="{first.proposing_unit_id}" selected>' in html(unit)
+    assert f'<option value="{first.proposing_unit_id}" selected>' in html(unit)
+    assert "Lựa chọn không hợp lệ." not in html(unit)
+    for _ in range(2):
+        refused = html("?proposing_unit=999999")
+        assert "Lựa chọn không hợp lệ." in refused and "is-invalid" in refused
+    assert "Lựa chọn không hợp lệ." not in html()
+    # The same kept parts in English for a user who chose it, and Vietnamese again after.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = html()
+    assert "Filter nominations" in english and "Award places used" in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    assert "Lọc hồ sơ" in html() and "Filter nominations" not in html()
 
 
 def test_queue_summary_not_kept_when_turned_off(nt_world, client, settings):

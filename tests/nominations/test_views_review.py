@@ -153,7 +153,7 @@ def test_queue_counts_returned_waiting_for_unit(nt_world, client):
     with clock.frozen_at(nt_world.at_stage(2)):
         advance(nomination, Action.RETURN, actor=nt_world.users["stage:2"], comment="Bổ sung minh chứng sản phẩm.")
         response = client_for(client, nt_world.users["stage:2"]).get(queue_url(nt_world))
-    assert response.context["returned_count"] == 1
+    assert response.context["returned"].count == 1
     assert "Bổ sung minh chứng sản phẩm." in response.content.decode()
 
 
@@ -176,10 +176,10 @@ def test_queue_query_count_does_not_grow_with_nominations(nt_world, client, djan
     submitted(nt_world, "so-xd-nt", kind="individual", full_name="Nguyễn Thị Hoa", person_identifier="001185000123")
     submitted(nt_world, "so-ct-nt", kind="individual", full_name="Nguyễn Thị Hoa", person_identifier="001185000123")
     with clock.frozen_at(nt_world.at_stage(2)):
-        # +2: the likely-duplicates check (nominations.duplicates) and the people proposed by
-        # another unit (selectors_review.live_proposals_of_people), each one query made only when
-        # the page lists individuals, as it does now and did not with the one collective.
-        with django_assert_num_queries(count_small + 2):
+        # +1: the people of the page (nominations.duplicates.same_people: likely duplicates and
+        # people proposed by another unit), one query made only when the page lists individuals,
+        # as it does now and did not with the one collective.
+        with django_assert_num_queries(count_small + 1):
             response = client.get(queue_url(nt_world))
     assert len(response.context["page"].object_list) == 6
 
