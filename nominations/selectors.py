@@ -72,6 +72,7 @@ def nomination_for_user(user, pk):
         nominations_for_user(user)
         .select_related("decision", "created_by", "round__legal_basis", "round__campaign__issuer")
         .filter(pk=pk)
+        .order_by()  # one row: not the model's order, which joins the round, stage and unit again
         .first()
     )
 

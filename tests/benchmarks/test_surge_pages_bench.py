@@ -51,7 +51,7 @@ def _profile(label, client, method, url, data):
         client.post(url, data) if method == "POST" else client.get(url)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("SURGE_PAGES_PROFILE_SORT", "cumulative")).print_stats(45)
+    pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("SURGE_PAGES_PROFILE_SORT", "cumulative")).print_stats(os.environ.get("SURGE_PAGES_PROFILE_FILTER", ""), 45)
     print(f"\n--- {label}: cumulative, 5 requests ---\n{out.getvalue()}")
 
 
