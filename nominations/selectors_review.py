@@ -126,14 +126,7 @@ def review_stages_for(user):
             "round__campaign__code", "round__year", "round__code", "order"
         ) if stage_access(user, s)
     ]
-    # The number waiting, counted on the (stage, status) index rather than by grouping the stages
-    # joined with every nomination.
-    waiting = dict(
-        Nomination.objects.filter(stage__in=[s.pk for s in stages], status=Status.IN_REVIEW)
-        .order_by()
-        .values_list("stage_id")
-        .annotate(n=Count("id"))
-    )
+    waiting = waiting_per_stage([s.pk for s in stages])
     for stage in stages:
         stage.waiting = waiting.get(stage.pk, 0)
         # The organisation's own deadline there (an extension granted to it moves it): past it, the
@@ -141,6 +134,23 @@ def review_stages_for(user):
         stage.organisation_deadline = extended_deadline(stage, stage.extended_to)
         stage.expired = clock.is_past(stage.organisation_deadline)
     return stages
+
+
+def waiting_per_stage(stage_ids) -> dict[int, int]:
+    """The number of nominations waiting at each of the stages, counted on the (stage, status)
+    index rather than by grouping the stages joined with every nomination; kept until the next
+    nomination event (a count reads one index entry per nomination waiting)."""
+    def count():
+        return dict(
+            Nomination.objects.filter(stage__in=stage_ids, status=Status.IN_REVIEW)
+            .order_by()
+            .values_list("stage_id")
+            .annotate(n=Count("id"))
+        )
+
+    if not stage_ids or not getattr(settings, "LIST_SUMMARY_CACHE_SECONDS", 0):
+        return count()
+    return _kept(f"stage-waiting:{history_version()}:" + ",".join(str(pk) for pk in sorted(stage_ids)), count)
 
 
 # --- What a queue shows beside its page, kept between requests ---------------------------------
@@ -176,7 +186,11 @@ def stage_summary(stage: Stage, user, name: str, compute, *parts):
     version = summary_version(stage)
     if version is None:
         return compute()
-    key = f"queue-summary:{name}:{stage.pk}:{getattr(user, 'pk', '')}:{version}:" + ":".join(str(p) for p in parts)
+    return _kept(f"queue-summary:{name}:{stage.pk}:{getattr(user, 'pk', '')}:{version}:" + ":".join(str(p) for p in parts), compute)
+
+
+def _kept(key: str, compute):
+    """compute(), or what it returned under `key` (which names the nomination event it follows)."""
     found = cache.get(key)
     if found is None:
         found = compute()

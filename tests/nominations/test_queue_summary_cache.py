@@ -127,3 +127,21 @@ def test_decision_page_keeps_the_recorded_decisions_until_a_decision_is_recorded
     response, _ = page()
     assert [(d.number, d.awarded_count) for d in response.context["decisions"]] == [("15/QĐ-UBND", 1)]
     assert "15/QĐ-UBND" in response.content.decode() and [n.pk for n in response.context["page"].object_list] == [second.pk]
+
+
+def test_review_home_counts_kept_until_the_next_nomination_event(nt_world, client, kept):
+    """The number waiting at each stage (a count over the stage's index) is kept until a nomination
+    moves: a nomination submitted shows at once."""
+    submitted(nt_world, "so-tai-chinh-nt")
+    client.force_login(nt_world.users["stage:2"])
+
+    def waiting():
+        with CaptureQueriesContext(connection) as queries, clock.frozen_at(nt_world.at_stage(2)):
+            response = client.get(reverse("review_home"))
+        assert response.status_code == 200
+        return {s.order: s.waiting for s in response.context["stages"]}, len(queries)
+
+    (first, cold), (again, warm) = waiting(), waiting()
+    assert first[2] == again[2] == 1 and warm < cold
+    submitted(nt_world, "so-y-te-nt")
+    assert waiting()[0][2] == 2
