@@ -1,0 +1,43 @@
+"""`as_field` (campaigns/templatetags/form_fields.py) writes the markup crispy-forms' Bootstrap 5
+pack gives a field: compared with `as_crispy_field` for every field of the nomination form, empty
+and with errors."""
+import re
+
+import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+from campaigns.templatetags.form_fields import _HANDED_ON, as_field
+from nominations.forms import NominationForm
+
+pytestmark = pytest.mark.django_db
+
+
+def _normal(html: str) -> str:
+    """The markup without the whitespace between and around tags (the pack's templates indent)."""
+    html = re.sub(r"\s+", " ", str(html))
+    return re.sub(r"\s*(<|>)\s*", r"\1", html).strip()
+
+
+BAD_INDIVIDUAL = {
+    "kind": "individual", "full_name": "x" * 300, "birth_year": "năm ngoái", "gender": "khác", "birth_date": "31/02/1990",
+    "person_identifier": "12ab", "achievement_summary": "", "award_form": "999999", "nominee_unit": "abc",
+}
+
+
+@pytest.mark.parametrize("data", [None, {"kind": "individual"}, {"kind": "collective"}, BAD_INDIVIDUAL], ids=["empty", "individual", "collective", "errors"])
+def test_as_field_writes_the_markup_crispy_forms_gives_every_field(nt_world, data):
+    unit = nt_world.units["so-tai-chinh-nt"]
+
+    def form():  # one form each: crispy-forms writes its classes into the widgets it renders
+        return NominationForm(data, round_=nt_world.round, proposing_unit=unit)
+
+    ours, theirs = form(), form()
+    if data is not None:
+        ours.is_valid(), theirs.is_valid()
+    written = 0
+    for name in ours.fields:
+        assert _normal(as_field(ours[name])) == _normal(as_crispy_field(theirs[name])), name
+        written += not isinstance(ours.fields[name].widget, _HANDED_ON)
+    assert written >= 12
+    if data is BAD_INDIVIDUAL:
+        assert ours["birth_year"].errors and "is-invalid" in as_field(ours["birth_year"])
