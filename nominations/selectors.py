@@ -586,15 +586,16 @@ class QuotaPlace:
         return self.used + 1 > self.limit
 
 
-def quota_places_at_submission(nomination) -> list[QuotaPlace]:
+def quota_places_at_submission(nomination, *, rules=None) -> list[QuotaPlace]:
     """The quota rules binding the nomination's submission, counted as "Gửi hồ sơ" would count them
-    (quotas.limits and nominations.quotas, read only, without the lock: the transition counts again under it)."""
+    (quotas.limits and nominations.quotas, read only, without the lock: the transition counts again under it).
+    `rules`: the round's quota rules already read (workflow.RoundRules.quota_rules)."""
     from nominations.quotas import passed_stage_q
     from quotas.limits import QuotaExceeded, group_of, limit_for, rule_filter, rules_binding
 
     order = stages_of(nomination.round).first.order
     places = []
-    for rule in rules_binding(nomination, moving_past=order, first_stage_order=order):
+    for rule in rules_binding(nomination, moving_past=order, first_stage_order=order, rules=rules):
         group_q, unit = group_of(rule, nomination)
         limit = limit_for(rule, unit)
         used = Nomination.objects.filter(rule_filter(rule) & group_q & passed_stage_q(order)).exclude(pk=nomination.pk).count()

@@ -401,10 +401,11 @@ def _judge(move: Move) -> list[Blocker]:
     return found
 
 
-def blockers_by_action(nomination, *, actor, actions=None) -> dict[str, list[Blocker]]:
+def blockers_by_action(nomination, *, actor, actions=None, round_rules: RoundRules | None = None) -> dict[str, list[Blocker]]:
     """blockers() of each action whose from-statuses hold the nomination's status (of `actions`
-    only, when given), in the table's order, the round's rules read once for all of them."""
-    rules = RoundRules(nomination.round)
+    only, when given), in the table's order, the round's rules read once for all of them
+    (`round_rules`: already read by the caller)."""
+    rules = _rules_for(nomination, round_rules)
     return {
         action: _judge(Move(nomination, transition, actor, rules))
         for action, transition in TRANSITIONS.items()
@@ -412,9 +413,9 @@ def blockers_by_action(nomination, *, actor, actions=None) -> dict[str, list[Blo
     }
 
 
-def allowed_actions(nomination, *, actor) -> list[str]:
+def allowed_actions(nomination, *, actor, round_rules: RoundRules | None = None) -> list[str]:
     """The actions `actor` may take now on `nomination`, in the table's order."""
-    return [action for action, found in blockers_by_action(nomination, actor=actor).items() if not found]
+    return [action for action, found in blockers_by_action(nomination, actor=actor, round_rules=round_rules).items() if not found]
 
 
 def _locked(pk, round_rules: RoundRules | None) -> tuple[Nomination, RoundRules]:

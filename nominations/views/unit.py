@@ -42,7 +42,7 @@ from nominations.forms import (
 from nominations.guards_evidence import requires_evidence
 from nominations.models import Gender, Nomination, Status
 from nominations.services import ServiceError, applicable_criteria
-from nominations.workflow import Action, Blocker, TransitionError, advance, allowed_actions, blockers, unit_deadline
+from nominations.workflow import Action, Blocker, RoundRules, TransitionError, advance, allowed_actions, blockers, unit_deadline
 
 # --- Helpers ----------------------------------------------------------------------------------------
 
@@ -393,11 +393,12 @@ def nomination_detail(request, pk):
     can_delete = can_edit and nomination.status == Status.DRAFT and nomination.submitted_at is None
     can_submit, submit_blockers, quota_places, can_withdraw = False, [], [], False
     if can_edit:
-        can_submit = Action.SUBMIT in allowed_actions(nomination, actor=user)
+        round_rules = RoundRules(round_)  # the round's rules read once for the submission's checks
+        can_submit = Action.SUBMIT in allowed_actions(nomination, actor=user, round_rules=round_rules)
         if not can_submit:
-            submit_blockers = blockers(nomination, Action.SUBMIT, actor=user)
+            submit_blockers = blockers(nomination, Action.SUBMIT, actor=user, round_rules=round_rules)
         # The quota is counted again, under lock, at "Gửi hồ sơ"; shown here before the click.
-        quota_places = selectors.quota_places_at_submission(nomination)
+        quota_places = selectors.quota_places_at_submission(nomination, rules=round_rules.quota_rules)
         full = [Blocker(place.refusal) for place in quota_places if place.full]
         if full:
             can_submit, submit_blockers = False, [*submit_blockers, *full]
