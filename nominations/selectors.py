@@ -220,16 +220,19 @@ def council_meeting_of(round_, stage, unit):
 
 
 def meeting_votes(meeting):
-    return list(
-        meeting.votes.select_related("nomination", "nomination__nominee_unit", "nomination__award_form__vote_rule")
-        .order_by("nomination__kind", "nomination_id")
+    """The meeting's votes with their nominations, in the order the results list them (a query: the
+    unit council page shows a page of them)."""
+    return meeting.votes.select_related("nomination", "nomination__nominee_unit", "nomination__award_form__vote_rule").order_by(
+        "nomination__kind", "nomination_id"
     )
 
 
-def votes_of_meeting(meeting) -> dict[int, int]:
+def votes_of_meeting(meeting, nomination_ids=None) -> dict[int, int]:
+    """nomination id -> votes for, of the meeting's votes (on `nomination_ids` only, when given)."""
     if meeting is None:
         return {}
-    return dict(meeting.votes.values_list("nomination_id", "votes_for"))
+    votes = meeting.votes.all() if nomination_ids is None else meeting.votes.filter(nomination_id__in=nomination_ids)
+    return dict(votes.values_list("nomination_id", "votes_for"))
 
 
 # --- What the home page and a unit's round page show ---------------------------------------------

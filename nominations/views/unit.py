@@ -14,6 +14,7 @@ from urllib.parse import quote
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.core.exceptions import FieldDoesNotExist
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -43,6 +44,9 @@ from nominations.guards_evidence import requires_evidence
 from nominations.models import Gender, Nomination, Status
 from nominations.services import ServiceError, applicable_criteria
 from nominations.workflow import Action, Blocker, RoundRules, TransitionError, advance, allowed_actions, blockers, unit_deadline
+
+# Rows of a council meeting's results shown at a time on the unit council page.
+COUNCIL_RESULTS_PAGE_SIZE = 100
 
 # --- Helpers ----------------------------------------------------------------------------------------
 
@@ -508,7 +512,7 @@ def unit_council(request, round_id):
     )
     form = CouncilMeetingForm(
         request.POST if request.method == "POST" else None, side=UNIT_COUNCIL, round_=round_, nominations=open_nominations,
-        meeting=meeting, stored_votes=selectors.votes_of_meeting(meeting),
+        meeting=meeting, stored_votes=selectors.votes_of_meeting(meeting, [n.pk for n in open_nominations]),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -521,9 +525,15 @@ def unit_council(request, round_id):
             messages.success(request, _("Đã ghi kết quả họp Hội đồng Thi đua - Khen thưởng."))
             url = reverse("unit_council", args=[round_.pk])
             return redirect(f"{url}?don_vi={unit.pk}" if len(units) > 1 else url)
-    results = []
+    # The meeting's results a page at a time (a unit may have voted on thousands); every row at once
+    # when asked for printing (?ket_qua=tat-ca).
+    results, results_page = [], None
     if meeting is not None:
-        for vote in selectors.meeting_votes(meeting):
+        votes = selectors.meeting_votes(meeting)
+        if request.GET.get("ket_qua") != "tat-ca":
+            results_page = Paginator(votes, COUNCIL_RESULTS_PAGE_SIZE).get_page(request.GET.get("ket_qua"))
+            votes = results_page.object_list
+        for vote in votes:
             rule = vote.nomination.award_form.vote_rule
             results.append({"vote": vote, "nomination": vote.nomination, "rule": rule, "outcome": vote_outcome(meeting, vote.votes_for, rule)})
     context = {
@@ -534,6 +544,8 @@ def unit_council(request, round_id):
         "meeting": meeting,
         "vote_rows": [(n, form.vote_field(n)) for n in open_nominations],
         "results": results,
+        "results_page": results_page,
+        "unit_query": f"don_vi={unit.pk}&" if len(units) > 1 else "",
         "round_url": _round_url(round_, unit, units),
     }
     return render(request, "nominations/council.html", context)

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from campaigns import clock
 from dossiers.models import DocumentKind, GeneratedDocument
-from nominations.models import Nomination, Status
+from nominations.models import CouncilMeeting, Nomination, Status
 from reports.models import ExportJob
 from tests.factories import UserFactory
 from tests.reports.builders import add_copies
@@ -313,3 +313,36 @@ def test_unit_pages_first_rows_of_each_group_are_those_of_the_whole_list(monkeyp
     assert len(expected) > 3  # the UNION ALL is split
     assert (units[0].pk, selectors.group_key(Status.DRAFT, 0)) in expected
     assert got == expected
+
+
+# --- The unit council page: the meeting's results a page at a time -------------------------------
+
+
+def test_unit_council_results_are_paged_and_every_vote_is_on_one_page(client, monkeypatch):
+    """A unit whose council voted on many nominations sees its results a page at a time: the pages
+    together list every vote once, in order, and `ket_qua=tat-ca` lists them all (for printing)."""
+    from nominations.views import unit as unit_views
+
+    monkeypatch.setattr(unit_views, "COUNCIL_RESULTS_PAGE_SIZE", 5)
+    world = _grown_world(LARGE)
+    unit = world.units["so-tai-chinh-nt"]
+    meeting = CouncilMeeting.objects.get(stage__round=world.round, stage__order=1, unit=unit)
+    voted = list(meeting.votes.order_by("nomination__kind", "nomination_id").values_list("nomination_id", flat=True))
+    assert len(voted) > 10
+    client.force_login(world.users["officer:so-tai-chinh-nt"])
+    url = reverse("unit_council", args=(world.round.pk,))
+    shown, number = [], 1
+    while True:
+        response = client.get(f"{url}?ket_qua={number}")
+        assert response.status_code == 200
+        rows = [r["nomination"].pk for r in response.context["results"]]
+        assert len(rows) <= 5
+        shown += rows
+        if not response.context["results_page"].has_next():
+            break
+        number += 1
+    assert shown == voted
+    assert f'ket_qua={number}' in client.get(f"{url}?ket_qua={number - 1}").content.decode()
+    every = client.get(f"{url}?ket_qua=tat-ca")
+    assert [r["nomination"].pk for r in every.context["results"]] == voted
+    assert client.get(f"{url}?ket_qua=khong-so").context["results_page"].number == 1
