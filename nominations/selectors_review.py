@@ -284,7 +284,7 @@ def annotate_queue_rows(stage: Stage, user, nominations: list) -> list:
 
 class QueueRows:
     """The queue as a sequence for django.core.paginator.Paginator: count() is one aggregate
-    (nominations per proposing unit), a slice reads the ids of that slice only, unit by unit in
+    (nominations per proposing unit), a slice reads the rows of that slice only, unit by unit in
     index order, then annotates those rows (annotate_queue_rows). Reading a page costs the same
     at 100 or 100,000 nominations, whichever page it is."""
 
