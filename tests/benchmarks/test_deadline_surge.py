@@ -13,7 +13,8 @@ stage approving what arrives, racing for the quota's places.
   phases on the same server:
   1. everybody logs in at once (the login page, then the form; PBKDF2 at Django's 1,000,000
      iterations costs about 0.3-0.4 s of CPU per login, so this phase is measured on its own);
-  2. the surge, SURGE_SECONDS (default 60): each officer opens the edit form and saves it 1-3
+  2. the surge, SURGE_SECONDS (default 60): each officer, coming back at a random moment of the
+     first SURGE_ARRIVAL_SECONDS (default 5), opens the edit form and saves it 1-3
      times with 0.2-1.5 s of thought, submits, then reloads the nomination's page until the time
      is up; SURGE_REVIEWERS (default 3) reviewers of Sở TT&TT judge and approve the nominations
      as they arrive, racing for the 5 places of "không quá 05 tập thể";
@@ -63,6 +64,8 @@ logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per reques
 
 UNITS = int(os.environ.get("SURGE_UNITS", "220"))
 SECONDS = float(os.environ.get("SURGE_SECONDS", "60"))
+# Over how many seconds the officers come back to their drafts (each at a random moment of it).
+ARRIVAL_SECONDS = float(os.environ.get("SURGE_ARRIVAL_SECONDS", "5"))
 STATIC_SECONDS = float(os.environ.get("STATIC_SECONDS", "15"))
 REVIEWERS = int(os.environ.get("SURGE_REVIEWERS", "3"))
 WORKERS = int(os.environ.get("SURGE_WORKERS", "4"))
@@ -73,7 +76,9 @@ STATIC_PATH = "/static/css/portal.css"
 LOGINS = int(os.environ.get("SURGE_LOGINS", "40"))
 TIMEOUT = 120  # seconds per request: a saturated server is measured, not cut off
 QUOTA = 5  # "Bằng khen của Chủ tịch UBND tỉnh: không quá 05 tập thể"
-RESULTS = Path(__file__).resolve().parent / "results" / "deadline_surge.json"
+RESULTS = Path(__file__).resolve().parent / "results" / (
+    "deadline_surge.json" if ARRIVAL_SECONDS == 5 else f"deadline_surge_arrivals_{ARRIVAL_SECONDS:g}s.json"
+)
 
 
 # --- The round ---------------------------------------------------------------------------------
@@ -198,7 +203,7 @@ async def log_in(client, stats, username) -> bool:
 
 
 async def officer(client, stats, username, nomination_id, data, end, submitted, arrivals):
-    await asyncio.sleep(random.uniform(0, 5))  # officers come back to their drafts over the first seconds
+    await asyncio.sleep(random.uniform(0, ARRIVAL_SECONDS))  # officers come back to their drafts over the first seconds
     edit, detail = f"/ho-so/{nomination_id}/sua/", f"/ho-so/{nomination_id}/"
     for attempt in range(random.randint(1, 3)):
         if time.monotonic() > end:
@@ -409,7 +414,7 @@ def test_deadline_surge_officers_submit_reviewers_race_quota_holds(tmp_path):
     logins = len(officers) + len(reviewers) - len(sessions)
     print_table(f"Logins through the form: {logins} users at once (production hasher: PBKDF2, 1,000,000 iterations); "
                 f"{len(sessions)} officers already signed in", login_summary)
-    print_table(f"Deadline surge: {len(officers)} officers + {len(reviewers)} reviewers, {SECONDS:.0f} s, gunicorn {WORKERS}x{THREADS} on {os.cpu_count()} CPUs, PostgreSQL", surge_summary)
+    print_table(f"Deadline surge: {len(officers)} officers + {len(reviewers)} reviewers, {SECONDS:.0f} s (arriving over {ARRIVAL_SECONDS:g} s), gunicorn {WORKERS}x{THREADS} on {os.cpu_count()} CPUs, PostgreSQL", surge_summary)
     print_table(f"Same server, static file {STATIC_PATH}, {len(officers)} users, {STATIC_SECONDS:.0f} s", static_summary)
 
     # --- What the database says --------------------------------------------------------------------
@@ -427,6 +432,7 @@ def test_deadline_surge_officers_submit_reviewers_race_quota_holds(tmp_path):
         "server": {"gunicorn_workers": WORKERS, "threads": THREADS, "worker_class": "gthread"},
         "round": {"units": len(officers), "reviewers": len(reviewers), "built_seconds": round(built, 1)},
         "logins_through_the_form": logins, "already_signed_in": len(sessions), "surge_seconds": SECONDS,
+        "arrival_seconds": ARRIVAL_SECONDS,
         "login": login_summary, "surge": surge_summary, "static": static_summary,
         "outcome": {
             "submissions_answered_success": len(submitted), "in_review_in_database": in_review, "submit_events": submit_events,

@@ -6,7 +6,7 @@ test_list_pages_bench's pages separated by `;`, default all); the tables are ANA
 `BENCH_NO_ANALYZE` is set (an SQLite file in production has no statistics). `BENCH_SECTIONS`
 (dotted names where the view looks them up, separated by `,`) prints the CPU a request spends in
 each; `BENCH_VERBOSE=1` prints each page's queries (`BENCH_EXPLAIN=1`: with their plans),
-`BENCH_ROWS=1` what a queue page's rows show. `BENCH_PROFILE=<label>` also prints that page's
+`BENCH_ROWS=1` what a queue page's rows show, `BENCH_GC=1` the garbage collector's time a request. `BENCH_PROFILE=<label>` also prints that page's
 cProfile (the 40 costliest functions by own time and by cumulative time), or with
 `BENCH_SAMPLER=1` pyinstrument's sampled call tree (`pip install pyinstrument`;
 `BENCH_SAMPLER_ALL=1`: Django's frames too). Prints, never asserts timings.
@@ -127,8 +127,35 @@ class _Sections:
             print(f"      {spent / requests * 1000:6.2f} ms CPU a request in {name}")
 
 
+class _GcClock:
+    """Time spent in the garbage collector's collections (gc.callbacks), by generation."""
+
+    def __init__(self):
+        import gc
+
+        self.gc, self.spent, self.started = gc, {0: 0.0, 1: 0.0, 2: 0.0}, None
+
+    def __call__(self, phase, info):
+        if phase == "start":
+            self.started = time.process_time()
+        elif self.started is not None:
+            self.spent[info["generation"]] += time.process_time() - self.started
+
+    def __enter__(self):
+        self.gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        self.gc.callbacks.remove(self)
+
+
 def _cpu_per_request(client, url):
     client.get(url)  # warm up
+    if os.environ.get("BENCH_GC"):
+        with _AsServed(), _GcClock() as collections:
+            for _ in range(REPEAT):
+                client.get(url)
+        print("      garbage collection " + ", ".join(f"gen {g} {t / REPEAT * 1000:.2f} ms" for g, t in collections.spent.items()) + " a request")
     with _AsServed():
         sections = [n.strip() for n in os.environ.get("BENCH_SECTIONS", "").split(",") if n.strip()]
         if sections:
