@@ -312,10 +312,18 @@ DOSSIERS_QUEUE = env("DOSSIERS_QUEUE", "") or None
 EXPORT_INLINE_MAX_ROWS = int(env("EXPORT_INLINE_MAX_ROWS", "2000"))
 EXPORT_RETENTION_DAYS = int(env("EXPORT_RETENTION_DAYS", "7"))
 
-# Cache: Redis when configured, local memory otherwise.
+# Cache: Redis when configured (failing soft: Redis unreachable is a miss, config/cache.py), local
+# memory otherwise.
 REDIS_URL = env("REDIS_URL", "")
+REDIS_CACHE_TIMEOUT = float(env("REDIS_CACHE_TIMEOUT", "1"))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_CACHE_TIMEOUT, "socket_timeout": REDIS_CACHE_TIMEOUT},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if SESSION_STORE == "cache" and not REDIS_URL:

@@ -483,7 +483,8 @@ def test_settings_lists_and_cache_from_environment():
     assert values["ALLOWED_HOSTS"] == ["thidua.sonla.gov.vn", "localhost"]
     assert values["CSRF_TRUSTED_ORIGINS"] == ["https://thidua.sonla.gov.vn"]
     assert values["CACHES"]["default"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/1",
+        "BACKEND": "config.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:6379/1",
+        "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
     }
 
 

@@ -94,7 +94,7 @@ def test_sessions_in_the_database_by_default_or_cached(store, engine):
 def test_sessions_in_redis_need_redis_url():
     values = settings_in_subprocess(["SESSION_ENGINE", "CACHES"], SESSION_STORE="cache", REDIS_URL="redis://redis:6379/1")
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
-    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHES"]["default"]["BACKEND"] == "config.cache.ResilientRedisCache"
     result = run([sys.executable, "-c", "from django.conf import settings; settings.SESSION_ENGINE"], SESSION_STORE="cache")
     assert result.returncode != 0
     assert "REDIS_URL" in result.stderr

@@ -145,3 +145,26 @@ def test_review_home_counts_kept_until_the_next_nomination_event(nt_world, clien
     assert first[2] == again[2] == 1 and warm < cold
     submitted(nt_world, "so-y-te-nt")
     assert waiting()[0][2] == 2
+
+
+def test_pages_answer_when_the_redis_cache_is_unreachable(nt_world, client, settings, caplog):
+    """Redis restarting or unreachable is a cache miss, logged, never an error page: the queue (its
+    summaries and their kept HTML), the review home and the password-reset throttle work from the
+    database (config/cache.py)."""
+    settings.CACHES = {"default": {
+        "BACKEND": "config.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }}
+    settings.LIST_SUMMARY_CACHE_SECONDS = 60
+    first = submitted(nt_world, "so-tai-chinh-nt")
+    client.force_login(nt_world.users["stage:2"])
+    with clock.frozen_at(nt_world.at_stage(2)):
+        for _ in range(2):
+            queue = client.get(reverse("review_queue", args=(nt_world.round.pk, 2)))
+            assert queue.status_code == 200
+            assert first.nominee_name in queue.content.decode() and "Số lượng khen thưởng đã dùng" in queue.content.decode()
+        assert client.get(reverse("review_home")).status_code == 200
+    client.logout()
+    reset = client.post(reverse("password_reset"), {"email": "khong-co@example.vn"})
+    assert reset.status_code == 302
+    assert "Redis cache unavailable" in caplog.text
