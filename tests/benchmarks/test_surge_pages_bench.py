@@ -6,7 +6,8 @@ edit form, its save, the submit, the nomination's page, and the reviewer's judge
 load its latency is the queue in front of the workers, so what decides it is the CPU one request
 costs. Here each request is timed in this process (CPU time, `time.process_time`, and the
 queries), on the Ninh Thuận 2024 world beside the bare page (tests/benchmarks/bare.py) of the same
-run. `SURGE_PAGES_PROFILE=1` also prints the functions that cost most (cProfile), per page.
+run. `SURGE_PAGES_PROFILE=1` also prints the functions that cost most (cProfile), per page;
+`SURGE_PAGES_QUERIES=<method and part of a URL>` (e.g. "POST /ho-so/") each of those requests' queries.
 """
 from __future__ import annotations
 
@@ -41,6 +42,9 @@ def _timed(client, method, url, data=None, *, expect):
         response = client.post(url, data) if method == "POST" else client.get(url)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     assert response.status_code == expect, (url, response.status_code)
+    if os.environ.get("SURGE_PAGES_QUERIES") and os.environ["SURGE_PAGES_QUERIES"] in f"{method} {url}":
+        for q in queries.captured_queries:
+            print(f"      {q['sql'][:int(os.environ.get('BENCH_SQL_CHARS', '200'))]}")
     return cpu, wall, len(queries)
 
 
