@@ -26,90 +26,54 @@ class ResilientRedisCache(RedisCache):
 
     _logged_at = 0.0
 
-    def _failed(self, operation: str, error: Exception):
-        now = time.monotonic()
-        if now - ResilientRedisCache._logged_at >= LOG_EVERY_SECONDS:
-            ResilientRedisCache._logged_at = now
-            logger.warning("Redis cache unavailable (%s): %s; working without it", operation, error)
+    def _soft(self, operation: str, call, *args, failed=None):
+        """call(*args), or `failed` when Redis cannot answer (logged)."""
+        try:
+            return call(*args)
+        except RedisError as error:
+            now = time.monotonic()
+            if now - ResilientRedisCache._logged_at >= LOG_EVERY_SECONDS:
+                ResilientRedisCache._logged_at = now
+                logger.warning("Redis cache unavailable (%s): %s; working without it", operation, error)
+            return failed
 
     def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except RedisError as error:
-            self._failed("get", error)
-            return default
+        return self._soft("get", super().get, key, default, version, failed=default)
 
     def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except RedisError as error:
-            self._failed("get_many", error)
-            return {}
+        return self._soft("get_many", super().get_many, keys, version, failed={})
 
     def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except RedisError as error:
-            self._failed("has_key", error)
-            return False
+        return self._soft("has_key", super().has_key, key, version, failed=False)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set(key, value, timeout, version)
-        except RedisError as error:
-            self._failed("set", error)
+        return self._soft("set", super().set, key, value, timeout, version)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except RedisError as error:
-            self._failed("set_many", error)
-            return list(data)
+        return self._soft("set_many", super().set_many, data, timeout, version, failed=list(data))
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except RedisError as error:
-            self._failed("add", error)
-            return False
+        return self._soft("add", super().add, key, value, timeout, version, failed=False)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except RedisError as error:
-            self._failed("touch", error)
-            return False
-
-    def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except RedisError as error:
-            self._failed("incr", error)
-            raise ValueError(f"Key '{key}' not found (the cache is unavailable).") from error
-
-    def decr(self, key, delta=1, version=None):
-        try:
-            return super().decr(key, delta, version)
-        except RedisError as error:
-            self._failed("decr", error)
-            raise ValueError(f"Key '{key}' not found (the cache is unavailable).") from error
+        return self._soft("touch", super().touch, key, timeout, version, failed=False)
 
     def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except RedisError as error:
-            self._failed("delete", error)
-            return False
+        return self._soft("delete", super().delete, key, version, failed=False)
 
     def delete_many(self, keys, version=None):
-        try:
-            return super().delete_many(keys, version)
-        except RedisError as error:
-            self._failed("delete_many", error)
+        return self._soft("delete_many", super().delete_many, keys, version)
 
     def clear(self):
-        try:
-            return super().clear()
-        except RedisError as error:
-            self._failed("clear", error)
-            return False
+        return self._soft("clear", super().clear, failed=False)
+
+    def incr(self, key, delta=1, version=None):
+        """As a missing key (ValueError) when Redis cannot answer: a counter starts again."""
+        missing = object()
+        found = self._soft("incr", super().incr, key, delta, version, failed=missing)
+        if found is missing:
+            raise ValueError(f"Key '{key}' not found (the cache is unavailable).")
+        return found
+
+    def decr(self, key, delta=1, version=None):
+        return self.incr(key, -delta, version)
