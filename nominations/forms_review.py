@@ -94,7 +94,7 @@ class QueueFilterForm(CleanTextForm):
         filters = self.filters()
         if self.errors:
             return None
-        return "&".join(f"{name}={getattr(value, 'pk', value)}" for name, value in sorted(filters.items()))
+        return "&".join(f"{name}={value}" for name, value in sorted(filters.items()))
 
     def filters(self) -> dict:
         """The valid filters (an invalid one is ignored rather than failing the whole page)."""

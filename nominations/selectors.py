@@ -227,12 +227,11 @@ def meeting_votes(meeting):
     )
 
 
-def votes_of_meeting(meeting, nomination_ids=None) -> dict[int, int]:
-    """nomination id -> votes for, of the meeting's votes (on `nomination_ids` only, when given)."""
+def votes_of_meeting(meeting, nomination_ids) -> dict[int, int]:
+    """nomination id -> votes for, of the meeting's votes on `nomination_ids`."""
     if meeting is None:
         return {}
-    votes = meeting.votes.all() if nomination_ids is None else meeting.votes.filter(nomination_id__in=nomination_ids)
-    return dict(votes.values_list("nomination_id", "votes_for"))
+    return dict(meeting.votes.filter(nomination_id__in=nomination_ids).values_list("nomination_id", "votes_for"))
 
 
 # --- What the home page and a unit's round page show ---------------------------------------------

@@ -313,9 +313,10 @@ class QueueRows:
         """(proposing unit id, number waiting): the one aggregate a page needs."""
         return self.nominations.values_list("proposing_unit_id").annotate(n=Count("id")).order_by()
 
-    def unit_ids(self, unit_id: int):
-        """The ids waiting from one proposing unit, in the queue's order within a unit (slice it)."""
-        return self.nominations.filter(proposing_unit_id=unit_id).order_by("kind", "id").values_list("pk", flat=True)
+    def unit_rows(self, unit_id: int):
+        """The rows waiting from one proposing unit, in the queue's order within a unit, reading
+        what a row shows (slice it)."""
+        return self.nominations.filter(proposing_unit_id=unit_id).order_by("kind", "id").only(*QUEUE_ROW_FIELDS)
 
     def count(self) -> int:
         return sum(n for _pk, n in self.units())
@@ -342,7 +343,7 @@ class QueueRows:
         if whole:
             rows += self.nominations.filter(proposing_unit_id__in=[u for u, _l, _h in whole]).only(*QUEUE_ROW_FIELDS)
         for unit_id, low, high in partial:
-            rows += self.nominations.filter(proposing_unit_id=unit_id).order_by("kind", "id").only(*QUEUE_ROW_FIELDS)[low:high]
+            rows += self.unit_rows(unit_id)[low:high]
         rows.sort(key=lambda n: (position[n.proposing_unit_id], n.kind, n.pk))
         return share_related(annotate_queue_rows(self.stage, self.user, rows), self.stage.round_id)
 
@@ -460,14 +461,17 @@ def council_rows(stage: Stage, meeting: CouncilMeeting | None, nominations):
     return rows
 
 
+def _waiting_in_order(stage: Stage):
+    """The nominations waiting at the stage in the order its forms list them."""
+    return Nomination.objects.filter(round_id=stage.round_id, stage=stage, status=Status.IN_REVIEW).order_by(
+        "proposing_unit__name", "kind", "id"
+    )
+
+
 def stage_nominations(stage: Stage) -> list[Nomination]:
     """Every nomination waiting at the stage (for the council and the decision forms), with their
     units and award forms shared between rows (share_related)."""
-    waiting = (
-        Nomination.objects.filter(round_id=stage.round_id, stage=stage, status=Status.IN_REVIEW)
-        .order_by("proposing_unit__name", "kind", "id")
-    )
-    return share_related(list(waiting), stage.round_id)
+    return share_related(list(_waiting_in_order(stage)), stage.round_id)
 
 
 def decision_form_page(stage: Stage, number, per_page: int):
@@ -476,10 +480,7 @@ def decision_form_page(stage: Stage, number, per_page: int):
     whatever the number waiting."""
     from django.core.paginator import Paginator
 
-    waiting = Nomination.objects.filter(round_id=stage.round_id, stage=stage, status=Status.IN_REVIEW).order_by(
-        "proposing_unit__name", "kind", "id"
-    )
-    page = Paginator(waiting, per_page).get_page(number)
+    page = Paginator(_waiting_in_order(stage), per_page).get_page(number)
     page.object_list = share_related(list(page.object_list), stage.round_id)
     return page
 

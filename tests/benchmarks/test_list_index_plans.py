@@ -57,16 +57,16 @@ def test_every_list_filter_uses_an_index_at_100000_nominations():
     )
     award_form = round_.award_forms.order_by("order").first()
     category = UnitCategory.objects.filter(units__nominations__stage=stage).first()
-    page_ids = list(QueueRows(stage, reviewer).unit_ids(busiest)[1000:1050])
+    page_ids = [n.pk for n in QueueRows(stage, reviewer).unit_rows(busiest)[1000:1050]]
     unit = world.units["so-tai-chinh-nt"]
     world.units_by_pk = {u.pk: u for u in world.units.values()}
     queries = {
         "queue: per proposing unit": QueueRows(stage, reviewer).per_unit_counts(),
-        "queue: one unit's page, deep": QueueRows(stage, reviewer).unit_ids(busiest)[1000:1050],
+        "queue: one unit's page, deep": QueueRows(stage, reviewer).unit_rows(busiest)[1000:1050],
         "queue filter: award form": QueueRows(stage, reviewer, award_form=award_form).per_unit_counts(),
         "queue filter: criteria": QueueRows(stage, reviewer, criteria_status=CriteriaStatus.MET).per_unit_counts(),
         "queue filter: category": QueueRows(stage, reviewer, category=category).per_unit_counts(),
-        "queue filter: proposing unit": QueueRows(stage, administrator, proposing_unit=world.units_by_pk[busiest]).unit_ids(busiest)[:50],
+        "queue filter: proposing unit": QueueRows(stage, administrator, proposing_unit=world.units_by_pk[busiest]).unit_rows(busiest)[:50],
         "queue: the page's unit votes": unit_votes_query(stage, page_ids),
         "queue: the page's people (duplicates, proposed elsewhere)": people_matching(
             list(Nomination.objects.filter(pk__in=page_ids, kind="individual")), reviewer, round_
