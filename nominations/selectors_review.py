@@ -10,15 +10,14 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from campaigns import clock
 from campaigns.models import NomineeKind, RoundAwardForm, Stage, Unit, UnitCategory
 from campaigns.stages import keep_stages, stages_of
 from nominations.council import vote_outcome
 from nominations.duplicates import same_people
+from nominations.kept import history_version, keeping, kept
 from nominations.models import (
     AwardDecision,
     CouncilMeeting,
@@ -148,31 +147,18 @@ def waiting_per_stage(stage_ids) -> dict[int, int]:
             .annotate(n=Count("id"))
         )
 
-    if not stage_ids or not getattr(settings, "LIST_SUMMARY_CACHE_SECONDS", 0):
+    if not stage_ids or not keeping():
         return count()
-    return _kept(f"stage-waiting:{history_version()}:" + ",".join(str(pk) for pk in sorted(stage_ids)), count)
+    return kept(f"stage-waiting:{history_version()}:" + ",".join(str(pk) for pk in sorted(stage_ids)), count)
 
 
-# --- What a queue shows beside its page, kept between requests ---------------------------------
-#
-# The quota bars, the nominations returned by the stage, the filters' choices and the number
-# waiting per proposing unit change only when a nomination moves, is edited after it was sent or
-# judged: each of these writes a NominationEvent in its transaction (nominations.workflow.advance,
-# nominations.services). So they are kept in the cache under the id of the newest event (one
-# indexed MAX, read before what it guards), and worked out again after any such write, or after
-# LIST_SUMMARY_CACHE_SECONDS at most (what no event records: a unit renamed, a quota rule edited
-# in the admin). 0 turns the cache off (the tests' settings: each test asks the database).
-
-
-def history_version() -> int:
-    """The id of the newest NominationEvent: it changes with every transition and every edit."""
-    return NominationEvent.objects.aggregate(newest=Max("id"))["newest"] or 0
+# --- What a queue shows beside its page, kept between requests (nominations.kept) --------------
 
 
 def summary_version(stage: Stage) -> int | None:
     """The nomination event the stage's kept summaries were worked out after (None when nothing is
     kept): the queue keeps the HTML of its summaries under it too."""
-    if not getattr(settings, "LIST_SUMMARY_CACHE_SECONDS", 0):
+    if not keeping():
         return None
     version = getattr(stage, "_history_version", None)
     if version is None:
@@ -186,16 +172,7 @@ def stage_summary(stage: Stage, user, name: str, compute, *parts):
     version = summary_version(stage)
     if version is None:
         return compute()
-    return _kept(f"queue-summary:{name}:{stage.pk}:{getattr(user, 'pk', '')}:{version}:" + ":".join(str(p) for p in parts), compute)
-
-
-def _kept(key: str, compute):
-    """compute(), or what it returned under `key` (which names the nomination event it follows)."""
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, settings.LIST_SUMMARY_CACHE_SECONDS)
-    return found
+    return kept(f"queue-summary:{name}:{stage.pk}:{getattr(user, 'pk', '')}:{version}:" + ":".join(str(p) for p in parts), compute)
 
 
 # --- The queue ---------------------------------------------------------------------------------

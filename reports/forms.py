@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from django import forms
 
-from campaigns.models import Round, Unit, UnitCategory
+from campaigns.models import Round
 from campaigns.stages import stages_of
 from campaigns.text import CleanTextForm
-from nominations.models import Nomination, Status
+from nominations.models import Status
 
 from .filters import AwardListFilters
+from .selectors import award_list_choices
 
 
 class AwardListForm(CleanTextForm):
@@ -26,13 +27,9 @@ class AwardListForm(CleanTextForm):
         self.fields["stage"].choices = everything + [(s.order, f"{s.order}. {s.name}") for s in stages_of(round_)]
         self.fields["status"].choices = [("", "— Mọi trạng thái trừ nháp —")] + list(Status.choices)
         self.fields["award_form"].choices = everything + list(round_.award_forms.order_by("order").values_list("code", "name"))
-        in_round = Nomination.objects.filter(round=round_).exclude(status=Status.DRAFT)
-        self.fields["category"].choices = everything + list(
-            UnitCategory.objects.filter(pk__in=in_round.values("nominee_unit__category_id")).order_by("order", "code").values_list("code", "name")
-        )
-        self.fields["unit"].choices = everything + list(
-            Unit.objects.filter(pk__in=in_round.values("proposing_unit_id")).order_by("name").values_list("code", "name")
-        )
+        choices = award_list_choices(round_)
+        self.fields["category"].choices = everything + choices.categories
+        self.fields["unit"].choices = everything + choices.units
 
     def filters(self) -> AwardListFilters:
         return AwardListFilters.from_dict(self.cleaned_data)

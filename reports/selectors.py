@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, F, Max, Min, Q
 from django.db.models.functions import Length
 
 from campaigns import clock
-from campaigns.models import NomineeKind, Round, Stage, Unit
+from campaigns.models import NomineeKind, Round, Stage, Unit, UnitCategory
 from campaigns.stages import StageSequence, stages_of
+from nominations.kept import history_version, keeping, kept
 from nominations.models import AwardDecision, CouncilVote, DeadlineExtension, Nomination, NominationEvent, Registration, Status
 from nominations.quotas import COUNTED_STATUSES, passed_stage_of_q
 from nominations.rules import visible_in_round_q
@@ -50,6 +52,31 @@ def award_list_queryset(round_: Round, resolved: ResolvedFilters, *, user=None):
     if resolved.unit is not None:
         queryset = queryset.filter(proposing_unit=resolved.unit)
     return queryset
+
+
+class AwardListChoices(NamedTuple):
+    """(code, name) of the khối and the proposing units the round's sent nominations have."""
+
+    categories: list[tuple[str, str]]
+    units: list[tuple[str, str]]
+
+
+def award_list_choices(round_: Round) -> AwardListChoices:
+    """The award list's filter choices: the khối of the nominees and the units that proposed, among
+    the round's nominations other than drafts. Both read every such nomination, so they are kept
+    until the next nomination event (nominations.kept)."""
+    def compute():
+        sent = Nomination.objects.filter(round=round_).exclude(status=Status.DRAFT)
+        return AwardListChoices(
+            categories=list(
+                UnitCategory.objects.filter(pk__in=sent.values("nominee_unit__category_id")).order_by("order", "code").values_list("code", "name")
+            ),
+            units=list(Unit.objects.filter(pk__in=sent.values("proposing_unit_id")).order_by("name").values_list("code", "name")),
+        )
+
+    if not keeping():
+        return compute()
+    return kept(f"award-list-choices:{round_.pk}:{history_version()}", compute)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,10 @@ Every figure is one `values().annotate(Count(...))` (or a bounded list) over the
 nominations, so the page runs the same number of queries at 10 nominations as at 10,000 (tests
 check it at two sizes). Counts are limited to what the user may see (visible_nominations_q); quota
 usage is the round's, as the reviewers see it in their queues.
+
+The counts read every nomination of the round, so the page is kept (as HTML, per user and
+language) until something it shows changes: a nomination event (nominations.kept), a unit's
+registration or a deadline extension in the round, or the day (dashboard_version).
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from campaigns import clock
 from campaigns.models import Round, Stage, Unit
 from campaigns.stages import StageSequence, stages_of
 from nominations.display import vietnamese_labels
+from nominations.kept import history_version, keeping
 from nominations.models import DeadlineExtension, Nomination, NominationEvent, Registration, Status
 from nominations.rules import on_related, visible_in_round_q, visible_nominations_q
 
@@ -272,4 +277,21 @@ def dashboard(round_: Round, user) -> Dashboard:
         returns_total=totals.get(Status.RETURNED, 0),
         comparison=compare_rounds(round_, visible_nominations_q(user)),
         status_totals=totals,
+    )
+
+
+def dashboard_version(round_: Round, user) -> str | None:
+    """What the round's dashboard for `user` was worked out after: the newest nomination event, the
+    round's registrations and deadline extensions (each counted and the newest id: an addition or a
+    removal changes it) and today's date; None when nothing is kept. Three small indexed queries."""
+    if not keeping():
+        return None
+    registrations = Registration.objects.filter(round=round_).aggregate(n=Count("id"), newest=Max("id"))
+    extensions = DeadlineExtension.objects.filter(stage__round=round_).aggregate(n=Count("id"), newest=Max("id"))
+    return ":".join(
+        str(part)
+        for part in (
+            getattr(user, "pk", ""), history_version(), registrations["n"], registrations["newest"], extensions["n"],
+            extensions["newest"], clock.today().isoformat(),
+        )
     )

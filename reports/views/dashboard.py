@@ -2,12 +2,15 @@
 
 Thin: the figures come from reports.statistics (aggregates in the database, a
 constant number of queries), the charts from reports.charts (SVG laid out on the
-server); every chart is followed by a table of the same figures.
+server); every chart is followed by a table of the same figures. The page's HTML is
+kept until one of its figures may change (statistics.dashboard_version).
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from reports import charts, statistics
@@ -68,11 +71,14 @@ def _charts(data: statistics.Dashboard) -> dict:
 @require_GET
 def round_dashboard(request, round_id):
     round_ = report_round_or_404(request.user, round_id)
-    data = statistics.dashboard(round_, request.user)
+    # Read when shown: not while the page's HTML is kept (statistics.dashboard_version).
+    data = SimpleLazyObject(lambda: statistics.dashboard(round_, request.user))
     context = {
         "round": round_,
         "data": data,
-        "charts": _charts(data),
+        "charts": SimpleLazyObject(lambda: _charts(data)),
         "status_labels": statistics.STATUS_LABELS,
+        "kept_seconds": settings.LIST_SUMMARY_CACHE_SECONDS,
+        "kept_version": statistics.dashboard_version(round_, request.user),
     }
     return render(request, "reports/dashboard.html", context)
