@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -38,6 +38,7 @@ from nominations.forms_review import (
 )
 from nominations.forms import STAGE_COUNCIL, CouncilMeetingForm
 from nominations.models import AwardDecision, CriterionValue, Nomination, Status
+from nominations.views.links import nomination_detail_url, nomination_detail_urls
 from nominations.rules import can_act_at_stage, visible_nominations_q
 from nominations.services import (
     ServiceError,
@@ -74,27 +75,6 @@ def _stage_or_404(user, round_id, order, *, act=False):
 
 def _queue_url(stage):
     return reverse("review_queue", args=(stage.round_id, stage.order))
-
-
-def nomination_detail_url(nomination) -> str | None:
-    """The shared detail page (built on the unit side); None if it has no URL."""
-    try:
-        return reverse("nomination_detail", args=(nomination.pk,))
-    except NoReverseMatch:
-        return None
-
-
-# An id no nomination has, reversed once: a page's detail URLs are that URL with each id written in.
-_PLACEHOLDER_ID = 987654321987
-
-
-def nomination_detail_urls(nominations) -> dict[int, str | None]:
-    """nomination_detail_url of each of `nominations`, by id, for one URL reversal."""
-    try:
-        head, tail = reverse("nomination_detail", args=(_PLACEHOLDER_ID,)).split(str(_PLACEHOLDER_ID), 1)
-    except NoReverseMatch:
-        return {nomination.pk: None for nomination in nominations}
-    return {nomination.pk: f"{head}{int(nomination.pk)}{tail}" for nomination in nominations}
 
 
 def _back(request, fallback):

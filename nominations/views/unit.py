@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.core.exceptions import FieldDoesNotExist
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -43,6 +44,7 @@ from nominations.forms import (
 from nominations.guards_evidence import requires_evidence
 from nominations.models import Gender, Nomination, Status
 from nominations.services import ServiceError, applicable_criteria
+from nominations.views.links import nomination_detail_urls
 from nominations.workflow import Action, Blocker, RoundRules, TransitionError, advance, allowed_actions, blockers, unit_deadline
 
 # Rows of a council meeting's results shown at a time on the unit council page.
@@ -533,9 +535,17 @@ def unit_council(request, round_id):
         if request.GET.get("ket_qua") != "tat-ca":
             results_page = Paginator(votes, COUNCIL_RESULTS_PAGE_SIZE).get_page(request.GET.get("ket_qua"))
             votes = results_page.object_list
+        votes = list(votes)
+        detail_urls = nomination_detail_urls([vote.nomination for vote in votes])
+        requirements = {}  # a vote rule's requirement, written once for the rows that share it
         for vote in votes:
             rule = vote.nomination.award_form.vote_rule
-            results.append({"vote": vote, "nomination": vote.nomination, "rule": rule, "outcome": vote_outcome(meeting, vote.votes_for, rule)})
+            if rule.pk not in requirements:
+                requirements[rule.pk] = render_to_string("nominations/_vote_requirement.html", {"rule": rule})
+            results.append({
+                "vote": vote, "nomination": vote.nomination, "detail_url": detail_urls[vote.nomination_id],
+                "requirement": requirements[rule.pk], "outcome": vote_outcome(meeting, vote.votes_for, rule),
+            })
     context = {
         "round": round_,
         "unit": unit,
