@@ -503,9 +503,11 @@ def recorded_decisions(round_, final: Stage) -> list[AwardDecision]:
 
 
 def decision_nominations(decision: AwardDecision):
+    """The nominations a decision awarded (or proposed higher), in the decision's order; what a row
+    shows of each only: a page's units and award forms come from share_related()."""
     return (
         decision.nominations.filter(status__in=(Status.AWARDED, Status.PROPOSED))
-        .select_related("proposing_unit", "nominee_unit__category", "award_form")
+        .only(*QUEUE_ROW_FIELDS, "decision")  # the related manager sets each row's decision
         .order_by("award_form__order", "kind", "proposing_unit__name", "id")
     )
 

@@ -505,7 +505,8 @@ def review_decision_detail(request, round_id, decision_id):
         request,
         "nominations/review/decision_detail.html",
         {
-            "round": round_, "stage": final, "decision": decision, "awarded": page.object_list, "page": page,
+            "round": round_, "stage": final, "decision": decision, "page": page,
+            "awarded": selectors.share_related(list(page.object_list), round_.pk),
             "previous_stage": selectors.previous_stage(final),
         },
     )
