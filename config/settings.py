@@ -330,9 +330,9 @@ if SESSION_STORE == "cache" and not REDIS_URL:
     # A local-memory cache is per process: sessions there would be lost between gunicorn workers.
     raise ImproperlyConfigured("SESSION_STORE=cache cần REDIS_URL (sessions need a shared cache).")
 
-# What a review queue shows beside its page (quota bars, returns, filters, counts per unit) is kept
-# in the cache until the next nomination event, and this many seconds at most
-# (nominations/selectors_review.py, stage_summary); 0: never kept.
+# What a review queue shows beside its page (quota bars, returns, filters, counts per unit), the
+# round dashboard and the award list's filter choices are kept in the cache until the next
+# nomination event, and this many seconds at most (nominations/kept.py); 0: never kept.
 LIST_SUMMARY_CACHE_SECONDS = int(env("LIST_SUMMARY_CACHE_SECONDS", "60"))
 
 # Security: secure cookies and HSTS whenever DEBUG is off.

@@ -138,6 +138,8 @@ def test_list_pages_under_load_2_sync_workers(tmp_path):
     }
     if vendor == "postgresql":
         env["DATABASE_URL"] = subprocess_database_url()
+        # As in production (docker-compose.yml): the cache in Redis when the run has one.
+        env["REDIS_URL"] = os.environ.get("REDIS_URL", "")
     else:
         env["DATABASE_URL"] = ""
         env["BENCH_SQLITE_PATH"] = str(settings.DATABASES["default"]["NAME"])
@@ -153,7 +155,8 @@ def test_list_pages_under_load_2_sync_workers(tmp_path):
         at_stage_2 = Nomination.objects.filter(stage__round=world.round, stage__order=2, status=Status.IN_REVIEW).count()
         print(
             f"\n{vendor}: {Nomination.objects.filter(round=world.round).count():,} nominations ({at_stage_2:,} waiting at stage 2), "
-            f"built in {built:.0f} s; gunicorn {WORKERS} sync workers, wrk -c{CONNECTIONS} -d{SECONDS}s"
+            f"built in {built:.0f} s; gunicorn {WORKERS} sync workers, cache {'Redis' if env['REDIS_URL'] else 'in local memory'}, "
+                f"wrk -c{CONNECTIONS} -d{SECONDS}s"
         )
         rows, loads = {}, []
         server = Gunicorn(env=env, workers=WORKERS, threads=1, worker_class="sync", settings_module="tests.benchmarks.settings_bench",
@@ -184,6 +187,6 @@ def test_list_pages_under_load_2_sync_workers(tmp_path):
         measured[str(size)] = {"pages": rows, "load_average": [min(loads), max(loads)]}
     RESULTS.mkdir(exist_ok=True)
     stamp = {"measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpus": os.cpu_count(), "workers": WORKERS,
-             "connections": CONNECTIONS, "seconds": SECONDS}
+             "connections": CONNECTIONS, "seconds": SECONDS, "cache": "redis" if env["REDIS_URL"] else "local memory"}
     (RESULTS / f"list_throughput_{vendor}.json").write_text(json.dumps({"run": stamp, "sizes": measured}, indent=1))
     print_throughput_table()

@@ -112,6 +112,35 @@ def test_list_page_queries_do_not_grow_with_nominations(client, page):
     assert _count(client, world, *args) == small
 
 
+def test_stage_council_page_queries_do_not_grow_with_nominations(client):
+    """The stage council page (a stage organisation's own Hội đồng, as Rạch Giá's city council):
+    its form lists every nomination waiting at the stage, its queries do not grow with them."""
+    from campaigns.models import Stage
+    from nominations.services import record_council_meeting
+
+    world = make_report_world()
+    stage = world.stages[1]
+    Stage.objects.filter(pk=stage.pk).update(holds_council=True)
+    stage.refresh_from_db()
+    waiting = list(Nomination.objects.filter(stage=stage, status=Status.IN_REVIEW).values_list("pk", flat=True))
+    assert waiting
+    with clock.frozen_at(world.at_stage(2)):
+        record_council_meeting(
+            actor=world.users["stage:2"], stage=stage, unit=stage.organisation,
+            data={"date": world.at_stage(2).date(), "start_time": dt.time(14), "end_time": dt.time(16), "place": "Phòng họp",
+                  "chair": "Lê Văn Cường", "secretary": "Phạm Thị Dung", "members_total": 9, "members_present": 7,
+                  "written_opinions": 0, "notes": "", "attendees": "", "absentees": ""},
+            votes={pk: 6 for pk in waiting},
+        )
+    url = reverse("review_council", args=(world.round.pk, 2))
+    _grow(world, SMALL)
+    small = _count(client, world, "stage:2", url, "get", None)
+    shown = Nomination.objects.filter(stage=stage, status=Status.IN_REVIEW).count()
+    _grow(world, LARGE)
+    assert Nomination.objects.filter(stage=stage, status=Status.IN_REVIEW).count() > shown
+    assert _count(client, world, "stage:2", url, "get", None) == small
+
+
 @pytest.fixture(autouse=True)
 def after_the_decision():
     """Export file names and dates are the portal clock's: after the round's decision."""
