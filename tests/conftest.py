@@ -79,3 +79,15 @@ def _say(request, *lines):
         reporter.write_line("")
         for index, line in enumerate(lines):
             reporter.write_line(("  " if index else "") + line, yellow=True)
+
+
+@pytest.fixture
+def kept(settings):
+    """Figures kept in the cache until the next nomination event, as in production
+    (nominations/kept.py; the tests' settings turn it off), in an empty cache."""
+    from django.core.cache import cache
+
+    settings.LIST_SUMMARY_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()

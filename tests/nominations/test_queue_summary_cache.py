@@ -1,7 +1,6 @@
 """What a review queue shows beside its page, kept until the next nomination event
 (nominations.selectors_review.stage_summary)."""
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,14 +11,6 @@ from nominations.workflow import Action, advance
 from .conftest import submitted
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def kept(settings):
-    settings.LIST_SUMMARY_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _queue(client, world):

@@ -19,14 +19,6 @@ from tests.nominations.conftest import submitted
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def kept(settings):
-    settings.LIST_SUMMARY_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _dashboard(client, world, who="administrator", *, language="vi"):
     client.force_login(world.users[who])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
