@@ -38,3 +38,11 @@ def kept(key: str, compute):
         found = compute()
         cache.set(key, found, settings.LIST_SUMMARY_CACHE_SECONDS)
     return found
+
+
+def kept_until_next_event(name: str, compute, *parts):
+    """compute(), or what it returned for the same `name` and `parts` since the newest nomination
+    event (read only when something is kept)."""
+    if not keeping():
+        return compute()
+    return kept(f"{name}:{history_version()}:" + ":".join(str(part) for part in parts), compute)

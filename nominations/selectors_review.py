@@ -17,7 +17,7 @@ from campaigns.models import NomineeKind, RoundAwardForm, Stage, Unit, UnitCateg
 from campaigns.stages import keep_stages, stages_of
 from nominations.council import vote_outcome
 from nominations.duplicates import same_people
-from nominations.kept import history_version, keeping, kept
+from nominations.kept import history_version, keeping, kept, kept_until_next_event
 from nominations.models import (
     AwardDecision,
     CouncilMeeting,
@@ -147,9 +147,9 @@ def waiting_per_stage(stage_ids) -> dict[int, int]:
             .annotate(n=Count("id"))
         )
 
-    if not stage_ids or not keeping():
-        return count()
-    return kept(f"stage-waiting:{history_version()}:" + ",".join(str(pk) for pk in sorted(stage_ids)), count)
+    if not stage_ids:
+        return {}
+    return kept_until_next_event("stage-waiting", count, *sorted(stage_ids))
 
 
 # --- What a queue shows beside its page, kept between requests (nominations.kept) --------------

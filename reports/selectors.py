@@ -16,7 +16,7 @@ from django.db.models.functions import Length
 from campaigns import clock
 from campaigns.models import NomineeKind, Round, Stage, Unit, UnitCategory
 from campaigns.stages import StageSequence, stages_of
-from nominations.kept import history_version, keeping, kept
+from nominations.kept import kept_until_next_event
 from nominations.models import AwardDecision, CouncilVote, DeadlineExtension, Nomination, NominationEvent, Registration, Status
 from nominations.quotas import COUNTED_STATUSES, passed_stage_of_q
 from nominations.rules import visible_in_round_q
@@ -74,9 +74,7 @@ def award_list_choices(round_: Round) -> AwardListChoices:
             units=list(Unit.objects.filter(pk__in=sent.values("proposing_unit_id")).order_by("name").values_list("code", "name")),
         )
 
-    if not keeping():
-        return compute()
-    return kept(f"award-list-choices:{round_.pk}:{history_version()}", compute)
+    return kept_until_next_event("award-list-choices", compute, round_.pk)
 
 
 @dataclass(frozen=True)
