@@ -12,6 +12,7 @@ from dataclasses import field as dataclass_field
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -745,7 +746,22 @@ STAGE_COUNCIL = CouncilSide(
 )
 
 
-class CouncilMeetingForm(CleanTextForm):
+# A database id as a form may send it (a row of a long list on another page).
+ID_RE = re.compile(r"[0-9]{1,18}")
+
+
+class PagedRowsMixin:
+    """A form with a row per nomination shown a page at a time (the council votes, the award
+    decision): moving to another page sends the form, which is shown again as it was sent."""
+
+    def show_as_sent(self):
+        """Shown again as it was sent, nothing checked: the user moves to another page of the list;
+        the whole form is checked when it is sent to be recorded."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+
+
+class CouncilMeetingForm(PagedRowsMixin, CleanTextForm):
     """A council meeting and its 'đồng ý' votes, for any number of nominations: the unit's council
     (`side=UNIT_COUNCIL`, the round's first stage) or a stage organisation's (`side=STAGE_COUNCIL`).
     The rules of the meeting are nominations.council's; what differs between the two pages is the
@@ -755,7 +771,12 @@ class CouncilMeetingForm(CleanTextForm):
     side's `common_field`) and per nomination (`vote_prefix` + id) only where it differs: a row left
     empty takes the common count (none: not voted), and static/js/sparse-form.js leaves empty rows
     out of the request. A stage with thousands of nominations is then sent in a few dozen fields,
-    far below DATA_UPLOAD_MAX_NUMBER_FIELDS (each posted field counts, empty or not)."""
+    far below DATA_UPLOAD_MAX_NUMBER_FIELDS (each posted field counts, empty or not).
+
+    A long list is shown a page at a time: the form is then built for the page's nominations
+    (`nominations`), `all_ids` naming every nomination the meeting votes on; the counts of the
+    other pages travel in hidden fields (`carried_votes`), so that moving between pages and
+    sending the form keep them. Sending it builds the form over every nomination (`votes()`)."""
 
     date = forms.DateField(
         label=_("Ngày họp"),
@@ -830,12 +851,14 @@ class CouncilMeetingForm(CleanTextForm):
                       "members_present", "written_opinions", "notes", "attendees", "absentees")
 
     def __init__(self, *args, side: CouncilSide = UNIT_COUNCIL, round_=None, nominations=(), meeting=None,
-                 stored_votes: dict[int, int] | None = None, **kwargs):
+                 stored_votes: dict[int, int] | None = None, all_ids=None, **kwargs):
         """`meeting` (recorded earlier) fills the form: its figures, and its votes (`stored_votes`,
-        nomination id -> count; read from the meeting when not given), the common count once."""
+        nomination id -> count; read from the meeting when not given), the common count once.
+        `all_ids`: every nomination voted on when `nominations` are one page of them."""
         self.side = side
         self.round = round_
         self.nominations = list(nominations)
+        self.all_ids = list(all_ids) if all_ids is not None else [n.pk for n in self.nominations]
         if meeting is not None:
             if stored_votes is None:
                 stored_votes = {v.nomination_id: v.votes_for for v in meeting.votes.all()}
@@ -880,21 +903,48 @@ class CouncilMeetingForm(CleanTextForm):
         side = self.side
         initial = {name: getattr(meeting, name) for name in self.MEETING_FIELDS}
         if side.common_initial == "same":
-            counts = {stored.get(n.pk) for n in self.nominations}
-            if len(self.nominations) > 1 and len(counts) == 1 and None not in counts:
+            counts = {stored.get(nid) for nid in self.all_ids}
+            if len(self.all_ids) > 1 and len(counts) == 1 and None not in counts:
                 initial[side.common_field] = counts.pop()  # every open nomination has the same count: shown once
             else:
                 initial.update({f"{side.vote_prefix}{nid}": votes for nid, votes in stored.items()})
         else:
             common = Counter(stored.values()).most_common(1)
             initial[side.common_field] = common = common[0][0] if common else None
-            for nomination in self.nominations:
-                own = stored.get(nomination.pk)
-                initial[self.vote_name(nomination)] = own if own != common else None
+            for nid in self.all_ids:
+                own = stored.get(nid)
+                initial[f"{side.vote_prefix}{nid}"] = own if own != common else None
         return initial
 
     def vote_name(self, nomination) -> str:
         return f"{self.side.vote_prefix}{nomination.pk}"
+
+    def carried_votes(self, shown_ids) -> list[tuple[str, str]]:
+        """(field name, count) of each nomination's own count that is not among `shown_ids` (those
+        on another page of the list), for hidden fields: as sent, or as recorded. Whether a count
+        is valid, and its nomination one the meeting votes on, is checked when the form is sent."""
+        prefix, carried = self.side.vote_prefix, []
+        if self.is_bound:
+            names = (key for key in self.data if key.startswith(prefix))
+            values = ((name, self.data.get(name)) for name in names)
+        else:
+            values = ((name, value) for name, value in self.initial.items() if name.startswith(prefix))
+        for name, value in values:
+            own_id = name[len(prefix):]
+            if value not in (None, "") and ID_RE.fullmatch(own_id) and int(own_id) not in shown_ids:
+                carried.append((name, str(value)))
+        return sorted(carried, key=lambda item: int(item[0][len(prefix):]))
+
+    def errors_elsewhere(self, shown_ids) -> list[tuple[object, str]]:
+        """(nomination, error) of the counts refused on rows not shown (another page)."""
+        if not self.is_bound:
+            return []
+        return [
+            (nomination, error)
+            for nomination in self.nominations
+            if nomination.pk not in shown_ids
+            for error in self.errors.get(self.vote_name(nomination), ())
+        ]
 
     def vote_field(self, nomination):
         return self[self.vote_name(nomination)]

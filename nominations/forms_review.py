@@ -6,18 +6,18 @@ import unicodedata
 
 from django import forms
 from django.core.validators import RegexValidator
-from django.forms.utils import ErrorDict, flatatt
+from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from campaigns import clock
 from campaigns.text import CleanTextForm
 from campaigns.bounds import MAX_CHARS_MESSAGE, REASON_MAX_CHARS
+from nominations.forms import ID_RE, PagedRowsMixin
 from nominations.models import CriteriaStatus, Nomination
 from nominations.validators import validate_not_after_today
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y"]
-ID_RE = re.compile(r"[0-9]{1,18}")
 DECISION_NUMBER_RE = re.compile(r"^\d+/QĐ-[A-ZĐ0-9-]+$")
 
 
@@ -211,7 +211,7 @@ decision_number_validator = RegexValidator(
 )
 
 
-class DecisionForm(CleanTextForm):
+class DecisionForm(PagedRowsMixin, CleanTextForm):
     """The Quyết định khen thưởng for every nomination at the final stage, for any number of them.
 
     Every nomination listed is awarded unless it is ticked in `khong` (one field, sent once per
@@ -273,12 +273,6 @@ class DecisionForm(CleanTextForm):
             if nomination.pk in declined and not (data.get(f"reason_{nomination.pk}") or "").strip():
                 self.add_error(f"reason_{nomination.pk}", f"Cần ghi lý do không khen thưởng {nomination.nominee_name}.")
         return data
-
-    def show_as_sent(self):
-        """Shown again as it was sent, judged only when it is sent for the preview: the user moves
-        to another page of a long list (review_decision), nothing is checked yet."""
-        self._errors = ErrorDict()
-        self.cleaned_data = {}
 
     def ticked_elsewhere(self, shown_ids) -> list[tuple[int, str]]:
         """(id, reason as sent) of each nomination ticked "not awarded" that is not among

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, F, Max, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 
 from campaigns import clock
-from campaigns.models import Membership, PublicationStatus, Round, Stage, Unit
+from campaigns.models import Membership, NomineeKind, PublicationStatus, Round, Stage, Unit
 from campaigns.services.rounds import RoundState, round_state
 from campaigns.stages import stages_of
 from criteria.models import Criterion
@@ -219,19 +220,59 @@ def council_meeting_of(round_, stage, unit):
     return CouncilMeeting.objects.filter(round=round_, stage=stage, unit=unit).first()
 
 
-def meeting_votes(meeting):
-    """The meeting's votes with their nominations, in the order the results list them (a query: the
-    unit council page shows a page of them)."""
-    return meeting.votes.select_related("nomination", "nomination__nominee_unit", "nomination__award_form__vote_rule").order_by(
-        "nomination__kind", "nomination_id"
-    )
+def council_open_nominations(round_, unit):
+    """The unit's nominations its council votes on: its drafts and returns in the round, in the
+    order of the unit's pages (a query: the unit council page shows a page of them)."""
+    return nominations_of_units([unit.pk], rounds=[round_]).filter(status__in=(Status.DRAFT, Status.RETURNED))
 
 
-def votes_of_meeting(meeting, nomination_ids) -> dict[int, int]:
-    """nomination id -> votes for, of the meeting's votes on `nomination_ids`."""
+class MeetingVotes:
+    """A meeting's votes with their nominations, in the order the results list them: collectives,
+    then individuals, each in nomination order. Sliced like a list (a Paginator pages it); each
+    kind's slice is read in the order of the votes' (meeting, nomination) index and stops at the
+    slice's end, so a page of results reads its own rows, where ordering every vote by its
+    nomination's kind would join and sort them all."""
+
+    def __init__(self, meeting):
+        self.meeting = meeting
+        votes = meeting.votes.select_related("nomination", "nomination__nominee_unit", "nomination__award_form__vote_rule")
+        self.parts = [votes.filter(nomination__kind=kind).order_by("nomination_id") for kind in sorted(NomineeKind.values)]
+
+    @cached_property
+    def counts(self) -> list[int]:
+        """The votes of each kind: all but the last counted, the last the rest of the meeting's
+        votes (the most numerous kind, individuals, is then not joined to be counted)."""
+        counts = [part.count() for part in self.parts[:-1]]
+        return [*counts, self.meeting.votes.count() - sum(counts)]
+
+    def count(self) -> int:
+        return sum(self.counts)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        for part in self.parts:
+            yield from part
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("MeetingVotes reads slices of consecutive votes only.")
+        start, stop, _step = index.indices(self.count())
+        rows, offset = [], 0
+        for part, size in zip(self.parts, self.counts):
+            low, high = max(start - offset, 0), min(stop - offset, size)
+            if low < high:
+                rows.extend(part[low:high])
+            offset += size
+        return rows
+
+
+def votes_of_meeting(meeting, nominations) -> dict[int, int]:
+    """nomination id -> votes for, of the meeting's votes on `nominations` (ids, or a query of them)."""
     if meeting is None:
         return {}
-    return dict(meeting.votes.filter(nomination_id__in=nomination_ids).values_list("nomination_id", "votes_for"))
+    return dict(meeting.votes.filter(nomination__in=nominations).values_list("nomination_id", "votes_for"))
 
 
 # --- What the home page and a unit's round page show ---------------------------------------------

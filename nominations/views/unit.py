@@ -49,6 +49,7 @@ from nominations.workflow import Action, Blocker, RoundRules, TransitionError, a
 
 # Rows of a council meeting's results shown at a time on the unit council page.
 COUNCIL_RESULTS_PAGE_SIZE = 100
+COUNCIL_FORM_PAGE_SIZE = 100  # the council form's vote rows a page
 
 # --- Helpers ----------------------------------------------------------------------------------------
 
@@ -505,33 +506,50 @@ def evidence_download(request, pk):
 
 @login_required
 def unit_council(request, round_id):
+    """The unit's council meeting and its votes on the unit's drafts and returns. The votes are
+    asked a page at a time (COUNCIL_FORM_PAGE_SIZE rows), whatever their number: moving to another
+    page is a POST of the form (`den_trang`) that shows the other page with what was sent, the
+    other pages' counts carried in hidden fields, and checks nothing; sending the form checks and
+    records the meeting over every nomination."""
     round_ = _round_or_404(round_id)
     unit, units = _unit_for_round(request, round_, officer_only=False)
     stage = stages_of(round_).first
     meeting = selectors.council_meeting_of(round_, stage, unit)
-    open_nominations = list(
-        selectors.nominations_of_units([unit.pk], rounds=[round_]).filter(status__in=(Status.DRAFT, Status.RETURNED))
-    )
-    form = CouncilMeetingForm(
-        request.POST if request.method == "POST" else None, side=UNIT_COUNCIL, round_=round_, nominations=open_nominations,
-        meeting=meeting, stored_votes=selectors.votes_of_meeting(meeting, [n.pk for n in open_nominations]),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_council_meeting(
-                actor=request.user, stage=stage, unit=unit, data=form.meeting_data(), votes=form.votes()
-            )
-        except ServiceError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Đã ghi kết quả họp Hội đồng Thi đua - Khen thưởng."))
-            url = reverse("unit_council", args=[round_.pk])
-            return redirect(f"{url}?don_vi={unit.pk}" if len(units) > 1 else url)
+    open_nominations = selectors.council_open_nominations(round_, unit)
+    turning = request.method == "POST" and "den_trang" in request.POST
+    form = None
+    if request.method == "POST" and not turning:
+        form = CouncilMeetingForm(request.POST, side=UNIT_COUNCIL, round_=round_, nominations=open_nominations, meeting=meeting)
+        if form.is_valid():
+            try:
+                services.record_council_meeting(
+                    actor=request.user, stage=stage, unit=unit, data=form.meeting_data(), votes=form.votes()
+                )
+            except ServiceError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Đã ghi kết quả họp Hội đồng Thi đua - Khen thưởng."))
+                url = reverse("unit_council", args=[round_.pk])
+                return redirect(f"{url}?don_vi={unit.pk}" if len(units) > 1 else url)
+    number = (request.POST.get("den_trang") or request.POST.get("trang")) if request.method == "POST" else request.GET.get("trang")
+    page = Paginator(open_nominations, COUNCIL_FORM_PAGE_SIZE).get_page(number)
+    shown = list(page.object_list)
+    shown_ids = {n.pk for n in shown}
+    if form is None and turning:
+        form = CouncilMeetingForm(request.POST, side=UNIT_COUNCIL, round_=round_, nominations=shown, meeting=meeting)
+        form.show_as_sent()
+    elif form is None:
+        paged = page.paginator.num_pages > 1
+        form = CouncilMeetingForm(
+            side=UNIT_COUNCIL, round_=round_, nominations=shown, meeting=meeting,
+            all_ids=list(open_nominations.values_list("pk", flat=True)) if paged else shown_ids,
+            stored_votes=selectors.votes_of_meeting(meeting, open_nominations if paged else shown_ids),
+        )
     # The meeting's results a page at a time (a unit may have voted on thousands); every row at once
     # when asked for printing (?ket_qua=tat-ca).
     results, results_page = [], None
     if meeting is not None:
-        votes = selectors.meeting_votes(meeting)
+        votes = selectors.MeetingVotes(meeting)
         if request.GET.get("ket_qua") != "tat-ca":
             results_page = Paginator(votes, COUNCIL_RESULTS_PAGE_SIZE).get_page(request.GET.get("ket_qua"))
             votes = results_page.object_list
@@ -552,7 +570,11 @@ def unit_council(request, round_id):
         "stage": stage,
         "form": form,
         "meeting": meeting,
-        "vote_rows": [(n, form.vote_field(n)) for n in open_nominations],
+        # A nomination that became open since the form was sent has no field in it: shown next time.
+        "vote_rows": [(n, form.vote_field(n)) for n in shown if form.vote_name(n) in form.fields],
+        "vote_page": page,
+        "carried_votes": form.carried_votes(shown_ids),
+        "errors_elsewhere": form.errors_elsewhere(shown_ids),
         "results": results,
         "results_page": results_page,
         "unit_query": f"don_vi={unit.pk}&" if len(units) > 1 else "",

@@ -358,6 +358,8 @@ def test_unit_council_results_are_paged_and_every_vote_is_on_one_page(client, mo
     meeting = CouncilMeeting.objects.get(stage__round=world.round, stage__order=1, unit=unit)
     voted = list(meeting.votes.order_by("nomination__kind", "nomination_id").values_list("nomination_id", flat=True))
     assert len(voted) > 10
+    kinds = list(meeting.votes.order_by("nomination__kind", "nomination_id").values_list("nomination__kind", flat=True))
+    assert kinds[0] == "collective" and "individual" in kinds[:5]  # the first page holds both kinds, collectives first
     client.force_login(world.users["officer:so-tai-chinh-nt"])
     url = reverse("unit_council", args=(world.round.pk,))
     shown, number = [], 1
