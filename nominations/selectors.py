@@ -11,7 +11,7 @@ from django.db.models import Count, F, Max, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 
 from campaigns import clock
-from campaigns.models import Membership, NomineeKind, PublicationStatus, Round, Stage, Unit
+from campaigns.models import Membership, NomineeKind, PublicationStatus, Round, RoundAwardForm, Stage, Unit
 from campaigns.services.rounds import RoundState, round_state
 from campaigns.stages import stages_of
 from criteria.models import Criterion
@@ -220,6 +220,22 @@ def council_meeting_of(round_, stage, unit):
     return CouncilMeeting.objects.filter(round=round_, stage=stage, unit=unit).first()
 
 
+def share_related(nominations, round_id: int):
+    """Give `nominations` (a page of rows) their proposing unit, nominee unit (with its
+    category) and award form (with its vote rule) from one read of each, shared between rows:
+    two queries whatever the number of rows, a few objects rather than five per row."""
+    if not nominations:
+        return nominations
+    unit_ids = {n.proposing_unit_id for n in nominations} | {n.nominee_unit_id for n in nominations}
+    units = Unit.objects.select_related("category").order_by().in_bulk(unit_ids)
+    award_forms = {f.pk: f for f in RoundAwardForm.objects.filter(round_id=round_id).select_related("vote_rule").order_by()}
+    for nomination in nominations:
+        nomination.proposing_unit = units[nomination.proposing_unit_id]
+        nomination.nominee_unit = units[nomination.nominee_unit_id]
+        nomination.award_form = award_forms[nomination.award_form_id]
+    return nominations
+
+
 def council_open_nominations(round_, unit):
     """The unit's nominations its council votes on: its drafts and returns in the round, in the
     order of the unit's pages (a query: the unit council page shows a page of them)."""
@@ -233,9 +249,15 @@ class MeetingVotes:
     slice's end, so a page of results reads its own rows, where ordering every vote by its
     nomination's kind would join and sort them all."""
 
+    # What a row of the results shows of its nomination; its units and award form (with its vote
+    # rule) are shared between the rows of a page (share_related).
+    NOMINATION_FIELDS = ("id", "round", "proposing_unit", "kind", "nominee_unit", "full_name", "award_form")
+
     def __init__(self, meeting):
         self.meeting = meeting
-        votes = meeting.votes.select_related("nomination", "nomination__nominee_unit", "nomination__award_form__vote_rule")
+        votes = meeting.votes.select_related("nomination").only(
+            "meeting_id", "nomination_id", "votes_for", *(f"nomination__{name}" for name in self.NOMINATION_FIELDS)
+        )
         self.parts = [votes.filter(nomination__kind=kind).order_by("nomination_id") for kind in sorted(NomineeKind.values)]
 
     @cached_property
@@ -253,7 +275,11 @@ class MeetingVotes:
 
     def __iter__(self):
         for part in self.parts:
-            yield from part
+            yield from self._shared(list(part))
+
+    def _shared(self, votes):
+        share_related([vote.nomination for vote in votes], self.meeting.round_id)
+        return votes
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step not in (None, 1):
@@ -265,7 +291,7 @@ class MeetingVotes:
             if low < high:
                 rows.extend(part[low:high])
             offset += size
-        return rows
+        return self._shared(rows)
 
 
 def votes_of_meeting(meeting, nominations) -> dict[int, int]:
