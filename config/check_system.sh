@@ -12,7 +12,8 @@
 #          Also HarfBuzz's subsetter (libharfbuzz-subset0): without it WeasyPrint subsets the embedded
 #          fonts with fontTools, in Python, and a stage dossier takes 2.5x longer (96 s instead of 39 s
 #          of CPU for 223 pages, measured). Installed when missing; a warning if it cannot be.
-# --test:  also poppler-utils (pdftoppm, pdftotext), which the tests use to read PDFs back.
+# --test:  also poppler-utils (pdftoppm, pdftotext), which the tests use to read PDFs back, and
+#          gettext (xgettext, msgmerge), for the English catalog test (tests/test_catalog_complete.py).
 #          Best effort: a warning, not an error, when it cannot be installed.
 # --bench: also wrk, the HTTP load generator of tests/benchmarks/test_list_throughput.py.
 #          Best effort: a warning, not an error (that benchmark is then skipped).
@@ -25,6 +26,7 @@ set -u
 REQUIRED_PKGS="libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation"
 SPEED_PKGS="libharfbuzz-subset0"
 TEST_PKGS="poppler-utils"
+GETTEXT_PKGS="gettext"
 BENCH_PKGS="wrk"
 
 want_test=0
@@ -165,6 +167,17 @@ if [ "$want_test" = "1" ]; then
         say "CẢNH BÁO: thiếu poppler-utils (pdftoppm, pdftotext); các kiểm thử đọc PDF sẽ bị bỏ qua."
         say "WARNING: poppler-utils (pdftoppm, pdftotext) missing; tests that read PDFs back will be skipped."
         say "  apt-get install -y --no-install-recommends ${TEST_PKGS}"
+    fi
+    # The English catalog's completeness test (tests/test_catalog_complete.py) runs makemessages.
+    if ! command -v xgettext >/dev/null 2>&1 && can_apt; then
+        apt_install $GETTEXT_PKGS || true
+    fi
+    if command -v xgettext >/dev/null 2>&1 && command -v msgmerge >/dev/null 2>&1; then
+        say "gettext (makemessages): OK"
+    else
+        say "CẢNH BÁO: thiếu gettext (xgettext, msgmerge); kiểm thử danh mục tiếng Anh sẽ bị bỏ qua."
+        say "WARNING: gettext (xgettext, msgmerge) missing; the English catalog test will be skipped."
+        say "  apt-get install -y --no-install-recommends ${GETTEXT_PKGS}"
     fi
     # The browser journeys (tests/e2e) drive Debian's Chromium; .ci/run installs it. Elsewhere they
     # are skipped, saying so: a warning here, never an automatic install of a whole browser.
