@@ -236,10 +236,20 @@ def share_related(nominations, round_id: int):
     return nominations
 
 
+# What the council pages show of a nomination (its nominee's name, its award form); its units and
+# award form (with its vote rule) are shared between the rows of a page (share_related).
+COUNCIL_ROW_FIELDS = ("id", "round", "proposing_unit", "kind", "nominee_unit", "full_name", "award_form", "stage", "status")
+
+
 def council_open_nominations(round_, unit):
     """The unit's nominations its council votes on: its drafts and returns in the round, in the
-    order of the unit's pages (a query: the unit council page shows a page of them)."""
-    return nominations_of_units([unit.pk], rounds=[round_]).filter(status__in=(Status.DRAFT, Status.RETURNED))
+    order of the unit's pages, with the columns the council page shows (a query: the page shows a
+    page of them; give the rows read to share_related)."""
+    return (
+        Nomination.objects.filter(round=round_, proposing_unit=unit, status__in=(Status.DRAFT, Status.RETURNED))
+        .only(*COUNCIL_ROW_FIELDS)
+        .order_by("stage__order", "status", "id")
+    )
 
 
 class MeetingVotes:
@@ -249,14 +259,10 @@ class MeetingVotes:
     slice's end, so a page of results reads its own rows, where ordering every vote by its
     nomination's kind would join and sort them all."""
 
-    # What a row of the results shows of its nomination; its units and award form (with its vote
-    # rule) are shared between the rows of a page (share_related).
-    NOMINATION_FIELDS = ("id", "round", "proposing_unit", "kind", "nominee_unit", "full_name", "award_form")
-
     def __init__(self, meeting):
         self.meeting = meeting
         votes = meeting.votes.select_related("nomination").only(
-            "meeting_id", "nomination_id", "votes_for", *(f"nomination__{name}" for name in self.NOMINATION_FIELDS)
+            "meeting_id", "nomination_id", "votes_for", *(f"nomination__{name}" for name in COUNCIL_ROW_FIELDS)
         )
         self.parts = [votes.filter(nomination__kind=kind).order_by("nomination_id") for kind in sorted(NomineeKind.values)]
 

@@ -11,6 +11,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from campaigns.models import NomineeKind
+from campaigns.vn_format import vn_percent
 from nominations import display
 from nominations.models import CriteriaStatus, Status
 
@@ -118,6 +119,31 @@ def unit_nomination_rows(nominations, submit_deadline=None):
             f'<td class="text-nowrap">{int(n.criteria_met)}/{int(n.criteria_total)} '
             f'<span class="badge text-bg-{_CRITERIA_COLOURS.get(n.criteria_status, "warning")}">{strings.criteria.get(n.criteria_status, "")}</span></td>'
             f"<td>{strings.status(n)}</td></tr>"
+        )
+    return mark_safe("\n".join(rows))
+
+
+@register.simple_tag
+def council_result_rows(results, meeting):
+    """The <tr> of each row of a council meeting's results (the unit council page: nominee and
+    award form, votes over the members, their share, the rule's requirement, the outcome), as
+    the rows of templates/nominations/council.html were written one by one."""
+    passed = f'<span class="badge text-bg-success">{_escape(gettext("Đạt"))}</span>'
+    not_passed = f'<span class="badge text-bg-danger">{_escape(gettext("Không đạt"))}</span>'
+    members, award_forms, rows = int(meeting.members_total), {}, []
+    for row in results:
+        nomination, outcome = row["nomination"], row["outcome"]
+        award_form = nomination.award_form
+        if award_form.pk not in award_forms:
+            award_forms[award_form.pk] = _escape(award_form.name)
+        verdict = passed if outcome.passed else f'{not_passed}<div class="small">{_escape(outcome.reason)}</div>'
+        rows.append(
+            f'          <tr>\n            <td><a href="{_escape(row["detail_url"])}">{_escape(nomination.nominee_name)}</a><br>'
+            f'<small class="text-muted">{award_forms[award_form.pk]}</small></td>\n'
+            f'            <td class="num">{int(row["vote"].votes_for)}/{members}</td>\n'
+            f'            <td class="num">{_escape(vn_percent(outcome.share_percent, 1))}</td>\n'
+            f'            <td class="small">{row["requirement"]}</td>\n'
+            f"            <td>{verdict}</td>\n          </tr>"
         )
     return mark_safe("\n".join(rows))
 

@@ -519,7 +519,10 @@ def unit_council(request, round_id):
     turning = request.method == "POST" and "den_trang" in request.POST
     form = None
     if request.method == "POST" and not turning:
-        form = CouncilMeetingForm(request.POST, side=UNIT_COUNCIL, round_=round_, nominations=open_nominations, meeting=meeting)
+        form = CouncilMeetingForm(
+            request.POST, side=UNIT_COUNCIL, round_=round_, meeting=meeting,
+            nominations=selectors.share_related(list(open_nominations), round_.pk),
+        )
         if form.is_valid():
             try:
                 services.record_council_meeting(
@@ -533,7 +536,7 @@ def unit_council(request, round_id):
                 return redirect(f"{url}?don_vi={unit.pk}" if len(units) > 1 else url)
     number = (request.POST.get("den_trang") or request.POST.get("trang")) if request.method == "POST" else request.GET.get("trang")
     page = Paginator(open_nominations, COUNCIL_FORM_PAGE_SIZE).get_page(number)
-    shown = list(page.object_list)
+    shown = selectors.share_related(list(page.object_list), round_.pk)
     shown_ids = {n.pk for n in shown}
     if form is None and turning:
         form = CouncilMeetingForm(request.POST, side=UNIT_COUNCIL, round_=round_, nominations=shown, meeting=meeting)

@@ -148,3 +148,41 @@ def test_a_page_of_the_form_reads_the_same_whatever_the_number_of_drafts(officer
         Nomination.objects.bulk_create(clones)
         assert len(_open(world)) == 20
         assert page_queries() == few
+
+
+# The results' rows as templates/nominations/council.html wrote them one by one, before
+# council_result_rows (thidua) wrote them in one pass.
+ROWS_ONE_BY_ONE = """{% load i18n %}{% for r in results %}
+          <tr>
+            <td><a href="{{ r.detail_url }}">{{ r.nomination.nominee_name }}</a><br><small class="text-muted">{{ r.nomination.award_form.name }}</small></td>
+            <td class="num">{{ r.vote.votes_for }}/{{ meeting.members_total }}</td>
+            <td class="num">{{ r.outcome.share_percent|phan_tram:1 }}</td>
+            <td class="small">{{ r.requirement }}</td>
+            <td>{% if r.outcome.passed %}<span class="badge text-bg-success">{% translate "Đạt" %}</span>{% else %}<span class="badge text-bg-danger">{% translate "Không đạt" %}</span><div class="small">{{ r.outcome.reason }}</div>{% endif %}</td>
+          </tr>
+        {% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_result_rows_written_in_one_pass_are_those_the_template_wrote(officer, world, language):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from nominations.templatetags.thidua import council_result_rows
+
+    ids = _open(world)
+    Nomination.objects.filter(pk=ids[0]).update(full_name='Lê "Văn" <An> & Cộng sự')
+    with clock.frozen_at(world.at_stage(1)):
+        officer.post(_url(world), {**MEETING, "phieu_chung": "8", f"phieu_{ids[1]}": "2"})
+        response = officer.get(_url(world))
+    results, meeting = response.context["results"], response.context["meeting"]
+    assert {r["outcome"].passed for r in results} == {True, False}
+
+    def tags(html):
+        return re.sub(r">\s+<", "><", html).strip()
+
+    with translation.override(language):
+        written = council_result_rows(results, meeting)
+        expected = Template(ROWS_ONE_BY_ONE).render(Context({"results": results, "meeting": meeting}))
+    assert tags(written) == tags(expected)
+    assert "Lê &quot;Văn&quot; &lt;An&gt; &amp; Cộng sự" in written and "2/9" in written
