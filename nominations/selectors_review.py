@@ -393,34 +393,42 @@ def returned_summary(stage: Stage, user, *, shown: int = 20) -> ReturnedSummary:
 def stage_meeting(stage: Stage) -> CouncilMeeting | None:
     if stage.organisation_id is None:
         return None
-    return CouncilMeeting.objects.filter(stage=stage, unit_id=stage.organisation_id).prefetch_related("votes").first()
+    return CouncilMeeting.objects.filter(stage=stage, unit_id=stage.organisation_id).first()
 
 
-def council_rows(stage: Stage, meeting: CouncilMeeting | None, nominations):
-    """(nomination, votes_for, outcome, moved_on) for each nomination the stage's meeting voted on
-    and each nomination waiting at the stage: the share of all members against the award form's
+def waiting_ids(stage: Stage) -> list[int]:
+    """The ids of the nominations waiting at the stage, in the forms' order."""
+    return list(_waiting_in_order(stage).values_list("pk", flat=True))
+
+
+def council_rows_page(stage: Stage, meeting: CouncilMeeting | None, number, per_page: int | None):
+    """A page of the stage council's results (every row when `per_page` is None): each nomination
+    the stage's meeting voted on and each nomination waiting at the stage, in the forms' order, as
+    (nomination, votes_for, outcome, moved_on): the share of all members against the award form's
     vote rule. A vote stays on the stage's page after its nomination moved on (approved, returned,
-    refused, awarded): the meeting's record belongs to the stage, whatever came after."""
-    votes = {v.nomination_id: v.votes_for for v in meeting.votes.all()} if meeting else {}
-    waiting = list(nominations)
-    waiting_ids = {n.pk for n in waiting}
-    moved_ids = set(votes) - waiting_ids
-    moved = list(
-        Nomination.objects.filter(pk__in=moved_ids).select_related(
-            "stage", "proposing_unit", "nominee_unit__category", "award_form__vote_rule"
-        )
-    ) if moved_ids else []
-    every = sorted(waiting + moved, key=lambda n: (n.proposing_unit.name, n.kind, n.pk))
+    refused, awarded): the meeting's record belongs to the stage, whatever came after. A page
+    reads its own rows and their votes, whatever the number waiting or voted on."""
+    from django.core.paginator import Paginator
+
+    listed = Q(stage=stage, status=Status.IN_REVIEW)
+    if meeting is not None:
+        listed |= Q(pk__in=meeting.votes.values("nomination_id"))
+    nominations = (
+        Nomination.objects.filter(listed, round_id=stage.round_id).select_related("stage").order_by("proposing_unit__name", "kind", "id")
+    )
+    page = Paginator(nominations, per_page or max(nominations.count(), 1)).get_page(number)
+    shown = share_related(list(page.object_list), stage.round_id)
+    votes = dict(meeting.votes.filter(nomination__in=[n.pk for n in shown]).values_list("nomination_id", "votes_for")) if meeting else {}
     rows = []
-    for nomination in every:
+    for nomination in shown:
         votes_for = votes.get(nomination.pk)
         outcome = (
             vote_outcome(meeting, votes_for, nomination.award_form.vote_rule) if meeting is not None and votes_for is not None else None
         )
-        rows.append(SimpleNamespace(
-            nomination=nomination, votes_for=votes_for, outcome=outcome, moved_on=nomination.pk not in waiting_ids,
-        ))
-    return rows
+        moved_on = not (nomination.stage_id == stage.pk and nomination.status == Status.IN_REVIEW)
+        rows.append(SimpleNamespace(nomination=nomination, votes_for=votes_for, outcome=outcome, moved_on=moved_on))
+    page.object_list = rows
+    return page
 
 
 def _waiting_in_order(stage: Stage):
@@ -436,10 +444,10 @@ def stage_nominations(stage: Stage) -> list[Nomination]:
     return share_related(list(_waiting_in_order(stage)), stage.round_id)
 
 
-def decision_form_page(stage: Stage, number, per_page: int):
-    """One page of the nominations waiting at the final stage, for the decision form: a count and
-    a slice (the (stage, status) index), the page's units and award forms shared (share_related),
-    whatever the number waiting."""
+def waiting_page(stage: Stage, number, per_page: int):
+    """One page of the nominations waiting at the stage, for the decision and council forms: a
+    count and a slice (the (stage, status) index), the page's units and award forms shared
+    (share_related), whatever the number waiting."""
     from django.core.paginator import Paginator
 
     page = Paginator(_waiting_in_order(stage), per_page).get_page(number)

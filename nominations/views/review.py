@@ -58,6 +58,8 @@ PAGE_SIZE = 50
 DECISION_PAGE_SIZE = 200
 # Rows of the decision form shown at a time (the decision itself covers every page).
 DECISION_FORM_PAGE_SIZE = 100
+COUNCIL_FORM_PAGE_SIZE = 100  # the stage council form's vote rows a page
+COUNCIL_RESULTS_PAGE_SIZE = 100  # the stage council's results a page
 
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -337,16 +339,24 @@ def review_bulk_confirm(request, round_id, order):
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_council(request, round_id, order):
+    """A stage organisation's own council meeting (as Rạch Giá's city council) and its votes on the
+    nominations waiting at the stage. The results are shown a page at a time
+    (COUNCIL_RESULTS_PAGE_SIZE rows; every row for printing, `ket_qua=tat-ca`), the form's votes
+    too (COUNCIL_FORM_PAGE_SIZE): moving to another page of the form is a POST (`den_trang`) that
+    shows it with what was sent, the other pages' counts carried in hidden fields, and checks
+    nothing; sending the form checks and records the meeting over every nomination waiting."""
     stage, access = _stage_or_404(request.user, round_id, order)
     if not stage.holds_council:
         raise Http404("Bước này không họp Hội đồng.")
     meeting = selectors.stage_meeting(stage)
-    nominations = list(selectors.stage_nominations(stage))
     can_act = access == selectors.ACT
+    if request.method == "POST" and not can_act:
+        raise Http404("Không tìm thấy trang.")
+    turning = request.method == "POST" and "den_trang" in request.POST
     form = None
-    if can_act:
-        form = CouncilMeetingForm(request.POST or None, side=STAGE_COUNCIL, nominations=nominations, meeting=meeting)
-        if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not turning:
+        form = CouncilMeetingForm(request.POST, side=STAGE_COUNCIL, nominations=selectors.stage_nominations(stage), meeting=meeting)
+        if form.is_valid():
             try:
                 record_council_meeting(
                     actor=request.user, stage=stage, unit=stage.organisation, data=form.meeting_data(), votes=form.votes()
@@ -356,14 +366,32 @@ def review_council(request, round_id, order):
             else:
                 messages.success(request, f"Đã ghi kết quả họp Hội đồng Thi đua - Khen thưởng của {stage.organisation}.")
                 return redirect("review_council", round_id=stage.round_id, order=stage.order)
-    elif request.method == "POST":
-        raise Http404("Không tìm thấy trang.")
+    number = (request.POST.get("den_trang") or request.POST.get("trang")) if request.method == "POST" else request.GET.get("trang")
+    page = selectors.waiting_page(stage, number, COUNCIL_FORM_PAGE_SIZE)
+    shown_ids = {n.pk for n in page.object_list}
+    if can_act and form is None and turning:
+        form = CouncilMeetingForm(request.POST, side=STAGE_COUNCIL, nominations=page.object_list, meeting=meeting)
+        form.show_as_sent()
+    elif can_act and form is None:
+        form = CouncilMeetingForm(
+            side=STAGE_COUNCIL, nominations=page.object_list, meeting=meeting,
+            all_ids=selectors.waiting_ids(stage) if page.paginator.num_pages > 1 else shown_ids,
+            stored_votes=dict(meeting.votes.values_list("nomination_id", "votes_for")) if meeting else {},
+        )
+    every_result = request.GET.get("ket_qua") == "tat-ca"
+    results_page = selectors.council_rows_page(
+        stage, meeting, request.GET.get("ket_qua"), None if every_result else COUNCIL_RESULTS_PAGE_SIZE
+    )
     return render(
         request,
         "nominations/review/council.html",
         {
             "stage": stage, "round": stage.round, "can_act": can_act, "form": form, "meeting": meeting,
-            "rows": selectors.council_rows(stage, meeting, nominations),
+            "rows": results_page.object_list, "results_page": None if every_result else results_page,
+            "vote_page": page,
+            "vote_rows": [(n, form.vote_field(n)) for n in page.object_list if form.vote_name(n) in form.fields] if form else [],
+            "carried_votes": form.carried_votes(shown_ids) if form else [],
+            "errors_elsewhere": form.errors_elsewhere(shown_ids) if form else [],
             "previous_stage": selectors.previous_stage(stage), "is_final": selectors.is_final_stage(stage),
         },
     )
@@ -475,7 +503,7 @@ def review_decision(request, round_id):
                 messages.success(request, f"Đã ghi {decision}: {len(form.awarded())} hồ sơ được khen thưởng.")
                 return redirect("review_decision_detail", round_id=round_.pk, decision_id=decision.pk)
     number = request.POST.get("den_trang") or request.POST.get("trang") if request.method == "POST" else request.GET.get("trang")
-    page = selectors.decision_form_page(final, number, DECISION_FORM_PAGE_SIZE)
+    page = selectors.waiting_page(final, number, DECISION_FORM_PAGE_SIZE)
     shown_ids = {n.pk for n in page.object_list}
     if can_act and form is None:
         form = DecisionForm(request.POST if turning else None, nominations=page.object_list)

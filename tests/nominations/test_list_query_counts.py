@@ -114,7 +114,8 @@ def test_list_page_queries_do_not_grow_with_nominations(client, page):
 
 def test_stage_council_page_queries_do_not_grow_with_nominations(client):
     """The stage council page (a stage organisation's own Hội đồng, as Rạch Giá's city council):
-    its form lists every nomination waiting at the stage, its queries do not grow with them."""
+    its results and its form's vote rows are shown a page at a time, its queries do not grow with
+    the nominations waiting or voted on."""
     from campaigns.models import Stage
     from nominations.services import record_council_meeting
 

@@ -1,0 +1,122 @@
+"""A stage organisation's council page (as Rạch Giá's city council) a page at a time: its results
+(every nomination voted on or waiting, moved on or not) and its form's vote rows. Moving between
+the form's pages keeps every count, the meeting sent from any page covers every nomination waiting,
+a count refused on another page is named, and the results' pages together list every row once."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from campaigns import clock
+from campaigns.models import Stage
+from nominations.models import CouncilMeeting, CouncilVote, Nomination, Status
+from nominations.views import review
+from tests.nominations.conftest import nt_world  # noqa: F401  (a fixture)
+from tests.nominations.test_forms_for_thousands import copies_at_stage
+
+pytestmark = pytest.mark.django_db
+
+PER_PAGE = 3
+MEETING = {
+    "date": "10/12/2024", "start_time": "14:00", "end_time": "16:00", "place": "Phòng họp Sở TT&TT",
+    "chair": "Lê Văn Cường", "secretary": "Phạm Thị Dung", "members_total": "9", "members_present": "7",
+    "written_opinions": "2",
+}
+
+
+@pytest.fixture
+def world(nt_world, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(review, "COUNCIL_FORM_PAGE_SIZE", PER_PAGE)
+    monkeypatch.setattr(review, "COUNCIL_RESULTS_PAGE_SIZE", PER_PAGE)
+    Stage.objects.filter(pk=nt_world.stages[1].pk).update(holds_council=True)
+    nt_world.waiting = copies_at_stage(nt_world, order=2, count=8)
+    return nt_world
+
+
+@pytest.fixture
+def reviewer(client, world):
+    client.force_login(world.users["stage:2"])
+    return client
+
+
+def _url(world):
+    return reverse("review_council", args=(world.round.pk, 2))
+
+
+def _waiting(world) -> list[int]:
+    return list(
+        Nomination.objects.filter(round=world.round, stage__order=2, status=Status.IN_REVIEW)
+        .order_by("proposing_unit__name", "kind", "id").values_list("pk", flat=True)
+    )
+
+
+def _shown(response) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<input type="number" name="vote_(\d+)"', response.content.decode())]
+
+
+def _carried(response) -> dict[int, str]:
+    return {int(pk): votes for pk, votes in re.findall(r'<input type="hidden" name="vote_(\d+)" value="([^"]*)">', response.content.decode())}
+
+
+def _stored(world) -> dict[int, int]:
+    return dict(CouncilVote.objects.filter(meeting__stage__order=2, meeting__stage__round=world.round).values_list("nomination_id", "votes_for"))
+
+
+def test_moving_between_pages_keeps_every_count_and_the_meeting_covers_every_nomination_waiting(reviewer, world):
+    ids = _waiting(world)
+    assert len(ids) == 8
+    with clock.frozen_at(world.at_stage(2)):
+        first = reviewer.get(_url(world))
+        assert _shown(first) == ids[:3] and _carried(first) == {}
+        page_2 = reviewer.post(_url(world), {**MEETING, "votes_all": "8", f"vote_{ids[0]}": "4", "trang": "1", "den_trang": "2"})
+        assert page_2.status_code == 200 and not CouncilMeeting.objects.filter(stage__order=2, stage__round=world.round).exists()
+        assert _shown(page_2) == ids[3:6] and _carried(page_2) == {ids[0]: "4"}
+        back = reviewer.post(_url(world), {**MEETING, "votes_all": "8", f"vote_{ids[0]}": "4", f"vote_{ids[4]}": "9",
+                                           "trang": "2", "den_trang": "1"})
+        assert _shown(back) == ids[:3] and _carried(back) == {ids[4]: "9"}
+        assert back.context["form"][f"vote_{ids[0]}"].value() == "4"
+        sent = reviewer.post(_url(world), {**MEETING, "votes_all": "8", f"vote_{ids[0]}": "4", f"vote_{ids[4]}": "9", "trang": "3"})
+        assert sent.status_code == 302
+        assert _stored(world) == {**{pk: 8 for pk in ids}, ids[0]: 4, ids[4]: 9}
+        # Shown again: the most frequent count once, the others' own counts in their rows or carried.
+        shown = reviewer.get(_url(world))
+    assert shown.context["form"]["votes_all"].value() == 8
+    assert shown.context["form"][f"vote_{ids[0]}"].value() == 4 and shown.context["form"][f"vote_{ids[1]}"].value() is None
+    assert _carried(shown) == {ids[4]: "9"}
+
+
+def test_a_count_refused_on_another_page_is_named_and_nothing_is_recorded(reviewer, world):
+    ids = _waiting(world)
+    name = Nomination.objects.get(pk=ids[7]).nominee_name
+    with clock.frozen_at(world.at_stage(2)):
+        response = reviewer.post(_url(world), {**MEETING, "votes_all": "8", f"vote_{ids[7]}": "-1", "trang": "1"})
+    assert response.status_code == 200
+    assert not CouncilMeeting.objects.filter(stage__order=2, stage__round=world.round).exists()
+    assert f"{name}: Không được âm." in response.content.decode()
+    assert _carried(response) == {ids[7]: "-1"}
+
+
+def test_results_pages_list_every_row_once_with_those_moved_on(reviewer, world):
+    ids = _waiting(world)
+    with clock.frozen_at(world.at_stage(2)):
+        reviewer.post(_url(world), {**MEETING, "votes_all": "8", f"vote_{ids[2]}": "3"})
+        # One nomination voted on moves on (to the next stage): its vote stays on the stage's results.
+        Nomination.objects.filter(pk=ids[1]).update(stage=world.stages[2])
+        rows, number = [], 1
+        while True:
+            page = reviewer.get(f"{_url(world)}?ket_qua={number}")
+            assert len(page.context["rows"]) <= PER_PAGE
+            rows += [(r.nomination.pk, r.votes_for, r.moved_on, r.outcome.passed) for r in page.context["rows"]]
+            if not page.context["results_page"].has_next():
+                break
+            number += 1
+        every = reviewer.get(f"{_url(world)}?ket_qua=tat-ca")
+    assert [pk for pk, *_ in rows] == ids
+    assert {pk: (votes, moved) for pk, votes, moved, _passed in rows} == {
+        **{pk: (8, False) for pk in ids}, ids[1]: (8, True), ids[2]: (3, False)
+    }
+    assert [r[3] for r in rows if r[0] == ids[2]] == [False]  # 3/9 is short of the rule
+    assert [(r.nomination.pk, r.votes_for) for r in every.context["rows"]] == [(pk, votes) for pk, votes, *_ in rows]
+    assert every.context["results_page"] is None
