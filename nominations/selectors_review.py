@@ -262,7 +262,8 @@ class QueueRows:
         units' names; kept until the next nomination event (stage_summary)."""
         if self._units is None:
             self._units = stage_summary(
-                self.stage, self.user, "units", self._read_units, *sorted((k, getattr(v, "pk", v)) for k, v in self.filters.items())
+                self.stage, self.user, "units", self._read_units,
+                *(f"{name}={getattr(value, 'pk', value)}" for name, value in sorted(self.filters.items())),
             )
         return self._units
 
