@@ -662,16 +662,16 @@ _VOTES = {
     **_INTEGER, "min_value": _("Số phiếu không được âm."), "max_value": _("Số phiếu không được lớn hơn %(limit_value)s."),
 }
 # The stage council's wording: one message for every missing field, short bounds.
-_STAGE_REQUIRED = "Cần nhập thông tin này."
+_STAGE_REQUIRED = _("Cần nhập thông tin này.")
 _STAGE_INTEGER = {
-    "required": _STAGE_REQUIRED, "invalid": "Cần nhập một số nguyên.",
-    "min_value": "Không được nhỏ hơn %(limit_value)s.", "max_value": "Không được lớn hơn %(limit_value)s.",
+    "required": _STAGE_REQUIRED, "invalid": _("Cần nhập một số nguyên."),
+    "min_value": _("Không được nhỏ hơn %(limit_value)s."), "max_value": _("Không được lớn hơn %(limit_value)s."),
 }
 _STAGE_TEXT = {"required": _STAGE_REQUIRED, "max_length": MAX_CHARS_MESSAGE}
 _STAGE_TIME = {
     "input_formats": ["%H:%M", "%Hh%M", "%H giờ %M"],
     "widget": lambda: forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm"}),
-    "error_messages": {"invalid": "Giờ phải theo dạng hh:mm, ví dụ 08:30.", "required": _STAGE_REQUIRED},
+    "error_messages": {"invalid": _("Giờ phải theo dạng hh:mm, ví dụ 08:30."), "required": _STAGE_REQUIRED},
 }
 
 
@@ -717,29 +717,29 @@ STAGE_COUNCIL = CouncilSide(
     fields={
         "date": {
             "widget": lambda: forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
-            "error_messages": {"invalid": "Ngày phải theo dạng dd/mm/yyyy, ví dụ 05/12/2024.", "required": _STAGE_REQUIRED},
-            "help_text": "Dạng dd/mm/yyyy.",
+            "error_messages": {"invalid": _("Ngày phải theo dạng dd/mm/yyyy, ví dụ 05/12/2024."), "required": _STAGE_REQUIRED},
+            "help_text": _("Dạng dd/mm/yyyy."),
         },
-        "start_time": {"label": "Bắt đầu", **_STAGE_TIME},
-        "end_time": {"label": "Kết thúc", **_STAGE_TIME},
+        "start_time": {"label": _("Bắt đầu"), **_STAGE_TIME},
+        "end_time": {"label": _("Kết thúc"), **_STAGE_TIME},
         "place": {"error_messages": _STAGE_TEXT},
         "chair": {"error_messages": _STAGE_TEXT},
         "secretary": {"error_messages": _STAGE_TEXT},
-        "members_total": {"label": "Số thành viên Hội đồng", "error_messages": _STAGE_INTEGER},
+        "members_total": {"label": _("Số thành viên Hội đồng"), "error_messages": _STAGE_INTEGER},
         "members_present": {"error_messages": _STAGE_INTEGER},
         "written_opinions": {"error_messages": _STAGE_INTEGER},
         "notes": {"error_messages": _STAGE_TEXT},
         "attendees": {"error_messages": _STAGE_TEXT},
         "absentees": {"error_messages": _STAGE_TEXT},
         "votes_all": {
-            "help_text": "Áp dụng cho mọi hồ sơ không ghi số phiếu riêng trong bảng dưới.",
+            "help_text": _("Áp dụng cho mọi hồ sơ không ghi số phiếu riêng trong bảng dưới."),
             "widget": forms.NumberInput,
             "error_messages": _STAGE_INTEGER,
         },
     },
     vote_field={
         "error_messages": {
-            "invalid": "Cần nhập một số nguyên.", "min_value": "Không được âm.", "max_value": "Không được lớn hơn %(limit_value)s.",
+            "invalid": _("Cần nhập một số nguyên."), "min_value": _("Không được âm."), "max_value": _("Không được lớn hơn %(limit_value)s."),
         },
     },
     problem_messages=council.PLAIN_PROBLEM_MESSAGES,

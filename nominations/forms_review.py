@@ -9,6 +9,8 @@ from django.core.validators import RegexValidator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from campaigns import clock
 from campaigns.text import CleanTextForm
@@ -26,8 +28,8 @@ def vn_date_field(label, **kwargs):
         label=label,
         input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
-        error_messages={"invalid": "Ngày phải theo dạng dd/mm/yyyy, ví dụ 05/12/2024.", "required": "Cần nhập ngày."},
-        help_text="Dạng dd/mm/yyyy.",
+        error_messages={"invalid": _("Ngày phải theo dạng dd/mm/yyyy, ví dụ 05/12/2024."), "required": _("Cần nhập ngày.")},
+        help_text=_("Dạng dd/mm/yyyy."),
         **kwargs,
     )
 
@@ -37,7 +39,7 @@ def vn_time_field(label):
         label=label,
         input_formats=["%H:%M", "%Hh%M", "%H giờ %M"],
         widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm"}),
-        error_messages={"invalid": "Giờ phải theo dạng hh:mm, ví dụ 08:30.", "required": "Cần nhập giờ."},
+        error_messages={"invalid": _("Giờ phải theo dạng hh:mm, ví dụ 08:30."), "required": _("Cần nhập giờ.")},
     )
 
 
@@ -64,21 +66,21 @@ class QueueFilterForm(CleanTextForm):
     """The queue's GET filters. Choices, (id, label), come from the selector (queue_filter_choices,
     kept between page views); a valid filter is the chosen id."""
 
-    category = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Khối", widget=PlainSelect)
-    award_form = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Hình thức", widget=PlainSelect)
+    category = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Khối"), widget=PlainSelect)
+    award_form = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Hình thức"), widget=PlainSelect)
     criteria_status = forms.ChoiceField(
-        choices=[("", "Mọi kết quả tiêu chí")] + list(CriteriaStatus.choices), required=False, label="Tiêu chí", widget=PlainSelect
+        choices=[("", _("Mọi kết quả tiêu chí"))] + list(CriteriaStatus.choices), required=False, label=_("Tiêu chí"), widget=PlainSelect
     )
-    proposing_unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Đơn vị đề nghị", widget=PlainSelect)
+    proposing_unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Đơn vị đề nghị"), widget=PlainSelect)
 
-    EMPTY_LABELS = {"category": "Tất cả các khối", "award_form": "Tất cả hình thức", "proposing_unit": "Tất cả đơn vị"}
+    EMPTY_LABELS = {"category": _("Tất cả các khối"), "award_form": _("Tất cả hình thức"), "proposing_unit": _("Tất cả đơn vị")}
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
         for name, key in (("category", "categories"), ("award_form", "award_forms"), ("proposing_unit", "proposing_units")):
             self.fields[name].choices = [("", self.EMPTY_LABELS[name])] + list(choices[key])
         for field in self.fields.values():
-            field.error_messages["invalid_choice"] = "Lựa chọn không hợp lệ."
+            field.error_messages["invalid_choice"] = gettext("Lựa chọn không hợp lệ.")
             # The queue renders the fields itself (label, select, error), with Bootstrap's classes.
             field.widget.attrs["class"] = "form-select"
 
@@ -107,16 +109,16 @@ class QueueFilterForm(CleanTextForm):
 
 class ApproveForm(CleanTextForm):
     comment = forms.CharField(
-        label="Ý kiến (không bắt buộc)", required=False, max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Ý kiến (không bắt buộc)"), required=False, max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class ReturnForm(CleanTextForm):
     reason = forms.CharField(
-        label="Lý do trả lại, nội dung cần bổ sung",
+        label=_("Lý do trả lại, nội dung cần bổ sung"),
         max_length=REASON_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Cần ghi rõ lý do trả lại hồ sơ và nội dung đơn vị cần bổ sung."},
+        error_messages={"required": _("Cần ghi rõ lý do trả lại hồ sơ và nội dung đơn vị cần bổ sung.")},
     )
 
     def clean_reason(self):
@@ -128,21 +130,21 @@ class ReturnForm(CleanTextForm):
 
 class RejectForm(ReturnForm):
     reason = forms.CharField(
-        label="Lý do không chấp thuận",
+        label=_("Lý do không chấp thuận"),
         max_length=REASON_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Cần ghi rõ lý do không chấp thuận hồ sơ."},
+        error_messages={"required": _("Cần ghi rõ lý do không chấp thuận hồ sơ.")},
     )
 
 
 class JudgementForm(CleanTextForm):
     judgement = forms.ChoiceField(
-        label="Đánh giá",
-        choices=[("met", "Đạt"), ("not_met", "Không đạt")],
+        label=_("Đánh giá"),
+        choices=[("met", _("Đạt")), ("not_met", _("Không đạt"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Chọn Đạt hoặc Không đạt.", "invalid_choice": "Chọn Đạt hoặc Không đạt."},
+        error_messages={"required": _("Chọn Đạt hoặc Không đạt."), "invalid_choice": _("Chọn Đạt hoặc Không đạt.")},
     )
-    comment = forms.CharField(label="Nhận xét", required=False, max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label=_("Nhận xét"), required=False, max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class BulkSelectionForm(CleanTextForm):
@@ -152,11 +154,11 @@ class BulkSelectionForm(CleanTextForm):
         coerce=int,
         choices=(),
         error_messages={
-            "required": "Chọn ít nhất một hồ sơ.",
-            "invalid_choice": "Hồ sơ %(value)s không còn ở bước này.",
+            "required": _("Chọn ít nhất một hồ sơ."),
+            "invalid_choice": _("Hồ sơ %(value)s không còn ở bước này."),
         },
     )
-    comment = forms.CharField(label="Ý kiến chung (không bắt buộc)", required=False, max_length=REASON_MAX_CHARS)
+    comment = forms.CharField(label=_("Ý kiến chung (không bắt buộc)"), required=False, max_length=REASON_MAX_CHARS)
 
     def __init__(self, *args, queue_ids, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,7 +168,7 @@ class BulkSelectionForm(CleanTextForm):
 class BulkConfirmForm(CleanTextForm):
     """The confirmed selection: any id of the round; advance() decides for each one."""
 
-    n = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={"required": "Chọn ít nhất một hồ sơ."})
+    n = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={"required": _("Chọn ít nhất một hồ sơ.")})
     comment = forms.CharField(required=False, max_length=REASON_MAX_CHARS)
 
     def __init__(self, *args, **kwargs):
@@ -174,18 +176,18 @@ class BulkConfirmForm(CleanTextForm):
         values = self.data.getlist("n") if hasattr(self.data, "getlist") else []
         # An id the database can hold (a 30-digit "id" overflowed its integer: a 500).
         self.fields["n"].choices = [(v, v) for v in values if ID_RE.fullmatch(str(v))]
-        self.fields["n"].error_messages["invalid_choice"] = "Mã hồ sơ không hợp lệ."
+        self.fields["n"].error_messages["invalid_choice"] = gettext("Mã hồ sơ không hợp lệ.")
 
 
 class ExtensionForm(CleanTextForm):
     unit = forms.ModelChoiceField(
-        queryset=None, label="Đơn vị được gia hạn", empty_label="— Chọn đơn vị —",
-        error_messages={"required": "Chọn đơn vị được gia hạn.", "invalid_choice": "Đơn vị không hợp lệ."},
+        queryset=None, label=_("Đơn vị được gia hạn"), empty_label=_("— Chọn đơn vị —"),
+        error_messages={"required": _("Chọn đơn vị được gia hạn."), "invalid_choice": _("Đơn vị không hợp lệ.")},
     )
-    new_deadline = vn_date_field("Hạn mới")
+    new_deadline = vn_date_field(_("Hạn mới"))
     reason = forms.CharField(
-        label="Lý do gia hạn", max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Cần ghi rõ lý do gia hạn."},
+        label=_("Lý do gia hạn"), max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Cần ghi rõ lý do gia hạn.")},
     )
 
     def __init__(self, *args, units, **kwargs):
@@ -196,7 +198,9 @@ class ExtensionForm(CleanTextForm):
         day = self.cleaned_data["new_deadline"]
         today = clock.today()
         if day < today:
-            raise forms.ValidationError(f"Hạn mới đã qua: phải từ hôm nay ({today:%d/%m/%Y}) trở đi.", code="past")
+            raise forms.ValidationError(
+                gettext("Hạn mới đã qua: phải từ hôm nay (%(today)s) trở đi.") % {"today": today.strftime("%d/%m/%Y")}, code="past"
+            )
         return day
 
 
@@ -207,7 +211,7 @@ def _normalise_number(value: str) -> str:
 
 decision_number_validator = RegexValidator(
     DECISION_NUMBER_RE,
-    message="Số quyết định không đúng định dạng: số thứ tự, \"/QĐ-\", rồi chữ viết tắt của cơ quan ban hành, ví dụ 123/QĐ-UBND.",
+    message=_("Số quyết định không đúng định dạng: số thứ tự, \"/QĐ-\", rồi chữ viết tắt của cơ quan ban hành, ví dụ 123/QĐ-UBND."),
 )
 
 
@@ -221,20 +225,22 @@ class DecisionForm(PagedRowsMixin, CleanTextForm):
     nominations waiting at the stage (what the user may act on)."""
 
     number = forms.CharField(
-        label="Số quyết định",
+        label=_("Số quyết định"),
         max_length=50,
-        help_text="Ví dụ: 123/QĐ-UBND.",
-        error_messages={"required": "Cần nhập số quyết định."},
+        help_text=_("Ví dụ: 123/QĐ-UBND."),
+        error_messages={"required": _("Cần nhập số quyết định.")},
     )
-    date = vn_date_field("Ngày ký")
-    signer = forms.CharField(label="Người ký", max_length=200, error_messages={"required": "Cần nhập họ tên người ký."})
-    signer_title = forms.CharField(label="Chức vụ người ký", max_length=200, required=False, help_text="Ví dụ: KT. CHỦ TỊCH, PHÓ CHỦ TỊCH.")
+    date = vn_date_field(_("Ngày ký"))
+    signer = forms.CharField(label=_("Người ký"), max_length=200, error_messages={"required": _("Cần nhập họ tên người ký.")})
+    signer_title = forms.CharField(
+        label=_("Chức vụ người ký"), max_length=200, required=False, help_text=_("Ví dụ: KT. CHỦ TỊCH, PHÓ CHỦ TỊCH.")
+    )
     khong = forms.TypedMultipleChoiceField(
-        label="Không khen thưởng",
+        label=_("Không khen thưởng"),
         coerce=int,
         required=False,
         choices=(),
-        error_messages={"invalid_choice": "Hồ sơ mã %(value)s không còn chờ quyết định. Hãy tải lại trang."},
+        error_messages={"invalid_choice": _("Hồ sơ mã %(value)s không còn chờ quyết định. Hãy tải lại trang.")},
     )
 
     def __init__(self, *args, nominations, **kwargs):
@@ -243,13 +249,13 @@ class DecisionForm(PagedRowsMixin, CleanTextForm):
         self.fields["khong"].choices = [(str(n.pk), str(n.pk)) for n in self.nominations]
         for nomination in self.nominations:
             self.fields[f"reason_{nomination.pk}"] = forms.CharField(
-                label=f"Lý do không khen thưởng {nomination.nominee_name}", required=False, max_length=REASON_MAX_CHARS,
+                label=gettext("Lý do không khen thưởng %(name)s") % {"name": nomination.nominee_name}, required=False, max_length=REASON_MAX_CHARS,
                 error_messages={"max_length": MAX_CHARS_MESSAGE},
             )
 
     def clean_date(self):
         day = self.cleaned_data["date"]
-        validate_not_after_today(day, what="Ngày ký quyết định", today=clock.today())
+        validate_not_after_today(day, what=gettext("Ngày ký quyết định"), today=clock.today())
         return day
 
     def clean_number(self):
@@ -263,15 +269,17 @@ class DecisionForm(PagedRowsMixin, CleanTextForm):
     def clean(self):
         data = super().clean()
         if not self.nominations:
-            raise forms.ValidationError("Không có hồ sơ nào ở bước quyết định.")
+            raise forms.ValidationError(gettext("Không có hồ sơ nào ở bước quyết định."))
         declined = self._declined_ids()
         if "khong" in self.errors:
             return data
         if len(declined) == len(self.nominations):
-            raise forms.ValidationError("Chọn ít nhất một hồ sơ được khen thưởng.")
+            raise forms.ValidationError(gettext("Chọn ít nhất một hồ sơ được khen thưởng."))
         for nomination in self.nominations:
             if nomination.pk in declined and not (data.get(f"reason_{nomination.pk}") or "").strip():
-                self.add_error(f"reason_{nomination.pk}", f"Cần ghi lý do không khen thưởng {nomination.nominee_name}.")
+                self.add_error(
+                    f"reason_{nomination.pk}", gettext("Cần ghi lý do không khen thưởng %(name)s.") % {"name": nomination.nominee_name}
+                )
         return data
 
     def ticked_elsewhere(self, shown_ids) -> list[tuple[int, str]]:

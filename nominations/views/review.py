@@ -19,6 +19,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.models import Round
@@ -164,7 +166,13 @@ def review_queue(request, round_id, order):
 
 # --- Actions on one nomination ------------------------------------------------------------------
 
-ACTION_VERBS = {Action.APPROVE: "chấp thuận", Action.RETURN: "trả lại", Action.REJECT: "không chấp thuận"}
+def _refusal(action) -> str:
+    """The message of an action advance() refused (%(name)s: the nominee, %(error)s: why)."""
+    return {
+        Action.APPROVE: _("Không thể chấp thuận hồ sơ %(name)s: %(error)s"),
+        Action.RETURN: _("Không thể trả lại hồ sơ %(name)s: %(error)s"),
+        Action.REJECT: _("Không thể không chấp thuận hồ sơ %(name)s: %(error)s"),
+    }[action]
 
 
 def _act(request, pk, action, form_class):
@@ -182,21 +190,28 @@ def _act(request, pk, action, form_class):
     try:
         moved = advance(nomination, action, actor=request.user, comment=comment)
     except TransitionError as error:
-        messages.error(request, f"Không thể {ACTION_VERBS[action]} hồ sơ {name}: {error}")
+        messages.error(request, _refusal(action) % {"name": name, "error": error})
         return _back(request, fallback)
     except DatabaseError:
         logger.exception("Review action %s on nomination %s failed", action, pk)
-        messages.error(request, f"Không ghi được thao tác trên hồ sơ {name}, hãy thử lại.")
+        messages.error(request, _("Không ghi được thao tác trên hồ sơ %(name)s, hãy thử lại.") % {"name": name})
         return _back(request, fallback)
     if action == Action.APPROVE:
         if moved.status in (Status.AWARDED, Status.PROPOSED):
-            messages.success(request, f"Đã chấp thuận hồ sơ {name}: {moved.get_status_display().lower()}.")
+            messages.success(
+                request, _("Đã chấp thuận hồ sơ %(name)s: %(status)s.") % {"name": name, "status": moved.get_status_display().lower()}
+            )
         else:
-            messages.success(request, f"Đã chấp thuận hồ sơ {name}, chuyển tới bước \"{moved.stage.name}\".")
+            messages.success(
+                request, _("Đã chấp thuận hồ sơ %(name)s, chuyển tới bước \"%(stage)s\".") % {"name": name, "stage": moved.stage.name}
+            )
     elif action == Action.RETURN:
-        messages.success(request, f"Đã trả lại hồ sơ {name} cho {nomination.proposing_unit} để bổ sung.")
+        messages.success(
+            request,
+            _("Đã trả lại hồ sơ %(name)s cho %(unit)s để bổ sung.") % {"name": name, "unit": nomination.proposing_unit},
+        )
     else:
-        messages.success(request, f"Đã ghi không chấp thuận hồ sơ {name}.")
+        messages.success(request, _("Đã ghi không chấp thuận hồ sơ %(name)s.") % {"name": name})
     if getattr(moved, "queued_mail", 0):
         messages.info(request, QUEUED_NOTICE)
     return _back(request, fallback)
@@ -240,8 +255,11 @@ def review_judge(request, pk, value_id):
     except ServiceError as error:
         messages.error(request, str(error))
     else:
-        label = "Đạt" if form.cleaned_data["judgement"] == "met" else "Không đạt"
-        messages.success(request, f"Đã ghi đánh giá \"{label}\" cho tiêu chí: {value.criterion.label}")
+        label = _("Đạt") if form.cleaned_data["judgement"] == "met" else _("Không đạt")
+        messages.success(
+            request,
+            _("Đã ghi đánh giá \"%(judgement)s\" cho tiêu chí: %(criterion)s") % {"judgement": label, "criterion": value.criterion.label},
+        )
     return _back(request, fallback)
 
 
@@ -269,14 +287,17 @@ def review_judge_all(request, pk):
         for message in refused:
             messages.error(request, message)
     elif not judgements:
-        messages.error(request, "Chọn Đạt hoặc Không đạt cho ít nhất một tiêu chí.")
+        messages.error(request, _("Chọn Đạt hoặc Không đạt cho ít nhất một tiêu chí."))
     else:
         try:
             judge_criteria(nomination=nomination, judgements=judgements, actor=request.user)
         except ServiceError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"Đã ghi đánh giá {len(judgements)} tiêu chí.")
+            count = len(judgements)
+            messages.success(
+                request, ngettext("Đã ghi đánh giá %(n)d tiêu chí.", "Đã ghi đánh giá %(n)d tiêu chí.", count) % {"n": count}
+            )
     response = _back(request, fallback)
     response["Location"] = response["Location"].split("#")[0] + f"#{JUDGE_ANCHOR}"
     return response
@@ -324,12 +345,19 @@ def review_bulk_confirm(request, round_id, order):
     moved = [r for r in results if r.ok]
     if moved:
         names = ", ".join(r.nomination.nominee_name for r in moved)
-        messages.success(request, f"Đã chấp thuận {len(moved)} hồ sơ: {names}.")
+        messages.success(
+            request,
+            ngettext("Đã chấp thuận %(n)d hồ sơ: %(names)s.", "Đã chấp thuận %(n)d hồ sơ: %(names)s.", len(moved))
+            % {"n": len(moved), "names": names},
+        )
     for result in results:
         if not result.ok:
-            messages.warning(request, f"Không chấp thuận được hồ sơ {result.nomination.nominee_name}: {result.message}")
+            messages.warning(
+                request,
+                _("Không chấp thuận được hồ sơ %(name)s: %(reason)s") % {"name": result.nomination.nominee_name, "reason": result.message},
+            )
     if not results:
-        messages.error(request, "Không có hồ sơ nào thuộc đợt này trong danh sách đã chọn.")
+        messages.error(request, _("Không có hồ sơ nào thuộc đợt này trong danh sách đã chọn."))
     return redirect(_queue_url(stage))
 
 
@@ -364,7 +392,9 @@ def review_council(request, round_id, order):
             except ServiceError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"Đã ghi kết quả họp Hội đồng Thi đua - Khen thưởng của {stage.organisation}.")
+                messages.success(
+                    request, _("Đã ghi kết quả họp Hội đồng Thi đua - Khen thưởng của %(unit)s.") % {"unit": stage.organisation}
+                )
                 return redirect("review_council", round_id=stage.round_id, order=stage.order)
     number = (request.POST.get("den_trang") or request.POST.get("trang")) if request.method == "POST" else request.GET.get("trang")
     page = selectors.waiting_page(stage, number, COUNCIL_FORM_PAGE_SIZE)
@@ -427,7 +457,9 @@ def review_extensions(request, round_id, order):
                     extension.new_deadline, request.user.pk,
                 )
                 messages.success(
-                    request, f"Đã gia hạn cho {extension.unit} đến hết ngày {extension.new_deadline:%d/%m/%Y}."
+                    request,
+                    _("Đã gia hạn cho %(unit)s đến hết ngày %(day)s.")
+                    % {"unit": extension.unit, "day": extension.new_deadline.strftime("%d/%m/%Y")},
                 )
                 return redirect("review_extensions", round_id=stage.round_id, order=stage.order)
     return render(
@@ -473,7 +505,7 @@ def review_decision(request, round_id):
         form = DecisionForm(request.POST, nominations=nominations)
         if form.is_valid() and "xac_nhan" not in request.POST:
             try:  # the date's bounds, as record_decision checks them, before the preview
-                validate_round_date(form.cleaned_data["date"], round_=round_, last_deadline=final.deadline, what="Ngày ký quyết định")
+                validate_round_date(form.cleaned_data["date"], round_=round_, last_deadline=final.deadline, what=_("Ngày ký quyết định"))
             except ValidationError as error:
                 form.add_error("date", error)
             if form.is_valid() and "sua_lai" not in request.POST:  # "Sửa lại": the form again, as it was filled
@@ -498,9 +530,18 @@ def review_decision(request, round_id):
                 form.add_error(None, str(error))
             except DatabaseError:
                 logger.exception("Recording decision for round %s failed", round_.pk)
-                form.add_error(None, "Không ghi được quyết định, hãy thử lại.")
+                form.add_error(None, _("Không ghi được quyết định, hãy thử lại."))
             else:
-                messages.success(request, f"Đã ghi {decision}: {len(form.awarded())} hồ sơ được khen thưởng.")
+                count = len(form.awarded())
+                # The decision's number and date as str(decision) writes them, inside a translatable sentence.
+                messages.success(
+                    request,
+                    ngettext(
+                        "Đã ghi Quyết định số %(number)s ngày %(date)s: %(n)d hồ sơ được khen thưởng.",
+                        "Đã ghi Quyết định số %(number)s ngày %(date)s: %(n)d hồ sơ được khen thưởng.",
+                        count,
+                    ) % {"number": decision.number, "date": decision.date.strftime("%d/%m/%Y"), "n": count},
+                )
                 return redirect("review_decision_detail", round_id=round_.pk, decision_id=decision.pk)
     number = request.POST.get("den_trang") or request.POST.get("trang") if request.method == "POST" else request.GET.get("trang")
     page = selectors.waiting_page(final, number, DECISION_FORM_PAGE_SIZE)
