@@ -398,8 +398,8 @@ def stage_meeting(stage: Stage) -> CouncilMeeting | None:
 
 
 def waiting_ids(stage: Stage) -> list[int]:
-    """The ids of the nominations waiting at the stage, in the forms' order."""
-    return list(_waiting_in_order(stage).values_list("pk", flat=True))
+    """The ids of the nominations waiting at the stage (in no order: the (stage, status) index alone)."""
+    return list(Nomination.objects.filter(stage=stage, status=Status.IN_REVIEW).order_by().values_list("pk", flat=True))
 
 
 def council_rows_page(stage: Stage, meeting: CouncilMeeting | None, number, per_page: int | None):

@@ -6,7 +6,8 @@ test_list_pages_bench's pages separated by `;`, default all); the tables are ANA
 `BENCH_NO_ANALYZE` is set (an SQLite file in production has no statistics). `BENCH_SECTIONS`
 (dotted names where the view looks them up, separated by `,`) prints the CPU a request spends in
 each; `BENCH_VERBOSE=1` prints each page's queries (`BENCH_EXPLAIN=1`: with their plans),
-`BENCH_ROWS=1` what a queue page's rows show, `BENCH_GC=1` the garbage collector's time a request. `BENCH_PROFILE=<label>` also prints that page's
+`BENCH_ROWS=1` what a queue page's rows show, `BENCH_STAGE_COUNCIL=1` adds the stage council page (stage 2 holds a
+council that voted on every nomination waiting there: test_list_pages_bench.hold_stage_council), `BENCH_GC=1` the garbage collector's time a request. `BENCH_PROFILE=<label>` also prints that page's
 cProfile (the 40 costliest functions by own time and by cumulative time), or with
 `BENCH_SAMPLER=1` pyinstrument's sampled call tree (`pip install pyinstrument`;
 `BENCH_SAMPLER_ALL=1`: Django's frames too). Prints, never asserts timings.
@@ -26,7 +27,7 @@ from django.test.utils import CaptureQueriesContext
 
 from demo.simulation import simulate_round
 from nominations.models import Nomination
-from tests.benchmarks.test_list_pages_bench import _pages
+from tests.benchmarks.test_list_pages_bench import _pages, hold_stage_council
 from tests.factories import UserFactory
 from tests.reports.builders import add_copies
 from tests.reports.conftest import make_report_world
@@ -231,6 +232,8 @@ def test_list_pages_cpu_per_request(client, settings):
     for size in SIZES:
         started = time.perf_counter()
         add_copies(world.round, size - Nomination.objects.filter(round=world.round).count(), seed=size)
+        if os.environ.get("BENCH_STAGE_COUNCIL"):
+            hold_stage_council(world)
         if not os.environ.get("BENCH_NO_ANALYZE"):  # an SQLite file in production has no statistics
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

@@ -97,6 +97,33 @@ def _pages(world, superuser):
     return pages
 
 
+def hold_stage_council(world, order: int = 2):
+    """Stage `order` holds its organisation's council, which voted on every nomination waiting
+    there, 6 votes each but one in fifty with 7 (`BENCH_STAGE_COUNCIL=1`: the stage council page
+    is then measured too; `_pages` lists it). Called again after the round grows: the nominations
+    added are voted on too."""
+    import datetime as dt
+
+    from nominations.models import CouncilMeeting, CouncilVote
+
+    stage = Stage.objects.get(round=world.round, order=order)
+    Stage.objects.filter(pk=stage.pk).update(holds_council=True)
+    meeting, _created = CouncilMeeting.objects.get_or_create(
+        stage=stage, unit_id=stage.organisation_id,
+        defaults={
+            "round": world.round, "date": dt.date(2024, 12, 10), "start_time": dt.time(14), "end_time": dt.time(16),
+            "place": "Phòng họp", "chair": "Lê Văn Cường", "secretary": "Phạm Thị Dung", "members_total": 9,
+            "members_present": 7, "written_opinions": 0, "recorded_by": world.users[f"stage:{order}"],
+        },
+    )
+    voted = set(meeting.votes.values_list("nomination_id", flat=True))
+    waiting = Nomination.objects.filter(stage=stage, status=Status.IN_REVIEW).values_list("pk", flat=True)
+    CouncilVote.objects.bulk_create(
+        [CouncilVote(meeting=meeting, nomination_id=pk, votes_for=7 if pk % 50 == 0 else 6) for pk in waiting if pk not in voted],
+        batch_size=2000,
+    )
+
+
 def _measure(client, bare_client, pages):
     """Each page REPEAT times, each time followed by the bare page (its own client, logged in once)."""
     results = {}
