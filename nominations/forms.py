@@ -751,14 +751,27 @@ ID_RE = re.compile(r"[0-9]{1,18}")
 
 
 class PagedRowsMixin:
-    """A form with a row per nomination shown a page at a time (the council votes, the award
-    decision): moving to another page sends the form, which is shown again as it was sent."""
+    """A form with a row per nomination (`self.nominations`) shown a page at a time (the council
+    votes, the award decision): moving to another page sends the form, which is shown again as it
+    was sent. `row_field_name(nomination)`: the name of the row's field whose errors are named
+    when the row is on another page."""
 
     def show_as_sent(self):
         """Shown again as it was sent, nothing checked: the user moves to another page of the list;
         the whole form is checked when it is sent to be recorded."""
         self._errors = ErrorDict()
         self.cleaned_data = {}
+
+    def errors_elsewhere(self, shown_ids) -> list[tuple[object, str]]:
+        """(nomination, error) of the rows refused that are not among `shown_ids` (another page)."""
+        if not self.is_bound:
+            return []
+        return [
+            (nomination, error)
+            for nomination in self.nominations
+            if nomination.pk not in shown_ids
+            for error in self.errors.get(self.row_field_name(nomination), ())
+        ]
 
 
 class CouncilMeetingForm(PagedRowsMixin, CleanTextForm):
@@ -919,6 +932,8 @@ class CouncilMeetingForm(PagedRowsMixin, CleanTextForm):
     def vote_name(self, nomination) -> str:
         return f"{self.side.vote_prefix}{nomination.pk}"
 
+    row_field_name = vote_name
+
     def carried_votes(self, shown_ids) -> list[tuple[str, str]]:
         """(field name, count) of each nomination's own count that is not among `shown_ids` (those
         on another page of the list), for hidden fields: as sent, or as recorded. Whether a count
@@ -934,17 +949,6 @@ class CouncilMeetingForm(PagedRowsMixin, CleanTextForm):
             if value not in (None, "") and ID_RE.fullmatch(own_id) and int(own_id) not in shown_ids:
                 carried.append((name, str(value)))
         return sorted(carried, key=lambda item: int(item[0][len(prefix):]))
-
-    def errors_elsewhere(self, shown_ids) -> list[tuple[object, str]]:
-        """(nomination, error) of the counts refused on rows not shown (another page)."""
-        if not self.is_bound:
-            return []
-        return [
-            (nomination, error)
-            for nomination in self.nominations
-            if nomination.pk not in shown_ids
-            for error in self.errors.get(self.vote_name(nomination), ())
-        ]
 
     def vote_field(self, nomination):
         return self[self.vote_name(nomination)]

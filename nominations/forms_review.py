@@ -16,7 +16,7 @@ from campaigns import clock
 from campaigns.text import CleanTextForm
 from campaigns.bounds import MAX_CHARS_MESSAGE, REASON_MAX_CHARS
 from nominations.forms import ID_RE, PagedRowsMixin
-from nominations.models import CriteriaStatus, Nomination
+from nominations.models import CriteriaStatus
 from nominations.validators import validate_not_after_today
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y"]
@@ -296,16 +296,9 @@ class DecisionForm(PagedRowsMixin, CleanTextForm):
                 carried.setdefault(int(value), self.data.get(self.add_prefix(f"reason_{value}"), ""))
         return sorted(carried.items())
 
-    def errors_elsewhere(self, shown_ids) -> list[tuple[Nomination, str]]:
-        """(nomination, error) of the reasons refused on rows not shown (another page)."""
-        if not self.is_bound:
-            return []
-        return [
-            (nomination, error)
-            for nomination in self.nominations
-            if nomination.pk not in shown_ids
-            for error in self.errors.get(f"reason_{nomination.pk}", ())
-        ]
+    def row_field_name(self, nomination) -> str:
+        """A row's reason box (PagedRowsMixin.errors_elsewhere names its errors on other pages)."""
+        return f"reason_{nomination.pk}"
 
     def rows(self):
         """(nomination, ticked as not awarded, its reason field) for the table."""
