@@ -2,8 +2,9 @@
 `as_crispy_field` filter), written in one pass for the common widgets: text, number, date and
 e-mail inputs, text areas and selects. The pack renders each field through a dozen nested
 templates, which made the nomination form's twenty-odd fields a third of the edit page's time;
-the markup is the same (tests/campaigns/test_form_fields.py compares both for every field of the
-nomination form, with and without errors). Other widgets (check boxes, radio buttons, files,
+the markup is the same (tests/nominations/test_form_fields.py compares both for every field of the
+nomination form and the councils' form, with and without errors). Inputs are written from the
+widget's own context without its template (`_input`). Other widgets (check boxes, radio buttons, files,
 hidden and multiple widgets) are handed to crispy-forms as they are.
 """
 from __future__ import annotations
@@ -32,6 +33,38 @@ def _widget_classes(widget, errors) -> str:
     return classes
 
 
+# Django's input widgets whose template is input.html and nothing else (text.html, number.html...).
+_INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html" for name in ("text", "number", "email", "url", "password", "date", "time", "datetime", "input")
+)
+
+
+def _plain_input(widget) -> bool:
+    return isinstance(widget, Input) and widget.template_name in _INPUT_TEMPLATES
+
+
+def _input(field, widget, attrs) -> str:
+    """The <input> BoundField.as_widget() gives `field` (the same attributes, from the widget's own
+    context), as django/forms/widgets/input.html writes it, without rendering that template: a
+    council form's hundred vote fields spent most of their time there."""
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = field.build_widget_attrs(attrs, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    parts = [f'<input type="{conditional_escape(context["type"])}" name="{conditional_escape(context["name"])}"']
+    if context["value"] is not None:
+        parts.append(f' value="{conditional_escape(str(context["value"]))}"')
+    for name, value in context["attrs"].items():
+        if value is True:
+            parts.append(f" {conditional_escape(name)}")
+        elif value is not False:
+            parts.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
+    parts.append(">")
+    return mark_safe("".join(parts))
+
+
 @register.filter
 def as_field(field):
     widget = field.field.widget
@@ -49,7 +82,8 @@ def as_field(field):
             field.label,
             mark_safe('<span class="asteriskField">*</span>') if required else "",
         ))
-    parts.append(field.as_widget(attrs={"class": _widget_classes(widget, errors)}))
+    parts.append(_input(field, widget, {"class": _widget_classes(widget, errors)}) if _plain_input(widget) else
+                 field.as_widget(attrs={"class": _widget_classes(widget, errors)}))
     if errors:
         parts.append(format_html('<div id="{}_error" class="invalid-feedback">', errors.field_id))
         parts.extend(

@@ -1,6 +1,6 @@
 """`as_field` (campaigns/templatetags/form_fields.py) writes the markup crispy-forms' Bootstrap 5
-pack gives a field: compared with `as_crispy_field` for every field of the nomination form, empty
-and with errors."""
+pack gives a field: compared with `as_crispy_field` for every field of the nomination form and of
+both councils' form, empty, with errors and with values full of markup characters."""
 import re
 
 import pytest
@@ -24,7 +24,17 @@ BAD_INDIVIDUAL = {
 }
 
 
-@pytest.mark.parametrize("data", [None, {"kind": "individual"}, {"kind": "collective"}, BAD_INDIVIDUAL], ids=["empty", "individual", "collective", "errors"])
+# Values that must come back escaped in their inputs, as Django's input template escapes them.
+MARKUP = {
+    "kind": "individual", "full_name": 'Lê "Văn" <An> & O\'Neil', "position": "<script>alert(1)</script>", "birth_year": "19'80\"",
+    "person_identifier": "&amp;", "birth_date": "<01/01/1980>",
+}
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"kind": "individual"}, {"kind": "collective"}, BAD_INDIVIDUAL, MARKUP],
+    ids=["empty", "individual", "collective", "errors", "markup"],
+)
 def test_as_field_writes_the_markup_crispy_forms_gives_every_field(nt_world, data):
     unit = nt_world.units["so-tai-chinh-nt"]
 
