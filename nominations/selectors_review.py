@@ -250,6 +250,8 @@ class QueueRows:
     index order, then annotates those rows (annotate_queue_rows). Reading a page costs the same
     at 100 or 100,000 nominations, whichever page it is."""
 
+    summary_name = "units"  # what its units' list is kept under (stage_summary)
+
     def __init__(self, stage: Stage, user, **filters):
         self.stage = stage
         self.user = user
@@ -262,7 +264,7 @@ class QueueRows:
         units' names; kept until the next nomination event (stage_summary)."""
         if self._units is None:
             self._units = stage_summary(
-                self.stage, self.user, "units", self._read_units,
+                self.stage, self.user, self.summary_name, self._read_units,
                 *(f"{name}={getattr(value, 'pk', value)}" for name, value in sorted(self.filters.items())),
             )
         return self._units
@@ -308,7 +310,25 @@ class QueueRows:
         for unit_id, low, high in partial:
             rows += self.unit_rows(unit_id)[low:high]
         rows.sort(key=lambda n: (position[n.proposing_unit_id], n.kind, n.pk))
+        return self._finish(rows)
+
+    def _finish(self, rows: list) -> list:
         return share_related(annotate_queue_rows(self.stage, self.user, rows), self.stage.round_id)
+
+
+class WaitingRows(QueueRows):
+    """Every nomination waiting at the stage in the forms' order, the queue's (proposing unit's
+    name, kind, id), for the decision and council forms: the queue's paging (a page reads its own
+    rows, unit by unit by the queue's index) without the queue's annotations."""
+
+    summary_name = "waiting-units"
+
+    def __init__(self, stage: Stage):  # whoever sees the forms sees every nomination waiting: no user's condition
+        self.stage, self.user, self.filters, self._units = stage, None, {}, None
+        self.nominations = Nomination.objects.filter(stage=stage, status=Status.IN_REVIEW).order_by()
+
+    def _finish(self, rows: list) -> list:
+        return share_related(rows, self.stage.round_id)
 
 
 def queue_rows(stage: Stage, user, **filters) -> QueueRows:
@@ -446,14 +466,12 @@ def stage_nominations(stage: Stage) -> list[Nomination]:
 
 
 def waiting_page(stage: Stage, number, per_page: int):
-    """One page of the nominations waiting at the stage, for the decision and council forms: a
-    count and a slice (the (stage, status) index), the page's units and award forms shared
-    (share_related), whatever the number waiting."""
+    """One page of the nominations waiting at the stage, for the decision and council forms
+    (WaitingRows: the page's rows read by the queue's index, their units and award forms shared),
+    whatever the number waiting."""
     from django.core.paginator import Paginator
 
-    page = Paginator(_waiting_in_order(stage), per_page).get_page(number)
-    page.object_list = share_related(list(page.object_list), stage.round_id)
-    return page
+    return Paginator(WaitingRows(stage), per_page).get_page(number)
 
 
 def stage_has_proposals(stage: Stage) -> bool:
