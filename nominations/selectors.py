@@ -11,7 +11,7 @@ from django.db.models import Count, F, Max, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 
 from campaigns import clock
-from campaigns.models import Membership, NomineeKind, PublicationStatus, Round, RoundAwardForm, Stage, Unit
+from campaigns.models import Membership, NomineeKind, PublicationStatus, Round, Stage, Unit
 from campaigns.services.rounds import RoundState, round_state
 from campaigns.stages import stages_of
 from criteria.models import Criterion
@@ -33,6 +33,7 @@ from nominations.rules import (
     stage_organisation_ids,
     visible_nominations_q,
 )
+from nominations.related import share_related
 from nominations.workflow import extended_deadline
 
 NOMINATION_RELATED = (
@@ -218,22 +219,6 @@ def unit_deadlines(stages, units) -> dict[tuple[int, int], dt.date]:
 
 def council_meeting_of(round_, stage, unit):
     return CouncilMeeting.objects.filter(round=round_, stage=stage, unit=unit).first()
-
-
-def share_related(nominations, round_id: int):
-    """Give `nominations` (a page of rows) their proposing unit, nominee unit (with its
-    category) and award form (with its vote rule) from one read of each, shared between rows:
-    two queries whatever the number of rows, a few objects rather than five per row."""
-    if not nominations:
-        return nominations
-    unit_ids = {n.proposing_unit_id for n in nominations} | {n.nominee_unit_id for n in nominations}
-    units = Unit.objects.select_related("category").order_by().in_bulk(unit_ids)
-    award_forms = {f.pk: f for f in RoundAwardForm.objects.filter(round_id=round_id).select_related("vote_rule").order_by()}
-    for nomination in nominations:
-        nomination.proposing_unit = units[nomination.proposing_unit_id]
-        nomination.nominee_unit = units[nomination.nominee_unit_id]
-        nomination.award_form = award_forms[nomination.award_form_id]
-    return nominations
 
 
 # What the council pages show of a nomination (its nominee's name, its award form); its units and

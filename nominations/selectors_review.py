@@ -27,7 +27,7 @@ from nominations.models import (
     NominationEvent,
     Status,
 )
-from nominations.selectors import share_related  # noqa: F401  (the review views ask here)
+from nominations.related import share_related  # noqa: F401  (the review views ask here)
 from nominations.rules import (  # noqa: F401  (ACT, READ, stage_access, round_stage_person: the review views ask here)
     ACT,
     READ,
