@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
+from django.utils.translation import gettext_lazy as _
+
 from campaigns.stages import stages_of
 from nominations.validators import validate_not_after_today, validate_round_date
 
@@ -21,9 +23,9 @@ WRITTEN_OVER_ABSENT = "written_over_absent"  # more written opinions than absent
 END_NOT_AFTER_START = "end_not_after_start"
 # Their wording where the limit is not shown: the stage council's form and the recording service.
 PLAIN_PROBLEM_MESSAGES = {
-    PRESENT_OVER_TOTAL: "Số thành viên có mặt không được lớn hơn số thành viên Hội đồng.",
-    WRITTEN_OVER_ABSENT: "Số ý kiến bằng văn bản không được lớn hơn số thành viên vắng mặt.",
-    END_NOT_AFTER_START: "Giờ kết thúc phải sau giờ bắt đầu.",
+    PRESENT_OVER_TOTAL: _("Số thành viên có mặt không được lớn hơn số thành viên Hội đồng."),
+    WRITTEN_OVER_ABSENT: _("Số ý kiến bằng văn bản không được lớn hơn số thành viên vắng mặt."),
+    END_NOT_AFTER_START: _("Giờ kết thúc phải sau giờ bắt đầu."),
 }
 
 

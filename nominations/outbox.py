@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from config import background
 from nominations.models import MailStatus, OutboxMail
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 BATCH = 200
 IN_REQUEST_BACKLOG = 10  # earlier failures also tried in-process, when there is no broker
-QUEUED_NOTICE = "Thư thông báo đã được xếp vào hàng đợi và sẽ được gửi tự động."
+QUEUED_NOTICE = _("Thư thông báo đã được xếp vào hàng đợi và sẽ được gửi tự động.")
 
 
 @dataclass
