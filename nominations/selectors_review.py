@@ -428,7 +428,8 @@ def council_rows_page(stage: Stage, meeting: CouncilMeeting | None, number, per_
     (nomination, votes_for, outcome, moved_on): the share of all members against the award form's
     vote rule. A vote stays on the stage's page after its nomination moved on (approved, returned,
     refused, awarded): the meeting's record belongs to the stage, whatever came after. A page
-    reads its own rows and their votes, whatever the number waiting or voted on."""
+    reads its own rows and their votes; the database still counts the rows and orders them by
+    their unit's name for each page (its cost grows with the number waiting or voted on)."""
     from django.core.paginator import Paginator
 
     listed = Q(stage=stage, status=Status.IN_REVIEW)
