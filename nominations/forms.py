@@ -864,14 +864,18 @@ class CouncilMeetingForm(PagedRowsMixin, CleanTextForm):
                       "members_present", "written_opinions", "notes", "attendees", "absentees")
 
     def __init__(self, *args, side: CouncilSide = UNIT_COUNCIL, round_=None, nominations=(), meeting=None,
-                 stored_votes: dict[int, int] | None = None, all_ids=None, **kwargs):
+                 stored_votes: dict[int, int] | None = None, all_ids=None, common_votes: int | None = None, **kwargs):
         """`meeting` (recorded earlier) fills the form: its figures, and its votes (`stored_votes`,
         nomination id -> count; read from the meeting when not given), the common count once.
-        `all_ids`: every nomination voted on when `nominations` are one page of them."""
+        `all_ids`: every nomination voted on when `nominations` are one page of them.
+        `common_votes` (a side whose common count is the most frequent): that count, worked out by
+        the caller, `stored_votes` then holding only the own counts that differ from it among
+        the nominations voted on (`all_ids` is not needed)."""
         self.side = side
         self.round = round_
         self.nominations = list(nominations)
         self.all_ids = list(all_ids) if all_ids is not None else [n.pk for n in self.nominations]
+        self.common_votes = common_votes
         if meeting is not None:
             if stored_votes is None:
                 stored_votes = {v.nomination_id: v.votes_for for v in meeting.votes.all()}
@@ -922,11 +926,15 @@ class CouncilMeetingForm(PagedRowsMixin, CleanTextForm):
             else:
                 initial.update({f"{side.vote_prefix}{nid}": votes for nid, votes in stored.items()})
         else:
-            common = Counter(stored.values()).most_common(1)
-            initial[side.common_field] = common = common[0][0] if common else None
-            for nid in self.all_ids:
-                own = stored.get(nid)
-                initial[f"{side.vote_prefix}{nid}"] = own if own != common else None
+            if self.common_votes is None:  # the most frequent count; the own counts of the nominations voted on here
+                common = Counter(stored.values()).most_common(1)
+                common = common[0][0] if common else None
+                voted_on = set(self.all_ids)
+                stored = {nid: own for nid, own in stored.items() if nid in voted_on}
+            else:
+                common = self.common_votes
+            initial[side.common_field] = common
+            initial.update({f"{side.vote_prefix}{nid}": own for nid, own in stored.items() if own != common})
         return initial
 
     def vote_name(self, nomination) -> str:

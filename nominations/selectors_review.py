@@ -284,7 +284,7 @@ class QueueRows:
         return self.nominations.filter(proposing_unit_id=unit_id).order_by("kind", "id").only(*QUEUE_ROW_FIELDS)
 
     def count(self) -> int:
-        return sum(n for _pk, n in self.units())
+        return sum(unit[1] for unit in self.units())
 
     def __len__(self):
         return self.count()
@@ -294,23 +294,33 @@ class QueueRows:
             raise TypeError("QueueRows only supports slices.")
         start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
         whole, partial, position, seen = [], [], {}, 0
-        for order, (unit_id, n) in enumerate(self.units()):
+        for order, unit in enumerate(self.units()):
+            unit_id, n = unit[0], unit[1]
             if seen >= stop:
                 break
             if seen + n > start:
                 low, high = max(start - seen, 0), min(stop - seen, n)
-                (whole if (low, high) == (0, n) else partial).append((unit_id, low, high))
+                if (low, high) == (0, n):
+                    whole.append(unit)
+                else:
+                    partial.append((unit, low, high))
                 position[unit_id] = order
             seen += n
         # The rows themselves, read by the queue's index: every row of the units the page holds
         # whole, a slice of the (at most two) units it holds in part. Only what a row shows.
-        rows = []
-        if whole:
-            rows += self.nominations.filter(proposing_unit_id__in=[u for u, _l, _h in whole]).only(*QUEUE_ROW_FIELDS)
-        for unit_id, low, high in partial:
-            rows += self.unit_rows(unit_id)[low:high]
+        rows = self._rows_of_units(whole) if whole else []
+        for unit, low, high in partial:
+            rows += self._unit_slice(unit, low, high)
         rows.sort(key=lambda n: (position[n.proposing_unit_id], n.kind, n.pk))
         return self._finish(rows)
+
+    def _rows_of_units(self, units) -> list:
+        """Every row of `units` (entries of units())."""
+        return list(self.nominations.filter(proposing_unit_id__in=[unit[0] for unit in units]).only(*QUEUE_ROW_FIELDS))
+
+    def _unit_slice(self, unit, low: int, high: int) -> list:
+        """Rows low to high (by kind, id) of one unit (an entry of units())."""
+        return list(self.unit_rows(unit[0])[low:high])
 
     def _finish(self, rows: list) -> list:
         return share_related(annotate_queue_rows(self.stage, self.user, rows), self.stage.round_id)
@@ -329,6 +339,70 @@ class WaitingRows(QueueRows):
 
     def _finish(self, rows: list) -> list:
         return share_related(rows, self.stage.round_id)
+
+
+class CouncilResultRows(WaitingRows):
+    """The stage council's results in the forms' order: each nomination waiting at the stage and
+    each nomination the stage's meeting voted on that has moved on since (approved, returned,
+    refused, awarded: the meeting's record belongs to the stage, whatever came after). Paged as the
+    queue is: the units' counts, (unit id, rows, of which moved on), are kept until the next
+    nomination event or the meeting's next recording; a page reads its own rows unit by unit, the
+    waiting ones by the queue's index, the moved-on ones only for the units that have any."""
+
+    summary_name = "council-units"
+
+    def __init__(self, stage: Stage, meeting: CouncilMeeting | None):
+        super().__init__(stage)
+        self.meeting = meeting
+        if meeting is not None:
+            self.filters = {"meeting": meeting_version(meeting)}
+
+    def moved_on(self):
+        """The nominations the meeting voted on that no longer wait at the stage."""
+        if self.meeting is None:
+            return Nomination.objects.none()
+        return (
+            Nomination.objects.filter(round_id=self.stage.round_id, pk__in=self.meeting.votes.values("nomination_id"))
+            .exclude(stage=self.stage, status=Status.IN_REVIEW)
+            .order_by()
+        )
+
+    def _read_units(self) -> list[tuple[int, int, int]]:
+        waiting = dict(self.per_unit_counts())
+        moved = dict(self.moved_on().values_list("proposing_unit_id").annotate(n=Count("id")).order_by())
+        listed = set(waiting) | set(moved)
+        ordered = Unit.objects.filter(pk__in=list(listed)).order_by("name", "id").values_list("pk", flat=True) if listed else []
+        return [(pk, waiting.get(pk, 0) + moved.get(pk, 0), moved.get(pk, 0)) for pk in ordered]
+
+    def _moved_on_of(self, unit_id: int):
+        return self.moved_on().filter(proposing_unit_id=unit_id).order_by("kind", "id")
+
+    def _rows_of_units(self, units) -> list:
+        rows = super()._rows_of_units(units)
+        with_moved = [unit_id for unit_id, _n, moved in units if moved]
+        if with_moved:
+            rows += self.moved_on().filter(proposing_unit_id__in=with_moved).only(*QUEUE_ROW_FIELDS)
+        return rows
+
+    def _unit_slice(self, unit, low: int, high: int) -> list:
+        unit_id, n, moved = unit
+        if not moved:
+            return super()._unit_slice(unit, low, high)
+        if moved == n:
+            return list(self._moved_on_of(unit_id).only(*QUEUE_ROW_FIELDS)[low:high])
+        # Both kinds in one unit: the first `high` keys of each, merged in the page's order.
+        keys = sorted([
+            *self.unit_rows(unit_id).values_list("kind", "id")[:high],
+            *self._moved_on_of(unit_id).values_list("kind", "id")[:high],
+        ])[low:high]
+        return list(Nomination.objects.filter(pk__in=[pk for _kind, pk in keys]).only(*QUEUE_ROW_FIELDS))
+
+    def _finish(self, rows: list) -> list:
+        stages = stages_of(self.stage.round)  # where a moved-on row went
+        for nomination in rows:
+            if nomination.stage_id is not None:
+                nomination.stage = stages.by_pk(nomination.stage_id)
+        return super()._finish(rows)
 
 
 def queue_rows(stage: Stage, user, **filters) -> QueueRows:
@@ -417,29 +491,40 @@ def stage_meeting(stage: Stage) -> CouncilMeeting | None:
     return CouncilMeeting.objects.filter(stage=stage, unit_id=stage.organisation_id).first()
 
 
-def waiting_ids(stage: Stage) -> list[int]:
-    """The ids of the nominations waiting at the stage (in no order: the (stage, status) index alone)."""
-    return list(Nomination.objects.filter(stage=stage, status=Status.IN_REVIEW).order_by().values_list("pk", flat=True))
+def meeting_version(meeting: CouncilMeeting) -> str:
+    """What names a recording of `meeting` in a kept figure's key: recording it again (its votes
+    with it, nominations.services.record_council_meeting) saves it, so the key changes."""
+    return f"{meeting.pk}@{meeting.recorded_at:%Y%m%d%H%M%S%f}"
+
+
+def stage_council_counts(stage: Stage, meeting: CouncilMeeting | None) -> tuple[int | None, dict[int, int]]:
+    """What the stage council's form shows of its recorded votes, whatever their number: the
+    common count (the most frequent, the smaller on a tie) and the own counts of the nominations
+    waiting at the stage that differ from it. Kept until the next nomination event or the
+    meeting's next recording (stage_summary)."""
+    if meeting is None:
+        return None, {}
+
+    def read():
+        most = meeting.votes.order_by().values("votes_for").annotate(n=Count("id")).order_by("-n", "votes_for").first()
+        common = most["votes_for"] if most else None
+        own = meeting.votes.filter(nomination__stage=stage, nomination__status=Status.IN_REVIEW).exclude(votes_for=common)
+        return common, dict(own.order_by().values_list("nomination_id", "votes_for"))
+
+    return stage_summary(stage, None, "council-counts", read, meeting_version(meeting))
 
 
 def council_rows_page(stage: Stage, meeting: CouncilMeeting | None, number, per_page: int | None):
     """A page of the stage council's results (every row when `per_page` is None): each nomination
-    the stage's meeting voted on and each nomination waiting at the stage, in the forms' order, as
-    (nomination, votes_for, outcome, moved_on): the share of all members against the award form's
-    vote rule. A vote stays on the stage's page after its nomination moved on (approved, returned,
-    refused, awarded): the meeting's record belongs to the stage, whatever came after. A page
-    reads its own rows and their votes; the database still counts the rows and orders them by
-    their unit's name for each page (its cost grows with the number waiting or voted on)."""
+    the stage's meeting voted on and each nomination waiting at the stage, in the forms' order
+    (CouncilResultRows), as (nomination, votes_for, outcome, moved_on): the share of all members
+    against the award form's vote rule. Reading a page costs the same whatever the number of
+    rows: their count is kept, the page's rows and votes are read alone."""
     from django.core.paginator import Paginator
 
-    listed = Q(stage=stage, status=Status.IN_REVIEW)
-    if meeting is not None:
-        listed |= Q(pk__in=meeting.votes.values("nomination_id"))
-    nominations = (
-        Nomination.objects.filter(listed, round_id=stage.round_id).select_related("stage").order_by("proposing_unit__name", "kind", "id")
-    )
-    page = Paginator(nominations, per_page or max(nominations.count(), 1)).get_page(number)
-    shown = share_related(list(page.object_list), stage.round_id)
+    results = CouncilResultRows(stage, meeting)
+    page = Paginator(results, per_page or max(results.count(), 1)).get_page(number)
+    shown = list(page.object_list)
     votes = dict(meeting.votes.filter(nomination__in=[n.pk for n in shown]).values_list("nomination_id", "votes_for")) if meeting else {}
     rows = []
     for nomination in shown:

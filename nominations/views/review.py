@@ -399,15 +399,14 @@ def review_council(request, round_id, order):
     number = (request.POST.get("den_trang") or request.POST.get("trang")) if request.method == "POST" else request.GET.get("trang")
     page = selectors.waiting_page(stage, number, COUNCIL_FORM_PAGE_SIZE)
     shown_ids = {n.pk for n in page.object_list}
-    if can_act and form is None and turning:
-        form = CouncilMeetingForm(request.POST, side=STAGE_COUNCIL, nominations=page.object_list, meeting=meeting)
-        form.show_as_sent()
-    elif can_act and form is None:
+    if can_act and form is None:
+        common_votes, own_votes = selectors.stage_council_counts(stage, meeting)
         form = CouncilMeetingForm(
-            side=STAGE_COUNCIL, nominations=page.object_list, meeting=meeting,
-            all_ids=selectors.waiting_ids(stage) if page.paginator.num_pages > 1 else shown_ids,
-            stored_votes=dict(meeting.votes.values_list("nomination_id", "votes_for")) if meeting else {},
+            *([request.POST] if turning else []), side=STAGE_COUNCIL, nominations=page.object_list, meeting=meeting,
+            stored_votes=own_votes, common_votes=common_votes,
         )
+        if turning:
+            form.show_as_sent()
     every_result = request.GET.get("ket_qua") == "tat-ca"
     results_page = selectors.council_rows_page(
         stage, meeting, request.GET.get("ket_qua"), None if every_result else COUNCIL_RESULTS_PAGE_SIZE

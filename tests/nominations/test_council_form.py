@@ -107,4 +107,14 @@ def test_a_recorded_meeting_fills_the_unit_form_with_one_count_when_all_agree():
 def test_a_recorded_meeting_fills_the_stage_form_with_the_most_common_count():
     recorded, votes = meeting({A.pk: 6, B.pk: 5, 13: 6})
     form = CouncilMeetingForm(side=STAGE_COUNCIL, nominations=[A, B], meeting=recorded, stored_votes=votes)
-    assert (form.initial["votes_all"], form.initial["vote_11"], form.initial["vote_12"]) == (6, None, 5)
+    assert (form.initial["votes_all"], form.initial.get("vote_11"), form.initial["vote_12"]) == (6, None, 5)
+    assert "vote_13" not in form.initial  # voted on, but not by this form (moved on)
+
+
+def test_the_stage_form_takes_the_common_count_worked_out_by_its_caller():
+    """A long list: the caller reads the common count and the differing own counts (every page's)
+    from the database (selectors_review.stage_council_counts), not every vote."""
+    recorded, _votes = meeting({})
+    form = CouncilMeetingForm(side=STAGE_COUNCIL, nominations=[A], meeting=recorded, stored_votes={B.pk: 5, 99: 7}, common_votes=6)
+    assert (form.initial["votes_all"], form.initial.get("vote_11"), form.initial["vote_12"], form.initial["vote_99"]) == (6, None, 5, 7)
+    assert form.carried_votes({A.pk}) == [("vote_12", "5"), ("vote_99", "7")]

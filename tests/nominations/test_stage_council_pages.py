@@ -120,3 +120,70 @@ def test_results_pages_list_every_row_once_with_those_moved_on(reviewer, world):
     assert [r[3] for r in rows if r[0] == ids[2]] == [False]  # 3/9 is short of the rule
     assert [(r.nomination.pk, r.votes_for) for r in every.context["rows"]] == [(pk, votes) for pk, votes, *_ in rows]
     assert every.context["results_page"] is None
+
+
+def _spread_over_units(world, ids):
+    """The eight nominations waiting at stage 2 spread over three units, a collective among them;
+    the stage's meeting votes on seven; of those, some move on: a unit whose every row moved on, a
+    unit with rows of both, a unit with rows waiting only."""
+    units = [world.units[code] for code in ("so-tai-chinh-nt", "so-y-te-nt", "so-gddt-nt")]
+    for position, pk in enumerate(ids):
+        Nomination.objects.filter(pk=pk).update(proposing_unit=units[position % 3], nominee_unit=units[position % 3])
+    Nomination.objects.filter(pk__in=ids[4:6]).update(kind="collective")
+    meeting = CouncilMeeting.objects.create(
+        round=world.round, stage=world.stages[1], unit=world.stages[1].organisation, date=clock.today(),
+        start_time="14:00", end_time="16:00", place="Phòng họp", chair="Lê Văn Cường", secretary="Phạm Thị Dung",
+        members_total=9, members_present=7, written_opinions=0, recorded_by=world.users["stage:2"],
+    )
+    CouncilVote.objects.bulk_create([CouncilVote(meeting=meeting, nomination_id=pk, votes_for=6 + pk % 2) for pk in ids[:7]])
+    Nomination.objects.filter(pk__in=[ids[0], ids[3], ids[6]]).update(stage=world.stages[2])  # Sở Tài chính's rows
+    Nomination.objects.filter(pk=ids[1]).update(status=Status.RETURNED)  # one of Sở Y tế's
+    return meeting
+
+
+@pytest.mark.parametrize("kept", [False, True])
+def test_results_pages_at_every_size_read_the_rows_the_whole_list_holds(world, settings, kept):
+    """CouncilResultRows against the whole list sorted by the database (the forms' order), at every
+    page size: whole units, units cut by a page, units whose rows all moved on or partly."""
+    from nominations.selectors_review import CouncilResultRows, council_rows_page
+    from django.db.models import Q
+
+    settings.LIST_SUMMARY_CACHE_SECONDS = 60 if kept else 0
+    stage = Stage.objects.get(pk=world.stages[1].pk)
+    meeting = _spread_over_units(world, world.waiting)
+    expected = list(
+        Nomination.objects.filter(Q(stage=stage, status=Status.IN_REVIEW) | Q(pk__in=meeting.votes.values("nomination_id")))
+        .order_by("proposing_unit__name", "kind", "id").values_list("pk", flat=True)
+    )
+    assert len(expected) == 8
+    results = CouncilResultRows(stage, meeting)
+    # (unit, rows, moved on): Sở Giáo dục và Đào tạo, Sở Tài chính, Sở Y tế
+    assert [(n, moved) for _unit, n, moved in results.units()] == [(2, 0), (3, 3), (3, 1)]
+    for per_page in range(1, 10):
+        shown = []
+        for number in range(1, -(-len(expected) // per_page) + 1):
+            shown += [row.nomination.pk for row in council_rows_page(stage, meeting, number, per_page).object_list]
+        assert shown == expected, per_page
+    rows = council_rows_page(stage, meeting, 1, None).object_list
+    assert {row.nomination.pk: (row.votes_for, row.moved_on) for row in rows} == {
+        **{pk: (6 + pk % 2, False) for pk in world.waiting[:7]}, world.waiting[7]: (None, False),
+        **{pk: (6 + pk % 2, True) for pk in (world.waiting[0], world.waiting[1], world.waiting[3], world.waiting[6])},
+    }
+    moved_stage = {row.nomination.pk: row.nomination.stage.order for row in rows if row.moved_on}
+    assert moved_stage == {world.waiting[0]: 3, world.waiting[1]: 2, world.waiting[3]: 3, world.waiting[6]: 3}
+
+
+def test_kept_results_change_when_the_meeting_is_recorded_again(reviewer, world, settings):
+    settings.LIST_SUMMARY_CACHE_SECONDS = 60
+    ids = _waiting(world)
+    with clock.frozen_at(world.at_stage(2)):
+        reviewer.post(_url(world), {**MEETING, "votes_all": "8", f"vote_{ids[2]}": "3"})
+        assert [r.votes_for for r in reviewer.get(f"{_url(world)}?ket_qua=tat-ca").context["rows"]] == [3 if pk == ids[2] else 8 for pk in ids]
+        shown = reviewer.get(_url(world))
+        assert shown.context["form"]["votes_all"].value() == 8 and shown.context["form"][f"vote_{ids[2]}"].value() == 3
+        reviewer.post(_url(world), {**MEETING, "votes_all": "7", f"vote_{ids[5]}": "5"})
+        every = reviewer.get(f"{_url(world)}?ket_qua=tat-ca")
+        shown = reviewer.get(_url(world))
+    assert [r.votes_for for r in every.context["rows"]] == [5 if pk == ids[5] else 7 for pk in ids]
+    assert shown.context["form"]["votes_all"].value() == 7 and shown.context["form"][f"vote_{ids[2]}"].value() is None
+    assert _carried(shown) == {ids[5]: "5"}
