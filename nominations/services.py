@@ -430,6 +430,9 @@ def _check(validator, value, **kwargs):
         raise ServiceError(" ".join(error.messages)) from error
 
 
+VOTES_WRITTEN_PER_QUERY = 500
+
+
 def record_council_meeting(*, actor, stage: Stage, unit: Unit, data: dict, votes: dict[int, int]) -> CouncilMeeting:
     """Record (or correct) a council meeting and each nominee's 'đồng ý' votes.
 
@@ -451,7 +454,9 @@ def record_council_meeting(*, actor, stage: Stage, unit: Unit, data: dict, votes
     if problems:
         raise ServiceError(council.PLAIN_PROBLEM_MESSAGES[problems[0].code])
     _check(council.check_meeting_date, data["date"], round_=stage.round, what="Ngày họp")
-    nominations = {n.pk: n for n in Nomination.objects.filter(pk__in=votes.keys())}
+    nominations = {
+        n.pk: n for n in Nomination.objects.filter(pk__in=votes.keys()).only("round", "proposing_unit", "kind", "full_name", "nominee_unit")
+    }
     for nomination_id, votes_for in votes.items():
         nomination = nominations.get(nomination_id)
         if nomination is None or nomination.round_id != stage.round_id:
@@ -463,12 +468,33 @@ def record_council_meeting(*, actor, stage: Stage, unit: Unit, data: dict, votes
                 f"Số phiếu đồng ý cho {nomination.nominee_name} ({votes_for}) vượt số thành viên có mặt và ý kiến bằng văn bản ({present + written})."
             )
     with transaction.atomic():
+        # The meeting's row stays locked (update_or_create) until the votes are written: a second
+        # recording of the same meeting waits, then reads the votes this one wrote.
         meeting, _ = CouncilMeeting.objects.update_or_create(
             stage=stage, unit=unit, defaults={**data, "round": stage.round, "recorded_by": actor}
         )
-        for nomination_id, votes_for in votes.items():
-            CouncilVote.objects.update_or_create(meeting=meeting, nomination_id=nomination_id, defaults={"votes_for": votes_for})
+        _write_votes(meeting, votes)
     return meeting
+
+
+def _write_votes(meeting: CouncilMeeting, votes: dict[int, int]) -> None:
+    """Each nominee's count of `meeting`: the counts that changed updated, the new ones created, in
+    batches: a few queries whatever the number of nominations (a stage council may vote on tens of
+    thousands in one meeting)."""
+    recorded = {
+        vote.nomination_id: vote
+        for vote in CouncilVote.objects.filter(meeting=meeting).only("id", "meeting", "nomination", "votes_for").order_by()
+    }
+    changed, new = [], []
+    for nomination_id, votes_for in votes.items():
+        vote = recorded.get(nomination_id)
+        if vote is None:
+            new.append(CouncilVote(meeting=meeting, nomination_id=nomination_id, votes_for=votes_for))
+        elif vote.votes_for != votes_for:
+            vote.votes_for = votes_for
+            changed.append(vote)
+    CouncilVote.objects.bulk_update(changed, ["votes_for"], batch_size=VOTES_WRITTEN_PER_QUERY)
+    CouncilVote.objects.bulk_create(new, batch_size=VOTES_WRITTEN_PER_QUERY)
 
 
 def grant_extension(*, actor, stage: Stage, unit: Unit, new_deadline, reason: str) -> DeadlineExtension:

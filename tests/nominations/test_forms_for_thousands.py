@@ -12,6 +12,8 @@ point here is the form, not the quotas (tests/nominations/test_workflow.py cover
 """
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns import clock
@@ -107,18 +109,28 @@ def test_stage_council_for_1500_nominations_is_sent_and_saved_whole(nt_world, cl
     client.force_login(nt_world.users["stage:2"])
     url = reverse("review_council", args=(nt_world.round.pk, 2))
     with clock.frozen_at(nt_world.at_stage(2)):
-        response = client.post(url, data)
+        with CaptureQueriesContext(connection) as sent:
+            response = client.post(url, data)
         assert response.status_code == 302, response.content.decode()[:2000]
         meeting = CouncilMeeting.objects.get(stage=stage)
         votes = dict(CouncilVote.objects.filter(meeting=meeting).values_list("nomination_id", "votes_for"))
         assert len(votes) == MANY
         assert (votes[ids[0]], votes[ids[1]]) == (4, 9)
         assert set(votes[pk] for pk in ids[2:]) == {8}
+        # The votes are written in batches, not one query (or two) per nomination.
+        assert len(sent) <= 40, len(sent)
         # Shown again, the common count is the most frequent and only the two others have their own.
         form = client.get(url).context["form"]
+        # Recorded again with another common count: every vote that changed is corrected, in batches.
+        with CaptureQueriesContext(connection) as corrected:
+            response = client.post(url, {**data, "votes_all": 7, f"vote_{ids[1]}": ""})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert len(corrected) <= 40, len(corrected)
     assert form.initial["votes_all"] == 8
     own = {n.pk: form[f"vote_{n.pk}"].value() for n in form.nominations}
     assert {pk: v for pk, v in own.items() if v is not None} == {ids[0]: 4, ids[1]: 9}
+    votes = dict(CouncilVote.objects.filter(meeting=meeting).values_list("nomination_id", "votes_for"))
+    assert len(votes) == MANY and votes[ids[0]] == 4 and set(votes[pk] for pk in ids[1:]) == {7}
 
 
 def test_stage_council_refuses_three_billion_members_in_vietnamese(nt_world, client):
