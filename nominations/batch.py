@@ -15,12 +15,16 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaigns.models import Stage
 from nominations.models import Nomination
 from nominations.quotas import simulate_batch
 from nominations.rules import visible_nominations_q
 from nominations.workflow import Action, RoundRules, TransitionError, advance, blockers
+
+NOT_AT_STAGE = gettext_lazy("Hồ sơ không còn ở bước này.")
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +87,7 @@ def preview_batch(*, stage: Stage, nomination_ids, actor) -> BatchPreview:
         reasons = [b.message for b in blockers(nomination, Action.APPROVE, actor=actor, round_rules=rules)]
         target = rules.stages.after(rules.stages.by_pk(nomination.stage_id))
         if nomination.stage_id != stage.pk:
-            reasons = ["Hồ sơ không còn ở bước này."]
+            reasons = [str(NOT_AT_STAGE)]
         row = PreviewRow(nomination, not reasons, target, reasons)
         rows.append(row)
         if not reasons:
@@ -108,7 +112,7 @@ def approve_batch(*, stage: Stage, nomination_ids, actor, comment: str = "") -> 
     results = []
     for nomination in _load(stage, nomination_ids, actor):
         if nomination.stage_id != stage.pk:
-            results.append(BatchResult(nomination, False, "Hồ sơ không còn ở bước này."))
+            results.append(BatchResult(nomination, False, str(NOT_AT_STAGE)))
             continue
         try:
             moved = advance(nomination, Action.APPROVE, actor=actor, comment=comment, round_rules=rules)
@@ -116,7 +120,7 @@ def approve_batch(*, stage: Stage, nomination_ids, actor, comment: str = "") -> 
             results.append(BatchResult(nomination, False, str(error)))
         except DatabaseError:
             logger.exception("Bulk approval of nomination %s failed", nomination.pk)
-            results.append(BatchResult(nomination, False, "Lỗi cơ sở dữ liệu khi ghi, hãy thử lại."))
+            results.append(BatchResult(nomination, False, _("Lỗi cơ sở dữ liệu khi ghi, hãy thử lại.")))
         else:
             results.append(BatchResult(moved, True, moved.stage.name))
     return results

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.stages import stages_of
@@ -61,16 +62,25 @@ def vote_outcome(meeting, votes_for: int, rule) -> VoteOutcome:
     passed_share = share > required if rule.approval_strict else share >= required
     reason = ""
     if not has_quorum:
-        reason = (
-            f"Cuộc họp không đủ túc số: {meeting.members_present}/{meeting.members_total} thành viên có mặt, "
-            f"cần ít nhất {rule.quorum_numerator}/{rule.quorum_denominator} ({rule.source})."
-        )
+        reason = gettext(
+            "Cuộc họp không đủ túc số: %(present)s/%(total)s thành viên có mặt, cần ít nhất %(numerator)s/%(denominator)s (%(source)s)."
+        ) % {
+            "present": meeting.members_present, "total": meeting.members_total, "numerator": rule.quorum_numerator,
+            "denominator": rule.quorum_denominator, "source": rule.source,
+        }
     elif not passed_share:
-        word = "trên" if rule.approval_strict else "từ"
-        reason = (
-            f"Số phiếu đồng ý {votes_for}/{meeting.members_total} ({_percent(share)}) chưa đạt: cần {word} "
-            f"{_percent(required)} tổng số thành viên Hội đồng ({rule.source})."
-        )
+        facts = {
+            "votes": votes_for, "total": meeting.members_total, "share": _percent(share), "required": _percent(required),
+            "source": rule.source,
+        }
+        if rule.approval_strict:
+            reason = gettext(
+                "Số phiếu đồng ý %(votes)s/%(total)s (%(share)s) chưa đạt: cần trên %(required)s tổng số thành viên Hội đồng (%(source)s)."
+            ) % facts
+        else:
+            reason = gettext(
+                "Số phiếu đồng ý %(votes)s/%(total)s (%(share)s) chưa đạt: cần từ %(required)s tổng số thành viên Hội đồng (%(source)s)."
+            ) % facts
     return VoteOutcome(has_quorum and passed_share, has_quorum, share, required, rule.approval_strict, reason)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 @dataclass
@@ -47,7 +48,7 @@ def missing_evidence_blockers(nomination, round_rules) -> list[EvidenceBlocker]:
     upload = reverse("nomination_evidence", args=[nomination.pk])
     return [
         EvidenceBlocker(
-            f"Thiếu tệp minh chứng cho tiêu chí bắt buộc \"{criterion.label}\".",
+            _("Thiếu tệp minh chứng cho tiêu chí bắt buộc \"%(criterion)s\".") % {"criterion": criterion.label},
             criterion=criterion,
             url=f"{upload}?tieu_chi={criterion.pk}",
         )

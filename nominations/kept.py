@@ -40,6 +40,12 @@ def kept(key: str, compute):
     return found
 
 
+def meeting_version(meeting) -> str:
+    """What names a recording of a council meeting in a kept figure's key: recording it again (its
+    votes with it, nominations.services.record_council_meeting) saves it, so the key changes."""
+    return f"{meeting.pk}@{meeting.recorded_at:%Y%m%d%H%M%S%f}"
+
+
 def kept_until_next_event(name: str, compute, *parts):
     """compute(), or what it returned for the same `name` and `parts` since the newest nomination
     event (read only when something is kept)."""

@@ -2,6 +2,7 @@
 rules of quotas.limits. The check runs inside a transition's transaction under a row lock on the
 binding rules; the usage and the batch forecast only read."""
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy
 
 from campaigns.stages import stages_of
 from nominations.models import Nomination, Status
@@ -22,6 +23,8 @@ from quotas.limits import (
     rules_binding,
 )
 from quotas.models import QuotaRule, QuotaScope
+
+EACH_UNIT = gettext_lazy("mỗi đơn vị")  # the group of a per-unit rule no unit has used yet (kept: translated when shown)
 
 # The statuses whose nominations may hold a place (the others never count).
 COUNTED_STATUSES = (Status.IN_REVIEW, Status.AWARDED, Status.PROPOSED)
@@ -107,7 +110,7 @@ def quota_usage(round_, *, past_stage_order: int) -> list[QuotaUsage]:
             if unit_id not in seen:
                 rows.append(QuotaUsage(rule, 0, exception.limit, exception.unit.name))
         if not groups:
-            rows.append(QuotaUsage(rule, 0, rule.limit, "mỗi đơn vị"))
+            rows.append(QuotaUsage(rule, 0, rule.limit, EACH_UNIT))
     return rows
 
 

@@ -15,6 +15,7 @@ from campaigns.models import Membership, NomineeKind, PublicationStatus, Round, 
 from campaigns.services.rounds import RoundState, round_state
 from campaigns.stages import stages_of
 from criteria.models import Criterion
+from nominations.kept import kept_until_next_event, meeting_version
 from nominations.models import (
     CouncilMeeting,
     CouncilVote,
@@ -254,9 +255,14 @@ class MeetingVotes:
     @cached_property
     def counts(self) -> list[int]:
         """The votes of each kind: all but the last counted, the last the rest of the meeting's
-        votes (the most numerous kind, individuals, is then not joined to be counted)."""
-        counts = [part.count() for part in self.parts[:-1]]
-        return [*counts, self.meeting.votes.count() - sum(counts)]
+        votes (the most numerous kind, individuals, is then not joined to be counted). Counting a
+        kind joins every vote of the meeting to its nomination: kept until the next nomination
+        event or the meeting's next recording."""
+        def count():
+            counts = [part.count() for part in self.parts[:-1]]
+            return [*counts, self.meeting.votes.count() - sum(counts)]
+
+        return kept_until_next_event("meeting-votes", count, meeting_version(self.meeting))
 
     def count(self) -> int:
         return sum(self.counts)

@@ -17,7 +17,7 @@ from campaigns.models import Stage, Unit, UnitCategory
 from campaigns.stages import keep_stages, stages_of
 from nominations.council import vote_outcome
 from nominations.duplicates import same_people
-from nominations.kept import history_version, keeping, kept, kept_until_next_event
+from nominations.kept import history_version, keeping, kept, kept_until_next_event, meeting_version
 from nominations.models import (
     AwardDecision,
     CouncilMeeting,
@@ -489,12 +489,6 @@ def stage_meeting(stage: Stage) -> CouncilMeeting | None:
     if stage.organisation_id is None:
         return None
     return CouncilMeeting.objects.filter(stage=stage, unit_id=stage.organisation_id).first()
-
-
-def meeting_version(meeting: CouncilMeeting) -> str:
-    """What names a recording of `meeting` in a kept figure's key: recording it again (its votes
-    with it, nominations.services.record_council_meeting) saves it, so the key changes."""
-    return f"{meeting.pk}@{meeting.recorded_at:%Y%m%d%H%M%S%f}"
 
 
 def stage_council_counts(stage: Stage, meeting: CouncilMeeting | None) -> tuple[int | None, dict[int, int]]:

@@ -8,6 +8,7 @@ import rules
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaigns import clock
 from campaigns.bounds import COUNCIL_MEMBERS_MAX, COUNCIL_NOTES_MAX_CHARS
@@ -49,7 +50,7 @@ TRACKED_FIELDS = (
 
 
 class ServiceError(Exception):
-    """A refused write, with a Vietnamese message for the user."""
+    """A refused write, with a message for the user in the active language (Vietnamese by default)."""
 
 
 class DuplicateNomination(ServiceError):
@@ -65,20 +66,24 @@ def _existing_described(clash) -> str:
     """"nháp, đơn vị đề nghị: Sở Tài chính, lập ngày 20/11/2024" (status, proposing unit, day created, Vietnam time)."""
     status = str(Status(clash.status).label).lower()
     day = timezone.localtime(clash.created_at, clock.VIETNAM).strftime("%d/%m/%Y")
-    return f"{status}, đơn vị đề nghị: {clash.proposing_unit}, lập ngày {day}"
+    return _("%(status)s, đơn vị đề nghị: %(unit)s, lập ngày %(day)s") % {"status": status, "unit": clash.proposing_unit, "day": day}
 
 
-def refuse_outside_round(*, round_: Round, unit: Unit, what: str = "Đơn vị") -> None:
+def refuse_outside_round(*, round_: Round, unit: Unit, what: str | None = None) -> None:
     """A draft round takes nothing; a unit that does not exist in the round's period (a district
     unit, ended 30/6/2025, in a 2026 round) neither proposes nor is proposed."""
     if not round_.is_published:
-        raise ServiceError(f"Đợt “{round_.name}” chưa được công bố: chưa đăng ký, đề nghị khen thưởng được.")
+        raise ServiceError(_("Đợt “%(round)s” chưa được công bố: chưa đăng ký, đề nghị khen thưởng được.") % {"round": round_.name})
     if not unit_valid_in(unit, round_):
-        ended = f" (hoạt động đến {unit.valid_to:%d/%m/%Y})" if unit.valid_to else ""
-        raise ServiceError(
-            f"{what} {unit.name}{ended} không còn tồn tại trong thời gian của đợt “{round_.name}”"
-            + (f": đơn vị kế thừa là {unit.current_successor(round_start(round_)).name}." if unit.successor_id else ".")
-        )
+        facts = {"what": what or _("Đơn vị"), "unit": unit.name, "round": round_.name}
+        if unit.valid_to:
+            facts["unit"] = _("%(unit)s (hoạt động đến %(date)s)") % {"unit": unit.name, "date": f"{unit.valid_to:%d/%m/%Y}"}
+        if unit.successor_id:
+            raise ServiceError(
+                _("%(what)s %(unit)s không còn tồn tại trong thời gian của đợt “%(round)s”: đơn vị kế thừa là %(successor)s.")
+                % {**facts, "successor": unit.current_successor(round_start(round_)).name}
+            )
+        raise ServiceError(_("%(what)s %(unit)s không còn tồn tại trong thời gian của đợt “%(round)s”.") % facts)
 
 
 def may_propose_form(award_form, proposing_unit: Unit) -> bool:
@@ -91,10 +96,12 @@ def may_propose_form(award_form, proposing_unit: Unit) -> bool:
 
 def register_unit(*, round_: Round, unit: Unit, actor, pledge: str = "") -> Registration:
     if not rules.test_rule("nominations.propose_for_unit", actor, unit):
-        raise ServiceError("Chỉ cán bộ của đơn vị được đăng ký thi đua cho đơn vị.")
+        raise ServiceError(_("Chỉ cán bộ của đơn vị được đăng ký thi đua cho đơn vị."))
     refuse_outside_round(round_=round_, unit=unit)
     if round_.registration_deadline and clock.is_past(round_.registration_deadline):
-        raise ServiceError(f"Đã hết hạn đăng ký thi đua (hạn đến hết ngày {round_.registration_deadline:%d/%m/%Y}).")
+        raise ServiceError(
+            _("Đã hết hạn đăng ký thi đua (hạn đến hết ngày %(date)s).") % {"date": f"{round_.registration_deadline:%d/%m/%Y}"}
+        )
     with transaction.atomic():
         registration, created = Registration.objects.get_or_create(
             round=round_, unit=unit, defaults={"pledge": pledge, "registered_at": clock.now(), "registered_by": actor}
@@ -133,29 +140,32 @@ def save_nomination(
     `data` holds the nomination's fields; `values` maps criterion id → {"number", "flag", "text"}.
     Edits made after the first submission are logged in the nomination's history."""
     if not rules.test_rule("nominations.propose_for_unit", actor, proposing_unit):
-        raise ServiceError("Chỉ cán bộ của đơn vị đề nghị được sửa hồ sơ.")
+        raise ServiceError(_("Chỉ cán bộ của đơn vị đề nghị được sửa hồ sơ."))
     if nomination is not None and not nomination.is_editable_by_unit:
-        raise ServiceError("Hồ sơ đã gửi, không sửa được. Chỉ sửa khi hồ sơ còn nháp hoặc bị trả lại.")
+        raise ServiceError(_("Hồ sơ đã gửi, không sửa được. Chỉ sửa khi hồ sơ còn nháp hoặc bị trả lại."))
     award_form = data["award_form"]
     if award_form.round_id != round_.pk:
-        raise ServiceError("Hình thức khen thưởng không thuộc đợt này.")
+        raise ServiceError(_("Hình thức khen thưởng không thuộc đợt này."))
     kind = data["kind"]
     if kind == NomineeKind.COLLECTIVE and not award_form.for_collectives:
-        raise ServiceError(f"{award_form.name} không tặng cho tập thể trong đợt này.")
+        raise ServiceError(_("%(form)s không tặng cho tập thể trong đợt này.") % {"form": award_form.name})
     if kind == NomineeKind.INDIVIDUAL and not award_form.for_individuals:
-        raise ServiceError(f"{award_form.name} không tặng cho cá nhân trong đợt này.")
-    refuse_outside_round(round_=round_, unit=proposing_unit, what="Đơn vị đề nghị")
+        raise ServiceError(_("%(form)s không tặng cho cá nhân trong đợt này.") % {"form": award_form.name})
+    refuse_outside_round(round_=round_, unit=proposing_unit, what=_("Đơn vị đề nghị"))
     if not may_propose_form(award_form, proposing_unit):
         levels = ", ".join(str(Level(level).label).lower() for level in award_form.granting_levels)
-        raise ServiceError(f"{award_form.name} do người đứng đầu đơn vị {levels} tặng: {proposing_unit.name} không đề nghị hình thức này.")
+        raise ServiceError(
+            _("%(form)s do người đứng đầu đơn vị %(levels)s tặng: %(unit)s không đề nghị hình thức này.")
+            % {"form": award_form.name, "levels": levels, "unit": proposing_unit.name}
+        )
     nominee_unit = data["nominee_unit"]
     if nominee_unit.pk != proposing_unit.pk:
-        refuse_outside_round(round_=round_, unit=nominee_unit, what="Đơn vị được đề nghị")
+        refuse_outside_round(round_=round_, unit=nominee_unit, what=_("Đơn vị được đề nghị"))
     allowed_units = nominee_units_for(round_=round_, proposing_unit=proposing_unit)
     if kind == NomineeKind.COLLECTIVE and not allowed_units.filter(pk=nominee_unit.pk).exists():
-        raise ServiceError("Đơn vị được đề nghị không thuộc phạm vi đơn vị được lập hồ sơ.")
+        raise ServiceError(_("Đơn vị được đề nghị không thuộc phạm vi đơn vị được lập hồ sơ."))
     if kind == NomineeKind.INDIVIDUAL and nominee_unit.pk != proposing_unit.pk and not nominee_unit.path.startswith(proposing_unit.path):
-        raise ServiceError("Cá nhân phải công tác tại đơn vị đề nghị hoặc đơn vị trực thuộc.")
+        raise ServiceError(_("Cá nhân phải công tác tại đơn vị đề nghị hoặc đơn vị trực thuộc."))
 
     with transaction.atomic():
         if nomination is None:
@@ -166,7 +176,7 @@ def save_nomination(
             if nomination.round_id == round_.pk:
                 nomination.round = round_  # already loaded: the criteria are read through it
             if not nomination.is_editable_by_unit:
-                raise ServiceError("Hồ sơ đã gửi, không sửa được.")
+                raise ServiceError(_("Hồ sơ đã gửi, không sửa được."))
             before = {f: getattr(nomination, f) for f in TRACKED_FIELDS}
             stored = {f.attname: getattr(nomination, f.attname) for f in Nomination._meta.concrete_fields if f.many_to_one}
         for key in ("kind", "nominee_unit", "full_name", "gender", "birth_year", "position", "person_identifier", "award_form",
@@ -191,7 +201,7 @@ def save_nomination(
             with transaction.atomic():
                 nomination.save()
         except IntegrityError as error:
-            raise ServiceError("Người/tập thể này đã có hồ sơ khác trong đợt (một thành tích chỉ đề nghị một hình thức).") from error
+            raise ServiceError(_("Người/tập thể này đã có hồ sơ khác trong đợt (một thành tích chỉ đề nghị một hình thức).")) from error
         _save_values(nomination, values)
         if before is not None and nomination.submitted_at is not None:
             after = {f: getattr(nomination, f) for f in TRACKED_FIELDS}
@@ -232,8 +242,10 @@ def _refuse_duplicates(nomination):
         clash = others.filter(kind=NomineeKind.COLLECTIVE, nominee_unit=nomination.nominee_unit).first()
         if clash:
             raise DuplicateNomination(
-                f"{nomination.nominee_unit} đã có hồ sơ đề nghị {clash.award_form.name} trong đợt này "
-                f"({_existing_described(clash)}): không đề nghị nhiều hình thức khen thưởng cho một thành tích.",
+                _(
+                    "%(unit)s đã có hồ sơ đề nghị %(form)s trong đợt này (%(existing)s): không đề nghị nhiều hình thức "
+                    "khen thưởng cho một thành tích."
+                ) % {"unit": nomination.nominee_unit, "form": clash.award_form.name, "existing": _existing_described(clash)},
                 clash,
             )
     elif nomination.person_identifier:
@@ -242,8 +254,10 @@ def _refuse_duplicates(nomination):
         ).first()
         if clash:
             raise DuplicateNomination(
-                f"Cá nhân có số định danh {nomination.person_identifier} đã có hồ sơ đề nghị {clash.award_form.name} "
-                f"trong đợt này ({_existing_described(clash)}): không đề nghị nhiều hình thức khen thưởng cho một thành tích.",
+                _(
+                    "Cá nhân có số định danh %(identifier)s đã có hồ sơ đề nghị %(form)s trong đợt này (%(existing)s): "
+                    "không đề nghị nhiều hình thức khen thưởng cho một thành tích."
+                ) % {"identifier": nomination.person_identifier, "form": clash.award_form.name, "existing": _existing_described(clash)},
                 clash,
             )
 
@@ -284,7 +298,7 @@ def _save_values(nomination, values):
             value.flag = given.get("flag") if criterion.kind == CriterionKind.BOOLEAN else None
             value.text = given.get("text") or ""
         if value.number is not None and not (Decimal(0) <= Decimal(value.number) <= Decimal(100)):
-            raise ServiceError(f"Tỷ lệ của tiêu chí \"{criterion.label}\" phải từ 0 đến 100%.")
+            raise ServiceError(_("Tỷ lệ của tiêu chí \"%(criterion)s\" phải từ 0 đến 100%%.") % {"criterion": criterion.label})
         value.status = evaluation.evaluate(
             criterion, number=value.number, flag=value.flag, text=value.text,
             judgement=value.judgement, has_evidence=criterion.pk in with_evidence,
@@ -318,9 +332,9 @@ def refresh_criteria_summary(nomination, results=None):
 def judge_criterion(*, nomination, criterion_value: CriterionValue, judgement: str, actor, comment: str = "") -> CriterionValue:
     """A reviewer at the nomination's current stage records the council's judgement of a criterion."""
     if judgement not in (evaluation.MET, evaluation.NOT_MET, ""):
-        raise ServiceError("Đánh giá không hợp lệ.")
+        raise ServiceError(_("Đánh giá không hợp lệ."))
     if nomination.status != Status.IN_REVIEW or not rules.test_rule("nominations.act_at_stage", actor, nomination.stage):
-        raise ServiceError("Chỉ cơ quan đang xét hồ sơ được đánh giá tiêu chí.")
+        raise ServiceError(_("Chỉ cơ quan đang xét hồ sơ được đánh giá tiêu chí."))
     with transaction.atomic():
         previous = criterion_value.judgement
         criterion_value.judgement = judgement
@@ -345,7 +359,7 @@ def judge_criterion(*, nomination, criterion_value: CriterionValue, judgement: s
 def add_evidence(*, nomination, criterion, uploaded_file, actor, content_type: str) -> Evidence:
     """Store an evidence file (already checked by content in the form) under a generated name."""
     if not rules.has_perm("nominations.edit_nomination", actor, nomination) or not nomination.is_editable_by_unit:
-        raise ServiceError("Chỉ thêm minh chứng khi hồ sơ còn nháp hoặc bị trả lại, bởi cán bộ đơn vị đề nghị.")
+        raise ServiceError(_("Chỉ thêm minh chứng khi hồ sơ còn nháp hoặc bị trả lại, bởi cán bộ đơn vị đề nghị."))
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
@@ -379,11 +393,11 @@ def delete_draft(*, nomination, actor) -> str:
     with transaction.atomic():
         locked = Nomination.objects.select_for_update().filter(pk=nomination.pk).order_by().first()
         if locked is None:
-            raise ServiceError("Hồ sơ không còn tồn tại (đã bị xoá).")
+            raise ServiceError(_("Hồ sơ không còn tồn tại (đã bị xoá)."))
         if locked.proposing_unit_id not in officer_unit_ids(actor):
-            raise ServiceError("Chỉ cán bộ của đơn vị đề nghị được xoá hồ sơ nháp.")
+            raise ServiceError(_("Chỉ cán bộ của đơn vị đề nghị được xoá hồ sơ nháp."))
         if locked.status != Status.DRAFT or locked.submitted_at is not None:
-            raise ServiceError("Chỉ xoá được hồ sơ nháp chưa gửi lần nào; hồ sơ đã gửi được giữ lại cùng lịch sử của nó.")
+            raise ServiceError(_("Chỉ xoá được hồ sơ nháp chưa gửi lần nào; hồ sơ đã gửi được giữ lại cùng lịch sử của nó."))
         name = locked.nominee_name
         files = list(locked.evidence.values_list("file", flat=True))
         locked.delete()
@@ -440,37 +454,38 @@ def record_council_meeting(*, actor, stage: Stage, unit: Unit, data: dict, votes
     first = stages_of(stage.round).first
     if stage.pk == first.pk:
         if unit.pk not in council_unit_ids(actor):
-            raise ServiceError("Chỉ cán bộ, thư ký Hội đồng của đơn vị được ghi kết quả họp.")
+            raise ServiceError(_("Chỉ cán bộ, thư ký Hội đồng của đơn vị được ghi kết quả họp."))
     elif not (stage.organisation_id == unit.pk and rules.test_rule("nominations.act_at_stage", actor, stage)):
-        raise ServiceError("Chỉ cơ quan xét ở bước này được ghi kết quả họp Hội đồng của mình.")
+        raise ServiceError(_("Chỉ cơ quan xét ở bước này được ghi kết quả họp Hội đồng của mình."))
     total, present, written = data["members_total"], data["members_present"], data.get("written_opinions", 0)
     if total <= 0:
-        raise ServiceError("Số thành viên Hội đồng phải lớn hơn 0.")
+        raise ServiceError(_("Số thành viên Hội đồng phải lớn hơn 0."))
     if total > COUNCIL_MEMBERS_MAX:
-        raise ServiceError(f"Số thành viên Hội đồng không được lớn hơn {COUNCIL_MEMBERS_MAX}.")
+        raise ServiceError(_("Số thành viên Hội đồng không được lớn hơn %(n)d.") % {"n": COUNCIL_MEMBERS_MAX})
     if len(data.get("notes") or "") > COUNCIL_NOTES_MAX_CHARS:
-        raise ServiceError(f"Diễn biến, ý kiến không quá {COUNCIL_NOTES_MAX_CHARS} ký tự.")
+        raise ServiceError(_("Diễn biến, ý kiến không quá %(n)d ký tự.") % {"n": COUNCIL_NOTES_MAX_CHARS})
     problems = council.meeting_problems(total=total, present=present, written=written, start=data["start_time"], end=data["end_time"])
     if problems:
         raise ServiceError(council.PLAIN_PROBLEM_MESSAGES[problems[0].code])
-    _check(council.check_meeting_date, data["date"], round_=stage.round, what="Ngày họp")
+    _check(council.check_meeting_date, data["date"], round_=stage.round, what=_("Ngày họp"))
     nominations = {
         n.pk: n for n in Nomination.objects.filter(pk__in=votes.keys()).only("round", "proposing_unit", "kind", "full_name", "nominee_unit")
     }
     for nomination_id, votes_for in votes.items():
         nomination = nominations.get(nomination_id)
         if nomination is None or nomination.round_id != stage.round_id:
-            raise ServiceError("Hồ sơ không thuộc đợt này.")
+            raise ServiceError(_("Hồ sơ không thuộc đợt này."))
         if stage.pk == first.pk and nomination.proposing_unit_id != unit.pk:
-            raise ServiceError("Hồ sơ không thuộc đơn vị.")
+            raise ServiceError(_("Hồ sơ không thuộc đơn vị."))
         if not council.votes_possible(votes_for, present=present, written=written):
             raise ServiceError(
-                f"Số phiếu đồng ý cho {nomination.nominee_name} ({votes_for}) vượt số thành viên có mặt và ý kiến bằng văn bản ({present + written})."
+                _("Số phiếu đồng ý cho %(name)s (%(votes)d) vượt số thành viên có mặt và ý kiến bằng văn bản (%(n)d).")
+                % {"name": nomination.nominee_name, "votes": votes_for, "n": present + written}
             )
     with transaction.atomic():
         # The meeting's row stays locked (update_or_create) until the votes are written: a second
         # recording of the same meeting waits, then reads the votes this one wrote.
-        meeting, _ = CouncilMeeting.objects.update_or_create(
+        meeting, _created = CouncilMeeting.objects.update_or_create(
             stage=stage, unit=unit, defaults={**data, "round": stage.round, "recorded_by": actor}
         )
         _write_votes(meeting, votes)
@@ -502,9 +517,9 @@ def grant_extension(*, actor, stage: Stage, unit: Unit, new_deadline, reason: st
     stages = stages_of(stage.round)
     receiver = stages.after(stage)
     if receiver is None or not rules.test_rule("nominations.act_at_stage", actor, receiver):
-        raise ServiceError("Chỉ cơ quan nhận hồ sơ của bước này được gia hạn.")
+        raise ServiceError(_("Chỉ cơ quan nhận hồ sơ của bước này được gia hạn."))
     if not reason.strip():
-        raise ServiceError("Cần ghi rõ lý do gia hạn.")
+        raise ServiceError(_("Cần ghi rõ lý do gia hạn."))
     _check(validate_extension_deadline, new_deadline, stage_deadline=stage.deadline, last_deadline=stages.last.deadline, today=clock.today())
     with transaction.atomic():
         return DeadlineExtension.objects.create(
@@ -520,10 +535,10 @@ def record_decision(
     `round_rules` (workflow.RoundRules) is handed to each advance() by callers moving many rounds' worth."""
     final = stages_of(round_).last
     if not rules.test_rule("nominations.act_at_stage", actor, final):
-        raise ServiceError("Chỉ Văn phòng Chủ tịch ở bước quyết định được ghi quyết định khen thưởng.")
+        raise ServiceError(_("Chỉ Văn phòng Chủ tịch ở bước quyết định được ghi quyết định khen thưởng."))
     if not number.strip() or not signer.strip():
-        raise ServiceError("Cần số quyết định và người ký.")
-    _check(validate_round_date, date, round_=round_, last_deadline=final.deadline, what="Ngày ký quyết định")
+        raise ServiceError(_("Cần số quyết định và người ký."))
+    _check(validate_round_date, date, round_=round_, last_deadline=final.deadline, what=_("Ngày ký quyết định"))
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -531,7 +546,7 @@ def record_decision(
                     round=round_, number=number.strip(), date=date, signer=signer.strip(), signer_title=signer_title, recorded_by=actor
                 )
         except IntegrityError as error:
-            raise ServiceError(f"Quyết định số {number} đã được ghi trong đợt này.") from error
+            raise ServiceError(_("Quyết định số %(number)s đã được ghi trong đợt này.") % {"number": number}) from error
         try:
             for nomination in nominations:
                 advance(nomination, Action.APPROVE, actor=actor, comment=f"Quyết định số {decision.number}", decision=decision,

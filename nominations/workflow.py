@@ -16,6 +16,8 @@ from functools import cached_property
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaigns import clock
 from campaigns.models import AwardOutcome, EligibilityKind, Round, Stage
@@ -44,22 +46,26 @@ class Action:
     REJECT = "reject"
 
     LABELS = {
-        SUBMIT: "Gửi hồ sơ",
-        WITHDRAW: "Rút hồ sơ",
-        APPROVE: "Chấp thuận, chuyển tiếp",
-        RETURN: "Trả lại để bổ sung",
-        REJECT: "Không chấp thuận",
+        SUBMIT: gettext_lazy("Gửi hồ sơ"),
+        WITHDRAW: gettext_lazy("Rút hồ sơ"),
+        APPROVE: gettext_lazy("Chấp thuận, chuyển tiếp"),
+        RETURN: gettext_lazy("Trả lại để bổ sung"),
+        REJECT: gettext_lazy("Không chấp thuận"),
     }
 
 
 class TransitionError(Exception):
-    """A transition refused; the message says why, in Vietnamese, for the user."""
+    """A transition refused; the message says why, for the user, in the active language (Vietnamese
+    by default: what a management command or a Celery worker records is in Vietnamese)."""
 
 
 @dataclass
 class Blocker:
-    message: str
+    message: str  # in the active language (a lazy text given is made a str here)
     code: str = ""  # what blocks, where a page offers its own remedy ("decision": record the decision)
+
+    def __post_init__(self):
+        self.message = str(self.message)
 
 
 class RoundRules:
@@ -187,7 +193,7 @@ def council_blocker(nomination, stage: Stage, unit) -> Blocker | None:
         .first()
     )
     if vote is None:
-        return Blocker(f"Chưa có kết quả họp Hội đồng Thi đua - Khen thưởng của {unit} cho hồ sơ này.")
+        return Blocker(_("Chưa có kết quả họp Hội đồng Thi đua - Khen thưởng của %(unit)s cho hồ sơ này.") % {"unit": unit})
     outcome = vote_outcome(vote.meeting, vote.votes_for, nomination.award_form.vote_rule)
     return None if outcome.passed else Blocker(outcome.reason)
 
@@ -256,14 +262,15 @@ def _proposing_officer(message: str) -> Guard:
 
 
 def _stage_organisation(move: Move) -> Blocker | None:
-    return None if can_act_at_stage(move.actor, move.stage) else Blocker("Tài khoản không thuộc cơ quan xét ở bước này.")
+    return None if can_act_at_stage(move.actor, move.stage) else Blocker(_("Tài khoản không thuộc cơ quan xét ở bước này."))
 
 
 def _deadline_of(move: Move, unit) -> Blocker | None:
     deadline = move.rules.unit_deadline(move.stage, unit)
     if clock.is_past(deadline):
         return Blocker(
-            f"Đã hết hạn: bước \"{move.stage.name}\" có hạn chót đến hết ngày {deadline:%d/%m/%Y} (giờ Việt Nam)."
+            _("Đã hết hạn: bước \"%(stage)s\" có hạn chót đến hết ngày %(date)s (giờ Việt Nam).")
+            % {"stage": move.stage.name, "date": f"{deadline:%d/%m/%Y}"}
         )
     return None
 
@@ -278,27 +285,27 @@ def _stage_deadline(move: Move) -> Blocker | None:
 
 def _registration(move: Move) -> Blocker | None:
     if move.rules.round.registration_required and not move.rules.is_registered(move.nomination.proposing_unit):
-        return Blocker("Đơn vị chưa đăng ký thi đua cho phong trào này.")
+        return Blocker(_("Đơn vị chưa đăng ký thi đua cho phong trào này."))
     return None
 
 
 def _declaration(move: Move) -> Blocker | None:
     if move.rules.needs_declaration and not move.nomination.eligibility_declared:
-        return Blocker("Đơn vị chưa cam kết người/tập thể được đề nghị không đang bị xem xét kỷ luật, điều tra, thanh tra, kiểm tra, khiếu nại, tố cáo.")
+        return Blocker(_("Đơn vị chưa cam kết người/tập thể được đề nghị không đang bị xem xét kỷ luật, điều tra, thanh tra, kiểm tra, khiếu nại, tố cáo."))
     return None
 
 
 def _criteria_not_failed(move: Move) -> Blocker | None:
     if move.nomination.criteria_status == CriteriaStatus.NOT_MET:
-        return Blocker("Có tiêu chí bắt buộc chưa đạt: hồ sơ chỉ được lưu nháp.")
+        return Blocker(_("Có tiêu chí bắt buộc chưa đạt: hồ sơ chỉ được lưu nháp."))
     return None
 
 
 def _criteria_met(move: Move) -> Blocker | None:
     if move.nomination.criteria_status == CriteriaStatus.NOT_MET:
-        return Blocker("Có tiêu chí bắt buộc không đạt.")
+        return Blocker(_("Có tiêu chí bắt buộc không đạt."))
     if move.nomination.criteria_status == CriteriaStatus.PENDING:
-        return Blocker("Còn tiêu chí chờ Hội đồng đánh giá: hãy đánh giá đạt/không đạt trước khi chấp thuận.")
+        return Blocker(_("Còn tiêu chí chờ Hội đồng đánh giá: hãy đánh giá đạt/không đạt trước khi chấp thuận."))
     return None
 
 
@@ -310,7 +317,7 @@ def _stage_council(move: Move) -> Blocker | None:
     return council_blocker(move.nomination, move.stage, move.stage.organisation) if move.stage.holds_council else None
 
 
-DECISION_NEEDED = "Bước cuối cần số, ngày và người ký quyết định khen thưởng: hãy ghi quyết định khen thưởng."
+DECISION_NEEDED = gettext_lazy("Bước cuối cần số, ngày và người ký quyết định khen thưởng: hãy ghi quyết định khen thưởng.")
 
 
 def grants_by_decision(nomination, stages: StageSequence) -> bool:
@@ -352,28 +359,29 @@ def _evidence_present(move: Move) -> list:
 
 
 _REVIEW_GATES = (_in_place, _stage_organisation, _stage_deadline)
+NOT_AT_REVIEW = gettext_lazy("Hồ sơ không ở bước xét.")
 
 TRANSITIONS: dict[str, Transition] = {
     Action.SUBMIT: Transition(
-        Action.SUBMIT, (Status.DRAFT, Status.RETURNED), _at_first, "Hồ sơ đã được gửi.",
-        gates=(_proposing_officer("Chỉ cán bộ của đơn vị đề nghị được gửi hồ sơ."), _in_place, _unit_deadline),
+        Action.SUBMIT, (Status.DRAFT, Status.RETURNED), _at_first, gettext_lazy("Hồ sơ đã được gửi."),
+        gates=(_proposing_officer(gettext_lazy("Chỉ cán bộ của đơn vị đề nghị được gửi hồ sơ.")), _in_place, _unit_deadline),
         guards=(_registration, _declaration, _criteria_not_failed, _within_shares, _evidence_present, _unit_council, _decision_recorded),
     ),
     # A unit takes back what it sent while the first reviewing level has not acted on it.
     Action.WITHDRAW: Transition(
         Action.WITHDRAW, (Status.IN_REVIEW,), _at_first_review,
-        "Chỉ rút được hồ sơ đã gửi mà cơ quan xét chưa xử lý.",
-        gates=(_proposing_officer("Chỉ cán bộ của đơn vị đề nghị được rút hồ sơ."), _in_place),
+        gettext_lazy("Chỉ rút được hồ sơ đã gửi mà cơ quan xét chưa xử lý."),
+        gates=(_proposing_officer(gettext_lazy("Chỉ cán bộ của đơn vị đề nghị được rút hồ sơ.")), _in_place),
     ),
     Action.APPROVE: Transition(
-        Action.APPROVE, (Status.IN_REVIEW,), _at_review, "Hồ sơ không ở bước xét.",
+        Action.APPROVE, (Status.IN_REVIEW,), _at_review, NOT_AT_REVIEW,
         gates=_REVIEW_GATES, guards=(_criteria_met, _within_shares, _stage_council, _decision_recorded),
     ),
     Action.RETURN: Transition(
-        Action.RETURN, (Status.IN_REVIEW,), _at_review, "Hồ sơ không ở bước xét.", gates=_REVIEW_GATES, needs_comment=True,
+        Action.RETURN, (Status.IN_REVIEW,), _at_review, NOT_AT_REVIEW, gates=_REVIEW_GATES, needs_comment=True,
     ),
     Action.REJECT: Transition(
-        Action.REJECT, (Status.IN_REVIEW,), _at_review, "Hồ sơ không ở bước xét.", gates=_REVIEW_GATES, needs_comment=True,
+        Action.REJECT, (Status.IN_REVIEW,), _at_review, NOT_AT_REVIEW, gates=_REVIEW_GATES, needs_comment=True,
     ),
 }
 
@@ -426,11 +434,11 @@ def _locked(pk, round_rules: RoundRules | None) -> tuple[Nomination, RoundRules]
     locking SELECT that joins the stage rechecks the join with the row another transaction just
     committed: when that transaction moved the nomination to another stage, PostgreSQL drops the
     row and the query finds nothing. Read after the lock, the nomination is the committed one, and the transition
-    is judged on it (a second "submit" is refused: "Hồ sơ đã được gửi.").
+    is judged on it (a second "submit" is refused: gettext_lazy("Hồ sơ đã được gửi.")).
     With the round's rules at hand only the units are joined: its round, stage and award form are
     the RoundRules' objects."""
     if not list(Nomination.objects.select_for_update().filter(pk=pk).order_by().values_list("pk", flat=True)):
-        raise TransitionError("Hồ sơ không còn tồn tại (đã bị xoá).")
+        raise TransitionError(_("Hồ sơ không còn tồn tại (đã bị xoá)."))
     if round_rules is not None:
         nomination = Nomination.objects.select_related("proposing_unit", "nominee_unit").get(pk=pk)
         if round_rules.covers(nomination):
@@ -454,9 +462,9 @@ def advance(nomination, action, *, actor, comment="", decision=None, round_rules
     case, the nomination and the binding quota rules under lock."""
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise TransitionError("Hành động không hợp lệ.")
+        raise TransitionError(_("Hành động không hợp lệ."))
     if transition.needs_comment and not comment.strip():
-        raise TransitionError("Cần ghi rõ lý do.")
+        raise TransitionError(_("Cần ghi rõ lý do."))
     round_rules = round_rules if round_rules is not None and round_rules.covers(nomination) else None
     with transaction.atomic():
         nomination, rules = _locked(nomination.pk, round_rules)

@@ -4,6 +4,8 @@ nominations app's (nominations.quotas), which hands these rules the nominations 
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quotas.models import QuotaAllocation, QuotaCategoryOf, QuotaNomineeKind, QuotaRule, QuotaScope, QuotaStep
 
@@ -15,9 +17,10 @@ RULE_PREFETCH = ("categories", "excluded_categories", "exceptions", "mapped")
 class QuotaExceeded(Exception):
     def __init__(self, rule, used, limit, group_name=""):
         self.rule, self.used, self.limit, self.group_name = rule, used, limit, group_name
-        where = f" ({group_name})" if group_name else ""
+        facts = {"rule": rule.label or rule, "used": used, "limit": limit, "source": rule.source, "group": group_name}
         super().__init__(
-            f"Vượt số lượng khen thưởng: {rule.label or rule}{where} — đã dùng {used}/{limit}. Nguồn: {rule.source}."
+            (_("Vượt số lượng khen thưởng: %(rule)s (%(group)s) — đã dùng %(used)s/%(limit)s. Nguồn: %(source)s.") if group_name
+             else _("Vượt số lượng khen thưởng: %(rule)s — đã dùng %(used)s/%(limit)s. Nguồn: %(source)s.")) % facts
         )
 
 
@@ -109,7 +112,7 @@ def rule_filter(rule: QuotaRule) -> Q:
 # --- Allocations: the shares are the whole allocation ----------------------------------------------
 
 
-KIND_WORDS = {QuotaNomineeKind.COLLECTIVE: "tập thể", QuotaNomineeKind.INDIVIDUAL: "cá nhân"}
+KIND_WORDS = {QuotaNomineeKind.COLLECTIVE: gettext_lazy("tập thể"), QuotaNomineeKind.INDIVIDUAL: gettext_lazy("cá nhân")}
 
 
 def allocation_divides(allocation: QuotaAllocation, nomination) -> bool:
@@ -136,16 +139,18 @@ def share_gap(nomination, rules) -> QuotaAllocation | None:
 
 
 def share_gap_message(allocation: QuotaAllocation, nomination) -> str:
-    """Why `nomination` gets no place under `allocation`, in Vietnamese, citing the clause (and the
+    """Why `nomination` gets no place under `allocation`, in the active language, citing the clause (and the
     data's note when the category is left out on purpose)."""
     unit = nomination.nominee_unit
-    who = f"{KIND_WORDS.get(nomination.kind, 'hồ sơ')} thuộc khối \"{unit.category.name}\""
+    facts = {"kind": KIND_WORDS.get(nomination.kind, _("hồ sơ")), "category": unit.category.name}
     if nomination.proposing_unit_id != unit.pk:
-        who += f" do {nomination.proposing_unit.name} đề nghị"
-    message = (
-        f"Không có chỉ tiêu {nomination.award_form.name} cho {who}: {allocation.source} chia toàn bộ số lượng "
-        f"({allocation.label}) cho các khối được nêu, không có phần cho khối này."
-    )
+        who = _("%(kind)s thuộc khối \"%(category)s\" do %(unit)s đề nghị") % {**facts, "unit": nomination.proposing_unit.name}
+    else:
+        who = _("%(kind)s thuộc khối \"%(category)s\"") % facts
+    message = _(
+        "Không có chỉ tiêu %(form)s cho %(who)s: %(source)s chia toàn bộ số lượng (%(allocation)s) cho các khối được nêu, "
+        "không có phần cho khối này."
+    ) % {"form": nomination.award_form.name, "who": who, "source": allocation.source, "allocation": allocation.label}
     note = (
         allocation.mappings.filter(category_id=unit.category_id, share__isnull=True, nominee_kind__in=[QuotaNomineeKind.EITHER, nomination.kind])
         .values_list("note", flat=True)

@@ -229,3 +229,43 @@ def test_the_english_interface_shows_english_choice_labels(officer, world, in_un
         from nominations.models import CriteriaStatus, Status
 
         assert [str(Status.AWARDED.label), str(CriteriaStatus.PENDING.label)] == ["Awarded", "Awaiting the council's assessment"]
+
+
+def test_the_english_interface_gives_the_workflows_refusals_in_english(officer, world, in_unit_stage):
+    """What blocks a transition (the workflow's guards) and what a service refuses are written in
+    the user's language; the same refusal in Vietnamese by default."""
+    from nominations.models import Nomination
+    from tests.nominations.conftest import new_nomination
+
+    draft = new_nomination(world, UNIT, evidence=False, declared=False)
+    vietnamese = html_of(officer.get(reverse("nomination_detail", args=[draft.pk])))
+    assert "Đơn vị chưa cam kết người/tập thể được đề nghị" in vietnamese
+    choose(officer, "en", reverse("home"))
+    html = html_of(officer.get(reverse("nomination_detail", args=[draft.pk])))
+    assert "The unit has not declared that the nominated person or collective" in html
+    assert "Đơn vị chưa cam kết" not in html
+    response = officer.post(reverse("nomination_submit", args=[draft.pk]), follow=True)
+    html = html_of(response)
+    assert "The unit has not declared that the nominated person or collective" in html and "Đơn vị chưa cam kết" not in html
+    assert Nomination.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_the_services_and_rules_speak_the_active_language():
+    """The council vote's outcome, a quota overrun and a transition refused, in both languages."""
+    from types import SimpleNamespace
+
+    from nominations.council import vote_outcome
+    from quotas.limits import QuotaExceeded
+
+    meeting = SimpleNamespace(members_total=9, members_present=4)
+    rule = SimpleNamespace(approval_numerator=1, approval_denominator=2, approval_strict=False, quorum_numerator=2,
+                           quorum_denominator=3, source="Điều 8 Quy chế")
+    quota = SimpleNamespace(label="Bằng khen", source="mục III.3", __str__=lambda self: "Bằng khen")
+    with translation.override("en"):
+        assert vote_outcome(meeting, 4, rule).reason == (
+            "The meeting had no quorum: 4/9 members present, at least 2/3 needed (Điều 8 Quy chế)."
+        )
+        assert str(QuotaExceeded(quota, 6, 5)) == "Award quota exceeded: Bằng khen — 6/5 used. Source: mục III.3."
+    with translation.override("vi"):
+        assert vote_outcome(meeting, 4, rule).reason.startswith("Cuộc họp không đủ túc số: 4/9 thành viên có mặt")
+        assert str(QuotaExceeded(quota, 6, 5)).startswith("Vượt số lượng khen thưởng: Bằng khen — đã dùng 6/5.")

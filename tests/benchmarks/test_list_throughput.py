@@ -15,6 +15,7 @@ fails only if a page answers anything but 200.
   few warm-up requests. Figures: req/s, mean and p99 latency (ms per request as a client waits for
   it), the workers' CPU time per request (read from /proc), the ratio of each page's req/s to the
   bare page's, and of 100,000 to 10,000.
+- `BENCH_STAGE_COUNCIL=1`: stage 2 also holds its own council (the stage council page is measured).
 - The machine's load average is printed with each size: other processes on the machine move the
   absolute figures, the ratios to the bare page of the same run much less.
 Results: results/list_throughput_<vendor>.json.
@@ -39,7 +40,7 @@ from django.test import Client
 from nominations.models import Nomination, Status
 from demo.simulation import simulate_round
 from tests.benchmarks.table import RESULTS, print_throughput_table
-from tests.benchmarks.test_list_pages_bench import _pages
+from tests.benchmarks.test_list_pages_bench import _pages, hold_stage_council
 from tests.factories import UserFactory
 from tests.reports.builders import add_copies
 from tests.reports.conftest import make_report_world
@@ -56,6 +57,9 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 # The pages measured under load: every list page of test_list_pages_bench._pages, or those whose
 # labels BENCH_PAGES names (separated by ";"; the bare page is always measured).
 PAGES = [p.strip() for p in os.environ.get("BENCH_PAGES", "").split(";") if p.strip()]
+# BENCH_STAGE_COUNCIL=1: stage 2 holds its organisation's council, which voted on every nomination
+# waiting there (test_list_pages_bench.hold_stage_council), and the stage council page is measured.
+STAGE_COUNCIL = bool(os.environ.get("BENCH_STAGE_COUNCIL"))
 
 
 def _wrk(url: str, cookie: str | None) -> dict:
@@ -149,6 +153,8 @@ def test_list_pages_under_load_2_sync_workers(tmp_path):
     for size in SIZES:
         started = time.perf_counter()
         add_copies(world.round, size - Nomination.objects.filter(round=world.round).count(), seed=size)
+        if STAGE_COUNCIL:
+            hold_stage_council(world)
         _analyze()
         built = time.perf_counter() - started
         pages = [page for index, page in enumerate(_pages(world, superuser)) if index == 0 or not PAGES or page[0] in PAGES]
