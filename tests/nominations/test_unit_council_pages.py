@@ -186,3 +186,20 @@ def test_result_rows_written_in_one_pass_are_those_the_template_wrote(officer, w
         expected = Template(ROWS_ONE_BY_ONE).render(Context({"results": results, "meeting": meeting}))
     assert tags(written) == tags(expected)
     assert "Lê &quot;Văn&quot; &lt;An&gt; &amp; Cộng sự" in written and "2/9" in written
+
+
+def test_kept_vote_counts_follow_the_meeting_recorded_again(officer, world, settings):
+    """The results' counts by kind are kept (MeetingVotes.counts, until the next nomination event or
+    the meeting's next recording): recording the meeting again, now with a vote on the collective,
+    shows every row, on the pages the new counts make."""
+    settings.LIST_SUMMARY_CACHE_SECONDS = 60
+    collective = new_nomination(world, UNIT)
+    ids = [pk for pk in _open(world) if pk != collective.pk]
+    with clock.frozen_at(world.at_stage(1)):
+        officer.post(_url(world), {**MEETING, **{f"phieu_{pk}": "7" for pk in ids}})
+        before = officer.get(f"{_url(world)}?ket_qua=1").context["results"]
+        assert sorted(r["nomination"].pk for r in before) == sorted(ids)
+        officer.post(_url(world), {**MEETING, "phieu_chung": "7"})  # no nomination event: the meeting alone changes
+        after = officer.get(f"{_url(world)}?ket_qua=1").context["results"]
+    assert [r["nomination"].pk for r in after][0] == collective.pk  # collectives first
+    assert sorted(r["nomination"].pk for r in after) == sorted([*ids, collective.pk])
