@@ -23,6 +23,7 @@ every move read them again, as single requests do: the outcome is the same, only
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 import random
@@ -31,12 +32,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import translation
 
 from campaigns import clock
 from campaigns.models import AwardOutcome, Level, Membership, NomineeKind, Role, Round, Unit, UnitCategory
@@ -274,6 +277,18 @@ class _World:
 # ---------------------------------------------------------------- the simulation
 
 
+def _in_the_portals_language(function):
+    """Run `function` in settings.LANGUAGE_CODE (Vietnamese), whoever calls it: the history a
+    simulation writes (the refusals' reasons) is the round's record, not the caller's language."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@_in_the_portals_language
 def simulate_round(
     *,
     round_: Round,
