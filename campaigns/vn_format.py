@@ -9,19 +9,35 @@ file name; the template filters of `{% load vn_format %}` (campaigns/templatetag
 - Counts in the text take a leading 0 below 10 ("05 tập thể"), as the seed plans write them.
 - File names: `ascii_slug` keeps the case ("So-Tai-chinh"), `lowercase_slug` is Django's slug
   ("123-qd-ubnd").
-Pure functions: no database access.
+Pure functions: no database access; `in_vietnamese` runs a function in the portal's language.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.text import slugify
 
 # A blank to fill in by hand ("Số:        /QĐ-UBND", "ngày      tháng"): no-break spaces, which
 # HTML does not collapse.
 BLANK = "\u00a0" * 8
+
+
+def in_vietnamese(function):
+    """Run `function` in settings.LANGUAGE_CODE (Vietnamese) whoever calls it and in whatever
+    language: what it writes is a record (a document, a round's history), not the caller's page.
+    A request in the English interface, an eager task run inside it, a command run after a page in
+    the same process: each gets the same Vietnamese text."""
+    @functools.wraps(function)
+    def in_the_portals_language(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return in_the_portals_language
 
 
 def vn_day(day: int) -> str:

@@ -23,7 +23,6 @@ every move read them again, as single requests do: the outcome is the same, only
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import math
 import random
@@ -32,19 +31,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import translation
 
 from campaigns import clock
 from campaigns.models import AwardOutcome, Level, Membership, NomineeKind, Role, Round, Unit, UnitCategory
 from campaigns.selectors import territory_root, territory_units
 from campaigns.stages import stages_of
+from campaigns.vn_format import in_vietnamese
 from criteria import evaluation
 from criteria.models import CriterionKind, Operator
 from criteria.selectors import criteria_for
@@ -277,18 +275,7 @@ class _World:
 # ---------------------------------------------------------------- the simulation
 
 
-def _in_the_portals_language(function):
-    """Run `function` in settings.LANGUAGE_CODE (Vietnamese), whoever calls it: the history a
-    simulation writes (the refusals' reasons) is the round's record, not the caller's language."""
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        with translation.override(settings.LANGUAGE_CODE):
-            return function(*args, **kwargs)
-
-    return wrapper
-
-
-@_in_the_portals_language
+@in_vietnamese  # the history it writes (the refusals' reasons) is the round's record, not its caller's page
 def simulate_round(
     *,
     round_: Round,

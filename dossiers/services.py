@@ -44,7 +44,7 @@ from django.utils import timezone
 
 from campaigns import clock
 from campaigns.models import Round, Stage, StageAction, Unit
-from campaigns.vn_format import BLANK, ascii_slug, long_date, short_date, vn_place_date
+from campaigns.vn_format import BLANK, ascii_slug, in_vietnamese, long_date, short_date, vn_place_date
 from config import background
 from dossiers import contents, numbering, rendering, sources
 from dossiers.models import (
@@ -337,6 +337,7 @@ def document_bytes(record: GeneratedDocument, source: dict) -> tuple[bytes, int]
     return html_to_docx(html, title=record.title, author=record.organisation.name, date=record.issued_on), 0
 
 
+@in_vietnamese
 def build_document(record_id: int, *, task_id: str | None = None, queue: str | None = None, inline: bool = False) -> GeneratedDocument | None:
     """Build one document file (PDF or DOCX) of its record. Idempotent."""
     record = _claim(record_id, task_id)
@@ -592,6 +593,7 @@ def update_progress(dossier: GeneratedDocument):
     return done, total
 
 
+@in_vietnamese
 def build_stage_dossier(record_id: int, *, task_id: str | None = None, queue: str | None = None, inline: bool = False) -> GeneratedDocument | None:
     """The merged PDF of a stage dossier and each member's PDF, from ONE layout pass; queues the
     members' Word files and then the ZIP (or builds them here when `inline`)."""
@@ -724,6 +726,7 @@ def maybe_queue_zip(dossier: GeneratedDocument, *, queue: str | None = None, inl
     build_stage_zip(archive.pk)
 
 
+@in_vietnamese
 def build_stage_zip(record_id: int, *, task_id: str | None = None) -> GeneratedDocument | None:
     archive = _claim(record_id, task_id)
     if archive is None:

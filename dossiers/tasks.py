@@ -12,7 +12,8 @@
   next request build it again.
 - Follow-up tasks (the Word files, the ZIP) go to the queue this task came from.
 - Documents are in Vietnamese whatever the language of the user who asked (eager mode runs the
-  task in that user's request, with the English interface possibly active).
+  task in that user's request, with the English interface possibly active): the services that
+  build them run in the portal's language (campaigns.vn_format.in_vietnamese).
 """
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.utils import translation
 
 from dossiers import services
 from dossiers.errors import DossierError
@@ -53,7 +53,7 @@ def _queue_of(task) -> str | None:
 
 def _run(task, service, record_id: int):
     try:
-        with translation.override(settings.LANGUAGE_CODE), services.time_budget(settings.DOCUMENT_TASK_SOFT_TIME_LIMIT):
+        with services.time_budget(settings.DOCUMENT_TASK_SOFT_TIME_LIMIT):
             return service(record_id, task_id=task.request.id, queue=_queue_of(task))
     except DossierError as error:
         services.mark_failed(record_id, str(error))  # the user's data, not a transient fault

@@ -23,6 +23,17 @@ def pytest_report_header(config):
     return f"thidua: database={engine}, celery={celery}, cache={cache}"
 
 
+@pytest.fixture(autouse=True)
+def portal_language_after_each_test():
+    """Each test leaves the portal's language active. The locale middleware activates each
+    request's language and leaves it on the thread (a server's next request activates its own), so
+    a test, or a module's fixture, after an English page would otherwise start in English."""
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, request):
     """pytest-django's fixture, plus a safety net on PostgreSQL: before the test database is dropped,

@@ -113,10 +113,11 @@ class Built:
 def built(django_db_setup, django_db_blocker, tmp_path_factory):
     """The unit stage's dossier of Sở Tài chính (tờ trình, biên bản, a collective's and an
     individual's báo cáo thành tích) and the decision stage's dossier (dự thảo quyết định), built
-    by `manage.py build_dossier` at 05/12/2024; rolled back after the module."""
+    by `manage.py build_dossier` at 05/12/2024 with English active; rolled back after the module."""
     from django.core.management import call_command
     from django.db import transaction
     from django.test import override_settings
+    from django.utils import translation
 
     media = tmp_path_factory.mktemp("dossier-media")
     out = tmp_path_factory.mktemp("dossier-out")
@@ -124,7 +125,9 @@ def built(django_db_setup, django_db_blocker, tmp_path_factory):
         assert_test_database()
         with transaction.atomic():
             world = make_world()
-            with clock.frozen_at(MOMENT):
+            # Built with English active, as after a page of the English interface in the same
+            # process: the documents are Vietnamese whatever the caller's language.
+            with clock.frozen_at(MOMENT), translation.override("en"):
                 call_command("build_dossier", campaign="ninh-thuan-2024", round="nam-2024", stage=1, unit="so-tai-chinh-nt", out=str(out / "stage1"))
                 call_command("build_dossier", campaign="ninh-thuan-2024", round="nam-2024", stage=4, out=str(out / "stage4"))
             yield Built(world, out, media)
