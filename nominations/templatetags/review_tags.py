@@ -18,6 +18,7 @@ from campaigns.vn_format import vn_percent
 from nominations.forms_review import ApproveForm, JudgementForm, RejectForm, ReturnForm
 from nominations.models import CriteriaStatus, Status
 from nominations.quotas import simulate_batch
+from nominations.templatetags.thidua import mau_trang_thai
 from nominations.workflow import Action, blockers_by_action, grants_by_decision
 
 register = template.Library()
@@ -268,3 +269,52 @@ def decision_table_rows(form, nominations=None):
             errors="".join(f'<div class="invalid-feedback">{_escape(error)}</div>' for error in field_errors),
         ))
     return mark_safe("\n".join(rows))
+
+
+@register.simple_tag
+def stage_council_result_rows(rows, meeting):
+    """The <tr> of each row of a stage council's results (templates/nominations/review/council.html,
+    council_rows_page's rows): nominee and proposing unit, award form, votes over the members, the
+    share against the rule's requirement and the outcome, where the nomination is now; as the
+    template wrote them one by one (tests/nominations/test_stage_council_pages.py compares both),
+    each unit's and award form's name escaped once."""
+    escape = html.escape
+    # (gettext outside the f-strings: makemessages does not read inside them)
+    passed, not_passed, not_voted = escape(gettext("Đạt")), escape(gettext("Chưa đạt")), escape(gettext("Chưa biểu quyết"))
+    passed = f'<span class="badge text-bg-success">{passed}</span>'
+    not_passed = f'<span class="badge text-bg-danger">{not_passed}</span>'
+    not_voted = f'<span class="text-muted">{not_voted}</span>'
+    above, from_ = escape(gettext("trên")), escape(gettext("từ"))
+    waiting = escape(gettext("Đang chờ xét ở bước này"))
+    moved_to = gettext("Đã chuyển tới bước %(order)s. %(name)s")
+    names, out = {}, []
+
+    def name_of(thing):
+        key = (type(thing), thing.pk)
+        if key not in names:
+            names[key] = escape(str(thing))
+        return names[key]
+
+    for row in rows:
+        nomination, outcome = row.nomination, row.outcome
+        votes = "—" if row.votes_for is None else f"{int(row.votes_for)}/{escape(str(meeting.members_total))}"
+        if outcome:
+            required = str(round(float(outcome.required.numerator) / float(outcome.required.denominator) * 100))
+            verdict = passed if outcome.passed else f"{not_passed}<br><small>{escape(outcome.reason)}</small>"
+            share = f"{escape(vn_percent(outcome.share_percent, None))} / {above if outcome.strict else from_} {required} % {verdict}"
+        else:
+            share = not_voted
+        if not row.moved_on:
+            now = waiting
+        elif nomination.status == Status.IN_REVIEW:
+            now = moved_to % {"order": escape(str(nomination.stage.order)), "name": escape(nomination.stage.name)}
+        else:
+            now = f'<span class="badge text-bg-{mau_trang_thai(nomination.status)}">{escape(str(nomination.get_status_display()))}</span>'
+        out.append(
+            f"<tr>\n<td>{escape(nomination.nominee_name)}<br><small class=\"text-muted\">{name_of(nomination.proposing_unit)}</small></td>\n"
+            f"<td>{name_of(nomination.award_form)}</td>\n"
+            f'<td class="num">{votes}</td>\n'
+            f"<td>{share}</td>\n"
+            f'<td class="small">{now}</td>\n</tr>'
+        )
+    return mark_safe("\n".join(out))

@@ -86,3 +86,17 @@ def test_as_field_writes_the_markup_crispy_forms_gives_the_council_form(nt_world
     if bad is not None:
         assert ours["date"].errors and "is-invalid" in as_field(ours["date"])
         assert ours[f"{side.vote_prefix}{nominations[0].pk}"].errors
+
+
+def test_hidden_inputs_are_those_the_template_loop_wrote():
+    """A paged council form's carried counts (templates/nominations/_carried_votes.html), written in
+    one pass: the same markup as the loop it replaced, names and values escaped."""
+    from django.template import Context, Template
+
+    from campaigns.templatetags.form_fields import hidden_inputs
+
+    pairs = [("vote_12", "7"), ("phieu_3", '"><script>&'), ("vote_4", 0)]
+    loop = Template('{% for name, votes in carried %}<input type="hidden" name="{{ name }}" value="{{ votes }}">{% endfor %}')
+    assert hidden_inputs(pairs) == loop.render(Context({"carried": pairs}))
+    assert "&quot;&gt;&lt;script&gt;&amp;" in hidden_inputs(pairs)
+    assert hidden_inputs([]) == ""

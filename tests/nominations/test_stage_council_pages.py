@@ -187,3 +187,56 @@ def test_kept_results_change_when_the_meeting_is_recorded_again(reviewer, world,
     assert [r.votes_for for r in every.context["rows"]] == [5 if pk == ids[5] else 7 for pk in ids]
     assert shown.context["form"]["votes_all"].value() == 7 and shown.context["form"][f"vote_{ids[2]}"].value() is None
     assert _carried(shown) == {ids[5]: "5"}
+
+
+# The results' rows as templates/nominations/review/council.html wrote them one by one.
+ROWS_ONE_BY_ONE = """{% load i18n thidua %}{% for row in rows %}
+          <tr>
+            <td>{{ row.nomination.nominee_name }}<br><small class="text-muted">{{ row.nomination.proposing_unit }}</small></td>
+            <td>{{ row.nomination.award_form }}</td>
+            <td class="num">{% if row.votes_for is not None %}{{ row.votes_for }}/{{ meeting.members_total }}{% else %}—{% endif %}</td>
+            <td>
+              {% if row.outcome %}
+                {{ row.outcome.share_percent|phan_tram_so }} /
+                {% if row.outcome.strict %}{% translate "trên" %}{% else %}{% translate "từ" %}{% endif %} {% widthratio row.outcome.required.numerator row.outcome.required.denominator 100 %} %
+                {% if row.outcome.passed %}<span class="badge text-bg-success">{% translate "Đạt" %}</span>{% else %}<span class="badge text-bg-danger">{% translate "Chưa đạt" %}</span><br><small>{{ row.outcome.reason }}</small>{% endif %}
+              {% else %}<span class="text-muted">{% translate "Chưa biểu quyết" %}</span>{% endif %}
+            </td>
+            <td class="small">
+              {% if not row.moved_on %}{% translate "Đang chờ xét ở bước này" %}
+              {% elif row.nomination.status == "in_review" %}{% blocktranslate with order=row.nomination.stage.order name=row.nomination.stage.name %}Đã chuyển tới bước {{ order }}. {{ name }}{% endblocktranslate %}
+              {% else %}{% with n=row.nomination %}{% include "nominations/_status.html" %}{% endwith %}{% endif %}
+            </td>
+          </tr>
+{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_result_rows_written_in_one_pass_are_those_the_template_wrote(world, language):
+    """stage_council_result_rows against the template's rows: waiting and voted, not voted, a vote
+    short of the rule, moved on to the next stage, returned, and a name full of markup."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from nominations.selectors_review import council_rows_page
+    from nominations.templatetags.review_tags import stage_council_result_rows
+
+    stage = Stage.objects.get(pk=world.stages[1].pk)
+    meeting = _spread_over_units(world, world.waiting)
+    CouncilVote.objects.filter(meeting=meeting, nomination_id=world.waiting[2]).update(votes_for=2)
+    Nomination.objects.filter(pk=world.waiting[7]).update(full_name='Lê "Văn" <An> & Cộng sự')
+    rows = council_rows_page(stage, meeting, 1, None).object_list
+    assert {row.outcome.passed for row in rows if row.outcome} == {True, False}
+    assert {(row.moved_on, row.nomination.status) for row in rows} >= {(True, "in_review"), (True, "returned"), (False, "in_review")}
+    assert any(row.votes_for is None for row in rows)
+
+    def words(markup):  # runs of white space as one; none between tags nor inside a cell's edges
+        markup = re.sub(r">\s+<", "><", re.sub(r"\s+", " ", markup)).strip()
+        return re.sub(r"\s+(</td>)", r"\1", re.sub(r"(<td[^>]*>)\s+", r"\1", markup))
+
+    with translation.override(language):
+        written = stage_council_result_rows(rows, meeting)
+        expected = Template(ROWS_ONE_BY_ONE).render(Context({"rows": rows, "meeting": meeting}))
+    assert words(written) == words(expected)
+    assert "Lê &quot;Văn&quot; &lt;An&gt; &amp; Cộng sự" in written
+
