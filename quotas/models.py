@@ -152,6 +152,7 @@ class QuotaShareMapping(models.Model):
     class Meta:
         verbose_name = "khối ngoài các phần của phân bổ"
         verbose_name_plural = "khối ngoài các phần của phân bổ"
+        ordering = ["id"]  # as written in the data file, which is loaded in its order (PostgreSQL keeps no order otherwise)
         constraints = [
             models.UniqueConstraint(fields=["allocation", "category", "nominee_kind"], name="quota_share_mapping_unique")
         ]
