@@ -109,6 +109,13 @@ def meeting_problems(*, total: int | None, present: int | None, written: int | N
     return problems
 
 
+def common_count(frequencies) -> int | None:
+    """The count a council form asks for once (the stage council's "số phiếu đồng ý chung"): the
+    most frequent of the recorded 'đồng ý' counts, the smaller on a tie; `frequencies` maps each
+    count to how many nominations got it. None when nothing was recorded."""
+    return min(frequencies, key=lambda votes: (-frequencies[votes], votes)) if frequencies else None
+
+
 def votes_allowed(*, present: int, written: int) -> int:
     """The most 'đồng ý' votes a nominee can get: the members present and the written opinions."""
     return present + written

@@ -4,9 +4,9 @@ written by campaigns.vn_format.
 Pure helpers shared by views, the JSON evaluation endpoint and the template filters."""
 from __future__ import annotations
 
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.vn_format import in_vietnamese
 from criteria import evaluation
 from criteria.models import CriterionKind
 from nominations.models import Status
@@ -54,12 +54,12 @@ def criterion_badge_key(criterion, status: str, *, has_value: bool, has_evidence
     return evaluation.PENDING
 
 
+@in_vietnamese
 def vietnamese_labels(choices) -> dict:
     """value → label of a TextChoices in Vietnamese whatever the user's language: for the Excel
     exports, open data and the command line, which are Vietnamese documents (labels are translated
     for the pages only)."""
-    with translation.override("vi"):
-        return {value: str(label) for value, label in choices.choices}
+    return {value: str(label) for value, label in choices.choices}
 
 
 def badge(key: str) -> dict:

@@ -927,8 +927,7 @@ class CouncilMeetingForm(PagedRowsMixin, CleanTextForm):
                 initial.update({f"{side.vote_prefix}{nid}": votes for nid, votes in stored.items()})
         else:
             if self.common_votes is None:  # the most frequent count; the own counts of the nominations voted on here
-                common = Counter(stored.values()).most_common(1)
-                common = common[0][0] if common else None
+                common = council.common_count(Counter(stored.values()))
                 voted_on = set(self.all_ids)
                 stored = {nid: own for nid, own in stored.items() if nid in voted_on}
             else:

@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from campaigns import clock
 from campaigns.models import Stage, Unit, UnitCategory
 from campaigns.stages import keep_stages, stages_of
-from nominations.council import vote_outcome
+from nominations.council import common_count, vote_outcome
 from nominations.duplicates import same_people
 from nominations.kept import history_version, keeping, kept, kept_until_next_event, meeting_version
 from nominations.models import (
@@ -244,6 +244,13 @@ def annotate_queue_rows(stage: Stage, user, nominations: list) -> list:
     return nominations
 
 
+def _by_unit_name(unit_ids) -> list[int]:
+    """`unit_ids` in the queue's order of units: by name, then id (one read of the units)."""
+    if not unit_ids:
+        return []
+    return list(Unit.objects.filter(pk__in=list(unit_ids)).order_by("name", "id").values_list("pk", flat=True))
+
+
 class QueueRows:
     """The queue as a sequence for django.core.paginator.Paginator: count() is one aggregate
     (nominations per proposing unit), a slice reads the rows of that slice only, unit by unit in
@@ -271,8 +278,7 @@ class QueueRows:
 
     def _read_units(self) -> list[tuple[int, int]]:
         counts = dict(self.per_unit_counts())
-        ordered = Unit.objects.filter(pk__in=list(counts)).order_by("name", "id").values_list("pk", flat=True) if counts else []
-        return [(pk, counts[pk]) for pk in ordered]
+        return [(pk, counts[pk]) for pk in _by_unit_name(counts)]
 
     def per_unit_counts(self):
         """(proposing unit id, number waiting): the one aggregate a page needs."""
@@ -370,9 +376,7 @@ class CouncilResultRows(WaitingRows):
     def _read_units(self) -> list[tuple[int, int, int]]:
         waiting = dict(self.per_unit_counts())
         moved = dict(self.moved_on().values_list("proposing_unit_id").annotate(n=Count("id")).order_by())
-        listed = set(waiting) | set(moved)
-        ordered = Unit.objects.filter(pk__in=list(listed)).order_by("name", "id").values_list("pk", flat=True) if listed else []
-        return [(pk, waiting.get(pk, 0) + moved.get(pk, 0), moved.get(pk, 0)) for pk in ordered]
+        return [(pk, waiting.get(pk, 0) + moved.get(pk, 0), moved.get(pk, 0)) for pk in _by_unit_name({*waiting, *moved})]
 
     def _moved_on_of(self, unit_id: int):
         return self.moved_on().filter(proposing_unit_id=unit_id).order_by("kind", "id")
@@ -493,15 +497,14 @@ def stage_meeting(stage: Stage) -> CouncilMeeting | None:
 
 def stage_council_counts(stage: Stage, meeting: CouncilMeeting | None) -> tuple[int | None, dict[int, int]]:
     """What the stage council's form shows of its recorded votes, whatever their number: the
-    common count (the most frequent, the smaller on a tie) and the own counts of the nominations
-    waiting at the stage that differ from it. Kept until the next nomination event or the
-    meeting's next recording (stage_summary)."""
+    common count (nominations.council.common_count, from one GROUP BY over the votes) and the own
+    counts of the nominations waiting at the stage that differ from it. Kept until the next
+    nomination event or the meeting's next recording (stage_summary)."""
     if meeting is None:
         return None, {}
 
     def read():
-        most = meeting.votes.order_by().values("votes_for").annotate(n=Count("id")).order_by("-n", "votes_for").first()
-        common = most["votes_for"] if most else None
+        common = common_count(dict(meeting.votes.order_by().values_list("votes_for").annotate(n=Count("id"))))
         own = meeting.votes.filter(nomination__stage=stage, nomination__status=Status.IN_REVIEW).exclude(votes_for=common)
         return common, dict(own.order_by().values_list("nomination_id", "votes_for"))
 

@@ -112,5 +112,5 @@ def hidden_inputs(pairs):
     values escaped: a paged form's other pages (a council's carried counts, hundreds on a long
     list), written in one pass rather than by a template loop."""
     return mark_safe("".join(
-        f'<input type="hidden" name="{html.escape(str(name))}" value="{html.escape(str(value))}">' for name, value in pairs
+        f'<input type="hidden" name="{_escaped(name)}" value="{_escaped(value)}">' for name, value in pairs
     ))

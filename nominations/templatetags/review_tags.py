@@ -155,9 +155,17 @@ class _QueueStrings:
         )
         self.kinds = {value: _escape(label) for value, label in NomineeKind.choices}
         self.criteria = {value: _escape(label) for value, label in CriteriaStatus.choices}
-        self.names = {}  # a unit, category or award form shown on several rows: escaped once
+        self.name = _EscapedNames()
 
-    def name(self, obj):
+
+class _EscapedNames:
+    """name(obj): the escaped name of a unit, category or award form, escaped once however many
+    of a list's rows show it."""
+
+    def __init__(self):
+        self.names = {}
+
+    def __call__(self, obj) -> str:
         key = (type(obj), obj.pk)
         if key not in self.names:
             self.names[key] = _escape(obj)
@@ -278,41 +286,33 @@ def stage_council_result_rows(rows, meeting):
     share against the rule's requirement and the outcome, where the nomination is now; as the
     template wrote them one by one (tests/nominations/test_stage_council_pages.py compares both),
     each unit's and award form's name escaped once."""
-    escape = html.escape
-    # (gettext outside the f-strings: makemessages does not read inside them)
-    passed, not_passed, not_voted = escape(gettext("Đạt")), escape(gettext("Chưa đạt")), escape(gettext("Chưa biểu quyết"))
-    passed = f'<span class="badge text-bg-success">{passed}</span>'
-    not_passed = f'<span class="badge text-bg-danger">{not_passed}</span>'
-    not_voted = f'<span class="text-muted">{not_voted}</span>'
-    above, from_ = escape(gettext("trên")), escape(gettext("từ"))
-    waiting = escape(gettext("Đang chờ xét ở bước này"))
+    # gettext outside the f-strings: makemessages does not read inside them
+    passed_word, not_passed_word, not_voted_word = gettext("Đạt"), gettext("Chưa đạt"), gettext("Chưa biểu quyết")
+    passed = f'<span class="badge text-bg-success">{_escape(passed_word)}</span>'
+    not_passed = f'<span class="badge text-bg-danger">{_escape(not_passed_word)}</span>'
+    not_voted = f'<span class="text-muted">{_escape(not_voted_word)}</span>'
+    above, from_ = _escape(gettext("trên")), _escape(gettext("từ"))
+    waiting = _escape(gettext("Đang chờ xét ở bước này"))
     moved_to = gettext("Đã chuyển tới bước %(order)s. %(name)s")
-    names, out = {}, []
-
-    def name_of(thing):
-        key = (type(thing), thing.pk)
-        if key not in names:
-            names[key] = escape(str(thing))
-        return names[key]
-
+    name, out = _EscapedNames(), []
     for row in rows:
         nomination, outcome = row.nomination, row.outcome
-        votes = "—" if row.votes_for is None else f"{int(row.votes_for)}/{escape(str(meeting.members_total))}"
+        votes = "—" if row.votes_for is None else f"{int(row.votes_for)}/{_escape(meeting.members_total)}"
         if outcome:
             required = str(round(float(outcome.required.numerator) / float(outcome.required.denominator) * 100))
-            verdict = passed if outcome.passed else f"{not_passed}<br><small>{escape(outcome.reason)}</small>"
-            share = f"{escape(vn_percent(outcome.share_percent, None))} / {above if outcome.strict else from_} {required} % {verdict}"
+            verdict = passed if outcome.passed else f"{not_passed}<br><small>{_escape(outcome.reason)}</small>"
+            share = f"{_escape(vn_percent(outcome.share_percent, None))} / {above if outcome.strict else from_} {required} % {verdict}"
         else:
             share = not_voted
         if not row.moved_on:
             now = waiting
         elif nomination.status == Status.IN_REVIEW:
-            now = moved_to % {"order": escape(str(nomination.stage.order)), "name": escape(nomination.stage.name)}
+            now = moved_to % {"order": _escape(nomination.stage.order), "name": _escape(nomination.stage.name)}
         else:
-            now = f'<span class="badge text-bg-{mau_trang_thai(nomination.status)}">{escape(str(nomination.get_status_display()))}</span>'
+            now = f'<span class="badge text-bg-{mau_trang_thai(nomination.status)}">{_escape(nomination.get_status_display())}</span>'
         out.append(
-            f"<tr>\n<td>{escape(nomination.nominee_name)}<br><small class=\"text-muted\">{name_of(nomination.proposing_unit)}</small></td>\n"
-            f"<td>{name_of(nomination.award_form)}</td>\n"
+            f"<tr>\n<td>{_escape(nomination.nominee_name)}<br><small class=\"text-muted\">{name(nomination.proposing_unit)}</small></td>\n"
+            f"<td>{name(nomination.award_form)}</td>\n"
             f'<td class="num">{votes}</td>\n'
             f"<td>{share}</td>\n"
             f'<td class="small">{now}</td>\n</tr>'

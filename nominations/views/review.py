@@ -402,7 +402,7 @@ def review_council(request, round_id, order):
     if can_act and form is None:
         common_votes, own_votes = selectors.stage_council_counts(stage, meeting)
         form = CouncilMeetingForm(
-            *([request.POST] if turning else []), side=STAGE_COUNCIL, nominations=page.object_list, meeting=meeting,
+            request.POST if turning else None, side=STAGE_COUNCIL, nominations=page.object_list, meeting=meeting,
             stored_votes=own_votes, common_votes=common_votes,
         )
         if turning:

@@ -118,3 +118,13 @@ def test_the_stage_form_takes_the_common_count_worked_out_by_its_caller():
     form = CouncilMeetingForm(side=STAGE_COUNCIL, nominations=[A], meeting=recorded, stored_votes={B.pk: 5, 99: 7}, common_votes=6)
     assert (form.initial["votes_all"], form.initial.get("vote_11"), form.initial["vote_12"], form.initial["vote_99"]) == (6, None, 5, 7)
     assert form.carried_votes({A.pk}) == [("vote_12", "5"), ("vote_99", "7")]
+
+
+def test_the_common_count_is_the_most_frequent_the_smaller_on_a_tie():
+    """One rule for the page (stage_council_counts, from the database) and the form (from the votes
+    given): nominations.council.common_count."""
+    from nominations.council import common_count
+
+    assert common_count({6: 3, 5: 1, 7: 3}) == 6
+    assert common_count({8: 1}) == 8
+    assert common_count({}) is None
